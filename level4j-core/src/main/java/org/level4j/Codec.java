@@ -1,0 +1,18 @@
+package org.level4j;
+
+/**
+ * Turns keys or values of type {@code T} into the bytes stored, and back. Implement it for your
+ * own types; {@link Codecs} has the common ones. For keys, the byte order is the iteration order,
+ * so a key codec should keep the order users expect (as {@link Codecs#SORTABLE_LONG} does).
+ *
+ * <p>Codecs must be thread-safe. {@code decode} may throw any runtime exception on bad input; the
+ * caller sees it as {@link ErrorCode#LEVEL_DECODE_ERROR}.
+ */
+public interface Codec<T> {
+  /** A short name for messages, such as {@code "utf8"}. */
+  String name();
+
+  byte[] encode(T value);
+
+  T decode(byte[] bytes);
+}

@@ -1,0 +1,187 @@
+package org.level4j;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * The built-in codecs: the encodings abstract-level users know ({@code utf8}, {@code buffer},
+ * {@code json}, {@code hex}, {@code base64}) and an order-preserving {@code long}.
+ */
+public final class Codecs {
+  private Codecs() {}
+
+  /** Strings as UTF-8 bytes (the default). Invalid UTF-8 fails to decode instead of mangling. */
+  public static final Codec<String> UTF8 = new Codec<>() {
+    @Override
+    public String name() {
+      return "utf8";
+    }
+
+    @Override
+    public byte[] encode(String value) {
+      return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String decode(byte[] bytes) {
+      // Fast path: pure ASCII needs no validation.
+      for (byte b : bytes) {
+        if (b < 0) {
+          return strictUtf8(bytes);
+        }
+      }
+      return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+  };
+
+  /** Raw bytes, unchanged (abstract-level's {@code buffer} / {@code view}). */
+  public static final Codec<byte[]> BYTES = new Codec<>() {
+    @Override
+    public String name() {
+      return "bytes";
+    }
+
+    @Override
+    public byte[] encode(byte[] value) {
+      return value;
+    }
+
+    @Override
+    public byte[] decode(byte[] bytes) {
+      return bytes;
+    }
+  };
+
+  /** A hex string such as {@code "00ff"} stands for the bytes it spells. */
+  public static final Codec<String> HEX = new Codec<>() {
+    @Override
+    public String name() {
+      return "hex";
+    }
+
+    @Override
+    public byte[] encode(String value) {
+      return HexFormat.of().parseHex(value);
+    }
+
+    @Override
+    public String decode(byte[] bytes) {
+      return HexFormat.of().formatHex(bytes);
+    }
+  };
+
+  /** A base64 string stands for the bytes it encodes. */
+  public static final Codec<String> BASE64 = new Codec<>() {
+    @Override
+    public String name() {
+      return "base64";
+    }
+
+    @Override
+    public byte[] encode(String value) {
+      return Base64.getDecoder().decode(value);
+    }
+
+    @Override
+    public String decode(byte[] bytes) {
+      return Base64.getEncoder().encodeToString(bytes);
+    }
+  };
+
+  /**
+   * A {@code long} as 8 big-endian bytes with the sign bit flipped, so that byte order is numeric
+   * order: -1 sorts before 0, 9 before 10.
+   */
+  public static final Codec<Long> SORTABLE_LONG = new Codec<>() {
+    @Override
+    public String name() {
+      return "sortable-long";
+    }
+
+    @Override
+    public byte[] encode(Long value) {
+      long v = value ^ Long.MIN_VALUE;
+      byte[] b = new byte[8];
+      for (int i = 7; i >= 0; i--) {
+        b[i] = (byte) v;
+        v >>>= 8;
+      }
+      return b;
+    }
+
+    @Override
+    public Long decode(byte[] bytes) {
+      if (bytes.length != 8) {
+        throw new IllegalArgumentException("a sortable long is 8 bytes, got " + bytes.length);
+      }
+      long v = 0;
+      for (byte b : bytes) {
+        v = (v << 8) | (b & 0xff);
+      }
+      return v ^ Long.MIN_VALUE;
+    }
+  };
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** Any JSON value (maps, lists, strings, numbers, booleans) as UTF-8 JSON text. */
+  public static final Codec<Object> JSON = json(Object.class);
+
+  /** Values of {@code type} as UTF-8 JSON text, through Jackson. */
+  public static <T> Codec<T> json(Class<T> type) {
+    return json(MAPPER, MAPPER.constructType(type));
+  }
+
+  /** Values of a generic type, such as {@code new TypeReference<List<String>>() {}}. */
+  public static <T> Codec<T> json(TypeReference<T> type) {
+    return json(MAPPER, MAPPER.constructType(type));
+  }
+
+  /** JSON through your own configured {@link ObjectMapper}. */
+  public static <T> Codec<T> json(ObjectMapper mapper, JavaType type) {
+    return new Codec<>() {
+      @Override
+      public String name() {
+        return "json";
+      }
+
+      @Override
+      public byte[] encode(T value) {
+        try {
+          return mapper.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+          throw new IllegalArgumentException("cannot write as JSON: " + e.getOriginalMessage(), e);
+        }
+      }
+
+      @Override
+      public T decode(byte[] bytes) {
+        try {
+          return mapper.readValue(bytes, type);
+        } catch (IOException e) {
+          throw new IllegalArgumentException("not JSON of " + type + ": " + e.getMessage(), e);
+        }
+      }
+    };
+  }
+
+  private static String strictUtf8(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("bytes are not valid UTF-8", e);
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package org.level4j;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.level4j.spi.EngineIterator;
+
+/**
+ * The {@link LevelIterator} users get: an {@link EngineIterator} plus decoding, the limit, the
+ * busy check and a {@link Gate} so that closing (by the user or by the database) never frees the
+ * engine cursor under a running call.
+ */
+final class Cursor<K, T> implements LevelIterator<K, T> {
+  private final Root root;
+  private final View<K, ?> view;
+  private final EngineIterator it;
+  private final Function<org.level4j.Entry<byte[], byte[]>, T> decode;
+  private final int limit;
+  private final boolean remote;
+  private final Gate gate = new Gate();
+  private final AtomicBoolean busy = new AtomicBoolean();
+  private volatile long count;
+
+  Cursor(Root root, View<K, ?> view, EngineIterator it, int limit,
+      Function<org.level4j.Entry<byte[], byte[]>, T> decode, boolean remote) {
+    this.root = root;
+    this.view = view;
+    this.it = it;
+    this.limit = limit;
+    this.decode = decode;
+    this.remote = remote;
+  }
+
+  @Override
+  public T next() {
+    List<T> one = nextv(1);
+    return one.isEmpty() ? null : one.get(0);
+  }
+
+  @Override
+  public List<T> nextv(int max) {
+    int n = want(max);
+    if (n == 0) {
+      enterAndLeave();
+      return Collections.emptyList();
+    }
+    if (remote) {
+      return Root.join(nextvAsync(max));
+    }
+    enter();
+    try {
+      return take(it.nextv(n));
+    } finally {
+      leave();
+    }
+  }
+
+  @Override
+  public CompletableFuture<T> nextAsync() {
+    return nextvAsync(1).thenApply(l -> l.isEmpty() ? null : l.get(0));
+  }
+
+  @Override
+  public CompletableFuture<List<T>> nextvAsync(int max) {
+    try {
+      int n = want(max);
+      enter();
+      if (n == 0) {
+        leave();
+        return CompletableFuture.completedFuture(Collections.emptyList());
+      }
+      if (!remote) {
+        try {
+          return CompletableFuture.completedFuture(take(it.nextv(n)));
+        } finally {
+          leave();
+        }
+      }
+      CompletableFuture<List<org.level4j.Entry<byte[], byte[]>>> f;
+      try {
+        f = it.nextvAsync(n);
+      } finally {
+        gate.exit();
+      }
+      return f.handle((raw, err) -> {
+        busy.set(false);
+        if (err != null) {
+          throw LevelException.of(err, ErrorCode.LEVEL_IO_ERROR);
+        }
+        return take(raw);
+      });
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public List<T> all() {
+    try {
+      List<T> out = new ArrayList<>();
+      for (List<T> part = nextv(1000); !part.isEmpty(); part = nextv(1000)) {
+        out.addAll(part);
+      }
+      return out;
+    } finally {
+      close();
+    }
+  }
+
+  @Override
+  public void seek(K target) {
+    byte[] t = view.encodeKey(target);
+    enter();
+    try {
+      it.seek(t);
+    } finally {
+      leave();
+    }
+  }
+
+  @Override
+  public long count() {
+    return count;
+  }
+
+  @Override
+  public Iterator<T> iterator() {
+    return new Iterator<>() {
+      private T ahead;
+
+      @Override
+      public boolean hasNext() {
+        if (ahead == null) {
+          ahead = Cursor.this.next();
+        }
+        return ahead != null;
+      }
+
+      @Override
+      public T next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        T t = ahead;
+        ahead = null;
+        return t;
+      }
+    };
+  }
+
+  @Override
+  public Stream<T> stream() {
+    return StreamSupport.stream(
+        Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED | Spliterator.NONNULL),
+        false).onClose(this::close);
+  }
+
+  @Override
+  public void close() {
+    if (gate.shut()) {
+      try {
+        it.close();
+      } finally {
+        root.forget(this);
+      }
+    }
+  }
+
+  boolean isClosed() {
+    return gate.isShut();
+  }
+
+  private int want(int max) {
+    if (max < 1) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+          "nextv() needs a size of at least 1, got " + max);
+    }
+    if (limit < 0) {
+      return max;
+    }
+    return (int) Math.max(0, Math.min(max, limit - count));
+  }
+
+  private List<T> take(List<org.level4j.Entry<byte[], byte[]>> raw) {
+    if (raw.isEmpty()) {
+      return Collections.emptyList();
+    }
+    List<T> out = new ArrayList<>(raw.size());
+    for (org.level4j.Entry<byte[], byte[]> e : raw) {
+      out.add(decode.apply(e));
+    }
+    count += out.size();
+    return out;
+  }
+
+  private void enter() {
+    if (!gate.enter()) {
+      throw notOpen();
+    }
+    if (!busy.compareAndSet(false, true)) {
+      gate.exit();
+      throw new LevelException(ErrorCode.LEVEL_ITERATOR_BUSY,
+          "another call on this iterator is still running; wait for it before the next one");
+    }
+  }
+
+  private void leave() {
+    busy.set(false);
+    gate.exit();
+  }
+
+  private void enterAndLeave() {
+    enter();
+    leave();
+  }
+
+  private LevelException notOpen() {
+    return new LevelException(ErrorCode.LEVEL_ITERATOR_NOT_OPEN,
+        root.status() == Status.OPEN ? "the iterator is closed; create a new one"
+            : "the iterator was closed with its database (status " + root.status() + ")");
+  }
+}

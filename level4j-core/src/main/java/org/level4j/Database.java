@@ -1,0 +1,35 @@
+package org.level4j;
+
+import org.level4j.spi.Engine;
+
+/**
+ * An open database: the root {@link Level}, with {@code String} keys and values (UTF-8) by
+ * default. Use {@link #with} for other types and {@link #sublevel} for sections.
+ *
+ * <pre>{@code
+ * try (Database db = RocksLevel.open(Path.of("data"))) {
+ *   db.put("greeting", "hello");
+ *   Level<String, User> users = db.sublevel("users", Codecs.UTF8, Codecs.json(User.class));
+ * }
+ * }</pre>
+ *
+ * <p>Lifecycle: {@link Status#OPENING} → {@link Status#OPEN} → {@link Status#CLOSING} →
+ * {@link Status#CLOSED}. Closing waits for operations in progress, closes iterators and
+ * snapshots, then the engine; later calls fail with {@link ErrorCode#LEVEL_DATABASE_NOT_OPEN}.
+ * Closing twice is harmless. {@link #open()} reopens a closed database where the engine allows.
+ */
+public interface Database extends Level<String, String>, AutoCloseable {
+  /** Opens the database again after {@link #close()}; does nothing if it is open. */
+  void open();
+
+  @Override
+  void close();
+
+  /** This database seen as raw bytes. */
+  Level<byte[], byte[]> bytes();
+
+  /** Opens a database over an engine; used by engine modules, not by applications. */
+  static Database open(Engine engine) {
+    return new Root(engine);
+  }
+}

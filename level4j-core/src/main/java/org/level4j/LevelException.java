@@ -1,0 +1,55 @@
+package org.level4j;
+
+import java.util.Objects;
+
+/**
+ * The one exception type of level4j. {@link #code()} says what kind of failure it is; the message
+ * says what to do about it; the cause, if any, is the underlying error.
+ */
+public final class LevelException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final ErrorCode code;
+
+  public LevelException(ErrorCode code, String message) {
+    this(code, message, null);
+  }
+
+  public LevelException(ErrorCode code, String message, Throwable cause) {
+    super(code + ": " + message, cause);
+    this.code = Objects.requireNonNull(code, "code");
+  }
+
+  /** What kind of failure this is. */
+  public ErrorCode code() {
+    return code;
+  }
+
+  /** The message without the leading code. */
+  public String reason() {
+    String m = getMessage();
+    String p = code + ": ";
+    return m.startsWith(p) ? m.substring(p.length()) : m;
+  }
+
+  /**
+   * Unwraps {@code t} to the LevelException it is or carries (through CompletionException and
+   * ExecutionException), or wraps it as {@code fallback}.
+   */
+  public static LevelException of(Throwable t, ErrorCode fallback) {
+    Throwable c = t;
+    while (c != null) {
+      if (c instanceof LevelException) {
+        return (LevelException) c;
+      }
+      if (c instanceof java.util.concurrent.CompletionException
+          || c instanceof java.util.concurrent.ExecutionException) {
+        c = c.getCause();
+      } else {
+        break;
+      }
+    }
+    Throwable cause = c == null ? t : c;
+    return new LevelException(fallback, String.valueOf(cause.getMessage()), cause);
+  }
+}

@@ -1,0 +1,398 @@
+package org.level4j;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.level4j.spi.Engine;
+import org.level4j.spi.EngineIterator;
+import org.level4j.spi.EngineSnapshot;
+import org.level4j.spi.RemoteEngine;
+
+/**
+ * The database itself: the view with an empty prefix, plus everything that exists once per
+ * database. It owns the engine and its lifecycle, runs pre-write hooks and write listeners, and is
+ * the only class that calls the engine.
+ *
+ * <p>Every engine call happens inside {@link #gate}, so {@link #close()} can wait for calls in
+ * progress and never closes the engine under one. For a remote engine ({@link
+ * Engine#supports()} says nothing about that; {@code RemoteEngine} marks it) sync calls wait on
+ * the engine's futures outside the gate: a close must not wait for a network answer, and the
+ * engine fails its pending futures when closed.
+ */
+final class Root extends View<String, String> implements Database {
+  private static final System.Logger LOG = System.getLogger("org.level4j");
+
+  private final Engine engine;
+  private final boolean remote;
+  private final Gate gate = new Gate();
+  private final Set<Cursor<?, ?>> cursors = ConcurrentHashMap.newKeySet();
+  private final Set<HeldSnapshot> snapshots = ConcurrentHashMap.newKeySet();
+  private final List<Watch<?, ?>> hooks = new CopyOnWriteArrayList<>();
+  private final List<Watch<?, ?>> listeners = new CopyOnWriteArrayList<>();
+  private volatile Status status = Status.CLOSED;
+  private volatile Database face = this;
+
+  Root(Engine engine) {
+    super(null, Bytes.EMPTY, Codecs.UTF8, Codecs.UTF8);
+    if (engine == null) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "engine must not be null");
+    }
+    this.engine = engine;
+    this.remote = engine instanceof RemoteEngine;
+    open();
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  @Override
+  public synchronized void open() {
+    if (status == Status.OPEN) {
+      return;
+    }
+    status = Status.OPENING;
+    try {
+      engine.open();
+    } catch (RuntimeException e) {
+      status = Status.CLOSED;
+      throw e instanceof LevelException ? e
+          : new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED,
+              "the engine failed to open: " + e.getMessage(), e);
+    }
+    gate.reopen();
+    status = Status.OPEN;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (status != Status.OPEN) {
+      return;
+    }
+    status = Status.CLOSING;
+    try {
+      gate.shut();
+      for (Cursor<?, ?> c : List.copyOf(cursors)) {
+        c.close();
+      }
+      for (HeldSnapshot s : List.copyOf(snapshots)) {
+        s.close();
+      }
+      engine.close();
+    } finally {
+      status = Status.CLOSED;
+    }
+  }
+
+  @Override
+  public Status status() {
+    return status;
+  }
+
+  @Override
+  public Level<byte[], byte[]> bytes() {
+    return with(Codecs.BYTES, Codecs.BYTES);
+  }
+
+  Supports engineSupports() {
+    return engine.supports();
+  }
+
+  Database face() {
+    return face;
+  }
+
+  void face(Database outer) {
+    this.face = outer;
+  }
+
+  Engine engine() {
+    return engine;
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------
+
+  byte[] read(byte[] key, Snapshot snapshot) {
+    if (remote) {
+      return join(readAsync(key, snapshot));
+    }
+    HeldSnapshot s = enter(snapshot);
+    try {
+      return engine.get(key, s == null ? null : s.engineSnapshot);
+    } finally {
+      leave(s);
+    }
+  }
+
+  List<byte[]> readMany(List<byte[]> keys, Snapshot snapshot) {
+    if (remote) {
+      return join(readManyAsync(keys, snapshot));
+    }
+    HeldSnapshot s = enter(snapshot);
+    try {
+      return engine.getMany(keys, s == null ? null : s.engineSnapshot);
+    } finally {
+      leave(s);
+    }
+  }
+
+  CompletableFuture<byte[]> readAsync(byte[] key, Snapshot snapshot) {
+    HeldSnapshot s = enter(snapshot);
+    try {
+      return engine.getAsync(key, s == null ? null : s.engineSnapshot);
+    } finally {
+      leave(s);
+    }
+  }
+
+  CompletableFuture<List<byte[]>> readManyAsync(List<byte[]> keys, Snapshot snapshot) {
+    HeldSnapshot s = enter(snapshot);
+    try {
+      return engine.getManyAsync(keys, s == null ? null : s.engineSnapshot);
+    } finally {
+      leave(s);
+    }
+  }
+
+  <K, T> LevelIterator<K, T> openCursor(View<K, ?> view, Range<byte[]> range, boolean keys,
+      boolean values, Snapshot snapshot, Function<org.level4j.Entry<byte[], byte[]>, T> decode) {
+    HeldSnapshot s = enter(snapshot);
+    try {
+      EngineIterator it = engine.iterator(range, keys, values,
+          s == null ? null : s.engineSnapshot);
+      Cursor<K, T> c = new Cursor<>(this, view, it, range.limit(), decode, remote);
+      cursors.add(c);
+      return c;
+    } finally {
+      leave(s);
+    }
+  }
+
+  Snapshot takeSnapshot() {
+    enter(null);
+    try {
+      if (!engine.supports().explicitSnapshots()) {
+        throw new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
+            "this database has no explicit snapshots (see supports()); iterators still read "
+                + "from their own implicit snapshot");
+      }
+      HeldSnapshot s = new HeldSnapshot(this, engine.snapshot());
+      snapshots.add(s);
+      return s;
+    } finally {
+      leave(null);
+    }
+  }
+
+  void forget(Cursor<?, ?> c) {
+    cursors.remove(c);
+  }
+
+  void forget(HeldSnapshot s) {
+    snapshots.remove(s);
+  }
+
+  // ---- writes --------------------------------------------------------------------------------
+
+  void write(List<Op<byte[], byte[]>> ops, WriteOptions options) {
+    if (remote) {
+      join(writeAsync(ops, options));
+      return;
+    }
+    List<Op<byte[], byte[]>> all = prepare(ops);
+    if (all.isEmpty()) {
+      checkOpen();
+      return;
+    }
+    enter(null);
+    try {
+      engine.write(all, sync(options));
+    } finally {
+      leave(null);
+    }
+    announce(all);
+  }
+
+  CompletableFuture<Void> writeAsync(List<Op<byte[], byte[]>> ops, WriteOptions options) {
+    List<Op<byte[], byte[]>> all = prepare(ops);
+    if (all.isEmpty()) {
+      checkOpen();
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> f;
+    enter(null);
+    try {
+      f = engine.writeAsync(all, sync(options));
+    } finally {
+      leave(null);
+    }
+    return listeners.isEmpty() ? f : f.thenRun(() -> announce(all));
+  }
+
+  void clearRange(Range<byte[]> range) {
+    if (remote) {
+      join(clearRangeAsync(range));
+      return;
+    }
+    enter(null);
+    try {
+      engine.clear(range);
+    } finally {
+      leave(null);
+    }
+  }
+
+  CompletableFuture<Void> clearRangeAsync(Range<byte[]> range) {
+    enter(null);
+    try {
+      return engine.clearAsync(range);
+    } finally {
+      leave(null);
+    }
+  }
+
+  private static boolean sync(WriteOptions options) {
+    return options != null && options.sync();
+  }
+
+  /** Runs pre-write hooks: each may add operations to the same write. */
+  private List<Op<byte[], byte[]>> prepare(List<Op<byte[], byte[]>> ops) {
+    if (hooks.isEmpty()) {
+      return ops;
+    }
+    List<Op<byte[], byte[]>> all = new ArrayList<>(ops);
+    for (Op<byte[], byte[]> op : ops) {
+      if (op.type() == Op.Type.EXPECT) {
+        continue;
+      }
+      for (Watch<?, ?> w : hooks) {
+        w.runHook(op, all);
+      }
+    }
+    return all;
+  }
+
+  /** Tells write listeners what was written, each in its own level's types. */
+  private void announce(List<Op<byte[], byte[]>> ops) {
+    for (Watch<?, ?> w : listeners) {
+      try {
+        w.tell(ops);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "a write listener failed; the write stands", e);
+      }
+    }
+  }
+
+  <K, V> Registration addHook(View<K, V> view, PrewriteHook<K, V> hook) {
+    Watch<K, V> w = new Watch<>(view, hook, null);
+    hooks.add(w);
+    return () -> hooks.remove(w);
+  }
+
+  <K, V> Registration addListener(View<K, V> view, Consumer<List<Op<K, V>>> listener) {
+    Watch<K, V> w = new Watch<>(view, null, listener);
+    listeners.add(w);
+    return () -> listeners.remove(w);
+  }
+
+  /** A hook or a listener, with the view whose types it speaks. */
+  private static final class Watch<K, V> {
+    final View<K, V> view;
+    final PrewriteHook<K, V> hook;
+    final Consumer<List<Op<K, V>>> listener;
+
+    Watch(View<K, V> view, PrewriteHook<K, V> hook, Consumer<List<Op<K, V>>> listener) {
+      this.view = view;
+      this.hook = hook;
+      this.listener = listener;
+    }
+
+    void runHook(Op<byte[], byte[]> op, List<Op<byte[], byte[]>> all) {
+      Op<K, V> mine = view.decodeOp(op);
+      if (mine == null) {
+        return;
+      }
+      try {
+        hook.onWrite(mine, new ChainedBatch<>(view, all));
+      } catch (LevelException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new LevelException(ErrorCode.LEVEL_HOOK_ERROR,
+            "a prewrite hook rejected " + mine + ": " + e.getMessage(), e);
+      }
+    }
+
+    void tell(List<Op<byte[], byte[]>> ops) {
+      List<Op<K, V>> mine = new ArrayList<>();
+      for (Op<byte[], byte[]> op : ops) {
+        if (op.type() != Op.Type.EXPECT) {
+          Op<K, V> d = view.decodeOp(op);
+          if (d != null) {
+            mine.add(d);
+          }
+        }
+      }
+      if (!mine.isEmpty()) {
+        listener.accept(mine);
+      }
+    }
+  }
+
+  // ---- gates ---------------------------------------------------------------------------------
+
+  private HeldSnapshot enter(Snapshot snapshot) {
+    if (!gate.enter()) {
+      throw notOpen();
+    }
+    if (snapshot == null) {
+      return null;
+    }
+    if (!(snapshot instanceof HeldSnapshot) || ((HeldSnapshot) snapshot).root != this) {
+      gate.exit();
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+          "the snapshot belongs to another database");
+    }
+    HeldSnapshot s = (HeldSnapshot) snapshot;
+    if (!s.gate.enter()) {
+      gate.exit();
+      throw new LevelException(ErrorCode.LEVEL_SNAPSHOT_NOT_OPEN,
+          "the snapshot was closed; take a new one with snapshot()");
+    }
+    return s;
+  }
+
+  private void leave(HeldSnapshot s) {
+    if (s != null) {
+      s.gate.exit();
+    }
+    gate.exit();
+  }
+
+  private void checkOpen() {
+    if (status != Status.OPEN) {
+      throw notOpen();
+    }
+  }
+
+  private LevelException notOpen() {
+    return new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPEN,
+        "the database is not open (status " + status + "); open() it again or use it before "
+            + "close()");
+  }
+
+  /** Waits for a future, rethrowing its failure as the LevelException it carries. */
+  static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      throw LevelException.of(e, ErrorCode.LEVEL_IO_ERROR);
+    } catch (java.util.concurrent.CancellationException e) {
+      throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPEN, "the operation was cancelled",
+          e);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package org.level4j.spi;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.level4j.Entry;
+import org.level4j.LevelException;
+import org.level4j.Op;
+import org.level4j.Range;
+import org.level4j.Supports;
+
+/**
+ * What a storage engine implements: byte-level primitives only. Everything users see (codecs,
+ * sublevels, validation, hooks, events, lifecycle, limits) is done once by the core on top of
+ * these, as abstract-level does with {@code _get}, {@code _put}, {@code _iterator}...
+ *
+ * <p>Contract: keys and values are non-null byte arrays (possibly empty), ordered unsigned
+ * lexicographically. Methods are called from many threads at once, only between a successful
+ * {@link #open()} and {@link #close()} (the core waits for calls in progress before closing).
+ * Failures are {@link LevelException}s with a fitting code.
+ *
+ * <p>The {@code ...Async} methods default to running the sync method in the calling thread; a
+ * remote engine overrides them to pipeline, and its sync methods then wait on the futures.
+ */
+public interface Engine {
+  /** Opens (or reopens) the engine. */
+  void open();
+
+  /** Releases everything; called once per successful open. */
+  void close();
+
+  Supports supports();
+
+  /** The value at {@code key}, or null; {@code snapshot} may be null (latest data). */
+  byte[] get(byte[] key, EngineSnapshot snapshot);
+
+  /** Values in the order of {@code keys}, null for absent ones. */
+  default List<byte[]> getMany(List<byte[]> keys, EngineSnapshot snapshot) {
+    List<byte[]> out = new ArrayList<>(keys.size());
+    for (byte[] k : keys) {
+      out.add(get(k, snapshot));
+    }
+    return out;
+  }
+
+  /**
+   * Applies {@code ops} atomically. {@link Op.Type#EXPECT} operations are preconditions: if any
+   * fails, nothing is written and a {@code LEVEL_CONFLICT} is thrown. An engine that does not
+   * support them (see {@link Supports#conditionalBatch()}) throws {@code LEVEL_NOT_SUPPORTED}.
+   */
+  void write(List<Op<byte[], byte[]>> ops, boolean sync);
+
+  /**
+   * An iterator over {@code range}. It reads from an implicit snapshot taken now (or from
+   * {@code snapshot} if given). The engine may use {@code range.limit()} as a hint; the core
+   * enforces it too. {@code keys}/{@code values} say which halves the caller wants (the other may
+   * be left null in the entries).
+   */
+  EngineIterator iterator(Range<byte[]> range, boolean keys, boolean values,
+      EngineSnapshot snapshot);
+
+  /** Deletes the entries {@code range} visits, honouring its direction and limit. */
+  void clear(Range<byte[]> range);
+
+  /** An explicit snapshot; throws {@code LEVEL_NOT_SUPPORTED} where there are none. */
+  EngineSnapshot snapshot();
+
+  default CompletableFuture<byte[]> getAsync(byte[] key, EngineSnapshot snapshot) {
+    try {
+      return CompletableFuture.completedFuture(get(key, snapshot));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  default CompletableFuture<List<byte[]>> getManyAsync(List<byte[]> keys,
+      EngineSnapshot snapshot) {
+    try {
+      return CompletableFuture.completedFuture(getMany(keys, snapshot));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  default CompletableFuture<Void> writeAsync(List<Op<byte[], byte[]>> ops, boolean sync) {
+    try {
+      write(ops, sync);
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  default CompletableFuture<Void> clearAsync(Range<byte[]> range) {
+    try {
+      clear(range);
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Convenience for engines: an entry list type used by {@link EngineIterator}. */
+  static List<Entry<byte[], byte[]>> entries(int capacity) {
+    return new ArrayList<>(capacity);
+  }
+}

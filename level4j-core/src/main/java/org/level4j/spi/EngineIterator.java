@@ -1,0 +1,33 @@
+package org.level4j.spi;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.level4j.Entry;
+
+/**
+ * A byte-level cursor of an {@link Engine}. The core calls it from one thread at a time and never
+ * after {@link #close()}.
+ */
+public interface EngineIterator {
+  /**
+   * Up to {@code max} (at least 1) next entries inside the range; an empty list once exhausted.
+   */
+  List<Entry<byte[], byte[]>> nextv(int max);
+
+  /**
+   * Repositions to the first key at or after {@code target} (at or before, in reverse), never
+   * leaving the range: a target outside it moves to the range's edge or past its end.
+   */
+  void seek(byte[] target);
+
+  /** Frees the cursor; called once. */
+  void close();
+
+  default CompletableFuture<List<Entry<byte[], byte[]>>> nextvAsync(int max) {
+    try {
+      return CompletableFuture.completedFuture(nextv(max));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+}

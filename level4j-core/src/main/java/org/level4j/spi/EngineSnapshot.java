@@ -1,0 +1,6 @@
+package org.level4j.spi;
+
+/** An engine's explicit snapshot; released once by {@link #close()}. */
+public interface EngineSnapshot {
+  void close();
+}
