@@ -1,0 +1,64 @@
+package org.level4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code level4j info DIR}: what is in a directory, found by looking at its files only. It does
+ * not open the database, so it works while another process holds it.
+ */
+@Command(name = "info",
+    description = "Describe a database directory without opening it (works while it is in use).")
+final class InfoCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "DIR", description = "The database directory.")
+  Path dir;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Path path = dir.toAbsolutePath().normalize();
+    boolean exists = Files.isDirectory(path);
+    out.println("path: " + path);
+    out.println("exists: " + (exists ? "yes" : Files.exists(path) ? "no (not a directory)" : "no"));
+    if (exists) {
+      // RocksDB (like LevelDB) names the live manifest in CURRENT.
+      out.println("database: " + (Files.isRegularFile(path.resolve("CURRENT")) ? "yes" : "no"));
+      long[] filesAndBytes = filesAndBytes(path);
+      out.println("files: " + filesAndBytes[0]);
+      out.println("bytes: " + filesAndBytes[1]);
+    }
+    return Main.OK;
+  }
+
+  private static long[] filesAndBytes(Path path) {
+    long[] sum = new long[2];
+    try (Stream<Path> files = Files.walk(path)) {
+      files.filter(Files::isRegularFile).forEach(f -> {
+        try {
+          sum[1] += Files.size(f);
+          sum[0]++;
+        } catch (IOException gone) {
+          // a file the database deleted while we walked: it no longer counts
+        }
+      });
+    } catch (IOException | UncheckedIOException e) {
+      throw new LevelException(ErrorCode.LEVEL_IO_ERROR,
+          "cannot read " + path + ": " + e.getMessage(), e);
+    }
+    return sum;
+  }
+}

@@ -1,0 +1,53 @@
+package org.level4j.cli;
+
+import java.io.InputStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The top-level {@code level4j} command: only a list of subcommands. */
+@Command(
+    name = "level4j",
+    mixinStandardHelpOptions = true,
+    versionProvider = LevelCommand.Version.class,
+    description = "A sorted key-value store in a directory (RocksDB), from the command line.",
+    footer = {"", "Exit codes: 0 done, 1 not found, 2 the database refused or failed, 64 wrong usage."},
+    subcommands = {
+        PutCommand.class,
+        GetCommand.class,
+        DelCommand.class,
+        LsCommand.class,
+        BatchCommand.class,
+        InfoCommand.class,
+        DemoCommand.class,
+    })
+final class LevelCommand implements Runnable {
+  private final InputStream in;
+
+  @Spec
+  CommandSpec spec;
+
+  LevelCommand(InputStream in) {
+    this.in = in;
+  }
+
+  /** What {@code batch} reads: the process's stdin, or a test's stream. */
+  InputStream in() {
+    return in;
+  }
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "missing command");
+  }
+
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"level4j " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

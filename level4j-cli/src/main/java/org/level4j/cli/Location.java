@@ -1,0 +1,48 @@
+package org.level4j.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.level4j.Database;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Where a command's database is: the directory given as its first operand, or, with
+ * {@code --connect}, a host that serves one (then the directory operand is left out). Mixed into
+ * every command that reads or writes.
+ */
+final class Location {
+  @Option(names = "--connect", paramLabel = "URI",
+      description = "Use the database served at tcp://HOST:PORT or unix:PATH (see `serve`)"
+          + " instead of a directory; then leave DIR out.")
+  String connect;
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
+  /**
+   * The operands after DIR, checked to be exactly {@code names} (e.g. KEY, VALUE); a wrong count
+   * is a usage error.
+   */
+  List<String> operands(List<String> args, String... names) {
+    int dir = connect == null ? 1 : 0;
+    if (args.size() != dir + names.length) {
+      StringBuilder want = new StringBuilder(connect == null ? "DIR" : "");
+      for (String name : names) {
+        want.append(want.length() == 0 ? "" : " ").append(name);
+      }
+      throw new ParameterException(command.commandLine(), want.length() == 0
+          ? "expected no operands with --connect, got " + args.size()
+          : "expected " + want + (connect == null ? "" : " (no DIR with --connect)")
+              + ", got " + args.size() + " operand" + (args.size() == 1 ? "" : "s"));
+    }
+    return args.subList(dir, args.size());
+  }
+
+  /** Opens the database; call {@link #operands} first. */
+  Database open(List<String> args, boolean create) {
+    return connect != null ? Target.connect(connect) : Target.open(Path.of(args.get(0)), create);
+  }
+}

@@ -1,0 +1,86 @@
+package org.level4j.cli;
+
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The {@code level4j} command, as started by the {@code ./level4j} script.
+ *
+ * <p>Exit codes: 0 done, 1 not found ({@code get} of an absent key), 2 the database refused or
+ * failed ({@code level4j: <message>} on stderr), 64 wrong usage, 70 a bug in level4j.
+ */
+public final class Main {
+  static final int OK = 0;
+  static final int NOT_FOUND = 1;
+  static final int FAILED = 2;
+  static final int USAGE = 64;
+  static final int BUG = 70;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    // UTF-8 whatever the platform's default: keys and values are UTF-8 text.
+    PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(
+        new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16));
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(
+        new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
+    int code = run(args, System.in, out, err);
+    System.exit(code);
+  }
+
+  /** Runs one command line with the given streams and returns its exit code. */
+  static int run(String[] args, InputStream in, PrintWriter out, PrintWriter err) {
+    CommandLine cli = commandLine(in);
+    cli.setOut(out);
+    cli.setErr(err);
+    try {
+      return cli.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  static CommandLine commandLine(InputStream in) {
+    CommandLine cli = new CommandLine(new LevelCommand(in));
+    cli.setParameterExceptionHandler(Main::usageError);
+    cli.setExecutionExceptionHandler((e, line, parsed) -> failure(e, line.getErr()));
+    return cli;
+  }
+
+  private static int usageError(ParameterException e, String[] args) {
+    CommandLine line = e.getCommandLine();
+    PrintWriter err = line.getErr();
+    err.println("level4j: " + e.getMessage());
+    line.usage(err);
+    return USAGE;
+  }
+
+  private static int failure(Exception e, PrintWriter err) {
+    if (e instanceof ParameterException) {
+      // Thrown by a command's own argument checks, after parsing.
+      return usageError((ParameterException) e, null);
+    }
+    if (e instanceof LevelException) {
+      LevelException le = (LevelException) e;
+      err.println("level4j: " + le.getMessage());
+      if (le.code() == ErrorCode.LEVEL_LOCKED) {
+        err.println("hint: stop that process, or have it share the directory with"
+            + " `level4j serve DIR --socket PATH` and add `--connect unix:PATH` here");
+      }
+      return FAILED;
+    }
+    err.println("level4j: unexpected error (a bug in level4j, please report it):");
+    e.printStackTrace(err);
+    return BUG;
+  }
+}
