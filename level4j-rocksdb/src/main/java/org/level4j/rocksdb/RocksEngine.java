@@ -1,0 +1,481 @@
+package org.level4j.rocksdb;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.StampedLock;
+import org.level4j.Entry;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+import org.level4j.Op;
+import org.level4j.Range;
+import org.level4j.Supports;
+import org.level4j.spi.Engine;
+import org.level4j.spi.EngineIterator;
+import org.level4j.spi.EngineSnapshot;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.CompressionType;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Status;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The RocksDB engine: each primitive of {@link Engine} maps to one or a few rocksdbjni calls.
+ *
+ * <p>Threads: any number call in at once; the core calls nothing before {@link #open()} returns
+ * or after {@link #close()} begins (it waits for calls in progress).
+ */
+final class RocksEngine implements Engine {
+  /*
+   * Conditional batches. A batch with EXPECT operations must read the current values of its keys
+   * and write in one indivisible step, or a plain write landing between the read and the write
+   * would be lost. RocksDB gives no compare-and-set, so writes are ordered by `writeOrder`: plain
+   * writes (and clears) share it, a conditional batch holds it alone. Plain writes still run in
+   * parallel with each other; the shared hold costs one CAS on entry and one on exit, small next
+   * to a RocksDB write (which itself queues writers on one log). Reads never take it.
+   *
+   * Native handles. Everything native lives in one `Handles` object made by open() and freed by
+   * close(), published through a volatile field. Iterators and explicit snapshots are tracked so
+   * that close() frees any the core did not (it closes them first; freeing twice is prevented by
+   * each one's own once-only guard). RocksDB must not be closed while either is alive.
+   */
+
+  private static final Supports SUPPORTS = new Supports(true, true, true, true, true, true);
+  private static final byte[] EMPTY = new byte[0];
+  /** Keys deleted per write batch when a clear must visit entries one by one. */
+  private static final int CLEAR_CHUNK = 1000;
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final Path dir;
+  private final RocksOptions options;
+  private final StampedLock writeOrder = new StampedLock();
+  private final Set<RocksCursor> cursors = ConcurrentHashMap.newKeySet();
+  private final Set<RocksSnapshot> snapshots = ConcurrentHashMap.newKeySet();
+  private volatile Handles handles;
+
+  RocksEngine(Path dir, RocksOptions options) {
+    this.dir = dir.toAbsolutePath();
+    this.options = options;
+  }
+
+  /** The native objects of one open period. */
+  private static final class Handles {
+    final Options options;
+    final LRUCache cache;
+    final BloomFilter filter;
+    final RocksDB db;
+    final ReadOptions latest = new ReadOptions();
+    final WriteOptions plain;
+    final WriteOptions sync;
+
+    Handles(Options options, LRUCache cache, BloomFilter filter, RocksDB db, boolean syncAlways) {
+      this.options = options;
+      this.cache = cache;
+      this.filter = filter;
+      this.db = db;
+      this.plain = new WriteOptions().setSync(syncAlways);
+      this.sync = new WriteOptions().setSync(true);
+    }
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  @Override
+  public void open() {
+    if (!options.createIfMissing() && !Files.isDirectory(dir)) {
+      // Checked here because RocksDB would create the directory before refusing.
+      throw new LevelException(ErrorCode.LEVEL_DATABASE_MISSING,
+          dir + " does not exist and createIfMissing is false");
+    }
+    if (options.createIfMissing()) {
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new LevelException(ErrorCode.LEVEL_IO_ERROR,
+            "cannot create the directory " + dir + ": " + e, e);
+      }
+    }
+    LRUCache cache = options.blockCacheBytes() > 0 ? new LRUCache(options.blockCacheBytes()) : null;
+    BloomFilter filter = new BloomFilter(10);
+    Options o = nativeOptions(options, cache, filter);
+    RocksDB db;
+    try {
+      db = RocksDB.open(o, dir.toString());
+    } catch (RocksDBException e) {
+      o.close();
+      filter.close();
+      if (cache != null) {
+        cache.close();
+      }
+      throw openFailure(dir, e);
+    }
+    handles = new Handles(o, cache, filter, db, options.syncWrites());
+  }
+
+  /**
+   * The RocksDB options {@code options} stand for. The benchmarks mirror these settings for their
+   * raw rocksdbjni side; keep the two in step.
+   */
+  static Options nativeOptions(RocksOptions options, LRUCache cache, BloomFilter filter) {
+    BlockBasedTableConfig table = new BlockBasedTableConfig().setFilterPolicy(filter);
+    if (cache != null) {
+      table.setBlockCache(cache);
+    } else {
+      table.setNoBlockCache(true);
+    }
+    return new Options()
+        .setCreateIfMissing(options.createIfMissing())
+        .setErrorIfExists(options.errorIfExists())
+        .setWriteBufferSize(options.writeBufferBytes())
+        .setCompressionType(compression(options.compression()))
+        .setTableFormatConfig(table)
+        // A failed open (a locked directory) rotates the info log; keep a few, not a thousand.
+        .setKeepLogFileNum(5);
+  }
+
+  private static CompressionType compression(RocksOptions.Compression c) {
+    switch (c) {
+      case NONE:
+        return CompressionType.NO_COMPRESSION;
+      case SNAPPY:
+        return CompressionType.SNAPPY_COMPRESSION;
+      case ZSTD:
+        return CompressionType.ZSTD_COMPRESSION;
+      default:
+        return CompressionType.LZ4_COMPRESSION;
+    }
+  }
+
+  @Override
+  public void close() {
+    Handles h = handles;
+    if (h == null) {
+      return;
+    }
+    handles = null;
+    for (RocksCursor c : List.copyOf(cursors)) {
+      c.close();
+    }
+    for (RocksSnapshot s : List.copyOf(snapshots)) {
+      s.close();
+    }
+    h.latest.close();
+    h.plain.close();
+    h.sync.close();
+    try {
+      h.db.closeE();
+    } catch (RocksDBException e) {
+      throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_CLOSED,
+          "RocksDB did not close " + dir + " cleanly: " + e.getMessage(), e);
+    } finally {
+      h.options.close();
+      h.filter.close();
+      if (h.cache != null) {
+        h.cache.close();
+      }
+    }
+  }
+
+  @Override
+  public Supports supports() {
+    return SUPPORTS;
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------
+
+  @Override
+  public byte[] get(byte[] key, EngineSnapshot snapshot) {
+    Handles h = handles;
+    try {
+      return h.db.get(readOptions(h, snapshot), key);
+    } catch (RocksDBException e) {
+      throw failure("read", e);
+    }
+  }
+
+  @Override
+  public List<byte[]> getMany(List<byte[]> keys, EngineSnapshot snapshot) {
+    if (keys.isEmpty()) {
+      return new ArrayList<>(0);
+    }
+    Handles h = handles;
+    try {
+      return h.db.multiGetAsList(readOptions(h, snapshot), keys);
+    } catch (RocksDBException e) {
+      throw failure("read", e);
+    }
+  }
+
+  private static ReadOptions readOptions(Handles h, EngineSnapshot snapshot) {
+    return snapshot == null ? h.latest : ((RocksSnapshot) snapshot).readOptions;
+  }
+
+  @Override
+  public EngineIterator iterator(Range<byte[]> range, boolean keys, boolean values,
+      EngineSnapshot snapshot) {
+    RocksSnapshot s = (RocksSnapshot) snapshot;
+    RocksCursor c = new RocksCursor(this, handles.db, range, keys, values,
+        s == null ? null : s.snapshot);
+    cursors.add(c);
+    return c;
+  }
+
+  void forget(RocksCursor c) {
+    cursors.remove(c);
+  }
+
+  @Override
+  public EngineSnapshot snapshot() {
+    RocksSnapshot s = new RocksSnapshot(this, handles.db);
+    snapshots.add(s);
+    return s;
+  }
+
+  void forget(RocksSnapshot s) {
+    snapshots.remove(s);
+  }
+
+  // ---- writes --------------------------------------------------------------------------------
+
+  @Override
+  public void write(List<Op<byte[], byte[]>> ops, boolean sync) {
+    Handles h = handles;
+    WriteOptions wo = sync ? h.sync : h.plain;
+    if (hasExpect(ops)) {
+      long stamp = writeOrder.writeLock();
+      try {
+        check(h, ops);
+        apply(h, wo, ops);
+      } finally {
+        writeOrder.unlockWrite(stamp);
+      }
+    } else {
+      long stamp = writeOrder.readLock();
+      try {
+        apply(h, wo, ops);
+      } finally {
+        writeOrder.unlockRead(stamp);
+      }
+    }
+  }
+
+  private static boolean hasExpect(List<Op<byte[], byte[]>> ops) {
+    for (int i = 0, n = ops.size(); i < n; i++) {
+      if (ops.get(i).type() == Op.Type.EXPECT) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Fails with LEVEL_CONFLICT unless every EXPECT holds now; caller holds the write order. */
+  private void check(Handles h, List<Op<byte[], byte[]>> ops) {
+    List<Op<byte[], byte[]>> expects = new ArrayList<>();
+    List<byte[]> keys = new ArrayList<>();
+    for (Op<byte[], byte[]> op : ops) {
+      if (op.type() == Op.Type.EXPECT) {
+        expects.add(op);
+        keys.add(op.key());
+      }
+    }
+    List<byte[]> actual;
+    try {
+      actual = h.db.multiGetAsList(h.latest, keys);
+    } catch (RocksDBException e) {
+      throw failure("read the keys a conditional batch expects", e);
+    }
+    for (int i = 0; i < expects.size(); i++) {
+      Op<byte[], byte[]> op = expects.get(i);
+      byte[] a = actual.get(i);
+      if (!Arrays.equals(a, op.value())) {
+        throw new LevelException(ErrorCode.LEVEL_CONFLICT, "key " + show(op.key())
+            + (a == null ? " is absent" : op.value() == null ? " is present"
+                : " holds another value")
+            + "; nothing of the batch was written");
+      }
+    }
+  }
+
+  private void apply(Handles h, WriteOptions wo, List<Op<byte[], byte[]>> ops) {
+    try {
+      if (ops.size() == 1) {
+        // One operation needs no batch object: one native call instead of four.
+        Op<byte[], byte[]> op = ops.get(0);
+        if (op.type() == Op.Type.PUT) {
+          h.db.put(wo, op.key(), op.value());
+        } else if (op.type() == Op.Type.DEL) {
+          h.db.delete(wo, op.key());
+        }
+        return;
+      }
+      try (WriteBatch batch = new WriteBatch()) {
+        int n = 0;
+        for (int i = 0, size = ops.size(); i < size; i++) {
+          Op<byte[], byte[]> op = ops.get(i);
+          if (op.type() == Op.Type.PUT) {
+            batch.put(op.key(), op.value());
+            n++;
+          } else if (op.type() == Op.Type.DEL) {
+            batch.delete(op.key());
+            n++;
+          }
+        }
+        if (n > 0) {
+          h.db.write(wo, batch);
+        }
+      }
+    } catch (RocksDBException e) {
+      throw failure("write", e);
+    }
+  }
+
+  @Override
+  public void clear(Range<byte[]> range) {
+    Handles h = handles;
+    Bounds b = Bounds.of(range);
+    if (b.empty) {
+      return;
+    }
+    long stamp = writeOrder.readLock();
+    try {
+      if (range.limit() < 0) {
+        clearAll(h, b);
+      } else if (range.limit() > 0) {
+        clearSome(h, range);
+      }
+    } catch (RocksDBException e) {
+      throw failure("clear", e);
+    } finally {
+      writeOrder.unlockRead(stamp);
+    }
+  }
+
+  /** Deletes everything between the bounds with one range tombstone. */
+  private void clearAll(Handles h, Bounds b) throws RocksDBException {
+    byte[] start = b.lower == null ? EMPTY : b.lower;
+    if (b.upper != null) {
+      h.db.deleteRange(h.plain, start, b.upper);
+      return;
+    }
+    // deleteRange needs an end: use the last key there is, deleted on its own.
+    byte[] last;
+    try (ReadOptions ro = new ReadOptions();
+        org.rocksdb.Slice lower = new org.rocksdb.Slice(start);
+        RocksIterator it = h.db.newIterator(ro.setIterateLowerBound(lower))) {
+      it.seekToLast();
+      if (!it.isValid()) {
+        it.status();
+        return;
+      }
+      last = it.key();
+    }
+    try (WriteBatch batch = new WriteBatch()) {
+      batch.deleteRange(start, last);
+      batch.delete(last);
+      h.db.write(h.plain, batch);
+    }
+  }
+
+  /** Deletes the first {@code limit} entries in the range's direction, a chunk at a time. */
+  private void clearSome(Handles h, Range<byte[]> range) throws RocksDBException {
+    RocksCursor c = new RocksCursor(this, h.db, range, true, false, null);
+    try {
+      int left = range.limit();
+      while (left > 0) {
+        List<Entry<byte[], byte[]>> part = c.nextv(Math.min(left, CLEAR_CHUNK));
+        if (part.isEmpty()) {
+          break;
+        }
+        try (WriteBatch batch = new WriteBatch()) {
+          for (Entry<byte[], byte[]> e : part) {
+            batch.delete(e.key());
+          }
+          h.db.write(h.plain, batch);
+        }
+        left -= part.size();
+      }
+    } finally {
+      c.close();
+    }
+  }
+
+  // ---- failures ------------------------------------------------------------------------------
+
+  /** A RocksDB failure during an operation, as the LevelException a user can act on. */
+  LevelException failure(String doing, RocksDBException e) {
+    Status s = e.getStatus();
+    ErrorCode code = s != null && s.getCode() == Status.Code.Corruption
+        ? ErrorCode.LEVEL_CORRUPTION : ErrorCode.LEVEL_IO_ERROR;
+    return new LevelException(code, "RocksDB could not " + doing + " in " + dir + ": "
+        + e.getMessage(), e);
+  }
+
+  /** Why RocksDB.open failed, told so that the person reading it knows what to do. */
+  static LevelException openFailure(Path dir, RocksDBException e) {
+    String m = String.valueOf(e.getMessage());
+    Status s = e.getStatus();
+    Status.Code code = s == null ? null : s.getCode();
+    if (m.contains("lock hold by current process")) {
+      return new LevelException(ErrorCode.LEVEL_LOCKED, dir
+          + " is already open in this process; close that Database first, or share it instead "
+          + "of opening the directory twice", e);
+    }
+    if (m.contains("While lock file") || (code == Status.Code.IOError && m.contains("LOCK:"))) {
+      return new LevelException(ErrorCode.LEVEL_LOCKED, dir
+          + " is held by another process; use RaveLevel (or ./level4j, which does) to share it",
+          e);
+    }
+    if (m.contains("create_if_missing is false")) {
+      return new LevelException(ErrorCode.LEVEL_DATABASE_MISSING, dir
+          + " holds no database and createIfMissing is false", e);
+    }
+    if (m.contains("error_if_exists is true")) {
+      return new LevelException(ErrorCode.LEVEL_DATABASE_EXISTS, dir
+          + " already holds a database and errorIfExists is true", e);
+    }
+    if (m.contains("legacy magic number")) {
+      return new LevelException(ErrorCode.LEVEL_CORRUPTION, dir
+          + " holds table files in the old LevelDB format, which this RocksDB cannot read; "
+          + "open it once with RocksDB 10.x to migrate it (LevelDB cannot read it afterwards): "
+          + m, e);
+    }
+    if (code == Status.Code.Corruption) {
+      return new LevelException(ErrorCode.LEVEL_CORRUPTION, dir
+          + " holds damaged data RocksDB cannot open: " + m, e);
+    }
+    return new LevelException(ErrorCode.LEVEL_IO_ERROR, "RocksDB could not open " + dir + ": " + m,
+        e);
+  }
+
+  /** A key for messages: printable ASCII as is, other bytes as \xNN, at most 64 bytes. */
+  static String show(byte[] key) {
+    StringBuilder s = new StringBuilder("\"");
+    for (int i = 0; i < Math.min(key.length, 64); i++) {
+      int c = key[i] & 0xff;
+      if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+        s.append((char) c);
+      } else {
+        s.append(String.format("\\x%02x", c));
+      }
+    }
+    if (key.length > 64) {
+      s.append("...(").append(key.length).append(" bytes)");
+    }
+    return s.append('"').toString();
+  }
+}

@@ -1,0 +1,53 @@
+package org.level4j.rocksdb;
+
+import java.nio.file.Path;
+import org.level4j.Database;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+
+/**
+ * The embedded database: a directory of RocksDB files, like Node's {@code classic-level}.
+ *
+ * <pre>{@code
+ * try (Database db = RocksLevel.open(Path.of("data"))) {
+ *   db.put("greeting", "hello");
+ * }
+ * }</pre>
+ *
+ * <p>One process at a time may open a directory (RocksDB locks it): a second open, from this
+ * process or another one, fails with {@link ErrorCode#LEVEL_LOCKED}. To share a directory
+ * between processes, open it with {@code RaveLevel} instead, which elects one process to hold
+ * it and lets the others reach it through that process.
+ *
+ * <p>Data outlives {@link Database#close()} and a crash of the process; {@link
+ * RocksOptions#syncWrites()} or {@link org.level4j.WriteOptions#SYNC} also make it outlive a crash
+ * of the machine. {@link Database#open()} reopens a closed database.
+ */
+public final class RocksLevel {
+  private RocksLevel() {}
+
+  /** Opens (creating if needed) the database in {@code dir} with {@link RocksOptions#defaults()}. */
+  public static Database open(Path dir) {
+    return open(dir, RocksOptions.defaults());
+  }
+
+  /**
+   * Opens the database in {@code dir}.
+   *
+   * @throws LevelException {@link ErrorCode#LEVEL_LOCKED} if another process (or another open
+   *     database in this one) holds the directory, {@link ErrorCode#LEVEL_DATABASE_MISSING} or
+   *     {@link ErrorCode#LEVEL_DATABASE_EXISTS} as the options ask, {@link
+   *     ErrorCode#LEVEL_CORRUPTION} if the files cannot be read, {@link ErrorCode#LEVEL_IO_ERROR}
+   *     for other failures
+   */
+  public static Database open(Path dir, RocksOptions options) {
+    if (dir == null) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "directory must not be null");
+    }
+    if (options == null) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+          "options must not be null (use RocksOptions.defaults())");
+    }
+    return Database.open(new RocksEngine(dir, options));
+  }
+}

@@ -1,0 +1,204 @@
+package org.level4j.rocksdb;
+
+import java.util.Objects;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+
+/**
+ * How {@link RocksLevel} opens a RocksDB directory. Immutable; start from {@link #defaults()} or
+ * {@link #builder()}.
+ *
+ * <pre>{@code
+ * RocksOptions options = RocksOptions.builder()
+ *     .createIfMissing(false)
+ *     .blockCacheBytes(256L << 20)
+ *     .compression(RocksOptions.Compression.ZSTD)
+ *     .build();
+ * }</pre>
+ */
+public final class RocksOptions {
+  /** How RocksDB compresses the blocks of its table files. */
+  public enum Compression {
+    /** No compression: fastest, largest files. */
+    NONE,
+    /** Snappy, LevelDB's classic choice. */
+    SNAPPY,
+    /** LZ4: about as fast as Snappy and usually smaller (the default). */
+    LZ4,
+    /** Zstandard: smallest files, more CPU per block. */
+    ZSTD
+  }
+
+  private static final RocksOptions DEFAULTS = new Builder().build();
+
+  private final boolean createIfMissing;
+  private final boolean errorIfExists;
+  private final boolean syncWrites;
+  private final long blockCacheBytes;
+  private final long writeBufferBytes;
+  private final Compression compression;
+
+  private RocksOptions(Builder b) {
+    this.createIfMissing = b.createIfMissing;
+    this.errorIfExists = b.errorIfExists;
+    this.syncWrites = b.syncWrites;
+    this.blockCacheBytes = b.blockCacheBytes;
+    this.writeBufferBytes = b.writeBufferBytes;
+    this.compression = b.compression;
+  }
+
+  /** Every option at its default. */
+  public static RocksOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /** A builder starting from the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from these options. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.createIfMissing = createIfMissing;
+    b.errorIfExists = errorIfExists;
+    b.syncWrites = syncWrites;
+    b.blockCacheBytes = blockCacheBytes;
+    b.writeBufferBytes = writeBufferBytes;
+    b.compression = compression;
+    return b;
+  }
+
+  /**
+   * Create the directory (and its parents) and an empty database if there is none (default
+   * true). When false, opening a directory without a database fails with {@link
+   * ErrorCode#LEVEL_DATABASE_MISSING}.
+   */
+  public boolean createIfMissing() {
+    return createIfMissing;
+  }
+
+  /**
+   * Fail with {@link ErrorCode#LEVEL_DATABASE_EXISTS} if the directory already holds a database
+   * (default false).
+   */
+  public boolean errorIfExists() {
+    return errorIfExists;
+  }
+
+  /**
+   * Make every write durable (fsync of the write-ahead log) before it is acknowledged (default
+   * false). Without it a write survives a crash of the process, not of the machine; {@link
+   * org.level4j.WriteOptions#SYNC} asks for this on one write only.
+   */
+  public boolean syncWrites() {
+    return syncWrites;
+  }
+
+  /** Bytes of uncompressed blocks kept in memory for reads (default 32 MiB). */
+  public long blockCacheBytes() {
+    return blockCacheBytes;
+  }
+
+  /**
+   * Bytes of writes gathered in memory before they are written out as a table file (default 64
+   * MiB, RocksDB's own default). Larger buffers absorb write bursts at the cost of memory and a
+   * longer replay of the log after a crash.
+   */
+  public long writeBufferBytes() {
+    return writeBufferBytes;
+  }
+
+  /** Compression of table files (default {@link Compression#LZ4}). */
+  public Compression compression() {
+    return compression;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof RocksOptions)) {
+      return false;
+    }
+    RocksOptions r = (RocksOptions) o;
+    return createIfMissing == r.createIfMissing && errorIfExists == r.errorIfExists
+        && syncWrites == r.syncWrites && blockCacheBytes == r.blockCacheBytes
+        && writeBufferBytes == r.writeBufferBytes && compression == r.compression;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(createIfMissing, errorIfExists, syncWrites, blockCacheBytes,
+        writeBufferBytes, compression);
+  }
+
+  @Override
+  public String toString() {
+    return "RocksOptions[createIfMissing=" + createIfMissing + ", errorIfExists=" + errorIfExists
+        + ", syncWrites=" + syncWrites + ", blockCacheBytes=" + blockCacheBytes
+        + ", writeBufferBytes=" + writeBufferBytes + ", compression=" + compression + "]";
+  }
+
+  /** Builds {@link RocksOptions}; each setter documents its option on {@link RocksOptions}. */
+  public static final class Builder {
+    private boolean createIfMissing = true;
+    private boolean errorIfExists = false;
+    private boolean syncWrites = false;
+    private long blockCacheBytes = 32L << 20;
+    private long writeBufferBytes = 64L << 20;
+    private Compression compression = Compression.LZ4;
+
+    private Builder() {}
+
+    /** See {@link RocksOptions#createIfMissing()}. */
+    public Builder createIfMissing(boolean value) {
+      this.createIfMissing = value;
+      return this;
+    }
+
+    /** See {@link RocksOptions#errorIfExists()}. */
+    public Builder errorIfExists(boolean value) {
+      this.errorIfExists = value;
+      return this;
+    }
+
+    /** See {@link RocksOptions#syncWrites()}. */
+    public Builder syncWrites(boolean value) {
+      this.syncWrites = value;
+      return this;
+    }
+
+    /** See {@link RocksOptions#blockCacheBytes()}; 0 turns the cache off. */
+    public Builder blockCacheBytes(long bytes) {
+      if (bytes < 0) {
+        throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+            "blockCacheBytes must be 0 or more, got " + bytes);
+      }
+      this.blockCacheBytes = bytes;
+      return this;
+    }
+
+    /** See {@link RocksOptions#writeBufferBytes()}; at least 64 KiB. */
+    public Builder writeBufferBytes(long bytes) {
+      if (bytes < (64L << 10)) {
+        throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+            "writeBufferBytes must be at least 65536, got " + bytes);
+      }
+      this.writeBufferBytes = bytes;
+      return this;
+    }
+
+    /** See {@link RocksOptions#compression()}. */
+    public Builder compression(Compression value) {
+      if (value == null) {
+        throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+            "compression must not be null (use Compression.NONE)");
+      }
+      this.compression = value;
+      return this;
+    }
+
+    public RocksOptions build() {
+      return new RocksOptions(this);
+    }
+  }
+}
