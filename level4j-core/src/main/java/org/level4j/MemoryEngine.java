@@ -237,10 +237,10 @@ final class MemoryEngine implements Engine {
       byte[] hi = range.upper();
       boolean hiInc = range.upperInclusive();
       if (target != null) {
-        if (!range.isReverse() && (lo == null || Bytes.compare(target, lo) >= 0)) {
+        if (!range.isReverse() && (lo == null || Bytes.compare(target, lo) > 0)) {
           lo = target;
           loInc = true;
-        } else if (range.isReverse() && (hi == null || Bytes.compare(target, hi) <= 0)) {
+        } else if (range.isReverse() && (hi == null || Bytes.compare(target, hi) < 0)) {
           hi = target;
           hiInc = true;
         }
