@@ -1,0 +1,280 @@
+package org.level4j.rave;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.level4j.Database;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+import org.level4j.net.Connection;
+import org.level4j.net.Guest;
+import org.level4j.net.GuestOptions;
+import org.level4j.net.Host;
+import org.level4j.net.Listener;
+import org.level4j.rocksdb.RocksLevel;
+
+/*
+ * Design. One Presence per directory per JVM, shared by every RaveLevel handle this JVM has open
+ * on it (so one LEADER channel, one waiting thread, one connection to the leader).
+ *
+ * Leader: holds the Seat's lock, the RocksDB database and a Host listening on the directory's
+ * socket; its handles run operations directly on the database.
+ *
+ * Follower: a Guest in retry mode whose Connector is connectToLeader(). When the leader dies the
+ * kernel ends the socket (the guest notices at once) and releases the lock (the Seat's waiting
+ * thread wins it at once, in exactly one process). The winner opens RocksDB, listens, publishes
+ * LEADER, and hands its own guest an in-memory connection to its own host, so operations and
+ * iterators that were in flight resume exactly as on any other leader. The others find the new
+ * leader's socket when file-system events say the LEADER record changed.
+ */
+final class Presence {
+  private static final System.Logger LOG = System.getLogger("org.level4j.rave");
+  private static final Map<Path, Presence> ALL = new ConcurrentHashMap<>();
+
+  private final Path dir;
+  private final RaveOptions options;
+  private final Seat seat;
+  private final List<Runnable> onLeader = new CopyOnWriteArrayList<>();
+  private volatile Database local;
+  private volatile Host host;
+  private volatile Guest guest;
+  private volatile boolean closed;
+  private volatile LevelException failure;
+  private int handles;
+  private long failovers;
+
+  private Presence(Path dir, RaveOptions options) {
+    this.dir = dir;
+    this.options = options;
+    this.seat = new Seat(dir);
+  }
+
+  /** The presence for {@code dir}, joining it (as leader or follower) if this JVM had none. */
+  static Presence acquire(Path dir, RaveOptions options) {
+    Path key = canonical(dir);
+    while (true) {
+      Presence p = ALL.computeIfAbsent(key, k -> new Presence(k, options));
+      synchronized (p) {
+        if (p.closed) {
+          ALL.remove(key, p);
+          continue;
+        }
+        if (p.handles == 0) {
+          try {
+            p.start();
+          } catch (RuntimeException e) {
+            p.shutdown();
+            ALL.remove(key, p);
+            throw e;
+          }
+        }
+        p.handles++;
+        return p;
+      }
+    }
+  }
+
+  private void start() {
+    if (seat.tryTake()) {
+      lead();
+    } else {
+      follow();
+    }
+  }
+
+  /** Called when the last handle of this JVM closes. */
+  void release() {
+    synchronized (this) {
+      if (--handles > 0) {
+        return;
+      }
+      ALL.remove(dir, this);
+    }
+    shutdown();
+  }
+
+  Database target() {
+    Database d = local;
+    if (d != null) {
+      return d;
+    }
+    Guest g = guest;
+    if (g != null) {
+      return g;
+    }
+    LevelException f = failure;
+    throw f != null ? f : new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPEN,
+        "this RaveLevel is closed");
+  }
+
+  boolean isLeader() {
+    return local != null;
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  synchronized long failovers() {
+    return failovers;
+  }
+
+  Host host() {
+    return host;
+  }
+
+  void onLeader(Runnable r) {
+    onLeader.add(r);
+    if (isLeader()) {
+      r.run();
+    }
+  }
+
+  void removeLeaderListener(Runnable r) {
+    onLeader.remove(r);
+  }
+
+  // ---- leader --------------------------------------------------------------------------------
+
+  /** Opens the database and serves it; the Seat's lock is held. */
+  private void lead() {
+    Database db;
+    try {
+      db = RocksLevel.open(dir, options.rocks());
+    } catch (LevelException e) {
+      seat.stepDown();
+      if (e.code() == ErrorCode.LEVEL_LOCKED) {
+        throw new LevelException(ErrorCode.LEVEL_LOCKED, dir + " is open in a process that does "
+            + "not take part in leader election (a plain RocksLevel, or another program); close "
+            + "it, or open the directory through RaveLevel everywhere", e);
+      }
+      throw e;
+    }
+    Path socket = SocketPath.of(dir);
+    Host h = Host.of(db);
+    try {
+      h.listen(Listener.unix(socket, true));
+      seat.publish(new LeaderInfo(ProcessHandle.current().pid(), socket));
+    } catch (IOException | RuntimeException e) {
+      h.close();
+      db.close();
+      seat.stepDown();
+      throw new LevelException(ErrorCode.LEVEL_IO_ERROR,
+          "cannot listen on " + socket + " for followers: " + e.getMessage(), e);
+    }
+    host = h;
+    local = db;
+    for (Runnable r : onLeader) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "a leader listener failed", e);
+      }
+    }
+  }
+
+  // ---- follower ------------------------------------------------------------------------------
+
+  private void follow() {
+    seat.waitForLock(this::promote, this::fail);
+    guest = Guest.connect(this::connectToLeader, GuestOptions.defaults().retry(options.retry()));
+  }
+
+  /** Runs on the Seat's thread when this JVM wins the lock after being a follower. */
+  private void promote() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      failovers++;
+    }
+    lead();
+  }
+
+  private void fail(Throwable t) {
+    LevelException e = LevelException.of(t, ErrorCode.LEVEL_IO_ERROR);
+    LOG.log(System.Logger.Level.ERROR, "cannot take over as leader of " + dir, e);
+    failure = e;
+  }
+
+  /**
+   * The guest's connector: a connection to whoever leads now. Waits (without polling: woken by
+   * the lock or by file events) until there is one, and gives up after the configured time.
+   */
+  private Connection connectToLeader() throws IOException {
+    long deadline = System.nanoTime() + options.giveUpAfter().toNanos();
+    IOException last = null;
+    while (true) {
+      if (closed) {
+        throw new IOException("RaveLevel closed");
+      }
+      LevelException f = failure;
+      if (f != null) {
+        throw new IOException(f.getMessage(), f);
+      }
+      long generation = seat.generation();
+      Host h = host;
+      if (h != null) {
+        Connection.Pipe pipe = Connection.pipe();
+        h.serve(pipe.host());
+        return pipe.guest();
+      }
+      LeaderInfo info = LeaderInfo.read(dir);
+      Path socket = info != null ? info.socket() : SocketPath.of(dir);
+      if (info != null || Files.exists(socket)) {
+        try {
+          return Connection.unix(socket);
+        } catch (IOException e) {
+          last = e; // a stale socket, or the new leader is not listening yet
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("no leader for " + dir + " within " + options.giveUpAfter()
+            + (last == null ? "" : ": " + last.getMessage()), last);
+      }
+      try {
+        seat.awaitChange(generation, 50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for a leader", e);
+      }
+    }
+  }
+
+  // ---- shutdown ------------------------------------------------------------------------------
+
+  private void shutdown() {
+    closed = true;
+    Guest g = guest;
+    guest = null;
+    if (g != null) {
+      g.close();
+    }
+    Host h = host;
+    host = null;
+    if (h != null) {
+      h.close(); // followers see their connection end and elect a new leader
+    }
+    Database d = local;
+    local = null;
+    if (d != null) {
+      d.close();
+    }
+    seat.close();
+  }
+
+  private static Path canonical(Path dir) {
+    Path abs = dir.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(abs);
+      return abs.toRealPath();
+    } catch (IOException e) {
+      throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED,
+          "cannot create " + abs + ": " + e.getMessage(), e);
+    }
+  }
+}

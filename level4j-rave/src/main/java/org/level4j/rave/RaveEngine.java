@@ -1,0 +1,165 @@
+package org.level4j.rave;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.level4j.Database;
+import org.level4j.Entry;
+import org.level4j.ErrorCode;
+import org.level4j.Level;
+import org.level4j.LevelException;
+import org.level4j.LevelIterator;
+import org.level4j.Op;
+import org.level4j.Range;
+import org.level4j.Supports;
+import org.level4j.spi.EngineIterator;
+import org.level4j.spi.EngineSnapshot;
+import org.level4j.spi.RemoteEngine;
+
+/**
+ * The engine behind one {@link RaveLevel} handle: it sends each operation to where the data is
+ * now, the leader's RocksDB database when this process leads, else the guest connected to the
+ * leader. The switch is per operation, so a follower promoted to leader runs new operations
+ * directly while those it had already sent complete through its guest (which reconnects to its
+ * own host in memory).
+ */
+final class RaveEngine implements RemoteEngine {
+  private static final Supports SUPPORTS = new Supports(true, false, true, true, false, false);
+
+  private final Presence presence;
+  private boolean opened;
+
+  RaveEngine(Presence presence) {
+    this.presence = presence;
+  }
+
+  @Override
+  public void open() {
+    if (opened) {
+      throw new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
+          "a RaveLevel cannot be reopened after close(); open a new one with RaveLevel.open(dir)");
+    }
+    opened = true;
+  }
+
+  @Override
+  public void close() {
+    presence.release();
+  }
+
+  @Override
+  public Supports supports() {
+    return SUPPORTS;
+  }
+
+  private Level<byte[], byte[]> target() {
+    Database d = presence.target();
+    return d.bytes();
+  }
+
+  @Override
+  public byte[] get(byte[] key, EngineSnapshot snapshot) {
+    return join(getAsync(key, snapshot));
+  }
+
+  @Override
+  public CompletableFuture<byte[]> getAsync(byte[] key, EngineSnapshot snapshot) {
+    return target().async().get(key);
+  }
+
+  @Override
+  public CompletableFuture<List<byte[]>> getManyAsync(List<byte[]> keys, EngineSnapshot snapshot) {
+    return target().async().getMany(keys);
+  }
+
+  @Override
+  public void write(List<Op<byte[], byte[]>> ops, boolean sync) {
+    join(writeAsync(ops, sync));
+  }
+
+  @Override
+  public CompletableFuture<Void> writeAsync(List<Op<byte[], byte[]>> ops, boolean sync) {
+    return target().async().batch(ops, sync ? org.level4j.WriteOptions.SYNC
+        : org.level4j.WriteOptions.DEFAULT);
+  }
+
+  @Override
+  public void clear(Range<byte[]> range) {
+    join(clearAsync(range));
+  }
+
+  @Override
+  public CompletableFuture<Void> clearAsync(Range<byte[]> range) {
+    return target().async().clear(range);
+  }
+
+  @Override
+  public EngineIterator iterator(Range<byte[]> range, boolean keys, boolean values,
+      EngineSnapshot snapshot) {
+    Level<byte[], byte[]> t = target();
+    if (keys && !values) {
+      LevelIterator<byte[], byte[]> it = t.keys(range);
+      return new Adapter<>(it, true);
+    }
+    if (values && !keys) {
+      LevelIterator<byte[], byte[]> it = t.values(range);
+      return new Adapter<>(it, false);
+    }
+    return new Adapter<>(t.iterator(range), true);
+  }
+
+  @Override
+  public EngineSnapshot snapshot() {
+    throw new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
+        "RaveLevel has no explicit snapshots: a follower's reads go to another process");
+  }
+
+  private static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw LevelException.of(e, ErrorCode.LEVEL_IO_ERROR);
+    }
+  }
+
+  /** An iterator of the target database seen as an engine iterator. */
+  private static final class Adapter<T> implements EngineIterator {
+    private final LevelIterator<byte[], T> it;
+    private final boolean isKey;
+
+    Adapter(LevelIterator<byte[], T> it, boolean isKey) {
+      this.it = it;
+      this.isKey = isKey;
+    }
+
+    @Override
+    public List<Entry<byte[], byte[]>> nextv(int max) {
+      return join(nextvAsync(max));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<List<Entry<byte[], byte[]>>> nextvAsync(int max) {
+      return it.nextvAsync(max).thenApply(items -> {
+        if (items.isEmpty() || items.get(0) instanceof Entry) {
+          return (List<Entry<byte[], byte[]>>) (List<?>) items;
+        }
+        List<Entry<byte[], byte[]>> out = new java.util.ArrayList<>(items.size());
+        for (T t : items) {
+          byte[] b = (byte[]) t;
+          out.add(isKey ? new Entry<>(b, null) : new Entry<>(null, b));
+        }
+        return out;
+      });
+    }
+
+    @Override
+    public void seek(byte[] target) {
+      it.seek(target);
+    }
+
+    @Override
+    public void close() {
+      it.close();
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package org.level4j.rave;
+
+import java.nio.file.Path;
+import java.util.OptionalLong;
+import org.level4j.Database;
+import org.level4j.ForwardingDatabase;
+import org.level4j.Registration;
+
+/**
+ * A RocksDB database that any number of processes can open at once, like Node's
+ * {@code rave-level}. The first process to take the directory's {@code LEADER} lock becomes the
+ * <em>leader</em>: it opens RocksDB and serves the others, the <em>followers</em>, over the Unix
+ * socket {@code <dir>/rave-level.sock} (the many-level protocol, so Node's rave-level can join as
+ * a follower). When the leader dies, one follower takes over within milliseconds; operations in
+ * flight are retried on the new leader and open iterators resume exactly where they were. There
+ * is no "lock held" error between RaveLevel processes.
+ *
+ * <pre>{@code
+ * try (RaveLevel db = RaveLevel.open(Path.of("data"))) {
+ *   db.put("a", "1");                 // works in every process that opened "data"
+ *   db.onLeader(() -> log("leading"));
+ * }
+ * }</pre>
+ *
+ * <p>The full {@link org.level4j.Level} API works, sync and async, except explicit snapshots
+ * (a follower reads from another process; {@link #supports()} says so). Events (write listeners,
+ * hooks) see only this handle's own operations. A closed RaveLevel cannot be reopened. Several
+ * handles on one directory inside one JVM share its leadership and connection.
+ */
+public final class RaveLevel extends ForwardingDatabase {
+  private final Presence presence;
+
+  private RaveLevel(Database db, Presence presence) {
+    super(db);
+    this.presence = presence;
+  }
+
+  /** Opens {@code dir} (created if missing) as leader or follower, with default options. */
+  public static RaveLevel open(Path dir) {
+    return open(dir, RaveOptions.defaults());
+  }
+
+  /** Opens {@code dir} (created if missing) as leader or follower. */
+  public static RaveLevel open(Path dir, RaveOptions options) {
+    Presence p = Presence.acquire(dir, options);
+    try {
+      return new RaveLevel(Database.open(new RaveEngine(p)), p);
+    } catch (RuntimeException e) {
+      p.release();
+      throw e;
+    }
+  }
+
+  /** Whether this process is the leader now (it holds the RocksDB database). */
+  public boolean isLeader() {
+    return presence.isLeader();
+  }
+
+  /**
+   * Runs {@code listener} when this process becomes leader (at once if it already is), on the
+   * thread that won the election. Keep it short.
+   */
+  public Registration onLeader(Runnable listener) {
+    presence.onLeader(listener);
+    return () -> presence.removeLeaderListener(listener);
+  }
+
+  /** The directory, as an absolute real path. */
+  public Path location() {
+    return presence.dir();
+  }
+
+  /** How many times this process took over after a leader went. */
+  public long failovers() {
+    return presence.failovers();
+  }
+
+  /** What the directory's LEADER record says about the leader right now. */
+  public static OptionalLong leaderPid(Path dir) {
+    LeaderInfo info = LeaderInfo.read(dir);
+    return info == null ? OptionalLong.empty() : OptionalLong.of(info.pid());
+  }
+
+  /** The socket the current leader of {@code dir} listens on, or null if none is published. */
+  public static Path leaderSocket(Path dir) {
+    LeaderInfo info = LeaderInfo.read(dir);
+    return info == null ? null : info.socket();
+  }
+}

@@ -1,0 +1,79 @@
+package org.level4j.rave;
+
+import java.time.Duration;
+import org.level4j.rocksdb.RocksOptions;
+
+/**
+ * Options of a {@link RaveLevel}. Immutable; start from {@link #defaults()} or {@link #builder()}.
+ */
+public final class RaveOptions {
+  private final RocksOptions rocks;
+  private final Duration giveUpAfter;
+  private final boolean retry;
+
+  private RaveOptions(Builder b) {
+    this.rocks = b.rocks;
+    this.giveUpAfter = b.giveUpAfter;
+    this.retry = b.retry;
+  }
+
+  public static RaveOptions defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** RocksDB options, used by whichever process becomes leader. */
+  public RocksOptions rocks() {
+    return rocks;
+  }
+
+  /**
+   * How long a follower keeps trying to reach a leader (or become one) before its pending and new
+   * operations fail with {@code LEVEL_CONNECTION_LOST}. Default: 30 seconds.
+   */
+  public Duration giveUpAfter() {
+    return giveUpAfter;
+  }
+
+  /**
+   * Whether operations pending when the leader goes are retried on the next leader (default
+   * true). Without retry they fail with {@code LEVEL_CONNECTION_LOST}.
+   */
+  public boolean retry() {
+    return retry;
+  }
+
+  /** Builds {@link RaveOptions}. */
+  public static final class Builder {
+    private RocksOptions rocks = RocksOptions.defaults();
+    private Duration giveUpAfter = Duration.ofSeconds(30);
+    private boolean retry = true;
+
+    private Builder() {}
+
+    public Builder rocks(RocksOptions rocks) {
+      this.rocks = java.util.Objects.requireNonNull(rocks, "rocks");
+      return this;
+    }
+
+    public Builder giveUpAfter(Duration giveUpAfter) {
+      if (giveUpAfter == null || giveUpAfter.isNegative()) {
+        throw new IllegalArgumentException("giveUpAfter must be zero or positive");
+      }
+      this.giveUpAfter = giveUpAfter;
+      return this;
+    }
+
+    public Builder retry(boolean retry) {
+      this.retry = retry;
+      return this;
+    }
+
+    public RaveOptions build() {
+      return new RaveOptions(this);
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package org.level4j.rave;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.concurrent.TimeUnit;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+
+/**
+ * The leadership of one directory as seen by this JVM: the {@code LEADER} lock file, the one
+ * channel on it (a second lock on the same file in one JVM would throw), and a thread blocked in
+ * {@link FileChannel#lock()} that the kernel wakes the moment the current leader dies or steps
+ * down. Nothing here polls: followers are woken by the lock, and by file-system events when a new
+ * leader publishes its address.
+ *
+ * <p>We lock a file of our own, never RocksDB's {@code LOCK}: RocksDB's lock is per process, so a
+ * second channel on it inside the leader's JVM would silently drop it, and every failed RocksDB
+ * open rotates the leader's info log. RocksDB is opened only after this lock is won.
+ *
+ * <p>Threads: {@link #waitForLock} runs on a daemon thread named {@code level4j-seat-...};
+ * {@code onWin} runs on that thread. {@link #awaitChange} may be called from any thread.
+ */
+final class Seat implements AutoCloseable {
+  static final String LOCK_FILE = "LEADER";
+
+  private final Path dir;
+  private final FileChannel channel;
+  private final WatchService watcher;
+  private final Object changed = new Object();
+  private volatile FileLock lock;
+  private volatile boolean closed;
+  private Thread waiter;
+  private Thread watchThread;
+  private long generation;
+
+  Seat(Path dir) {
+    this.dir = dir;
+    try {
+      Files.createDirectories(dir);
+      channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+          StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED,
+          "cannot create or open " + dir.resolve(LOCK_FILE) + " (" + e.getMessage()
+              + "); check that the directory is writable by this user", e);
+    }
+    WatchService w = null;
+    try {
+      w = FileSystems.getDefault().newWatchService();
+      dir.register(w, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+    } catch (IOException e) {
+      // Without events, followers fall back to short timed waits in awaitChange.
+      w = null;
+    }
+    watcher = w;
+    if (watcher != null) {
+      watchThread = new Thread(this::watch, "level4j-watch-" + dir.getFileName());
+      watchThread.setDaemon(true);
+      watchThread.start();
+    }
+  }
+
+  /** Tries once, without waiting, to become leader. */
+  synchronized boolean tryTake() {
+    if (lock != null) {
+      return true;
+    }
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      return false; // our waiter thread is queued for it
+    } catch (IOException e) {
+      throw new LevelException(ErrorCode.LEVEL_IO_ERROR,
+          "cannot lock " + dir.resolve(LOCK_FILE) + ": " + e.getMessage(), e);
+    }
+    return lock != null;
+  }
+
+  boolean isHeld() {
+    return lock != null;
+  }
+
+  /**
+   * Starts the thread that blocks until this JVM holds the lock, then runs {@code onWin}. If
+   * {@code onWin} throws, the lock is released and the failure passed to {@code onFailure}.
+   */
+  synchronized void waitForLock(Runnable onWin, java.util.function.Consumer<Throwable> onFailure) {
+    if (waiter != null || closed) {
+      return;
+    }
+    waiter = new Thread(() -> {
+      try {
+        FileLock l = channel.lock();
+        synchronized (Seat.this) {
+          lock = l;
+          waiter = null;
+        }
+        signal();
+        onWin.run();
+      } catch (ClosedChannelException e) {
+        // closed while waiting: this JVM is done with the directory
+      } catch (IOException | RuntimeException e) {
+        stepDown();
+        if (!closed) {
+          onFailure.accept(e);
+        }
+      }
+    }, "level4j-seat-" + dir.getFileName());
+    waiter.setDaemon(true);
+    waiter.start();
+  }
+
+  /** Publishes who leads: pid and socket path, for followers and {@code level4j info}. */
+  void publish(LeaderInfo info) throws IOException {
+    byte[] b = info.format().getBytes(StandardCharsets.UTF_8);
+    channel.truncate(0);
+    channel.write(ByteBuffer.wrap(b), 0);
+    channel.force(false);
+  }
+
+  /** Releases leadership (the lock) but keeps the channel, so this JVM can run again. */
+  synchronized void stepDown() {
+    FileLock l = lock;
+    lock = null;
+    if (l != null) {
+      try {
+        channel.truncate(0);
+      } catch (IOException ignored) {
+        // the next leader overwrites it
+      }
+      try {
+        l.release();
+      } catch (IOException ignored) {
+        // closing the channel releases it anyway
+      }
+    }
+  }
+
+  /**
+   * Waits until something may have changed: the lock was won here, a file in the directory was
+   * created or modified (a new leader's socket or LEADER record), or {@code maxMillis} passed.
+   */
+  void awaitChange(long seenGeneration, long maxMillis) throws InterruptedException {
+    synchronized (changed) {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
+      while (generation == seenGeneration && !closed) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        TimeUnit.NANOSECONDS.timedWait(changed, left);
+      }
+    }
+  }
+
+  long generation() {
+    synchronized (changed) {
+      return generation;
+    }
+  }
+
+  private void signal() {
+    synchronized (changed) {
+      generation++;
+      changed.notifyAll();
+    }
+  }
+
+  private void watch() {
+    try {
+      while (!closed) {
+        WatchKey key = watcher.take();
+        key.pollEvents();
+        signal();
+        if (!key.reset()) {
+          return;
+        }
+      }
+    } catch (InterruptedException | ClosedWatchServiceException e) {
+      // closing
+    }
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    stepDown();
+    try {
+      channel.close(); // also wakes a waiter blocked in lock()
+    } catch (IOException ignored) {
+      // nothing left to release
+    }
+    if (watcher != null) {
+      try {
+        watcher.close();
+      } catch (IOException ignored) {
+        // nothing left to release
+      }
+    }
+    signal();
+  }
+}

@@ -1,0 +1,148 @@
+package org.level4j.rave;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A real JVM running one of this module's test mains, with its stdout lines collected so a test
+ * can wait for them. Killed with SIGKILL by {@link #kill()}, as a crash would.
+ */
+final class Proc implements AutoCloseable {
+  private final Process process;
+  private final Writer stdin;
+  private final List<String> lines = new ArrayList<>();
+  private final StringBuilder stderr = new StringBuilder();
+  private final String name;
+
+  private Proc(String name, Process process) {
+    this.name = name;
+    this.process = process;
+    this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    Thread out = new Thread(() -> pump(new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), false));
+    Thread err = new Thread(() -> pump(new BufferedReader(
+        new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), true));
+    out.setDaemon(true);
+    err.setDaemon(true);
+    out.start();
+    err.start();
+  }
+
+  /** Starts {@code java -cp <this JVM's classpath> <main> args...}. */
+  static Proc java(Class<?> main, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx256m");
+    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(main.getName());
+    cmd.addAll(List.of(args));
+    return new Proc(main.getSimpleName() + " " + String.join(" ", args),
+        new ProcessBuilder(cmd).start());
+  }
+
+  private void pump(BufferedReader r, boolean isErr) {
+    try {
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        synchronized (this) {
+          if (isErr) {
+            stderr.append(line).append('\n');
+          } else {
+            lines.add(line);
+          }
+          notifyAll();
+        }
+      }
+    } catch (IOException e) {
+      // process gone
+    }
+  }
+
+  /** Waits for a stdout line matching {@code p}; fails with the process's stderr if none comes. */
+  synchronized String await(Predicate<String> p, long timeoutMillis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    int seen = 0;
+    while (true) {
+      for (; seen < lines.size(); seen++) {
+        if (p.test(lines.get(seen))) {
+          return lines.get(seen);
+        }
+      }
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0) {
+        throw new AssertionError("timed out waiting for a line from " + name + "; stdout tail: "
+            + lines.subList(Math.max(0, lines.size() - 5), lines.size()) + "; stderr: " + stderr);
+      }
+      if (!process.isAlive() && seen >= lines.size()) {
+        wait(Math.min(left, 200)); // let the pump finish, then fail on the next round
+        if (seen >= lines.size()) {
+          throw new AssertionError(name + " exited (" + process.exitValue()
+              + ") before the expected line; stderr: " + stderr);
+        }
+      } else {
+        wait(left);
+      }
+    }
+  }
+
+  String await(String prefix) throws InterruptedException {
+    return await(l -> l.startsWith(prefix), 60_000);
+  }
+
+  synchronized List<String> lines() {
+    return new ArrayList<>(lines);
+  }
+
+  synchronized String stderr() {
+    return stderr.toString();
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  void send(String line) throws IOException {
+    stdin.write(line + "\n");
+    stdin.flush();
+  }
+
+  /** SIGKILL, as a crash: no shutdown hook, no close. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** Closes stdin (the workers' signal to close cleanly) and waits for exit. */
+  int finish() throws InterruptedException, IOException {
+    try {
+      stdin.close();
+    } catch (IOException ignored) {
+      // already gone
+    }
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(name + " did not exit; stderr: " + stderr);
+    }
+    return process.exitValue();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+}

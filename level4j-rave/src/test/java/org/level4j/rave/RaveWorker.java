@@ -1,0 +1,122 @@
+package org.level4j.rave;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.level4j.Entry;
+import org.level4j.Level;
+import org.level4j.LevelIterator;
+import org.level4j.Range;
+
+/**
+ * The process the multi-process tests start. Modes:
+ *
+ * <ul>
+ *   <li>{@code hold DIR}: opens, prints {@code ROLE leader|follower}, holds until stdin closes.
+ *   <li>{@code write DIR PREFIX}: puts {@code PREFIX<n>} = {@code v<n>} for n = 0, 1, ... and
+ *       prints {@code ACK <n>} after each acknowledged put, until stdin closes.
+ *   <li>{@code scan DIR forward|reverse PAUSE_AT}: iterates every key one at a time, printing
+ *       {@code KEY <hex>}; after PAUSE_AT keys prints {@code PAUSED} and waits for a stdin line.
+ *   <li>{@code leaders}: reads {@code lead DIR} / {@code drop DIR} lines; leads each directory.
+ * </ul>
+ *
+ * Prints {@code LEADER} whenever it becomes leader.
+ */
+public final class RaveWorker {
+  private RaveWorker() {}
+
+  public static void main(String[] args) throws Exception {
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    if (args[0].equals("leaders")) {
+      leaders(in);
+      return;
+    }
+    try (RaveLevel db = RaveLevel.open(Path.of(args[1]))) {
+      db.onLeader(() -> say("LEADER"));
+      say("ROLE " + (db.isLeader() ? "leader" : "follower") + " " + ProcessHandle.current().pid());
+      switch (args[0]) {
+        case "hold":
+          say("READY");
+          while (in.readLine() != null) {
+            // hold until stdin closes
+          }
+          break;
+        case "write":
+          write(db, args[2], in);
+          break;
+        case "scan":
+          scan(db, args[2].equals("reverse"), Integer.parseInt(args[3]), in);
+          break;
+        default:
+          throw new IllegalArgumentException(args[0]);
+      }
+    }
+    say("CLOSED");
+  }
+
+  private static void write(RaveLevel db, String prefix, BufferedReader in) throws Exception {
+    Thread stdinWatch = new Thread(() -> {
+      try {
+        while (in.readLine() != null) {
+          // wait for EOF
+        }
+      } catch (java.io.IOException ignored) {
+        // treat as EOF
+      }
+    });
+    stdinWatch.setDaemon(true);
+    stdinWatch.start();
+    for (long n = 0; stdinWatch.isAlive(); n++) {
+      db.put(prefix + n, "v" + n);
+      say("ACK " + n);
+    }
+  }
+
+  private static void scan(RaveLevel db, boolean reverse, int pauseAt, BufferedReader in)
+      throws Exception {
+    Level<byte[], byte[]> bytes = db.bytes();
+    int n = 0;
+    try (LevelIterator<byte[], Entry<byte[], byte[]>> it =
+        bytes.iterator(Range.<byte[]>all().reverse(reverse))) {
+      for (Entry<byte[], byte[]> e = it.next(); e != null; e = it.next()) {
+        say("KEY " + HexFormat.of().formatHex(e.key()));
+        if (++n == pauseAt) {
+          say("PAUSED");
+          in.readLine();
+        }
+      }
+    }
+    say("DONE " + n);
+  }
+
+  private static void leaders(BufferedReader in) throws Exception {
+    Map<String, RaveLevel> open = new HashMap<>();
+    for (String line = in.readLine(); line != null; line = in.readLine()) {
+      String[] w = line.split(" ", 2);
+      if (w[0].equals("lead")) {
+        RaveLevel db = RaveLevel.open(Path.of(w[1]));
+        open.put(w[1], db);
+        say("OK " + db.isLeader() + " " + w[1]);
+      } else if (w[0].equals("drop")) {
+        RaveLevel db = open.remove(w[1]);
+        if (db != null) {
+          db.close();
+        }
+        say("DROPPED " + w[1]);
+      }
+    }
+    for (RaveLevel db : List.copyOf(open.values())) {
+      db.close();
+    }
+  }
+
+  private static synchronized void say(String line) {
+    System.out.println(line);
+    System.out.flush();
+  }
+}
