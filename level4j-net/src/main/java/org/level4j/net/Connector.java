@@ -1,0 +1,28 @@
+package org.level4j.net;
+
+import java.nio.file.Path;
+
+/**
+ * How a {@link Guest} gets a connection to its host: called once when the guest opens and, in
+ * retry mode, again each time the connection ends. It may block until it can deliver one (a
+ * leader election, a host that is restarting) and may throw to give up, which fails the guest's
+ * pending operations with {@code LEVEL_CONNECTION_LOST}.
+ *
+ * <p>Called from the opening thread the first time and from the guest's own reader thread on
+ * reconnects, never twice at once. The guest interrupts that thread when it is closed meanwhile.
+ */
+@FunctionalInterface
+public interface Connector {
+  /** A new connection to the host. */
+  Connection connect() throws Exception;
+
+  /** Connects to a Unix domain socket at {@code path}. */
+  static Connector unix(Path path) {
+    return () -> Connection.unix(path);
+  }
+
+  /** Connects over TCP. */
+  static Connector tcp(String host, int port) {
+    return () -> Connection.tcp(host, port);
+  }
+}

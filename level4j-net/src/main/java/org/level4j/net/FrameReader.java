@@ -1,0 +1,87 @@
+package org.level4j.net;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Cuts the bytes of a connection into frames and hands each to a {@link Handler}, in order, on
+ * the one thread that calls {@link #run}. The buffer is direct and reused; it grows for a large
+ * frame (never past the frame limit) and shrinks back afterwards.
+ */
+final class FrameReader {
+  private static final int INITIAL = 64 * 1024;
+
+  /** What to do with frames. */
+  interface Handler {
+    /** One frame: its tag and body. {@code body} is only valid during this call. */
+    void frame(int tag, Wire.In body);
+
+    /** Every complete frame read so far was handled; the reader is about to wait for more. */
+    void drained();
+  }
+
+  private final int maxFrameBytes;
+  private ByteBuffer buf = ByteBuffer.allocateDirect(INITIAL);
+
+  FrameReader(int maxFrameBytes) {
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  /**
+   * Reads until the peer closes the connection cleanly (between frames).
+   *
+   * @throws Wire.Malformed on a frame over the limit, a bad length prefix, a body the handler
+   *     cannot decode, or a connection that ends inside a frame
+   * @throws IOException if reading fails
+   */
+  void run(Connection connection, Handler handler) throws IOException {
+    while (true) {
+      int n = connection.read(buf);
+      if (n < 0) {
+        if (buf.position() > 0) {
+          throw new Wire.Malformed("truncated frame: the connection ended " + buf.position()
+              + " bytes into a frame");
+        }
+        return;
+      }
+      buf.flip();
+      int needed = 0;
+      while (true) {
+        long p = Wire.peekLength(buf);
+        if (p < 0) {
+          break;
+        }
+        long length = p & 0xFF_FFFF_FFFFL;
+        int prefix = (int) (p >>> 40);
+        if (length > maxFrameBytes) {
+          throw new Wire.Malformed("a frame of " + length + " bytes exceeds the limit of "
+              + maxFrameBytes + " bytes");
+        }
+        if (buf.remaining() < prefix + length) {
+          needed = prefix + (int) length;
+          break;
+        }
+        int start = buf.position() + prefix;
+        int end = start + (int) length;
+        if (length > 0) {
+          handler.frame(buf.get(start) & 0xFF, new Wire.In(buf, start + 1, end));
+        }
+        buf.position(end);
+      }
+      buf.compact();
+      if (needed > buf.capacity()) {
+        ByteBuffer bigger = ByteBuffer.allocateDirect(
+            Math.max(needed, (int) Math.min(buf.capacity() * 2L, maxFrameBytes + 6L)));
+        buf.flip();
+        bigger.put(buf);
+        buf = bigger;
+      } else if (buf.capacity() > INITIAL && buf.position() <= INITIAL && needed <= INITIAL) {
+        ByteBuffer smaller = ByteBuffer.allocateDirect(INITIAL);
+        buf.flip();
+        smaller.put(buf);
+        buf = smaller;
+      }
+      handler.drained();
+    }
+  }
+}

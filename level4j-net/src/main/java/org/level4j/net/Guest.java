@@ -1,0 +1,62 @@
+package org.level4j.net;
+
+import org.level4j.Database;
+import org.level4j.ForwardingDatabase;
+import org.level4j.Registration;
+
+/**
+ * A database whose data lives in a {@link Host} (level4j's, or a Node {@code many-level} host),
+ * reached over a {@link Connection}. It has the whole {@link Database} API, sync and async;
+ * many operations may be in flight at once on its one connection.
+ *
+ * <pre>{@code
+ * try (Guest db = Guest.connect(Connector.unix(Path.of("data/db.sock")))) {
+ *   db.put("greeting", "hello");
+ *   db.async().get("greeting").thenAccept(System.out::println);
+ * }
+ * }</pre>
+ *
+ * <p>What it {@link #supports()}: iterators read from an implicit snapshot and can seek; there are
+ * no explicit snapshots (the protocol has none), no conditional batches, and no sync writes;
+ * permanence is what {@link GuestOptions#permanence} declares.
+ *
+ * <p>When the connection ends, pending and later operations fail with
+ * {@code LEVEL_CONNECTION_LOST} until the guest is closed, unless {@link GuestOptions#retry} is
+ * on. Closing fails pending operations with {@code LEVEL_DATABASE_NOT_OPEN}; {@link #open()}
+ * connects again.
+ */
+public final class Guest extends ForwardingDatabase {
+  private final GuestEngine engine;
+
+  private Guest(GuestEngine engine) {
+    super(Database.open(engine));
+    this.engine = engine;
+  }
+
+  /** Connects through {@code connector} with default options (no retry). */
+  public static Guest connect(Connector connector) {
+    return connect(connector, GuestOptions.defaults());
+  }
+
+  /**
+   * Connects through {@code connector} now (this may block as long as the connector does).
+   *
+   * @throws org.level4j.LevelException {@code LEVEL_DATABASE_NOT_OPENED} if the connector fails
+   */
+  public static Guest connect(Connector connector, GuestOptions options) {
+    return new Guest(new GuestEngine(connector, options));
+  }
+
+  /** Whether a connection to the host is up right now. */
+  public boolean isConnected() {
+    return engine.isConnected();
+  }
+
+  /**
+   * Calls {@code listener} whenever a connection is made or ends (the first connection was made
+   * before this guest was returned: see {@link #isConnected()}).
+   */
+  public Registration onConnectionChange(ConnectionListener listener) {
+    return engine.addListener(listener);
+  }
+}

@@ -1,0 +1,580 @@
+package org.level4j.net;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+import org.level4j.Op;
+import org.level4j.Range;
+import org.level4j.Registration;
+import org.level4j.Supports;
+import org.level4j.spi.EngineIterator;
+import org.level4j.spi.EngineSnapshot;
+import org.level4j.spi.RemoteEngine;
+
+/*
+ * Design. One lock (`lock`) guards all state: the current link, the pending requests, the open
+ * iterators and their buffers. A caller registers its request and encodes it into the link's
+ * outbox under the lock, then flushes outside it (Outbox coalesces concurrent callers into one
+ * write). One reader thread per guest reads responses, looks requests up under the lock and
+ * completes them outside it, so user callbacks never run under the lock.
+ *
+ * Requests and iterators are kept in LinkedHashMaps, in id order, so a reconnect re-sends them
+ * in the order they were first sent. A link that ends hands its reader thread over to the
+ * reconnect: the same thread calls the Connector, installs the new link and reads from it.
+ *
+ * Lock order: lock → outbox monitor. The outbox never calls back.
+ */
+final class GuestEngine implements RemoteEngine {
+  private static final System.Logger LOG = System.getLogger("org.level4j.net");
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  private enum State { CLOSED, OPEN, LOST }
+
+  final Object lock = new Object();
+  private final Connector connector;
+  private final GuestOptions options;
+  private final Supports supports;
+  private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+
+  // guarded by lock
+  private State state = State.CLOSED;
+  private LevelException lost;
+  private Link link;
+  private Thread reader;
+  private boolean connecting;
+  private final LinkedHashMap<Integer, Request<?>> requests = new LinkedHashMap<>();
+  private final LinkedHashMap<Integer, GuestIterator> iterators = new LinkedHashMap<>();
+  private int lastRequestId;
+  private int lastIteratorId;
+
+  GuestEngine(Connector connector, GuestOptions options) {
+    if (connector == null || options == null) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+          "a connector and options are required");
+    }
+    this.connector = connector;
+    this.options = options;
+    this.supports = new Supports(true, false, true, options.permanence(), false, false);
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  @Override
+  public void open() {
+    Connection c;
+    try {
+      c = connector.connect();
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED,
+          "could not connect to the host: " + e, e);
+    }
+    if (c == null) {
+      throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED,
+          "the connector returned no connection");
+    }
+    Link l = new Link(c);
+    Thread t = new Thread(() -> readLoop(l), "level4j-guest-" + THREADS.incrementAndGet());
+    t.setDaemon(true);
+    synchronized (lock) {
+      state = State.OPEN;
+      lost = null;
+      lastRequestId = 0;
+      lastIteratorId = 0;
+      link = l;
+      reader = t;
+    }
+    t.start();
+    for (ConnectionListener cl : listeners) {
+      tell(cl, true, null);
+    }
+  }
+
+  @Override
+  public void close() {
+    LevelException reason = new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPEN,
+        "the guest was closed before the host answered");
+    List<Runnable> failures = new ArrayList<>();
+    Link l;
+    synchronized (lock) {
+      if (state == State.CLOSED) {
+        return;
+      }
+      state = State.CLOSED;
+      l = link;
+      link = null;
+      failAllLocked(reason, failures);
+      if (connecting && reader != null && reader != Thread.currentThread()) {
+        reader.interrupt();
+      }
+    }
+    if (l != null) {
+      l.connection.close();
+    }
+    failures.forEach(Runnable::run);
+    for (ConnectionListener cl : listeners) {
+      tell(cl, false, reason);
+    }
+  }
+
+  boolean isConnected() {
+    synchronized (lock) {
+      return link != null;
+    }
+  }
+
+  Registration addListener(ConnectionListener listener) {
+    if (listener == null) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "listener must not be null");
+    }
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  @Override
+  public Supports supports() {
+    return supports;
+  }
+
+  // ---- operations ----------------------------------------------------------------------------
+
+  @Override
+  public byte[] get(byte[] key, EngineSnapshot snapshot) {
+    return join(getAsync(key, snapshot));
+  }
+
+  @Override
+  public List<byte[]> getMany(List<byte[]> keys, EngineSnapshot snapshot) {
+    return join(getManyAsync(keys, snapshot));
+  }
+
+  @Override
+  public void write(List<Op<byte[], byte[]>> ops, boolean sync) {
+    join(writeAsync(ops, sync));
+  }
+
+  @Override
+  public void clear(Range<byte[]> range) {
+    join(clearAsync(range));
+  }
+
+  @Override
+  public CompletableFuture<byte[]> getAsync(byte[] key, EngineSnapshot snapshot) {
+    return send(new Request<byte[]>(Wire.GET, key, null, null, null));
+  }
+
+  @Override
+  public CompletableFuture<List<byte[]>> getManyAsync(List<byte[]> keys, EngineSnapshot snapshot) {
+    return send(new Request<List<byte[]>>(Wire.GET_MANY, null, null, keys, null));
+  }
+
+  @Override
+  public CompletableFuture<Void> writeAsync(List<Op<byte[], byte[]>> ops, boolean sync) {
+    for (Op<byte[], byte[]> op : ops) {
+      if (op.type() == Op.Type.EXPECT) {
+        return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
+            "a guest cannot send conditional batches (see supports().conditionalBatch())"));
+      }
+    }
+    if (ops.size() == 1) {
+      Op<byte[], byte[]> op = ops.get(0);
+      return op.type() == Op.Type.PUT
+          ? send(new Request<Void>(Wire.PUT, op.key(), op.value(), null, null))
+          : send(new Request<Void>(Wire.DELETE, op.key(), null, null, null));
+    }
+    return send(new Request<Void>(Wire.BATCH, null, null, null, List.copyOf(ops)));
+  }
+
+  @Override
+  public CompletableFuture<Void> clearAsync(Range<byte[]> range) {
+    Request<Void> r = new Request<>(Wire.CLEAR, null, null, null, null);
+    r.range = range;
+    return send(r);
+  }
+
+  @Override
+  public EngineSnapshot snapshot() {
+    throw new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
+        "a guest has no explicit snapshots: the many-level protocol has none");
+  }
+
+  @Override
+  public EngineIterator iterator(Range<byte[]> range, boolean keys, boolean values,
+      EngineSnapshot snapshot) {
+    if (snapshot != null) {
+      throw new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
+          "a guest has no explicit snapshots: the many-level protocol has none");
+    }
+    Link l;
+    GuestIterator it;
+    synchronized (lock) {
+      checkUsableLocked();
+      int id = nextId(lastIteratorId, iterators);
+      lastIteratorId = id;
+      it = new GuestIterator(this, id, range, keys, values, options.retry());
+      iterators.put(id, it);
+      l = link;
+      if (l != null) {
+        synchronized (l.outbox) {
+          it.encodeOpen(l.outbox.out());
+        }
+      }
+    }
+    flush(l);
+    return it;
+  }
+
+  private <T> CompletableFuture<T> send(Request<T> r) {
+    Link l;
+    synchronized (lock) {
+      if (state != State.OPEN) {
+        return CompletableFuture.failedFuture(unusable());
+      }
+      r.id = nextId(lastRequestId, requests);
+      lastRequestId = r.id;
+      requests.put(r.id, r);
+      l = link;
+      if (l != null) {
+        synchronized (l.outbox) {
+          r.encode(l.outbox.out());
+        }
+      }
+    }
+    flush(l);
+    return r;
+  }
+
+  /** The next id after {@code last}: 1..0xffffffff, wrapping, skipping ids still in use. */
+  private static int nextId(int last, LinkedHashMap<Integer, ?> inUse) {
+    int id = last;
+    do {
+      id++;
+      if (id == 0) {
+        id = 1;
+      }
+    } while (inUse.containsKey(id));
+    return id;
+  }
+
+  private static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR);
+    }
+  }
+
+  // ---- for iterators (callers hold lock) -----------------------------------------------------
+
+  /** The current link, or null while reconnecting. */
+  Link linkLocked() {
+    return link;
+  }
+
+  void checkUsableLocked() {
+    if (state != State.OPEN) {
+      throw unusable();
+    }
+  }
+
+  void forgetLocked(GuestIterator it) {
+    iterators.remove(it.id);
+  }
+
+  private LevelException unusable() {
+    if (state == State.LOST) {
+      return new LevelException(ErrorCode.LEVEL_CONNECTION_LOST,
+          "the connection to the host was lost; close this guest and connect again (or use "
+              + "GuestOptions.retry): " + lost.reason(), lost);
+    }
+    return new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPEN, "the guest is closed");
+  }
+
+  static void flush(Link l) {
+    if (l != null) {
+      l.flush();
+    }
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  /** The reader thread: reads a link until it ends, then reconnects (retry) or gives up. */
+  private void readLoop(Link first) {
+    Link l = first;
+    while (l != null) {
+      LevelException why = read(l);
+      l.connection.close();
+      l = reconnectAfter(l, why);
+    }
+  }
+
+  private LevelException read(Link l) {
+    try {
+      new FrameReader(options.maxFrameBytes()).run(l.connection, new FrameReader.Handler() {
+        @Override
+        public void frame(int tag, Wire.In body) {
+          dispatch(tag, body);
+        }
+
+        @Override
+        public void drained() {}
+      });
+      return new LevelException(ErrorCode.LEVEL_CONNECTION_LOST, "the host closed the connection");
+    } catch (Wire.Malformed e) {
+      LOG.log(System.Logger.Level.WARNING, "closing connection " + l.connection
+          + ": the host broke the protocol: " + e.getMessage());
+      return new LevelException(ErrorCode.LEVEL_CONNECTION_LOST,
+          "the host broke the protocol: " + e.getMessage(), e);
+    } catch (IOException e) {
+      return new LevelException(ErrorCode.LEVEL_CONNECTION_LOST,
+          "the connection to the host failed: " + e, e);
+    } catch (RuntimeException | Error e) {
+      LOG.log(System.Logger.Level.ERROR, "guest reader failed", e);
+      return new LevelException(ErrorCode.LEVEL_CONNECTION_LOST,
+          "the guest failed to read from the host: " + e, e);
+    }
+  }
+
+  private void dispatch(int tag, Wire.In body) {
+    Object m = Wire.decodeResponse(tag, body);
+    if (m instanceof Wire.Callback c) {
+      Request<?> r;
+      synchronized (lock) {
+        r = requests.remove(c.id());
+      }
+      if (r != null) {
+        if (c.error() != null) {
+          r.completeExceptionally(c.error());
+        } else if (r.tag == Wire.GET_MANY) {
+          r.completeExceptionally(new LevelException(ErrorCode.LEVEL_PROTOCOL_ERROR,
+              "the host answered getMany with a Callback"));
+        } else {
+          r.succeed(r.tag == Wire.GET ? c.value() : null);
+        }
+      }
+    } else if (m instanceof Wire.GetManyCallback c) {
+      Request<?> r;
+      synchronized (lock) {
+        r = requests.remove(c.id());
+      }
+      if (r != null) {
+        if (c.error() != null) {
+          r.completeExceptionally(c.error());
+        } else if (r.tag != Wire.GET_MANY || c.values().size() != r.keys.size()) {
+          r.completeExceptionally(new LevelException(ErrorCode.LEVEL_PROTOCOL_ERROR,
+              "the host's getMany answer does not match the request"));
+        } else {
+          r.succeed(c.values());
+        }
+      }
+    } else if (m instanceof Wire.IteratorData d) {
+      Runnable done;
+      synchronized (lock) {
+        GuestIterator it = iterators.get(d.id());
+        done = it == null ? null : it.onDataLocked(d.seq(), d.data());
+      }
+      if (done != null) {
+        done.run();
+      }
+    } else if (m instanceof Wire.IteratorEnd e) {
+      Runnable done;
+      synchronized (lock) {
+        GuestIterator it = iterators.get(e.id());
+        done = it == null ? null : it.onEndLocked(e.seq());
+      }
+      if (done != null) {
+        done.run();
+      }
+    } else if (m instanceof Wire.IteratorError e) {
+      Runnable done;
+      synchronized (lock) {
+        GuestIterator it = iterators.get(e.id());
+        done = it == null ? null : it.onErrorLocked(e.seq(), e.error());
+      }
+      if (done != null) {
+        done.run();
+      }
+    }
+  }
+
+  /**
+   * After link {@code dead} ended: without retry, fail everything and stop; with retry, get a new
+   * connection and re-send what is pending. Returns the link to read next, or null.
+   */
+  private Link reconnectAfter(Link dead, LevelException why) {
+    List<Runnable> failures = new ArrayList<>();
+    synchronized (lock) {
+      if (link != dead) {
+        return null; // closed meanwhile
+      }
+      link = null;
+      if (!options.retry()) {
+        state = State.LOST;
+        lost = why;
+        failAllLocked(why, failures);
+      } else {
+        connecting = true;
+      }
+    }
+    failures.forEach(Runnable::run);
+    for (ConnectionListener cl : listeners) {
+      tell(cl, false, why);
+    }
+    if (!options.retry()) {
+      return null;
+    }
+    Connection c;
+    try {
+      c = connector.connect();
+      if (c == null) {
+        throw new IOException("the connector returned no connection");
+      }
+    } catch (Exception e) {
+      Thread.interrupted();
+      LevelException gaveUp = new LevelException(ErrorCode.LEVEL_CONNECTION_LOST,
+          "the connection to the host was lost and the connector gave up: " + e, e);
+      synchronized (lock) {
+        connecting = false;
+        if (state == State.OPEN) {
+          state = State.LOST;
+          lost = gaveUp;
+          failAllLocked(gaveUp, failures);
+        }
+      }
+      failures.forEach(Runnable::run);
+      return null;
+    }
+    Link fresh = new Link(c);
+    synchronized (lock) {
+      connecting = false;
+      Thread.interrupted();
+      if (state != State.OPEN) {
+        c.close();
+        return null;
+      }
+      synchronized (fresh.outbox) {
+        Wire.Out o = fresh.outbox.out();
+        for (Request<?> r : requests.values()) {
+          r.encode(o);
+        }
+        for (GuestIterator it : iterators.values()) {
+          it.resumeLocked(o);
+        }
+      }
+      link = fresh;
+    }
+    for (ConnectionListener cl : listeners) {
+      tell(cl, true, null);
+    }
+    fresh.flush();
+    return fresh;
+  }
+
+  /** Fails every pending request and open iterator; the completions run after the lock. */
+  private void failAllLocked(LevelException e, List<Runnable> out) {
+    for (Request<?> r : requests.values()) {
+      out.add(() -> r.completeExceptionally(e));
+    }
+    requests.clear();
+    for (GuestIterator it : iterators.values()) {
+      Runnable done = it.failLocked(e);
+      if (done != null) {
+        out.add(done);
+      }
+    }
+  }
+
+  private static void tell(ConnectionListener l, boolean connected, LevelException reason) {
+    try {
+      if (connected) {
+        l.connected();
+      } else {
+        l.disconnected(reason);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "a connection listener failed", e);
+    }
+  }
+
+  // ---- parts ---------------------------------------------------------------------------------
+
+  /** One connection and its outbox. */
+  static final class Link {
+    final Connection connection;
+    final Outbox outbox;
+
+    Link(Connection connection) {
+      this.connection = connection;
+      this.outbox = new Outbox(connection);
+    }
+
+    /** Sends what was appended; a failed write closes the connection (the reader then sees it). */
+    void flush() {
+      try {
+        outbox.flush();
+      } catch (IOException e) {
+        connection.close();
+      }
+    }
+  }
+
+  /**
+   * A request in flight: the future the caller waits on, and what to send again after a
+   * reconnect. Being the future itself saves an allocation per operation.
+   */
+  static final class Request<T> extends CompletableFuture<T> {
+    final int tag;
+    final byte[] key;
+    final byte[] value;
+    final List<byte[]> keys;
+    final List<Op<byte[], byte[]>> ops;
+    Range<byte[]> range;
+    int id;
+
+    Request(int tag, byte[] key, byte[] value, List<byte[]> keys, List<Op<byte[], byte[]>> ops) {
+      this.tag = tag;
+      this.key = key;
+      this.value = value;
+      this.keys = keys;
+      this.ops = ops;
+    }
+
+    @SuppressWarnings("unchecked")
+    void succeed(Object result) {
+      complete((T) result);
+    }
+
+    void encode(Wire.Out o) {
+      switch (tag) {
+        case Wire.GET:
+          Wire.get(o, id, key);
+          break;
+        case Wire.PUT:
+          Wire.put(o, id, key, value);
+          break;
+        case Wire.DELETE:
+          Wire.delete(o, id, key);
+          break;
+        case Wire.BATCH:
+          Wire.batch(o, id, ops);
+          break;
+        case Wire.GET_MANY:
+          Wire.getMany(o, id, keys);
+          break;
+        case Wire.CLEAR:
+          Wire.clear(o, id, range);
+          break;
+        default:
+          throw new IllegalStateException("no request has tag " + tag);
+      }
+    }
+  }
+}

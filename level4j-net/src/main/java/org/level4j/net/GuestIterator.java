@@ -1,0 +1,266 @@
+package org.level4j.net;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.level4j.Entry;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+import org.level4j.Range;
+import org.level4j.spi.EngineIterator;
+
+/**
+ * A guest's iterator: a buffer of the IteratorData messages the host streamed, handed out on
+ * demand. It acknowledges each message once every entry of it was handed out, which lets the host
+ * send more (it keeps at most two unacknowledged, so the buffer stays bounded).
+ *
+ * <p>Seek bumps {@code seq}: data of an older seq still on the wire is dropped. In retry mode the
+ * keys always travel (the last key handed out is the bookmark a resumed iterator restarts after)
+ * and a reconnect discards what was buffered but not handed out, since the host sends it again
+ * after the bookmark: nothing is handed out twice.
+ *
+ * <p>All state is guarded by the engine's lock; methods named {@code ...Locked} expect it held.
+ * Futures are completed after the lock is released (the {@code Runnable}s returned).
+ */
+final class GuestIterator implements EngineIterator {
+  private final GuestEngine engine;
+  final int id;
+  private final Range<byte[]> range;
+  private final boolean wireKeys;
+  private final boolean values;
+  private final int step;
+
+  private int seq;
+  private final ArrayDeque<Chunk> chunks = new ArrayDeque<>(2);
+  private boolean ended;
+  private LevelException error;
+  private boolean closed;
+  private long consumed;
+  private byte[] bookmark;
+  private byte[] seekTarget;
+  private CompletableFuture<List<Entry<byte[], byte[]>>> waiter;
+  private int waiterMax;
+
+  /** One IteratorData message, partly handed out. */
+  private static final class Chunk {
+    final List<byte[]> data;
+    int pos;
+
+    Chunk(List<byte[]> data) {
+      this.data = data;
+    }
+  }
+
+  GuestIterator(GuestEngine engine, int id, Range<byte[]> range, boolean keys, boolean values,
+      boolean retry) {
+    this.engine = engine;
+    this.id = id;
+    this.range = range;
+    this.wireKeys = keys || retry;
+    this.values = values;
+    this.step = (wireKeys ? 1 : 0) + (values ? 1 : 0);
+  }
+
+  void encodeOpen(Wire.Out o) {
+    Wire.iterator(o, id, seq, range, wireKeys, values, 0, null, null);
+  }
+
+  // ---- user side -----------------------------------------------------------------------------
+
+  @Override
+  public List<Entry<byte[], byte[]>> nextv(int max) {
+    try {
+      return nextvAsync(max).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR);
+    }
+  }
+
+  @Override
+  public CompletableFuture<List<Entry<byte[], byte[]>>> nextvAsync(int max) {
+    List<Entry<byte[], byte[]>> out;
+    GuestEngine.Link l;
+    synchronized (engine.lock) {
+      if (closed) {
+        return CompletableFuture.failedFuture(new LevelException(
+            ErrorCode.LEVEL_ITERATOR_NOT_OPEN, "the iterator is closed"));
+      }
+      if (!chunks.isEmpty()) {
+        out = takeLocked(max);
+        l = engine.linkLocked();
+      } else if (error != null) {
+        return CompletableFuture.failedFuture(error);
+      } else if (ended) {
+        return CompletableFuture.completedFuture(Collections.emptyList());
+      } else {
+        waiter = new CompletableFuture<>();
+        waiterMax = max;
+        return waiter;
+      }
+    }
+    GuestEngine.flush(l);
+    return CompletableFuture.completedFuture(out);
+  }
+
+  @Override
+  public void seek(byte[] target) {
+    GuestEngine.Link l;
+    synchronized (engine.lock) {
+      if (closed) {
+        throw new LevelException(ErrorCode.LEVEL_ITERATOR_NOT_OPEN, "the iterator is closed");
+      }
+      if (error != null) {
+        return; // an iterator that failed stays failed, as in many-level
+      }
+      seq++;
+      chunks.clear();
+      ended = false;
+      seekTarget = target;
+      bookmark = null;
+      l = engine.linkLocked();
+      if (l != null) {
+        synchronized (l.outbox) {
+          Wire.iteratorSeek(l.outbox.out(), id, seq, target);
+        }
+      }
+    }
+    GuestEngine.flush(l);
+  }
+
+  @Override
+  public void close() {
+    CompletableFuture<List<Entry<byte[], byte[]>>> w;
+    GuestEngine.Link l;
+    synchronized (engine.lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      chunks.clear();
+      w = waiter;
+      waiter = null;
+      engine.forgetLocked(this);
+      l = engine.linkLocked();
+      if (l != null) {
+        synchronized (l.outbox) {
+          Wire.iteratorClose(l.outbox.out(), id);
+        }
+      }
+    }
+    GuestEngine.flush(l);
+    if (w != null) {
+      w.completeExceptionally(new LevelException(ErrorCode.LEVEL_ITERATOR_NOT_OPEN,
+          "the iterator was closed while waiting for entries"));
+    }
+  }
+
+  /** Hands out up to {@code max} buffered entries and acknowledges the messages used up. */
+  private List<Entry<byte[], byte[]>> takeLocked(int max) {
+    List<Entry<byte[], byte[]>> out = new ArrayList<>(Math.min(max, 64));
+    GuestEngine.Link l = engine.linkLocked();
+    while (out.size() < max && !chunks.isEmpty()) {
+      Chunk c = chunks.peek();
+      List<byte[]> d = c.data;
+      while (out.size() < max && c.pos < d.size()) {
+        byte[] k = wireKeys ? d.get(c.pos) : null;
+        byte[] v = values ? d.get(c.pos + step - 1) : null;
+        out.add(new Entry<>(k, v));
+        c.pos += step;
+        consumed++;
+        if (k != null) {
+          bookmark = k;
+        }
+      }
+      if (c.pos >= d.size()) {
+        chunks.poll();
+        // No ack once the limit is reached: the guest wants nothing more.
+        if (l != null && (range.limit() < 0 || consumed < range.limit())) {
+          synchronized (l.outbox) {
+            Wire.iteratorAck(l.outbox.out(), id, seq, consumed);
+          }
+        }
+      }
+    }
+    if (!out.isEmpty()) {
+      seekTarget = null;
+    }
+    return out;
+  }
+
+  // ---- reader side (engine lock held) --------------------------------------------------------
+
+  Runnable onDataLocked(int dataSeq, List<byte[]> data) {
+    if (closed || dataSeq != seq || error != null) {
+      return null;
+    }
+    if (data.isEmpty() || data.size() % step != 0) {
+      throw new Wire.Malformed("iterator " + Integer.toUnsignedString(id) + " received "
+          + data.size() + " items, not a multiple of " + step);
+    }
+    chunks.add(new Chunk(data));
+    return serveWaiterLocked();
+  }
+
+  Runnable onEndLocked(int endSeq) {
+    if (closed || endSeq != seq) {
+      return null;
+    }
+    ended = true;
+    return serveWaiterLocked();
+  }
+
+  Runnable onErrorLocked(int errorSeq, LevelException e) {
+    if (closed || errorSeq != seq) {
+      return null;
+    }
+    return failLocked(e);
+  }
+
+  /** Ends the iterator with {@code e} (connection lost, database closed, host error). */
+  Runnable failLocked(LevelException e) {
+    if (error == null) {
+      error = e;
+    }
+    chunks.clear();
+    return serveWaiterLocked();
+  }
+
+  /** After a reconnect: asks the new host to go on after what was handed out. */
+  void resumeLocked(Wire.Out o) {
+    if (closed || error != null) {
+      return;
+    }
+    chunks.clear();
+    ended = false;
+    Wire.iterator(o, id, seq, range, wireKeys, values, consumed,
+        seekTarget == null ? bookmark : null, seekTarget);
+  }
+
+  private Runnable serveWaiterLocked() {
+    CompletableFuture<List<Entry<byte[], byte[]>>> w = waiter;
+    if (w == null) {
+      return null;
+    }
+    if (!chunks.isEmpty()) {
+      waiter = null;
+      List<Entry<byte[], byte[]>> out = takeLocked(waiterMax);
+      GuestEngine.Link l = engine.linkLocked();
+      return () -> {
+        GuestEngine.flush(l);
+        w.complete(out);
+      };
+    }
+    if (error != null) {
+      waiter = null;
+      LevelException e = error;
+      return () -> w.completeExceptionally(e);
+    }
+    if (ended) {
+      waiter = null;
+      return () -> w.complete(Collections.emptyList());
+    }
+    return null;
+  }
+}

@@ -1,0 +1,71 @@
+package org.level4j.net;
+
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+
+/**
+ * How a {@link Guest} talks to its host. Immutable: each method returns a changed copy.
+ *
+ * <pre>{@code
+ * Guest db = Guest.connect(Connector.unix(socket), GuestOptions.defaults().retry(true));
+ * }</pre>
+ */
+public final class GuestOptions {
+  private static final GuestOptions DEFAULTS =
+      new GuestOptions(false, Wire.DEFAULT_MAX_FRAME_BYTES, false);
+
+  private final boolean retry;
+  private final int maxFrameBytes;
+  private final boolean permanence;
+
+  private GuestOptions(boolean retry, int maxFrameBytes, boolean permanence) {
+    this.retry = retry;
+    this.maxFrameBytes = maxFrameBytes;
+    this.permanence = permanence;
+  }
+
+  /** No retry, frames up to 64 MiB, no claim of permanence. */
+  public static GuestOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * When the connection ends, reconnect through the {@link Connector}, send pending operations
+   * again and resume open iterators after the last entry they handed out. Writes are then
+   * at-least-once: one the host applied but could not acknowledge is applied again. An iterator
+   * resumed on a new connection reads from a new snapshot. Default off: pending operations fail
+   * with {@code LEVEL_CONNECTION_LOST}.
+   */
+  public GuestOptions retry(boolean retry) {
+    return new GuestOptions(retry, maxFrameBytes, permanence);
+  }
+
+  /** The largest frame the host may send (default 64 MiB); a larger one ends the connection. */
+  public GuestOptions maxFrameBytes(int maxFrameBytes) {
+    if (maxFrameBytes < 16) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+          "maxFrameBytes must be at least 16, got " + maxFrameBytes);
+    }
+    return new GuestOptions(retry, maxFrameBytes, permanence);
+  }
+
+  /**
+   * Declares that the host's database keeps its data (RocksDB, not memory), for
+   * {@link org.level4j.Supports#permanence()}: the protocol cannot tell. Default false.
+   */
+  public GuestOptions permanence(boolean permanence) {
+    return new GuestOptions(retry, maxFrameBytes, permanence);
+  }
+
+  public boolean retry() {
+    return retry;
+  }
+
+  public int maxFrameBytes() {
+    return maxFrameBytes;
+  }
+
+  public boolean permanence() {
+    return permanence;
+  }
+}

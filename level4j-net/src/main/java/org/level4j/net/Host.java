@@ -1,0 +1,141 @@
+package org.level4j.net;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.level4j.Database;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+
+/**
+ * Serves a {@link Database} to guests (level4j {@link Guest}s or Node {@code many-level} guests)
+ * over any number of connections, each with many requests in flight.
+ *
+ * <pre>{@code
+ * try (Database db = RocksLevel.open(dir);
+ *      Host host = Host.of(db).listen(Listener.unix(dir.resolve("db.sock")))) {
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Each connection has one thread that reads its requests and starts them in arrival order, so
+ * one guest's writes take effect in the order it sent them. An in-process database answers at
+ * once and the answers of one read are sent together; a database that answers later (a guest of
+ * another host) does not hold up the next request. A connection that breaks the protocol (a
+ * frame over {@link HostOptions#maxFrameBytes}, a body that does not decode, a frame cut short, an
+ * unknown iterator) is closed with a logged reason; the others go on. A request is applied only
+ * once its whole frame has arrived and decoded, so a batch is never applied in part.
+ *
+ * <p>The host works on the database's bytes ({@link Database#bytes()}); its prewrite hooks and
+ * write listeners run as for local writes. Closing the host closes its listeners and connections,
+ * not the database.
+ */
+public final class Host implements AutoCloseable {
+  static final System.Logger LOG = System.getLogger("org.level4j.net");
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  private final Database db;
+  private final HostOptions options;
+  private final Set<HostSession> sessions = ConcurrentHashMap.newKeySet();
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
+
+  private Host(Database db, HostOptions options) {
+    if (db == null || options == null) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "db and options are required");
+    }
+    this.db = db;
+    this.options = options;
+  }
+
+  /** A host for {@code db} with default options. */
+  public static Host of(Database db) {
+    return new Host(db, HostOptions.defaults());
+  }
+
+  public static Host of(Database db, HostOptions options) {
+    return new Host(db, options);
+  }
+
+  /**
+   * Serves one connection on a thread of its own, until either side closes it. Returns at once.
+   */
+  public void serve(Connection connection) {
+    if (closed) {
+      connection.close();
+      throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPEN, "the host is closed");
+    }
+    HostSession s = new HostSession(this, db, options, connection);
+    sessions.add(s);
+    if (closed) {
+      sessions.remove(s);
+      connection.close();
+      return;
+    }
+    start("level4j-host-" + THREADS.incrementAndGet(), s::run);
+  }
+
+  /**
+   * Accepts connections from {@code listener} on a thread of its own and serves each, until the
+   * listener or this host is closed. The host owns the listener from now on.
+   *
+   * @return this host
+   */
+  public Host listen(Listener listener) {
+    listeners.add(listener);
+    if (closed) {
+      listener.close();
+      throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPEN, "the host is closed");
+    }
+    start("level4j-host-accept-" + THREADS.incrementAndGet(), () -> {
+      while (!closed) {
+        Connection c;
+        try {
+          c = listener.accept();
+        } catch (IOException e) {
+          if (!closed) {
+            LOG.log(System.Logger.Level.DEBUG, "stopped listening on " + listener.address(), e);
+          }
+          break;
+        }
+        try {
+          serve(c);
+        } catch (LevelException e) {
+          break;
+        }
+      }
+      listener.close();
+    });
+    return this;
+  }
+
+  /** The number of connections being served now. */
+  public int connections() {
+    return sessions.size();
+  }
+
+  /** Stops listening and closes every connection; the database stays open. Closing twice is harmless. */
+  @Override
+  public void close() {
+    closed = true;
+    for (Listener l : listeners) {
+      l.close();
+    }
+    for (HostSession s : sessions) {
+      s.close();
+    }
+  }
+
+  void forget(HostSession s) {
+    sessions.remove(s);
+  }
+
+  private static void start(String name, Runnable r) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    t.start();
+  }
+}

@@ -1,0 +1,236 @@
+package org.level4j.net;
+
+import java.io.IOException;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.level4j.AsyncLevel;
+import org.level4j.Database;
+import org.level4j.ErrorCode;
+import org.level4j.Level;
+import org.level4j.LevelException;
+import org.level4j.Op;
+
+/**
+ * One connection of a {@link Host}: its reader thread decodes requests and starts them in
+ * arrival order through the database's async API.
+ *
+ * <p>Answers that are ready while the reader is still working through what it read (every answer
+ * of an in-process database) are only appended; the reader flushes them all at once before it
+ * waits for more input. Answers completed by other threads flush themselves.
+ */
+final class HostSession implements FrameReader.Handler {
+  private static final System.Logger LOG = Host.LOG;
+
+  private final Host host;
+  private final Connection connection;
+  private final HostOptions options;
+  private final Level<byte[], byte[]> db;
+  private final AsyncLevel<byte[], byte[]> async;
+  private final Outbox outbox;
+  private final Map<Integer, HostIterator> iterators = new HashMap<>(); // reader thread only
+  private volatile Thread reader;
+  private volatile boolean closed;
+
+  HostSession(Host host, Database db, HostOptions options, Connection connection) {
+    this.host = host;
+    this.connection = connection;
+    this.options = options;
+    this.db = db.bytes();
+    this.async = this.db.async();
+    this.outbox = new Outbox(connection);
+  }
+
+  void run() {
+    reader = Thread.currentThread();
+    try {
+      new FrameReader(options.maxFrameBytes()).run(connection, this);
+    } catch (Wire.Malformed e) {
+      if (!closed) {
+        LOG.log(System.Logger.Level.WARNING, "closing connection " + connection
+            + ": the guest broke the protocol: " + e.getMessage());
+      }
+    } catch (IOException e) {
+      if (!closed) {
+        LOG.log(System.Logger.Level.DEBUG, "connection " + connection + " failed", e);
+      }
+    } catch (RuntimeException | Error e) {
+      LOG.log(System.Logger.Level.ERROR, "closing connection " + connection
+          + " after an unexpected failure", e);
+    } finally {
+      close();
+      for (HostIterator it : iterators.values()) {
+        it.close();
+      }
+      iterators.clear();
+      host.forget(this);
+    }
+  }
+
+  void close() {
+    closed = true;
+    connection.close();
+  }
+
+  // ---- requests (reader thread) --------------------------------------------------------------
+
+  @Override
+  public void frame(int tag, Wire.In body) {
+    Object m = Wire.decodeRequest(tag, body);
+    if (m instanceof Wire.Get g) {
+      answer(g.id(), async.get(g.key()));
+    } else if (m instanceof Wire.Put p) {
+      answer(p.id(), put(p));
+    } else if (m instanceof Wire.Delete d) {
+      answer(d.id(), del(d));
+    } else if (m instanceof Wire.Batch b) {
+      answer(b.id(), batch(b));
+    } else if (m instanceof Wire.GetMany g) {
+      answerMany(g.id(), async.getMany(g.keys()));
+    } else if (m instanceof Wire.Clear c) {
+      answer(c.id(), options.readOnly() ? readOnly() : async.clear(c.range()));
+    } else if (m instanceof Wire.Iterator i) {
+      if (iterators.containsKey(i.id())) {
+        throw new Wire.Malformed("iterator " + Integer.toUnsignedString(i.id()) + " is already open");
+      }
+      HostIterator it = new HostIterator(this, db, i);
+      iterators.put(i.id(), it);
+      it.start();
+    } else if (m instanceof Wire.IteratorAck a) {
+      iterator(a.id()).ack(a.seq(), a.consumed());
+    } else if (m instanceof Wire.IteratorSeek s) {
+      iterator(s.id()).seek(s.target(), s.seq());
+    } else if (m instanceof Wire.IteratorClose c) {
+      HostIterator it = iterators.remove(c.id());
+      if (it != null) {
+        it.close();
+      }
+    } else {
+      LOG.log(System.Logger.Level.DEBUG, "ignoring a frame with unknown tag " + tag);
+    }
+  }
+
+  @Override
+  public void drained() {
+    try {
+      outbox.flush();
+    } catch (IOException e) {
+      close();
+    }
+  }
+
+  private HostIterator iterator(int id) {
+    HostIterator it = iterators.get(id);
+    if (it == null) {
+      throw new Wire.Malformed("no open iterator has id " + Integer.toUnsignedString(id));
+    }
+    return it;
+  }
+
+  private CompletableFuture<Void> put(Wire.Put p) {
+    if (options.readOnly()) {
+      return readOnly();
+    }
+    if (p.value() == null) {
+      return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_INVALID_VALUE,
+          "a put needs a value"));
+    }
+    LevelException rejected = hook(() -> {
+      if (options.preputHook() != null) {
+        options.preputHook().accept(p.key(), p.value());
+      }
+    });
+    return rejected != null ? CompletableFuture.failedFuture(rejected)
+        : async.put(p.key(), p.value());
+  }
+
+  private CompletableFuture<Void> del(Wire.Delete d) {
+    if (options.readOnly()) {
+      return readOnly();
+    }
+    LevelException rejected = hook(() -> {
+      if (options.predelHook() != null) {
+        options.predelHook().accept(d.key());
+      }
+    });
+    return rejected != null ? CompletableFuture.failedFuture(rejected) : async.del(d.key());
+  }
+
+  private CompletableFuture<Void> batch(Wire.Batch b) {
+    if (options.readOnly()) {
+      return readOnly();
+    }
+    if (b.problem() != null) {
+      return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+          b.problem() + "; nothing of the batch was written"));
+    }
+    List<Op<byte[], byte[]>> ops = Collections.unmodifiableList(b.ops());
+    LevelException rejected = hook(() -> {
+      if (options.prebatchHook() != null) {
+        options.prebatchHook().accept(ops);
+      }
+    });
+    return rejected != null ? CompletableFuture.failedFuture(rejected) : async.batch(ops);
+  }
+
+  private static LevelException hook(Runnable hook) {
+    try {
+      hook.run();
+      return null;
+    } catch (LevelException e) {
+      return e;
+    } catch (RuntimeException e) {
+      return new LevelException(ErrorCode.LEVEL_HOOK_ERROR,
+          "the host rejected the write: " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> CompletableFuture<T> readOnly() {
+    return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_READONLY,
+        "the host serves this database read-only"));
+  }
+
+  // ---- answers (any thread) ------------------------------------------------------------------
+
+  private void answer(int id, CompletableFuture<?> f) {
+    f.whenComplete((v, e) -> {
+      LevelException error = e == null ? null : LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR);
+      synchronized (outbox) {
+        Wire.callback(outbox.out(), id, error, v instanceof byte[] b ? b : null);
+      }
+      sent();
+    });
+  }
+
+  private void answerMany(int id, CompletableFuture<List<byte[]>> f) {
+    f.whenComplete((v, e) -> {
+      LevelException error = e == null ? null : LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR);
+      synchronized (outbox) {
+        Wire.getManyCallback(outbox.out(), id, error, v);
+      }
+      sent();
+    });
+  }
+
+  /** The outbox, for {@link HostIterator}s to append to (holding its monitor). */
+  Outbox outbox() {
+    return outbox;
+  }
+
+  /**
+   * After appending an answer: the reader thread flushes in {@link #drained()}; any other thread
+   * flushes now.
+   */
+  void sent() {
+    if (Thread.currentThread() == reader) {
+      return;
+    }
+    try {
+      outbox.flush();
+    } catch (IOException e) {
+      close();
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package org.level4j.net;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The sending side of a connection, shared by every thread that answers or asks on it.
+ *
+ * <p>Threads append whole frames to {@link #out()} while holding this object's monitor, then call
+ * {@link #flush()}. Whoever flushes first becomes the writer: it swaps the filled buffer for an
+ * empty one and writes outside the monitor, looping until nothing new arrived meanwhile; the
+ * others return at once, their frames left to that writer. There is no writer thread and no
+ * hand-off: an idle connection writes in the caller's thread, a busy one coalesces many frames
+ * into one write.
+ */
+final class Outbox {
+  private static final int INITIAL = 8 * 1024;
+  private static final int KEEP = 1 << 20;
+
+  private final Connection connection;
+  private Wire.Out filling = new Wire.Out(INITIAL);
+  private Wire.Out spare = new Wire.Out(INITIAL);
+  private boolean writing;
+
+  Outbox(Connection connection) {
+    this.connection = connection;
+  }
+
+  /** Where to append frames; only while holding this object's monitor. */
+  Wire.Out out() {
+    return filling;
+  }
+
+  /**
+   * Writes what was appended, unless another thread is writing (it will write it too).
+   *
+   * @throws IOException if the connection failed; its frames are lost with it
+   */
+  void flush() throws IOException {
+    Wire.Out o;
+    synchronized (this) {
+      if (writing || filling.len == 0) {
+        return;
+      }
+      writing = true;
+      o = filling;
+      filling = spare;
+      spare = null;
+    }
+    boolean done = false;
+    try {
+      while (true) {
+        connection.write(ByteBuffer.wrap(o.buf, 0, o.len));
+        o.clear();
+        if (o.buf.length > KEEP) {
+          o = new Wire.Out(INITIAL);
+        }
+        synchronized (this) {
+          if (filling.len == 0) {
+            spare = o;
+            writing = false;
+            done = true;
+            return;
+          }
+          Wire.Out next = filling;
+          filling = o;
+          o = next;
+        }
+      }
+    } finally {
+      if (!done) {
+        synchronized (this) {
+          o.clear();
+          filling.clear();
+          spare = o;
+          writing = false;
+        }
+      }
+    }
+  }
+}

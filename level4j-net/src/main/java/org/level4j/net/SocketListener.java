@@ -1,0 +1,72 @@
+package org.level4j.net;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+
+/** A {@link Listener} over a bound server socket channel, Unix domain or TCP. */
+final class SocketListener implements Listener {
+  private final ServerSocketChannel channel;
+  private final Path socketFile;
+  private final Object socketFileKey;
+  private final SocketAddress address;
+
+  SocketListener(ServerSocketChannel channel, Path socketFile) throws IOException {
+    this.channel = channel;
+    this.socketFile = socketFile;
+    this.socketFileKey = socketFile == null ? null : fileKey(socketFile);
+    this.address = channel.getLocalAddress();
+  }
+
+  @Override
+  public Connection accept() throws IOException {
+    SocketChannel c = channel.accept();
+    if (socketFile == null) {
+      c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    }
+    return new SocketConnection(c, String.valueOf(address));
+  }
+
+  @Override
+  public SocketAddress address() {
+    return address;
+  }
+
+  @Override
+  public void close() {
+    if (!channel.isOpen()) {
+      return;
+    }
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // closing a listening socket has nothing to report
+    }
+    // Remove the socket file only if it is still ours: another process may have replaced it
+    // (a new leader binding after this one gave up its lock).
+    if (socketFile != null && socketFileKey != null) {
+      try {
+        if (Objects.equals(fileKey(socketFile), socketFileKey)) {
+          Files.deleteIfExists(socketFile);
+        }
+      } catch (IOException ignored) {
+        // already gone, or not ours to remove
+      }
+    }
+  }
+
+  private static Object fileKey(Path p) throws IOException {
+    return Files.readAttributes(p, BasicFileAttributes.class).fileKey();
+  }
+
+  @Override
+  public String toString() {
+    return String.valueOf(address);
+  }
+}
