@@ -33,11 +33,12 @@ import org.level4j.Registration;
  * value once its writes are flushed.
  *
  * <pre>{@code
- * LevelMutex<String, Doc> mutex = LevelMutex.over(db.sublevel("docs", Codecs.UTF8, Codecs.json(Doc.class)));
+ * Level<String, Doc> docs = db.sublevel("docs", Codecs.UTF8, Codecs.json(Doc.class));
+ * LevelMutex<String, Doc> mutex = LevelMutex.over(docs);
  *
  * CompletableFuture<Long> rev = mutex.get(id, (doc, writer) -> {
  *   if (doc == null || doc.rev() != expectedRev || writer.pending(id)) {
- *     throw new LevelException(ErrorCode.LEVEL_CONFLICT, "rev " + expectedRev + " of " + id + " is out of date");
+ *     throw new LevelException(ErrorCode.LEVEL_CONFLICT, "rev " + expectedRev + " is out of date");
  *   }
  *   writer.put(id, new Doc(expectedRev + 1, body));
  *   return expectedRev + 1;

@@ -161,22 +161,27 @@ public abstract class LevelMutexSpec {
     assertThat(done(revisions.write("doc", 2, "third"))).isEqualTo(3L);
   }
 
-  /** The README's form: {@link Writer#pending} instead of a hand-kept set. */
-  private static CompletableFuture<Long> update(LevelMutex<String, Doc> mutex, String id,
-      long rev, String body) {
+  /** The README's example (line breaks aside): {@link Writer#pending}, no hand-kept set. */
+  static CompletableFuture<Long> update(LevelMutex<String, Doc> mutex, String id, long rev,
+      String body) {
     return mutex.get(id, (doc, writer) -> {
       long current = doc == null ? 0 : doc.rev();
-      if (current != rev) {
+      // writer.pending(id): an earlier update of this same read phase already took revision rev.
+      if (current != rev || writer.pending(id)) {
         throw new LevelException(ErrorCode.LEVEL_CONFLICT,
-            "rev " + rev + " of " + id + " is out of date (now " + current + ")");
-      }
-      if (writer.pending(id)) {
-        throw new LevelException(ErrorCode.LEVEL_CONFLICT,
-            "rev " + rev + " of " + id + " is being replaced");
+            "rev " + rev + " of " + id + " is out of date");
       }
       writer.put(id, new Doc(rev + 1, body));
       return rev + 1;
     });
+  }
+
+  @Test
+  void readmeExampleAcceptsTheFirstUpdateOfARevisionOnly() throws Exception {
+    LevelMutex<String, Doc> mutex = mutex(docs());
+    assertThat(done(update(mutex, "doc", 0, "first"))).isEqualTo(1L);
+    assertThat(conflict(update(mutex, "doc", 0, "again"))).endsWith("rev 0 of doc is out of date");
+    assertThat(done(update(mutex, "doc", 1, "second"))).isEqualTo(2L);
   }
 
   @Test
@@ -194,7 +199,7 @@ public abstract class LevelMutexSpec {
       seenOther = mutex.get("x", (doc, writer) -> writer.pending("c"));
     }
     assertThat(done(first)).isEqualTo(1L);
-    assertThat(conflict(second)).contains("being replaced");
+    assertThat(conflict(second)).contains("rev 0 of a is out of date");
     assertThat(done(seenPlain)).isTrue();
     assertThat(done(seenOther)).isFalse();
   }
