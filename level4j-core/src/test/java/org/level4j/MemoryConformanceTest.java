@@ -1,0 +1,14 @@
+package org.level4j;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.TestFactory;
+import org.level4j.conformance.ConformanceSuite;
+
+/** The memory engine passes the conformance suite. */
+class MemoryConformanceTest {
+  @TestFactory
+  Stream<DynamicNode> conformance() {
+    return ConformanceSuite.all(MemoryLevel::open);
+  }
+}
