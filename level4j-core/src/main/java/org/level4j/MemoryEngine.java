@@ -62,7 +62,7 @@ final class MemoryEngine implements Engine {
   @Override
   public byte[] get(byte[] key, EngineSnapshot snapshot) {
     if (snapshot != null) {
-      return read(map.get(key), ((Pin) snapshot).seq, null);
+      return copy(read(map.get(key), ((Pin) snapshot).seq, null));
     }
     while (true) {
       long seq = visible;
@@ -70,9 +70,18 @@ final class MemoryEngine implements Engine {
       byte[] missing = new byte[0];
       byte[] v = read(head, seq, missing);
       if (v != missing) {
-        return v;
+        return copy(v);
       }
     }
+  }
+
+  /**
+   * Stored arrays never leave the engine and callers' arrays never enter it: with the bytes codec
+   * they are the caller's own, and a caller changing one must not change stored data (or, for a
+   * key, break the map's order). Engines that copy through native memory get this for free.
+   */
+  private static byte[] copy(byte[] b) {
+    return b == null ? null : b.clone();
   }
 
   /**
@@ -113,9 +122,9 @@ final class MemoryEngine implements Engine {
           continue;
         }
         Version head = map.get(op.key());
-        Version v = new Version(next, op.type() == Op.Type.PUT ? op.value() : null, head);
+        Version v = new Version(next, op.type() == Op.Type.PUT ? copy(op.value()) : null, head);
         prune(head, keep);
-        map.put(op.key(), v);
+        map.put(copy(op.key()), v);
       }
       visible = next;
       if (!pins.isEmpty() || ops.size() > 0) {
@@ -269,7 +278,7 @@ final class MemoryEngine implements Engine {
         Map.Entry<byte[], Version> e = it.next();
         byte[] v = read(e.getValue(), pin.seq, null);
         if (v != null) {
-          out.add(new Entry<>(e.getKey(), v));
+          out.add(new Entry<>(copy(e.getKey()), copy(v)));
         }
       }
       return out;
