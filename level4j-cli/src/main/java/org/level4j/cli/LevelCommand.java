@@ -2,6 +2,7 @@ package org.level4j.cli;
 
 import java.io.InputStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "level4j",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT, // --help and --version on every subcommand too
     versionProvider = LevelCommand.Version.class,
     description = "A sorted key-value store in a directory (RocksDB), from the command line.",
     footer = {"", "Exit codes: 0 done, 1 not found, 2 the database refused or failed, 64 wrong usage."},

@@ -26,6 +26,11 @@ final class Target {
       throw new LevelException(ErrorCode.LEVEL_DATABASE_MISSING,
           dir + " does not exist (a write such as `level4j put` creates a database)");
     }
+    if (!create && !Files.exists(dir.resolve("CURRENT"))) {
+      // Checked here because RocksDB leaves LOCK and LOG files behind even when it refuses to
+      // create a database: a mistyped read must not litter a directory.
+      throw new LevelException(ErrorCode.LEVEL_DATABASE_MISSING, dir + " holds no database");
+    }
     try {
       return RocksLevel.open(dir, RocksOptions.builder().createIfMissing(create).build());
     } catch (LevelException e) {

@@ -1,0 +1,79 @@
+package org.level4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.level4j.Database;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command as a separate JVM, the way the {@code ./level4j} script starts it: exit codes and
+ * UTF-8 reach the shell, and a directory held by another process is reported as such.
+ */
+class ProcessTest {
+  @TempDir
+  Path tmp;
+
+  private static Run spawn(String stdin, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("LC_ALL", "C.UTF-8"); // as the script does: the JVM decodes argv by it
+    Process p = pb.start();
+    try (OutputStream in = p.getOutputStream()) {
+      in.write(stdin.getBytes(StandardCharsets.UTF_8));
+    }
+    // Read both streams fully; outputs here are small enough not to fill a pipe.
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("level4j " + String.join(" ", args) + " did not finish");
+    }
+    return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aProcessPassesUtf8AndExitCodesThrough() throws Exception {
+    String dir = tmp.resolve("db").toString();
+    assertThat(spawn("", "put", dir, "clé", "värde ✓").code()).isZero();
+    Run batch = spawn("{\"type\":\"put\",\"key\":\"b\",\"value\":\"日本\"}\n", "batch", dir);
+    assertThat(batch.code()).as("%s", batch).isZero();
+
+    Run ls = spawn("", "ls", dir);
+    assertThat(ls.code()).as("%s", ls).isZero();
+    assertThat(ls.out()).isEqualTo("b\t日本\nclé\tvärde ✓\n");
+
+    Run missing = spawn("", "get", dir, "ø");
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err()).isEqualTo("not found: ø\n");
+
+    Run usage = spawn("", "get", dir);
+    assertThat(usage.code()).isEqualTo(64);
+  }
+
+  @Test
+  void aDirectoryHeldByAnotherProcessIsReportedAsInUse() throws Exception {
+    Path dir = tmp.resolve("db");
+    try (Database held = Target.open(dir, true)) {
+      held.put("a", "1");
+      Run r = spawn("", "get", dir.toString(), "a");
+      assertThat(r.code()).as("%s", r).isEqualTo(2);
+      assertThat(r.err()).startsWith("level4j: LEVEL_LOCKED: " + dir
+          + " is in use by another process").contains("hint: ");
+    }
+    Run after = spawn("", "get", dir.toString(), "a");
+    assertThat(after.out()).isEqualTo("1\n");
+  }
+}
