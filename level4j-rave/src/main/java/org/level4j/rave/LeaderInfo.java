@@ -7,10 +7,41 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * What a leader publishes in {@code <dir>/LEADER}: {@code pid=<n>} and {@code socket=<path>} lines.
- * Written after the leader listens, so a follower that reads it can connect at once.
+ * What a leader publishes in {@code <dir>/LEADER.info}: {@code pid=<n>} and {@code socket=<path>}
+ * lines. Written (atomically, by rename) after the leader listens, so a follower that reads it can
+ * connect at once.
+ *
+ * <p>It is a file beside the lock file, not the lock file itself, on purpose: POSIX record locks
+ * belong to the process and vanish when the process closes <em>any</em> descriptor of the file,
+ * so reading the lock file through a second descriptor would silently drop the leader's lock.
  */
 record LeaderInfo(long pid, Path socket) {
+  static final String FILE = "LEADER.info";
+
+  /** Publishes this record for {@code dir}, replacing any earlier one in one step. */
+  void write(Path dir) throws IOException {
+    Path tmp = dir.resolve(FILE + ".tmp-" + ProcessHandle.current().pid());
+    Files.writeString(tmp, format(), StandardCharsets.UTF_8);
+    Files.move(tmp, dir.resolve(FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Removes the record if it is still this process's. */
+  static void withdraw(Path dir) {
+    LeaderInfo info = read(dir);
+    if (info != null && info.pid() == ProcessHandle.current().pid()) {
+      try {
+        Files.deleteIfExists(dir.resolve(FILE));
+      } catch (IOException ignored) {
+        // a stale record names a dead pid, which readers check
+      }
+    }
+  }
+
+  /** Whether the process named in the record is alive. */
+  boolean alive() {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
   String format() {
     return "pid=" + pid + "\nsocket=" + socket + "\n";
   }
@@ -19,7 +50,7 @@ record LeaderInfo(long pid, Path socket) {
   static LeaderInfo read(Path dir) {
     String text;
     try {
-      text = Files.readString(dir.resolve(Seat.LOCK_FILE), StandardCharsets.UTF_8);
+      text = Files.readString(dir.resolve(FILE), StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException e) {

@@ -35,6 +35,8 @@ final class Presence {
   private static final System.Logger LOG = System.getLogger("org.level4j.rave");
   private static final Map<Path, Presence> ALL = new ConcurrentHashMap<>();
 
+  private static final long LOCK_RACE_NANOS = 3_000_000_000L;
+
   private final Path dir;
   private final RaveOptions options;
   private final Seat seat;
@@ -144,7 +146,7 @@ final class Presence {
   private void lead() {
     Database db;
     try {
-      db = RocksLevel.open(dir, options.rocks());
+      db = openRocks();
     } catch (LevelException e) {
       seat.stepDown();
       if (e.code() == ErrorCode.LEVEL_LOCKED) {
@@ -158,7 +160,7 @@ final class Presence {
     Host h = Host.of(db);
     try {
       h.listen(Listener.unix(socket, true));
-      seat.publish(new LeaderInfo(ProcessHandle.current().pid(), socket));
+      new LeaderInfo(ProcessHandle.current().pid(), socket).write(dir);
     } catch (IOException | RuntimeException e) {
       h.close();
       db.close();
@@ -174,6 +176,28 @@ final class Presence {
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "a leader listener failed", e);
       }
+    }
+  }
+
+  /**
+   * Opens RocksDB. When a leader dies, the kernel releases its locks one file at a time: we may
+   * win LEADER a moment before RocksDB's LOCK is free. So a LEVEL_LOCKED is retried briefly (each
+   * failed open also rotates RocksDB's info log, so not for long); a lock still held after that
+   * belongs to a process outside the election.
+   */
+  private Database openRocks() {
+    long deadline = System.nanoTime() + LOCK_RACE_NANOS;
+    long pause = 1;
+    while (true) {
+      try {
+        return RocksLevel.open(dir, options.rocks());
+      } catch (LevelException e) {
+        if (e.code() != ErrorCode.LEVEL_LOCKED || System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(pause * 1_000_000);
+      pause = Math.min(pause * 2, 100);
     }
   }
 

@@ -75,15 +75,15 @@ public final class RaveLevel extends ForwardingDatabase {
     return presence.failovers();
   }
 
-  /** What the directory's LEADER record says about the leader right now. */
+  /** The pid of the live process leading {@code dir}, if any (from its LEADER.info record). */
   public static OptionalLong leaderPid(Path dir) {
     LeaderInfo info = LeaderInfo.read(dir);
-    return info == null ? OptionalLong.empty() : OptionalLong.of(info.pid());
+    return info == null || !info.alive() ? OptionalLong.empty() : OptionalLong.of(info.pid());
   }
 
   /** The socket the current leader of {@code dir} listens on, or null if none is published. */
   public static Path leaderSocket(Path dir) {
     LeaderInfo info = LeaderInfo.read(dir);
-    return info == null ? null : info.socket();
+    return info == null || !info.alive() ? null : info.socket();
   }
 }

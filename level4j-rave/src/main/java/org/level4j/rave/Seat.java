@@ -1,12 +1,10 @@
 package org.level4j.rave;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -123,24 +121,12 @@ final class Seat implements AutoCloseable {
     waiter.start();
   }
 
-  /** Publishes who leads: pid and socket path, for followers and {@code level4j info}. */
-  void publish(LeaderInfo info) throws IOException {
-    byte[] b = info.format().getBytes(StandardCharsets.UTF_8);
-    channel.truncate(0);
-    channel.write(ByteBuffer.wrap(b), 0);
-    channel.force(false);
-  }
-
   /** Releases leadership (the lock) but keeps the channel, so this JVM can run again. */
   synchronized void stepDown() {
     FileLock l = lock;
     lock = null;
     if (l != null) {
-      try {
-        channel.truncate(0);
-      } catch (IOException ignored) {
-        // the next leader overwrites it
-      }
+      LeaderInfo.withdraw(dir);
       try {
         l.release();
       } catch (IOException ignored) {
