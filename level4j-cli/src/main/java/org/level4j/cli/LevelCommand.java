@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
         DelCommand.class,
         LsCommand.class,
         BatchCommand.class,
+        ServeCommand.class,
         InfoCommand.class,
         DemoCommand.class,
     })

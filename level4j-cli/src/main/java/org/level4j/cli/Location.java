@@ -3,10 +3,12 @@ package org.level4j.cli;
 import java.nio.file.Path;
 import java.util.List;
 import org.level4j.Database;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Where a command's database is: the directory given as its first operand, or, with
@@ -14,7 +16,7 @@ import picocli.CommandLine.Spec;
  * every command that reads or writes.
  */
 final class Location {
-  @Option(names = "--connect", paramLabel = "URI",
+  @Option(names = "--connect", paramLabel = "URI", converter = Uri.class,
       description = "Use the database served at tcp://HOST:PORT or unix:PATH (see `serve`)"
           + " instead of a directory; then leave DIR out.")
   String connect;
@@ -44,5 +46,18 @@ final class Location {
   /** Opens the database; call {@link #operands} first. */
   Database open(List<String> args, boolean create) {
     return connect != null ? Target.connect(connect) : Target.open(Path.of(args.get(0)), create);
+  }
+
+  /** Checks a --connect address while parsing, so that a wrong one is a usage error. */
+  static final class Uri implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      try {
+        Target.connector(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+      return value;
+    }
   }
 }

@@ -74,8 +74,9 @@ public final class Main {
       LevelException le = (LevelException) e;
       err.println("level4j: " + le.getMessage());
       if (le.code() == ErrorCode.LEVEL_LOCKED) {
-        err.println("hint: stop that process, or have it share the directory with"
-            + " `level4j serve DIR --socket PATH` and add `--connect unix:PATH` here");
+        err.println("hint: one process at a time opens a directory. If `level4j serve DIR` holds"
+            + " it, add --connect unix:DIR/" + ServeCommand.DEFAULT_SOCKET
+            + " (or the address it printed) instead of DIR; otherwise stop that process.");
       }
       return FAILED;
     }

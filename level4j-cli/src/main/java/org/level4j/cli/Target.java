@@ -1,10 +1,14 @@
 package org.level4j.cli;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.level4j.Database;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
+import org.level4j.net.Connector;
+import org.level4j.net.Guest;
 import org.level4j.rocksdb.RocksLevel;
 import org.level4j.rocksdb.RocksOptions;
 
@@ -42,9 +46,59 @@ final class Target {
     }
   }
 
-  /** Opens the database served at {@code uri}: {@code tcp://HOST:PORT} or {@code unix:PATH}. */
+  /**
+   * A guest of the host at {@code uri}, connected.
+   *
+   * @param uri {@code tcp://HOST:PORT} or {@code unix:PATH}, as checked by {@link #connector}
+   */
   static Database connect(String uri) {
-    throw new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
-        "--connect is not available yet in this build (" + uri + ")");
+    try {
+      return Guest.connect(connector(uri));
+    } catch (LevelException e) {
+      if (e.code() == ErrorCode.LEVEL_DATABASE_NOT_OPENED) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+          root = root.getCause();
+        }
+        throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED, "cannot connect to " + uri
+            + ": " + root.getMessage() + " (is `level4j serve` running there?)", e);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * How to reach {@code uri}: {@code tcp://HOST:PORT} or {@code unix:PATH}.
+   *
+   * @throws IllegalArgumentException saying what is wrong with {@code uri}
+   */
+  static Connector connector(String uri) {
+    if (uri.startsWith("unix:")) {
+      String path = uri.substring("unix:".length());
+      if (path.isEmpty()) {
+        throw new IllegalArgumentException("unix: needs a socket path, as in unix:data/db.sock");
+      }
+      return Connector.unix(Path.of(path));
+    }
+    if (uri.startsWith("tcp://")) {
+      URI parsed;
+      try {
+        parsed = new URI(uri);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("not a valid address: " + e.getMessage(), e);
+      }
+      String host = parsed.getHost();
+      int port = parsed.getPort();
+      boolean bare = parsed.getRawPath() == null || parsed.getRawPath().isEmpty();
+      if (host == null || port < 0 || !bare || parsed.getRawQuery() != null) {
+        throw new IllegalArgumentException(
+            "expected tcp://HOST:PORT, as in tcp://127.0.0.1:7007, not " + uri);
+      }
+      // URI keeps an IPv6 host in brackets; the socket wants it without.
+      String name = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+      return Connector.tcp(name, port);
+    }
+    throw new IllegalArgumentException(
+        "expected tcp://HOST:PORT or unix:PATH, not " + uri);
   }
 }

@@ -2,7 +2,9 @@ package org.level4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,7 +23,7 @@ class ProcessTest {
   @TempDir
   Path tmp;
 
-  private static Run spawn(String stdin, String... args) throws IOException, InterruptedException {
+  private static ProcessBuilder command(String... args) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
@@ -29,7 +31,11 @@ class ProcessTest {
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("LC_ALL", "C.UTF-8"); // as the script does: the JVM decodes argv by it
-    Process p = pb.start();
+    return pb;
+  }
+
+  private static Run spawn(String stdin, String... args) throws IOException, InterruptedException {
+    Process p = command(args).start();
     try (OutputStream in = p.getOutputStream()) {
       in.write(stdin.getBytes(StandardCharsets.UTF_8));
     }
@@ -75,5 +81,64 @@ class ProcessTest {
     }
     Run after = spawn("", "get", dir.toString(), "a");
     assertThat(after.out()).isEqualTo("1\n");
+  }
+
+  @Test
+  void serveListensUntilStoppedAndRecoversFromAStaleSocket() throws Exception {
+    Path dir = tmp.resolve("db");
+    Path sock = tmp.resolve("s.sock");
+    Process serve = startServe(dir, sock);
+    try {
+      BufferedReader lines = new BufferedReader(
+          new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(lines.readLine()).isEqualTo("serving " + dir.toAbsolutePath());
+      assertThat(lines.readLine()).isEqualTo("listening on unix:" + sock.toAbsolutePath());
+      String tcpLine = lines.readLine();
+      assertThat(tcpLine).startsWith("listening on tcp://127.0.0.1:");
+      String tcp = tcpLine.substring("listening on ".length());
+
+      assertThat(Run.of("put", "--connect", tcp, "k", "v").code()).isZero();
+      assertThat(Run.of("get", "--connect", "unix:" + sock, "k").out()).isEqualTo("v\n");
+      Run direct = Run.of("get", dir.toString(), "k");
+      assertThat(direct.code()).isEqualTo(2);
+      assertThat(direct.err()).contains("is in use by another process");
+
+      serve.destroy(); // SIGTERM: stops cleanly
+      assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(sock).doesNotExist();
+    } finally {
+      serve.destroyForcibly();
+    }
+
+    // SIGKILL leaves the socket file behind; the next serve replaces it.
+    Process again = startServe(dir, sock);
+    try {
+      BufferedReader lines = new BufferedReader(
+          new InputStreamReader(again.getInputStream(), StandardCharsets.UTF_8));
+      lines.readLine();
+      assertThat(lines.readLine()).startsWith("listening on unix:");
+      again.destroyForcibly();
+      assertThat(again.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(sock).exists();
+    } finally {
+      again.destroyForcibly();
+    }
+    Process third = startServe(dir, sock);
+    try {
+      BufferedReader lines = new BufferedReader(
+          new InputStreamReader(third.getInputStream(), StandardCharsets.UTF_8));
+      lines.readLine();
+      assertThat(lines.readLine()).startsWith("listening on unix:");
+      assertThat(Run.of("get", "--connect", "unix:" + sock, "k").out()).isEqualTo("v\n");
+    } finally {
+      third.destroyForcibly();
+      third.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Process startServe(Path dir, Path sock) throws IOException {
+    return command("serve", dir.toString(), "--socket", sock.toString(), "--tcp", "127.0.0.1:0")
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
   }
 }

@@ -1,0 +1,171 @@
+package org.level4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.level4j.Database;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+import org.level4j.net.Connection;
+import org.level4j.net.Host;
+import org.level4j.net.HostOptions;
+import org.level4j.net.Listener;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code level4j serve DIR [--tcp HOST:PORT] [--socket PATH] [--readonly]}: holds a database and
+ * serves it to guests (other {@code level4j} commands with {@code --connect}, level4j
+ * {@code Guest}s, Node {@code many-level} guests) until the process is stopped.
+ */
+@Command(name = "serve",
+    description = {
+        "Hold the database in DIR and serve it until stopped (Ctrl-C), on a Unix socket",
+        "(DIR/level4j.sock unless --socket or --tcp is given) and/or a TCP port. Prints one",
+        "`listening on URI` line per address; other commands reach it with --connect URI."})
+final class ServeCommand implements Callable<Integer> {
+  static final String DEFAULT_SOCKET = "level4j.sock";
+
+  @Parameters(paramLabel = "DIR", description = "The database directory (created if missing).")
+  Path dir;
+
+  @Option(names = "--tcp", paramLabel = "HOST:PORT", converter = TcpAddress.class,
+      description = "Listen on TCP (port 0: any free port). Anyone who can reach it can read and"
+          + " write the whole database: keep it on 127.0.0.1 unless you mean otherwise.")
+  InetSocketAddress tcp;
+
+  @Option(names = "--socket", paramLabel = "PATH",
+      description = "Listen on a Unix domain socket at PATH (readable and writable by you only).")
+  Path socket;
+
+  @Option(names = "--readonly", description = "Refuse writes (guests get LEVEL_READONLY).")
+  boolean readonly;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    Database db = Target.open(dir, !readonly);
+    Host host = Host.of(db, HostOptions.defaults().readOnly(readonly));
+    // Runs on Ctrl-C and kill (not on SIGKILL): removes the socket file and closes the database.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      host.close();
+      db.close();
+    }, "level4j-serve-stop"));
+    try {
+      List<String> addresses = new ArrayList<>();
+      if (socket != null || tcp == null) {
+        Path path = socket != null ? socket : dir.resolve(DEFAULT_SOCKET);
+        addresses.add(uri(listen(host, unixListener(path))));
+      }
+      if (tcp != null) {
+        addresses.add(uri(listen(host, tcpListener(tcp))));
+      }
+      out.println("serving " + dir.toAbsolutePath() + (readonly ? " (read-only)" : ""));
+      for (String a : addresses) {
+        out.println("listening on " + a);
+      }
+      out.flush();
+    } catch (RuntimeException e) {
+      host.close();
+      db.close();
+      throw e;
+    }
+    new CountDownLatch(1).await(); // until the process is stopped
+    return Main.OK;
+  }
+
+  private static SocketAddress listen(Host host, Listener listener) {
+    host.listen(listener);
+    return listener.address();
+  }
+
+  private static Listener unixListener(Path path) {
+    try {
+      return Listener.unix(path);
+    } catch (IOException e) {
+      if (!Files.exists(path)) {
+        throw cannotListen("unix:" + path, e, path.toAbsolutePath().toString().length() > 100
+            ? " (a socket path may have at most about 100 bytes: give a shorter --socket)" : "");
+      }
+    }
+    // A file is in the way: the socket of a live host, or one left behind by a crash.
+    try (Connection live = Connection.unix(path)) {
+      throw new LevelException(ErrorCode.LEVEL_IO_ERROR, "cannot listen on unix:" + path
+          + ": another running host listens there (give another --socket)");
+    } catch (IOException refused) {
+      try {
+        return Listener.unix(path, true);
+      } catch (IOException e) {
+        throw cannotListen("unix:" + path, e, "");
+      }
+    }
+  }
+
+  private static Listener tcpListener(InetSocketAddress address) {
+    try {
+      return Listener.tcp(address);
+    } catch (IOException e) {
+      throw cannotListen("tcp://" + address.getHostString() + ":" + address.getPort(), e, "");
+    }
+  }
+
+  private static LevelException cannotListen(String where, IOException e, String hint) {
+    return new LevelException(ErrorCode.LEVEL_IO_ERROR,
+        "cannot listen on " + where + ": " + e.getMessage() + hint, e);
+  }
+
+  private static String uri(SocketAddress address) {
+    if (address instanceof UnixDomainSocketAddress) {
+      return "unix:" + ((UnixDomainSocketAddress) address).getPath();
+    }
+    InetSocketAddress a = (InetSocketAddress) address;
+    String host = a.getAddress().getHostAddress();
+    return "tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+
+  /** HOST:PORT, [IPv6]:PORT, or PORT alone for the loopback address. */
+  static final class TcpAddress implements ITypeConverter<InetSocketAddress> {
+    @Override
+    public InetSocketAddress convert(String value) {
+      int colon = value.lastIndexOf(':');
+      String host = colon < 0 ? "" : value.substring(0, colon);
+      String port = value.substring(colon + 1);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      int p;
+      try {
+        p = Integer.parseInt(port);
+      } catch (NumberFormatException e) {
+        p = -1;
+      }
+      if (p < 0 || p > 65535) {
+        throw new TypeConversionException("expected HOST:PORT (or PORT), not " + value);
+      }
+      try {
+        return new InetSocketAddress(
+            host.isEmpty() ? InetAddress.getLoopbackAddress() : InetAddress.getByName(host), p);
+      } catch (UnknownHostException e) {
+        throw new TypeConversionException("unknown host " + host);
+      }
+    }
+  }
+}
