@@ -35,8 +35,8 @@ import picocli.CommandLine.TypeConversionException;
  */
 @Command(name = "serve",
     description = {
-        "Hold the database in DIR and serve it until stopped (Ctrl-C), on a Unix socket",
-        "(DIR/level4j.sock unless --socket or --tcp is given) and/or a TCP port. Prints one",
+        "Hold the database in DIR and serve it until stopped (Ctrl-C): on a Unix socket",
+        "(DIR/level4j.sock, or --socket PATH) and, with --tcp, on a TCP port too. Prints one",
         "`listening on URI` line per address; other commands reach it with --connect URI."})
 final class ServeCommand implements Callable<Integer> {
   static final String DEFAULT_SOCKET = "level4j.sock";
@@ -50,7 +50,8 @@ final class ServeCommand implements Callable<Integer> {
   InetSocketAddress tcp;
 
   @Option(names = "--socket", paramLabel = "PATH",
-      description = "Listen on a Unix domain socket at PATH (readable and writable by you only).")
+      description = "The Unix domain socket to listen on, instead of DIR/level4j.sock (either"
+          + " is readable and writable by you only).")
   Path socket;
 
   @Option(names = "--readonly", description = "Refuse writes (guests get LEVEL_READONLY).")
@@ -71,10 +72,8 @@ final class ServeCommand implements Callable<Integer> {
     }, "level4j-serve-stop"));
     try {
       List<String> addresses = new ArrayList<>();
-      if (socket != null || tcp == null) {
-        Path path = socket != null ? socket : dir.resolve(DEFAULT_SOCKET);
-        addresses.add(uri(listen(host, unixListener(path))));
-      }
+      Path path = socket != null ? socket : dir.resolve(DEFAULT_SOCKET);
+      addresses.add(uri(listen(host, unixListener(path))));
       if (tcp != null) {
         addresses.add(uri(listen(host, tcpListener(tcp))));
       }
