@@ -1,15 +1,21 @@
 package org.level4j.mutex.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.level4j.Database;
 import org.level4j.MemoryLevel;
 import org.level4j.Op;
 import org.level4j.mutex.LevelMutex;
+import org.level4j.rocksdb.RocksLevel;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,6 +24,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -29,7 +36,8 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Uncontended increments of one counter on the in-memory database, one thread:
+ * Uncontended increments of one counter, one thread, on the in-memory database and on RocksDB
+ * (default options, no sync):
  *
  * <ul>
  *   <li>{@code plainPut}: a blind put, the ceiling;
@@ -61,21 +69,37 @@ public class ConditionalIncrementBench {
     }
   }
 
+  @Param({"memory", "rocksdb"})
+  public String engine;
+
+  private Path dir;
   private Database db;
   private LevelMutex<String, String> mutex;
   private long n;
 
   @Setup(Level.Trial)
-  public void open() {
-    db = MemoryLevel.open();
+  public void open() throws IOException {
+    if (engine.equals("rocksdb")) {
+      dir = Files.createTempDirectory("level4j-mutex-bench");
+      db = RocksLevel.open(dir.resolve("db"));
+    } else {
+      db = MemoryLevel.open();
+    }
     mutex = LevelMutex.over(db);
     db.put(KEY, "0");
   }
 
   @TearDown(Level.Trial)
-  public void close() {
+  public void close() throws IOException {
     mutex.close();
     db.close();
+    if (dir != null) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+          Files.delete(p);
+        }
+      }
+    }
   }
 
   @Benchmark
@@ -124,16 +148,20 @@ public class ConditionalIncrementBench {
         .include(ConditionalIncrementBench.class.getName() + "\\.")
         .build();
     Collection<RunResult> results = new Runner(options).run();
-    Map<String, Double> score = new TreeMap<>();
+    Map<String, Map<String, Double>> score = new TreeMap<>();
     for (RunResult r : results) {
       String name = r.getParams().getBenchmark();
-      score.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
+      score.computeIfAbsent(r.getParams().getParam("engine"), e -> new TreeMap<>())
+          .put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
     }
-    double plain = score.get("plainPut");
     System.out.println();
-    System.out.println("benchmark               ops/s      vs plainPut");
-    for (Map.Entry<String, Double> e : score.entrySet()) {
-      System.out.printf("%-20s %12.0f   %6.3f%n", e.getKey(), e.getValue(), e.getValue() / plain);
+    System.out.printf("%-8s %-24s %12s %12s%n", "engine", "benchmark", "ops/s", "vs plainPut");
+    for (Map.Entry<String, Map<String, Double>> engine : score.entrySet()) {
+      double plain = engine.getValue().get("plainPut");
+      for (Map.Entry<String, Double> e : engine.getValue().entrySet()) {
+        System.out.printf("%-8s %-24s %12.0f %12.3f%n", engine.getKey(), e.getKey(), e.getValue(),
+            e.getValue() / plain);
+      }
     }
   }
 }
