@@ -50,9 +50,10 @@ import org.level4j.Registration;
  * <ul>
  *   <li>Any thread may call any method; every method but {@link #close()} returns at once.
  *   <li>Each mutex has one thread of its own, the <em>phase thread</em>. It runs continuations
- *       and listeners, and completes every future the mutex returns, so stages chained onto those
+ *       and listeners, and completes the futures the mutex returns, so stages chained onto those
  *       futures without an executor usually run there too (or in the chaining thread, if the
- *       future was already complete).
+ *       future was already complete). Only failures found at submission (a closed mutex, a null
+ *       key) come back as futures already completed.
  *   <li><b>Only writes made through the continuation's {@link Writer} are guaranteed to follow
  *       their read without another read in between.</b> A {@code put} issued from a dependent
  *       stage, such as {@code mutex.get(k).thenAccept(v -> mutex.put(k, f(v)))}, is a plain
