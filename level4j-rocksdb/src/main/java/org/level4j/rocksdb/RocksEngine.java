@@ -450,9 +450,9 @@ final class RocksEngine implements Engine {
     }
     if (m.contains("legacy magic number")) {
       return new LevelException(ErrorCode.LEVEL_CORRUPTION, dir
-          + " holds table files in the old LevelDB format, which this RocksDB cannot read; "
-          + "open it once with RocksDB 10.x to migrate it (LevelDB cannot read it afterwards): "
-          + m, e);
+          + " holds table files in the legacy format LevelDB writes, which RocksDB 11 cannot "
+          + "read; upgrade it by opening it with RocksDB 10.x and compacting it fully (LevelDB "
+          + "cannot read it afterwards): " + m, e);
     }
     if (code == Status.Code.Corruption) {
       return new LevelException(ErrorCode.LEVEL_CORRUPTION, dir

@@ -3,11 +3,16 @@ package org.level4j.rocksdb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Database;
@@ -22,6 +27,8 @@ import org.level4j.Snapshot;
 import org.level4j.Status;
 import org.level4j.Supports;
 import org.level4j.WriteOptions;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.RocksDB;
 
 /** What the RocksDB engine adds to the shared suite: files, options, native resources. */
 class RocksLevelTest {
@@ -178,6 +185,31 @@ class RocksLevelTest {
         .isInstanceOfSatisfying(LevelException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_CORRUPTION))
         .hasMessageContaining(dir.toAbsolutePath().toString());
+  }
+
+  @Test
+  void tableFilesInLevelDbsFormatFailWithCorruptionNamingLevelDb() throws Exception {
+    try (Database db = RocksLevel.open(dir)) {
+      db.put("a", "1");
+    }
+    try (RocksDB raw = RocksDB.open(dir.toString());
+        FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+      raw.flush(flush);
+    }
+    Path table;
+    try (Stream<Path> files = Files.list(dir)) {
+      table = files.filter(p -> p.toString().endsWith(".sst")).findFirst().orElseThrow();
+    }
+    // LevelDB's table magic number, little-endian, where a table file's footer ends.
+    try (FileChannel ch = FileChannel.open(table, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
+          .putLong(0xdb4775248b80fb57L).flip(), ch.size() - 8);
+    }
+    assertThatThrownBy(() -> RocksLevel.open(dir))
+        .isInstanceOfSatisfying(LevelException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_CORRUPTION))
+        .hasMessageContaining("LevelDB");
   }
 
   @Test

@@ -1,0 +1,105 @@
+package org.level4j.rocksdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.level4j.Entry;
+import org.level4j.Op;
+import org.level4j.Range;
+import org.level4j.spi.EngineIterator;
+import org.level4j.spi.EngineSnapshot;
+
+/** The engine below the core: native handles are freed exactly once, whoever frees them. */
+class RocksEngineTest {
+  @TempDir
+  Path dir;
+
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void closeFreesWhatTheCoreLeftOpenAndLaterClosesAreHarmless() {
+    RocksEngine engine = new RocksEngine(dir, RocksOptions.defaults());
+    engine.open();
+    engine.write(List.of(Op.put(b("a"), b("1")), Op.put(b("b"), b("2"))), false);
+    EngineIterator it = engine.iterator(Range.all(), true, true, null);
+    EngineSnapshot snapshot = engine.snapshot();
+    EngineIterator fromSnapshot = engine.iterator(Range.all(), true, true, snapshot);
+    assertThat(it.nextv(1)).hasSize(1);
+    engine.close();
+    it.close();
+    fromSnapshot.close();
+    snapshot.close();
+    snapshot.close();
+    engine.open();
+    try {
+      assertThat(engine.get(b("b"), null)).isEqualTo(b("2"));
+    } finally {
+      engine.close();
+    }
+    engine.close();
+  }
+
+  @Test
+  void iteratorOutlivesTheSnapshotItReadsFrom() {
+    RocksEngine engine = new RocksEngine(dir, RocksOptions.defaults());
+    engine.open();
+    try {
+      engine.write(List.of(Op.put(b("a"), b("old"))), false);
+      EngineSnapshot snapshot = engine.snapshot();
+      EngineIterator it = engine.iterator(Range.all(), true, true, snapshot);
+      snapshot.close();
+      engine.write(List.of(Op.put(b("a"), b("new")), Op.put(b("b"), b("new"))), false);
+      List<Entry<byte[], byte[]>> seen = it.nextv(10);
+      it.close();
+      assertThat(seen).hasSize(1);
+      assertThat(seen.get(0).value()).isEqualTo(b("old"));
+    } finally {
+      engine.close();
+    }
+  }
+
+  @Test
+  void emptyRangeIteratorIsExhaustedAndSeeksStayExhausted() {
+    RocksEngine engine = new RocksEngine(dir, RocksOptions.defaults());
+    engine.open();
+    try {
+      engine.write(List.of(Op.put(b("a"), b("1")), Op.put(b("b"), b("2"))), false);
+      Range<byte[]> empty = Range.<byte[]>all().gt(b("b")).lte(b("a"));
+      EngineIterator it = engine.iterator(empty, true, true, null);
+      assertThat(it.nextv(5)).isEmpty();
+      it.seek(b("a"));
+      assertThat(it.nextv(5)).isEmpty();
+      it.close();
+      it.close();
+    } finally {
+      engine.close();
+    }
+  }
+
+  @Test
+  void keysOnlyAndValuesOnlyIteratorsLeaveTheOtherHalfOut() {
+    RocksEngine engine = new RocksEngine(dir, RocksOptions.defaults());
+    engine.open();
+    try {
+      engine.write(List.of(Op.put(b("a"), b("1"))), false);
+      EngineIterator keys = engine.iterator(Range.all(), true, false, null);
+      Entry<byte[], byte[]> k = keys.nextv(5).get(0);
+      keys.close();
+      EngineIterator values = engine.iterator(Range.all(), false, true, null);
+      Entry<byte[], byte[]> v = values.nextv(5).get(0);
+      values.close();
+      assertThat(k.key()).isEqualTo(b("a"));
+      assertThat(k.value()).isNull();
+      assertThat(v.key()).isNull();
+      assertThat(v.value()).isEqualTo(b("1"));
+    } finally {
+      engine.close();
+    }
+  }
+}
