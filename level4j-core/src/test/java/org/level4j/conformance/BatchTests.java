@@ -204,12 +204,11 @@ final class BatchTests {
     f.test("chainedBatchCrossSublevelWriteIsAtomicWhenRejected", db -> {
       Level<String, String> a = db.sublevel("a");
       Level<String, String> b = db.sublevel("b");
-      try (var hook = b.prewrite((op, batch) -> {
+      b.prewrite((op, batch) -> {
         throw new IllegalStateException("b is read-only");
-      })) {
-        Batch<String, String> batch = db.batch().put(a, "x", "1").put("root", "2").put(b, "y", "3");
-        Expect.code(org.level4j.ErrorCode.LEVEL_HOOK_ERROR, batch::write);
-      }
+      });
+      Batch<String, String> batch = db.batch().put(a, "x", "1").put("root", "2").put(b, "y", "3");
+      Expect.code(org.level4j.ErrorCode.LEVEL_HOOK_ERROR, batch::write);
       assertThat(Expect.keys(db)).isEmpty();
     });
     return f.build();

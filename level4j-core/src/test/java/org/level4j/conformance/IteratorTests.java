@@ -219,7 +219,7 @@ final class IteratorTests {
     });
     f.test("iteratorOverThousandsOfEntriesYieldsThemAll", db -> {
       List<String> expected = new ArrayList<>();
-      for (int i = 0; i < 3000; i++) {
+      for (int i = 0; i < 1500; i++) {
         String k = String.format("%05d", i);
         expected.add(k);
       }
