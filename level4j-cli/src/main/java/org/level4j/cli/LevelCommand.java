@@ -1,6 +1,9 @@
 package org.level4j.cli;
 
 import java.io.InputStream;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.IVersionProvider;
@@ -15,18 +18,19 @@ import picocli.CommandLine.Spec;
     scope = ScopeType.INHERIT, // --help and --version on every subcommand too
     versionProvider = LevelCommand.Version.class,
     description = "A sorted key-value store in a directory (RocksDB), from the command line.",
-    footer = {"", "Exit codes: 0 done, 1 not found, 2 the database refused or failed, 64 wrong usage."},
-    subcommands = {
-        PutCommand.class,
-        GetCommand.class,
-        DelCommand.class,
-        LsCommand.class,
-        BatchCommand.class,
-        ServeCommand.class,
-        InfoCommand.class,
-        DemoCommand.class,
-    })
+    footer = {"", "Exit codes: 0 done, 1 not found, 2 the database refused or failed, 64 wrong usage."})
 final class LevelCommand implements Runnable {
+  /** The subcommands by name, in the order help lists them; {@link Main} adds them. */
+  static final Map<String, Class<?>> SUBCOMMANDS = byName(
+      PutCommand.class,
+      GetCommand.class,
+      DelCommand.class,
+      LsCommand.class,
+      BatchCommand.class,
+      ServeCommand.class,
+      InfoCommand.class,
+      DemoCommand.class);
+
   private final InputStream in;
 
   @Spec
@@ -44,6 +48,14 @@ final class LevelCommand implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(spec.commandLine(), "missing command");
+  }
+
+  private static Map<String, Class<?>> byName(Class<?>... commands) {
+    Map<String, Class<?>> m = new LinkedHashMap<>();
+    for (Class<?> c : commands) {
+      m.put(c.getAnnotation(Command.class).name(), c);
+    }
+    return Collections.unmodifiableMap(m);
   }
 
   static final class Version implements IVersionProvider {
