@@ -199,13 +199,23 @@ final class Root extends View<String, String> implements Database {
   // ---- writes --------------------------------------------------------------------------------
 
   void write(List<Op<byte[], byte[]>> ops, WriteOptions options) {
-    if (remote) {
-      join(writeAsync(ops, options));
-      return;
-    }
     List<Op<byte[], byte[]>> all = prepare(ops);
     if (all.isEmpty()) {
       checkOpen();
+      return;
+    }
+    if (remote) {
+      // Wait outside the gate, then tell listeners here, in the writing thread: a listener run
+      // on the engine's I/O thread could not read the database without blocking that thread.
+      CompletableFuture<Void> f;
+      enter(null);
+      try {
+        f = engine.writeAsync(all, sync(options));
+      } finally {
+        leave(null);
+      }
+      join(f);
+      announce(all);
       return;
     }
     enter(null);
@@ -230,7 +240,12 @@ final class Root extends View<String, String> implements Database {
     } finally {
       leave(null);
     }
-    return listeners.isEmpty() ? f : f.thenRun(() -> announce(all));
+    if (listeners.isEmpty()) {
+      return f;
+    }
+    // A remote engine completes on its I/O thread; a listener that reads the database there
+    // would wait for that very thread, so listeners of remote writes run elsewhere.
+    return remote ? f.thenRunAsync(() -> announce(all)) : f.thenRun(() -> announce(all));
   }
 
   void clearRange(Range<byte[]> range) {
