@@ -58,10 +58,47 @@ final class Cursor<K, T> implements LevelIterator<K, T> {
     }
     enter();
     try {
-      return take(it.nextv(n));
+      return take(fill(it.nextv(n), n));
     } finally {
       leave();
     }
+  }
+
+  /**
+   * Tops up a short batch: an engine may return fewer entries than asked before its end (a guest
+   * hands out what has arrived), but users get full batches until the range is exhausted.
+   */
+  private List<org.level4j.Entry<byte[], byte[]>> fill(List<org.level4j.Entry<byte[], byte[]>> got,
+      int n) {
+    if (got.isEmpty() || got.size() >= n) {
+      return got;
+    }
+    List<org.level4j.Entry<byte[], byte[]>> all = new ArrayList<>(got);
+    while (all.size() < n) {
+      List<org.level4j.Entry<byte[], byte[]>> more = it.nextv(n - all.size());
+      if (more.isEmpty()) {
+        break;
+      }
+      all.addAll(more);
+    }
+    return all;
+  }
+
+  /** The asynchronous {@link #fill}. */
+  private CompletableFuture<List<org.level4j.Entry<byte[], byte[]>>> fillAsync(
+      List<org.level4j.Entry<byte[], byte[]>> got, int n) {
+    if (got.isEmpty() || got.size() >= n) {
+      return CompletableFuture.completedFuture(got);
+    }
+    return it.nextvAsync(n - got.size()).thenCompose(more -> {
+      if (more.isEmpty()) {
+        return CompletableFuture.completedFuture(got);
+      }
+      List<org.level4j.Entry<byte[], byte[]>> all = new ArrayList<>(got.size() + more.size());
+      all.addAll(got);
+      all.addAll(more);
+      return fillAsync(all, n);
+    });
   }
 
   @Override
@@ -80,14 +117,14 @@ final class Cursor<K, T> implements LevelIterator<K, T> {
       }
       if (!remote) {
         try {
-          return CompletableFuture.completedFuture(take(it.nextv(n)));
+          return CompletableFuture.completedFuture(take(fill(it.nextv(n), n)));
         } finally {
           leave();
         }
       }
       CompletableFuture<List<org.level4j.Entry<byte[], byte[]>>> f;
       try {
-        f = it.nextvAsync(n);
+        f = it.nextvAsync(n).thenCompose(got -> fillAsync(got, n));
       } finally {
         gate.exit();
       }

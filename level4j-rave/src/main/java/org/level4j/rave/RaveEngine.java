@@ -78,6 +78,13 @@ final class RaveEngine implements RemoteEngine {
 
   @Override
   public CompletableFuture<Void> writeAsync(List<Op<byte[], byte[]>> ops, boolean sync) {
+    for (Op<byte[], byte[]> op : ops) {
+      if (op.type() == Op.Type.EXPECT) {
+        return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
+            "RaveLevel does not take conditional batches yet (see supports()); use LevelMutex "
+                + "in the leader process"));
+      }
+    }
     return target().async().batch(ops, sync ? org.level4j.WriteOptions.SYNC
         : org.level4j.WriteOptions.DEFAULT);
   }
