@@ -499,7 +499,8 @@ final class GuestEngine implements RemoteEngine {
       } else {
         l.disconnected(reason);
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // A listener's failure must not take down the reader thread that called it.
       LOG.log(System.Logger.Level.WARNING, "a connection listener failed", e);
     }
   }
