@@ -80,7 +80,7 @@ final class HostSession implements FrameReader.Handler {
   public void frame(int tag, Wire.In body) {
     Object m = Wire.decodeRequest(tag, body);
     if (m instanceof Wire.Get g) {
-      answer(g.id(), async.get(g.key()));
+      answerGet(g.id(), async.get(g.key()));
     } else if (m instanceof Wire.Put p) {
       answer(p.id(), put(p));
     } else if (m instanceof Wire.Delete d) {
@@ -198,7 +198,22 @@ final class HostSession implements FrameReader.Handler {
     f.whenComplete((v, e) -> {
       LevelException error = e == null ? null : LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR);
       synchronized (outbox) {
-        Wire.callback(outbox.out(), id, error, v instanceof byte[] b ? b : null);
+        Wire.callback(outbox.out(), id, error, null);
+      }
+      sent();
+    });
+  }
+
+  private void answerGet(int id, CompletableFuture<byte[]> f) {
+    f.whenComplete((v, e) -> {
+      synchronized (outbox) {
+        if (e != null) {
+          Wire.callback(outbox.out(), id, LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR), null);
+        } else if (v == null) {
+          Wire.notFound(outbox.out(), id);
+        } else {
+          Wire.callback(outbox.out(), id, null, v);
+        }
       }
       sent();
     });

@@ -56,7 +56,11 @@ import org.level4j.Range;
  *   IteratorError   1 id*, 2 seq*, 3 error*, 15 reason†
  *   IteratorEnd     1 id*, 2 seq*
  * </pre>
- * Ids are uint32, per connection, one space for requests and another for iterators, starting at
+ * A get of a missing key is answered with the error {@code LEVEL_NOT_FOUND} and no value: a
+ * many-level 1.x guest (abstract-level 1) expects exactly that, and Node hosts send it. A guest
+ * reads either that or a Callback without value and error as "not found".
+ *
+ * <p>Ids are uint32, per connection, one space for requests and another for iterators, starting at
  * 1 and wrapping from 0xffffffff to 1. Errors travel as a {@code LEVEL_…} code only (a Node guest
  * compares codes); † field 15 is a level4j extension carrying the human-readable reason, which
  * Node's decoder skips as an unknown field.
@@ -92,6 +96,7 @@ final class Wire {
 
   static final int DEFAULT_MAX_FRAME_BYTES = 64 << 20;
 
+  private static final byte[] NOT_FOUND = "LEVEL_NOT_FOUND".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] PUT_TYPE = "put".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DEL_TYPE = "del".getBytes(StandardCharsets.US_ASCII);
 
@@ -219,6 +224,14 @@ final class Wire {
       o.string(REASON_FIELD, error.reason());
     }
     o.bytes(3, value);
+    o.end(f);
+  }
+
+  /** The answer to a get of a missing key. */
+  static void notFound(Out o, int id) {
+    int f = o.begin(CALLBACK);
+    o.uint(1, id);
+    o.bytes(2, NOT_FOUND);
     o.end(f);
   }
 
@@ -583,7 +596,10 @@ final class Wire {
 
   private static Callback decodeCallback(In in) {
     Fields m = in.fields(0, 0b1000_0000_0000_1100, 0b10);
-    return new Callback(m.id, m.b2 == null ? null : error(utf8(m.b2), m.reason), m.b3);
+    if (m.b2 == null || Arrays.equals(m.b2, NOT_FOUND)) {
+      return new Callback(m.id, null, m.b2 == null ? m.b3 : null);
+    }
+    return new Callback(m.id, error(utf8(m.b2), m.reason), m.b3);
   }
 
   private static GetManyCallback decodeGetManyCallback(In in) {

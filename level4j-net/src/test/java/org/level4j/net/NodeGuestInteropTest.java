@@ -1,0 +1,73 @@
+package org.level4j.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.level4j.Database;
+import org.level4j.MemoryLevel;
+
+/**
+ * npm many-level's own guest against a level4j host: the script {@code interop/guest-check.js}
+ * runs put/get/del, batch, getMany, clear, iterators (ranges, reverse, limit, seek, 2000 entries
+ * under flow control) with utf8 and binary keys, and a write rejected by a host hook.
+ */
+class NodeGuestInteropTest {
+  @TempDir
+  Path dir;
+
+  private Database db;
+  private Host host;
+
+  @BeforeEach
+  void serve() {
+    db = MemoryLevel.open();
+    host = Host.of(db, HostOptions.defaults().preput((k, v) -> {
+      if (new String(k, StandardCharsets.UTF_8).equals("reject-me")) {
+        throw new IllegalArgumentException("this key is refused by the host");
+      }
+    }));
+  }
+
+  @AfterEach
+  void stop() {
+    host.close();
+    db.close();
+  }
+
+  @Test
+  void nodeGuestOverTcp() throws Exception {
+    Listener l = Listener.tcp(0);
+    host.listen(l);
+    runGuest("tcp:" + ((java.net.InetSocketAddress) l.address()).getPort());
+  }
+
+  @Test
+  void nodeGuestOverAUnixSocket() throws Exception {
+    Path sock = dir.resolve("db.sock");
+    host.listen(Listener.unix(sock));
+    runGuest("unix:" + sock);
+  }
+
+  private void runGuest(String target) throws Exception {
+    Process p = NodePeers.start("guest-check.js", target);
+    String out;
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      out = r.lines().collect(Collectors.joining("\n"));
+    }
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isEqualTo(0);
+    assertThat(out).contains("ok 9 checks");
+    assertThat(db.get("node-wrote")).isEqualTo("yes");
+    assertThat(db.bytes().get(new byte[] {(byte) 0xff, 0, (byte) 0xff})).containsExactly(0);
+  }
+}

@@ -1,0 +1,55 @@
+package org.level4j.net;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.TestFactory;
+import org.level4j.Database;
+import org.level4j.conformance.ConformanceSuite;
+import org.level4j.conformance.LevelFactory;
+
+/**
+ * The conformance suite against level4j guests of npm many-level's own host (1.0.1, over
+ * memory-level), run by {@code interop/host.js}: every connection gets a new empty database, so
+ * each case has its own. What a many-level host cannot do (explicit snapshots) the guest declares
+ * in supports().
+ */
+class NodeHostConformanceTest {
+  @TestFactory
+  Stream<DynamicNode> againstANodeHost() throws Exception {
+    return ConformanceSuite.all(new NodeHost());
+  }
+
+  private static final class NodeHost implements LevelFactory {
+    private final Path dir;
+    private final Path socket;
+    private final Process node;
+
+    NodeHost() throws Exception {
+      dir = Files.createTempDirectory("level4j-node");
+      socket = dir.resolve("node.sock");
+      node = NodePeers.start("host.js", "unix:" + socket);
+      List<String> seen = new ArrayList<>();
+      if (!NodePeers.awaitLine(node, "listening", seen)) {
+        node.destroyForcibly();
+        throw new AssertionError("the Node host did not start: " + seen);
+      }
+    }
+
+    @Override
+    public Database open() {
+      return Guest.connect(Connector.unix(socket));
+    }
+
+    @Override
+    public void cleanup() throws IOException {
+      node.destroyForcibly();
+      Files.deleteIfExists(socket);
+      Files.deleteIfExists(dir);
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package org.level4j.net.bench;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Semaphore;
+import java.util.function.LongUnaryOperator;
+import org.level4j.AsyncLevel;
+import org.level4j.Database;
+import org.level4j.Level;
+import org.level4j.MemoryLevel;
+import org.level4j.net.Connector;
+import org.level4j.net.Guest;
+import org.level4j.net.Host;
+import org.level4j.net.Listener;
+
+/**
+ * Round trips over a Unix domain socket: a bare JDK 100-byte echo (the floor), a guest's
+ * sequential get and put, and 64 operations in flight from one thread.
+ *
+ * <p>Run (from the repository root):
+ * <pre>
+ *   mvn -B -q -o test-compile -pl level4j-net
+ *   java -cp level4j-net/target/test-classes:level4j-net/target/classes:$(ls ~/.m2/repository/org/level4j/level4j-core/0.1.0-SNAPSHOT/level4j-core-0.1.0-SNAPSHOT.jar) \
+ *     org.level4j.net.bench.NetBench [seconds-per-trial] [trials]
+ * </pre>
+ * Each trial measures every case for the given seconds, cases interleaved so that a busy machine
+ * weighs on all of them alike; the median of the trials is printed.
+ */
+public final class NetBench {
+  private static final int IN_FLIGHT = 64;
+  private static final byte[] VALUE = new byte[100];
+
+  private NetBench() {}
+
+  public static void main(String[] args) throws Exception {
+    double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2;
+    int trials = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    Path dir = Files.createTempDirectory("level4j-bench");
+    Arrays.fill(VALUE, (byte) 'v');
+    try (Echo echo = new Echo(dir.resolve("echo.sock"));
+        Database db = MemoryLevel.open();
+        Host host = Host.of(db).listen(Listener.unix(dir.resolve("db.sock")));
+        Guest guest = Guest.connect(Connector.unix(dir.resolve("db.sock")))) {
+      Level<byte[], byte[]> g = guest.bytes();
+      AsyncLevel<byte[], byte[]> ga = g.async();
+      byte[] key = "key-000001".getBytes();
+      g.put(key, VALUE);
+      String[] names = {"jdk uds echo 100B (sequential)", "guest get (sequential)",
+          "guest put (sequential)", "guest get (64 in flight)", "guest put (64 in flight)"};
+      List<LongUnaryOperator> cases = List.of(
+          n -> echo.roundTrips(n),
+          n -> {
+            for (long i = 0; i < n; i++) {
+              g.get(key);
+            }
+            return n;
+          },
+          n -> {
+            for (long i = 0; i < n; i++) {
+              g.put(key, VALUE);
+            }
+            return n;
+          },
+          n -> inFlight(n, () -> ga.get(key)),
+          n -> inFlight(n, () -> ga.put(key, VALUE)));
+      double[][] rates = new double[cases.size()][trials];
+      for (int c = 0; c < cases.size(); c++) {
+        measure(cases.get(c), 0.5); // warm up
+      }
+      for (int t = 0; t < trials; t++) {
+        for (int c = 0; c < cases.size(); c++) {
+          rates[c][t] = measure(cases.get(c), seconds);
+        }
+      }
+      double echoRate = median(rates[0]);
+      System.out.printf(Locale.ROOT, "%-34s %12s %12s %10s%n", "case", "ops/s", "us/op",
+          "vs echo");
+      for (int c = 0; c < cases.size(); c++) {
+        double r = median(rates[c]);
+        System.out.printf(Locale.ROOT, "%-34s %12.0f %12.2f %10.2f%n", names[c], r, 1e6 / r,
+            echoRate / r);
+      }
+      System.out.printf(Locale.ROOT, "64 in flight / sequential: get %.2fx, put %.2fx%n",
+          median(rates[3]) / median(rates[1]), median(rates[4]) / median(rates[2]));
+    }
+    try (var files = Files.list(dir)) {
+      files.forEach(p -> p.toFile().delete());
+    }
+    Files.deleteIfExists(dir);
+  }
+
+  /** Operations per second of {@code op} run for about {@code seconds}. */
+  private static double measure(LongUnaryOperator op, double seconds) {
+    long n = 64;
+    long done = 0;
+    long start = System.nanoTime();
+    long end = start + (long) (seconds * 1e9);
+    long now;
+    while ((now = System.nanoTime()) < end) {
+      done += op.applyAsLong(n);
+      n = Math.min(n * 2, 20_000);
+    }
+    return done / ((now - start) / 1e9);
+  }
+
+  /** Keeps {@value #IN_FLIGHT} operations in flight from this one thread until n are done. */
+  private static long inFlight(long n, java.util.function.Supplier<java.util.concurrent.CompletableFuture<?>> op) {
+    Semaphore window = new Semaphore(IN_FLIGHT);
+    for (long i = 0; i < n; i++) {
+      window.acquireUninterruptibly();
+      op.get().whenComplete((v, e) -> window.release());
+    }
+    window.acquireUninterruptibly(IN_FLIGHT);
+    return n;
+  }
+
+  private static double median(double[] xs) {
+    double[] s = xs.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+
+  /** A bare JDK echo server over a Unix socket, and one client of it. */
+  private static final class Echo implements AutoCloseable {
+    private final ServerSocketChannel server;
+    private final SocketChannel client;
+    private final ByteBuffer out = ByteBuffer.allocateDirect(100);
+    private final ByteBuffer in = ByteBuffer.allocateDirect(100);
+
+    Echo(Path socket) throws IOException {
+      server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+      server.bind(UnixDomainSocketAddress.of(socket));
+      Thread t = new Thread(() -> {
+        try (SocketChannel c = server.accept()) {
+          ByteBuffer b = ByteBuffer.allocateDirect(100);
+          while (true) {
+            b.clear();
+            while (b.hasRemaining()) {
+              if (c.read(b) < 0) {
+                return;
+              }
+            }
+            b.flip();
+            while (b.hasRemaining()) {
+              c.write(b);
+            }
+          }
+        } catch (IOException e) {
+          // closed
+        }
+      }, "echo");
+      t.setDaemon(true);
+      t.start();
+      client = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+    }
+
+    long roundTrips(long n) {
+      try {
+        for (long i = 0; i < n; i++) {
+          out.clear();
+          while (out.hasRemaining()) {
+            client.write(out);
+          }
+          in.clear();
+          while (in.hasRemaining()) {
+            client.read(in);
+          }
+        }
+        return n;
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      client.close();
+      server.close();
+    }
+  }
+}
