@@ -21,13 +21,32 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code level4j demo}: a short tour in one process, on a fresh database in a temporary
- * directory: puts, gets, a range scan, a sublevel with JSON values, an atomic batch, and the data
- * found again after reopening.
+ * {@code level4j demo}: the main job. Several worker processes write to and read one directory
+ * through RaveLevel while the leader is killed with SIGKILL a few times; then every acknowledged
+ * write is checked. The last line is {@code acknowledged=N lost=N failovers=N
+ * failover_ms_median=X failover_ms_max=X}; the exit code is non-zero if anything was lost.
+ * {@code --tour} instead walks through the API in one process.
  */
 @Command(name = "demo",
-    description = "A short tour of level4j on a new database in a temporary directory.")
+    description = "Kill the leader of a shared directory a few times while worker processes "
+        + "write to it, then check every acknowledged write (--tour: a one-process API tour).")
 final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--workers", defaultValue = "4", description = "Worker processes (default 4).")
+  int workers;
+
+  @Option(names = "--kills", defaultValue = "3", description = "Leader kills (default 3).")
+  int kills;
+
+  @Option(names = "--interval-ms", defaultValue = "1500",
+      description = "Time between kills, in milliseconds (default 1500).")
+  long intervalMs;
+
+  @Option(names = "--dir", description = "Use this directory instead of a temporary one.")
+  Path dirOption;
+
+  @Option(names = "--tour", description = "A short API tour in one process instead.")
+  boolean tour;
+
   @Option(names = "--keep", description = "Keep the temporary directory and print its path.")
   boolean keep;
 
@@ -38,19 +57,30 @@ final class DemoCommand implements Callable<Integer> {
   record User(String name, int age) {}
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Path dir = Files.createTempDirectory("level4j-demo-");
+    if (workers < 2 || kills < 0 || intervalMs < 100) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "need --workers >= 2, --kills >= 0 and --interval-ms >= 100");
+    }
+    Path dir = dirOption != null ? dirOption : Files.createTempDirectory("level4j-demo-");
     try {
-      tour(dir, out);
+      if (tour) {
+        tour(dir, out);
+        return Main.OK;
+      }
+      FailoverDemo.Result r = new FailoverDemo(dir, out).run(workers, kills, intervalMs);
+      out.println(r.summary());
+      out.flush();
+      return r.lost() == 0 ? Main.OK : Main.FAILED;
     } finally {
-      if (keep) {
-        out.println("kept " + dir + " (try: ./level4j ls " + dir + ")");
+      if (keep || dirOption != null) {
+        out.println("kept " + dir + " (try: ./level4j ls " + dir + " --limit 5)");
+        out.flush();
       } else {
         delete(dir);
       }
     }
-    return Main.OK;
   }
 
   private static void tour(Path dir, PrintWriter out) {

@@ -9,12 +9,14 @@ import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 import org.level4j.net.Connector;
 import org.level4j.net.Guest;
-import org.level4j.rocksdb.RocksLevel;
+import org.level4j.rave.RaveLevel;
+import org.level4j.rave.RaveOptions;
 import org.level4j.rocksdb.RocksOptions;
 
 /**
- * The one place where the command line opens a database, so that the engine behind every command
- * (today {@link RocksLevel}) can be changed here alone.
+ * The one place where the command line opens a database. Directories are opened with
+ * {@link RaveLevel}, so any number of {@code level4j} processes (and applications) can use one
+ * directory at once.
  */
 final class Target {
   private Target() {}
@@ -35,15 +37,11 @@ final class Target {
       // create a database: a mistyped read must not litter a directory.
       throw new LevelException(ErrorCode.LEVEL_DATABASE_MISSING, dir + " holds no database");
     }
-    try {
-      return RocksLevel.open(dir, RocksOptions.builder().createIfMissing(create).build());
-    } catch (LevelException e) {
-      if (e.code() == ErrorCode.LEVEL_LOCKED) {
-        throw new LevelException(ErrorCode.LEVEL_LOCKED,
-            dir + " is in use by another process (it holds the directory's lock)", e);
-      }
-      throw e;
-    }
+    // RaveLevel: if another process (a `level4j serve`, an application) leads this directory,
+    // this command joins it as a follower instead of failing on the lock.
+    return RaveLevel.open(dir, RaveOptions.builder()
+        .rocks(RocksOptions.builder().createIfMissing(create).build())
+        .build());
   }
 
   /**

@@ -188,9 +188,17 @@ final class Presence {
   private Database openRocks() {
     long deadline = System.nanoTime() + LOCK_RACE_NANOS;
     long pause = 1;
+    long t0 = System.nanoTime();
+    int attempts = 0;
     while (true) {
       try {
-        return RocksLevel.open(dir, options.rocks());
+        attempts++;
+        Database d = RocksLevel.open(dir, options.rocks());
+        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+          LOG.log(System.Logger.Level.DEBUG, String.format("RocksDB of %s open after %d attempt(s)"
+              + ", %.1f ms", dir, attempts, (System.nanoTime() - t0) / 1e6));
+        }
+        return d;
       } catch (LevelException e) {
         if (e.code() != ErrorCode.LEVEL_LOCKED || System.nanoTime() > deadline) {
           throw e;
@@ -204,6 +212,11 @@ final class Presence {
   // ---- follower ------------------------------------------------------------------------------
 
   private void follow() {
+    // A follower may have to lead at any moment: load RocksDB's native library now, in the
+    // background, not in the middle of a failover (it takes up to seconds on a busy machine).
+    Thread preload = new Thread(org.rocksdb.RocksDB::loadLibrary, "level4j-preload");
+    preload.setDaemon(true);
+    preload.start();
     seat.waitForLock(this::promote, this::fail);
     guest = Guest.connect(this::connectToLeader, GuestOptions.defaults().retry(options.retry()));
   }

@@ -58,7 +58,10 @@ final class Seat implements AutoCloseable {
     WatchService w = null;
     try {
       w = FileSystems.getDefault().newWatchService();
-      dir.register(w, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+      // Creations only: a new leader's socket and its LEADER record (written by rename) are
+      // creations, while every write of the leader appends to RocksDB's log in this directory,
+      // and watching modifications would wake this thread in every process on every write.
+      dir.register(w, StandardWatchEventKinds.ENTRY_CREATE);
     } catch (IOException e) {
       // Without events, followers fall back to short timed waits in awaitChange.
       w = null;

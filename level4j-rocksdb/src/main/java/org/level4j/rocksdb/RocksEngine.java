@@ -145,7 +145,12 @@ final class RocksEngine implements Engine {
         .setCompressionType(compression(options.compression()))
         .setTableFormatConfig(table)
         // A failed open (a locked directory) rotates the info log; keep a few, not a thousand.
-        .setKeepLogFileNum(5);
+        .setKeepLogFileNum(5)
+        // Opening after a crash is on the failover path of RaveLevel: replay the WAL into the
+        // memtable without flushing it to a new table file first, and skip reading every table's
+        // properties for statistics.
+        .setAvoidFlushDuringRecovery(true)
+        .setSkipStatsUpdateOnDbOpen(true);
   }
 
   private static CompressionType compression(RocksOptions.Compression c) {
