@@ -106,9 +106,9 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     // A file is in the way: the socket of a live host, or one left behind by a crash.
-    try (Connection live = Connection.unix(path)) {
-      throw new LevelException(ErrorCode.LEVEL_IO_ERROR, "cannot listen on unix:" + path
-          + ": another running host listens there (give another --socket)");
+    Connection live;
+    try {
+      live = Connection.unix(path);
     } catch (IOException refused) {
       try {
         return Listener.unix(path, true);
@@ -116,6 +116,9 @@ final class ServeCommand implements Callable<Integer> {
         throw cannotListen("unix:" + path, e, "");
       }
     }
+    live.close();
+    throw new LevelException(ErrorCode.LEVEL_IO_ERROR, "cannot listen on unix:" + path
+        + ": another running host listens there (give another --socket)");
   }
 
   private static Listener tcpListener(InetSocketAddress address) {

@@ -236,6 +236,7 @@ class CommandsTest {
           "level4j: LEVEL_LOCKED: " + dir + " is in use by another process")
           .contains("hint: ");
       assertThat(r.out()).isEmpty();
+      assertThat(held.get("a")).isEqualTo("1");
     }
   }
 
@@ -298,6 +299,7 @@ class CommandsTest {
       assertThat(r.code()).as("%s", r).isZero();
       assertThat(r.out()).contains("path: " + Path.of(dir).toAbsolutePath())
           .contains("exists: yes").contains("database: yes").containsPattern("bytes: [1-9]");
+      assertThat(held.get("a")).isEqualTo("1");
     }
   }
 
