@@ -29,7 +29,8 @@ final class LevelCommand implements Runnable {
       BatchCommand.class,
       ServeCommand.class,
       InfoCommand.class,
-      DemoCommand.class);
+      DemoCommand.class,
+      BenchCommand.class);
 
   private final InputStream in;
 
