@@ -43,8 +43,9 @@ final class RocksEngine implements Engine {
    * and write in one indivisible step, or a plain write landing between the read and the write
    * would be lost. RocksDB gives no compare-and-set, so writes are ordered by `writeOrder`: plain
    * writes (and clears) share it, a conditional batch holds it alone. Plain writes still run in
-   * parallel with each other; the shared hold costs one CAS on entry and one on exit, small next
-   * to a RocksDB write (which itself queues writers on one log). Reads never take it.
+   * parallel with each other; the shared hold costs one CAS on entry and one on exit (tens of
+   * nanoseconds: the bench's WriteOrderCost), small next to a RocksDB write, which itself queues
+   * writers on one log. Reads never take it.
    *
    * Native handles. Everything native lives in one `Handles` object made by open() and freed by
    * close(), published through a volatile field. Iterators and explicit snapshots are tracked so
