@@ -85,9 +85,9 @@ public final class Main {
       LevelException le = (LevelException) e;
       err.println("level4j: " + le.getMessage());
       if (le.code() == ErrorCode.LEVEL_LOCKED) {
-        err.println("hint: one process at a time opens a directory. If `level4j serve DIR` holds"
-            + " it, add --connect unix:DIR/" + ServeCommand.DEFAULT_SOCKET
-            + " (or the address it printed) instead of DIR; otherwise stop that process.");
+        err.println("hint: level4j processes share a directory, but this one is held by a "
+            + "program that opened it without RaveLevel. Stop it, or if it serves the database, "
+            + "use --connect with the address it listens on.");
       }
       return FAILED;
     }

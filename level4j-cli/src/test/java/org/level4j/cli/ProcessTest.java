@@ -70,17 +70,29 @@ class ProcessTest {
   }
 
   @Test
-  void aDirectoryHeldByAnotherProcessIsReportedAsInUse() throws Exception {
+  void aDirectoryHeldByAnotherLevel4jProcessIsSharedNotLocked() throws Exception {
     Path dir = tmp.resolve("db");
     try (Database held = Target.open(dir, true)) {
       held.put("a", "1");
       Run r = spawn("", "get", dir.toString(), "a");
-      assertThat(r.code()).as("%s", r).isEqualTo(2);
-      assertThat(r.err()).startsWith("level4j: LEVEL_LOCKED: " + dir
-          + " is in use by another process").contains("hint: ");
+      assertThat(r.code()).as("%s", r).isZero();
+      assertThat(r.out()).isEqualTo("1\n");
+      assertThat(spawn("", "put", dir.toString(), "b", "2").code()).isZero();
+      assertThat(held.get("b")).isEqualTo("2");
     }
-    Run after = spawn("", "get", dir.toString(), "a");
-    assertThat(after.out()).isEqualTo("1\n");
+    Run after = spawn("", "get", dir.toString(), "b");
+    assertThat(after.out()).isEqualTo("2\n");
+  }
+
+  @Test
+  void aDirectoryHeldByAProgramOutsideTheElectionIsReportedAsInUse() throws Exception {
+    Path dir = tmp.resolve("db");
+    try (Database held = org.level4j.rocksdb.RocksLevel.open(dir)) {
+      held.put("a", "1");
+      Run r = spawn("", "get", dir.toString(), "a");
+      assertThat(r.code()).as("%s", r).isEqualTo(2);
+      assertThat(r.err()).startsWith("level4j: LEVEL_LOCKED: ").contains("hint: ");
+    }
   }
 
   @Test
@@ -100,8 +112,8 @@ class ProcessTest {
       assertThat(Run.of("put", "--connect", tcp, "k", "v").code()).isZero();
       assertThat(Run.of("get", "--connect", "unix:" + sock, "k").out()).isEqualTo("v\n");
       Run direct = Run.of("get", dir.toString(), "k");
-      assertThat(direct.code()).isEqualTo(2);
-      assertThat(direct.err()).contains("is in use by another process");
+      assertThat(direct.code()).as("a direct command follows the serving leader").isZero();
+      assertThat(direct.out()).isEqualTo("v\n");
 
       serve.destroy(); // SIGTERM: stops cleanly
       assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
