@@ -1,0 +1,285 @@
+#!/usr/bin/env bash
+# level4j against Node's rave-level, side by side, on this machine, in this sitting.
+#
+# Installs the Node benchmarks (the "anchor") into a scratch folder, builds level4j once, then
+# runs level4j (A) and rave-level (B) alternately, A B A B ..., in each role:
+#   follower   a holder process leads the directory; the bench joins it as a follower
+#   leader     the bench alone, as the directory's leader
+#   followers  an idle leader and 4 follower processes doing sequential puts at once
+# and prints, per role and phase, each side's median ops/s and the ratio level4j / rave-level
+# (computed per pair, then min / median / max), followed by a markdown table for the README.
+#
+# Usage: bench/compare-rave.sh [--pairs P] [--n N] [--followers-n M] [--roles LIST] [--keep]
+#   --pairs P         A/B pairs per role (default 3, at least 1)
+#   --n N             operations per phase (default 100000, as the anchor)
+#   --followers-n M   sequential puts per follower in the "followers" role (default 20000)
+#   --roles LIST      comma-separated subset of follower,leader,followers (default: all three)
+#   --keep            keep the scratch folder (its path is printed)
+# Environment: ANCHOR_DIR (default: ../shared/anchors/rave-level beside the repository),
+#   LEVEL4J_JAVA_OPTS (extra JVM flags for every level4j process).
+# Needs: Java 17+, Maven, Node 18+ with npm (npm ci fetches rave-level's pinned packages).
+set -euo pipefail
+
+root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd -P)
+anchor=${ANCHOR_DIR:-$root/../shared/anchors/rave-level}
+pairs=3
+n=100000
+followers_n=20000
+roles=follower,leader,followers
+keep=0
+followers=4
+timeout_s=3600
+
+while (($#)); do
+  case $1 in
+    --pairs) pairs=$2; shift 2 ;;
+    --n) n=$2; shift 2 ;;
+    --followers-n) followers_n=$2; shift 2 ;;
+    --roles) roles=$2; shift 2 ;;
+    --keep) keep=1; shift ;;
+    -h | --help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "compare-rave: unknown argument $1 (try --help)" >&2; exit 64 ;;
+  esac
+done
+for v in "$pairs" "$n" "$followers_n"; do
+  [[ $v =~ ^[1-9][0-9]*$ ]] || { echo "compare-rave: expected a positive number, not $v" >&2; exit 64; }
+done
+IFS=, read -r -a role_list <<<"$roles"
+for r in "${role_list[@]}"; do
+  [[ $r == follower || $r == leader || $r == followers ]] ||
+    { echo "compare-rave: no role $r (follower, leader, followers)" >&2; exit 64; }
+done
+if [[ ! -f $anchor/package-lock.json || ! -f $anchor/lib/common.js ]]; then
+  echo "compare-rave: no rave-level anchor in $anchor (set ANCHOR_DIR)" >&2
+  exit 66
+fi
+for tool in java node npm; do
+  command -v "$tool" >/dev/null || { echo "compare-rave: $tool is needed" >&2; exit 69; }
+done
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/level4j-compare.XXXXXX")
+holders=()
+cleanup() {
+  local pid
+  for pid in ${holders[@]+"${holders[@]}"}; do
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  if ((keep)); then
+    echo "kept $scratch" >&2
+  else
+    rm -rf "$scratch"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# ---- the Node side ----------------------------------------------------------------------------
+log "installing the rave-level anchor into $scratch/rave-level"
+cp -R "$anchor" "$scratch/rave-level"
+chmod -R u+w "$scratch/rave-level"
+rm -rf "$scratch/rave-level/node_modules" "$scratch/rave-level/data" "$scratch/rave-level/results"
+(cd "$scratch/rave-level" && npm ci --no-audit --no-fund --loglevel=error >"$scratch/npm.log" 2>&1) ||
+  { tail -n 20 "$scratch/npm.log" >&2; echo "compare-rave: npm ci failed" >&2; exit 69; }
+node_dir=$scratch/rave-level
+
+# ---- the level4j side -------------------------------------------------------------------------
+# Build once, then run a private copy of the jars: a rebuild in the working tree during the run
+# cannot change what is measured.
+log "building level4j"
+"$root/level4j" --version >/dev/null
+mkdir -p "$scratch/level4j/lib" "$scratch/level4j/native"
+cp "$root/level4j-cli/target/level4j-cli.jar" "$scratch/level4j/lib/"
+IFS=: read -r -a entries <"$root/level4j-cli/target/classpath.txt" || true
+for e in "${entries[@]}"; do
+  cp "$e" "$scratch/level4j/lib/"
+done
+java_cmd=java
+[[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/java ]] && java_cmd=$JAVA_HOME/bin/java
+# The JVM options the ./level4j script gives bench and serve (the JVM's defaults), plus RocksDB's
+# native library unpacked once into the scratch folder.
+# shellcheck disable=SC2206 # LEVEL4J_JAVA_OPTS is a list of flags, split on spaces on purpose
+l4j=("$java_cmd" "-Dlevel4j.native.dir=$scratch/level4j/native"
+  "-Djava.library.path=$scratch/level4j/native" ${LEVEL4J_JAVA_OPTS:-}
+  -cp "$scratch/level4j/lib/*" org.level4j.cli.Main)
+
+results=$scratch/results.tsv # role, system, pair, phase, opsPerSec
+: >"$results"
+run_no=0
+
+fresh_dir() {
+  run_no=$((run_no + 1))
+  printf '%s/data/%s-%d' "$scratch" "$1" "$run_no"
+}
+
+# Waits until FILE has a line starting with PREFIX, or fails after 120 s.
+await_line() {
+  local file=$1 prefix=$2 pid=$3 i
+  for ((i = 0; i < 1200; i++)); do
+    grep -q "^$prefix" "$file" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || { cat "$file" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "compare-rave: no '$prefix' from pid $pid" >&2
+  return 1
+}
+
+stop_holder() {
+  local pid=$1
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  holders=("${holders[@]/$pid/}")
+}
+
+# Appends one result line per phase from JSON lines {"phase":…,"opsPerSec":…} on stdin.
+record() {
+  local role=$1 system=$2 pair=$3
+  node -e '
+    const [role, system, pair] = process.argv.slice(1)
+    let text = ""
+    process.stdin.on("data", (d) => { text += d })
+    process.stdin.on("end", () => {
+      for (const line of text.split("\n")) {
+        if (!line.trim().startsWith("{")) continue
+        const r = JSON.parse(line)
+        if (r.phase) console.log([role, system, pair, r.phase, r.opsPerSec].join("\t"))
+      }
+    })' "$role" "$system" "$pair" >>"$results"
+}
+
+run_level4j() {
+  local role=$1 pair=$2 dir out
+  dir=$(fresh_dir "l4j-$role")
+  out=$scratch/last.out
+  case $role in
+    leader)
+      timeout "$timeout_s" "${l4j[@]}" bench "$dir" --n "$n" --json >"$out"
+      grep -q '"role":"leader"' "$out" || { cat "$out" >&2; return 1; } ;;
+    follower)
+      "${l4j[@]}" serve "$dir" >"$scratch/holder.out" 2>&1 &
+      local holder=$!
+      holders+=("$holder")
+      await_line "$scratch/holder.out" "listening on" "$holder"
+      timeout "$timeout_s" "${l4j[@]}" bench "$dir" --n "$n" --json >"$out"
+      stop_holder "$holder"
+      grep -q '"role":"follower"' "$out" || { cat "$out" >&2; return 1; } ;;
+    followers)
+      timeout "$timeout_s" "${l4j[@]}" bench --followers "$followers" --n "$followers_n" \
+        --json "$dir" >"$out" ;;
+  esac
+  record "$role" level4j "$pair" <"$out"
+  tr '\n' ' ' <"$out" | sed 's/"ms":[0-9.]*,//g' >&2
+  echo >&2
+  rm -rf "$dir"
+}
+
+run_rave() {
+  local role=$1 pair=$2 dir out
+  out=$scratch/last.out
+  case $role in
+    leader)
+      (cd "$node_dir" && timeout "$timeout_s" node bench-rave-leader.js "$n") >"$out" ;;
+    follower)
+      dir=$(fresh_dir "rave-$role")
+      (cd "$node_dir" && exec node rave-hold-leader.js "$dir") >"$scratch/holder.out" 2>&1 &
+      local holder=$!
+      holders+=("$holder")
+      await_line "$scratch/holder.out" "READY" "$holder"
+      (cd "$node_dir" && timeout "$timeout_s" node bench-rave-follower.js "$dir" "$n") >"$out"
+      stop_holder "$holder"
+      rm -rf "$dir" ;;
+    followers)
+      (cd "$node_dir" && timeout "$timeout_s" node many-followers.js 1 "$followers" \
+        "$followers_n") >"$out.raw"
+      # "rep 1: total 10600 ops/s (...) per-follower ops/s a, b, ...": as the level4j line.
+      sed -n 's/^rep 1: total \([0-9]*\) ops\/s.*/{"phase":"put_seq","opsPerSec":\1}/p' \
+        "$out.raw" >"$out"
+      grep -q opsPerSec "$out" || { cat "$out.raw" >&2; return 1; } ;;
+  esac
+  # bench-rave-*.js print RESULT {"mode":…,"results":[{phase,ops,ms,opsPerSec},…]}
+  if grep -q '^RESULT ' "$out"; then
+    sed -n 's/^RESULT //p' "$out" | node -e '
+      let t = ""; process.stdin.on("data", (d) => { t += d })
+      process.stdin.on("end", () => { for (const r of JSON.parse(t).results) console.log(JSON.stringify(r)) })' \
+      >"$out.lines"
+    mv "$out.lines" "$out"
+  fi
+  record "$role" rave-level "$pair" <"$out"
+  tr '\n' ' ' <"$out" | sed 's/"ms":[0-9.]*,//g' >&2
+  echo >&2
+}
+
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+for role in "${role_list[@]}"; do
+  for ((p = 1; p <= pairs; p++)); do
+    log "$role, pair $p of $pairs: level4j"
+    run_level4j "$role" "$p"
+    log "$role, pair $p of $pairs: rave-level"
+    run_rave "$role" "$p"
+  done
+done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+
+# ---- summary ----------------------------------------------------------------------------------
+node - "$results" "$n" "$followers_n" "$pairs" "$started" "$load_before" "$load_after" \
+  "$(java -version 2>&1 | head -n 1)" "$(node --version)" "$followers" <<'EOF'
+const fs = require('fs')
+const [file, n, fn, pairs, started, loadBefore, loadAfter, javaVersion, nodeVersion, k] =
+  process.argv.slice(2)
+const rows = fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => {
+  const [role, system, pair, phase, ops] = l.split('\t')
+  return { role, system, pair: +pair, phase, ops: +ops }
+})
+const PHASES = ['put_seq', 'get_seq', 'batch_put_1000', 'scan_nextv1000', 'put_window64', 'get_window64']
+// The targets of issue 6: median ratio level4j / rave-level.
+const TARGETS = {
+  follower: { put_seq: 5, get_seq: 5, put_window64: 4, get_window64: 4, batch_put_1000: 2, scan_nextv1000: 3 },
+  leader: { put_seq: 2, get_seq: 2, put_window64: 2, get_window64: 2, batch_put_1000: 1.5, scan_nextv1000: 1.5 },
+  followers: { put_seq: 4 }
+}
+const ROLE_NAMES = { follower: 'follower', leader: 'leader', followers: `leader + ${k} followers (total)` }
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+const fmt = (x) => Math.round(x).toLocaleString('en-US')
+const r2 = (x) => x.toFixed(2)
+const lines = []
+const table = []
+const medians = {}
+for (const role of ['follower', 'leader', 'followers']) {
+  for (const phase of PHASES) {
+    const get = (system) => rows.filter((r) => r.role === role && r.phase === phase && r.system === system)
+    const a = get('level4j')
+    const b = get('rave-level')
+    if (!a.length || !b.length) continue
+    const ratios = []
+    for (const x of a) {
+      const y = b.find((r) => r.pair === x.pair)
+      if (y) ratios.push(x.ops / y.ops)
+    }
+    const m = { l4j: median(a.map((r) => r.ops)), rave: median(b.map((r) => r.ops)),
+      ratio: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) }
+    medians[role + ' ' + phase] = m
+    const target = TARGETS[role][phase]
+    const verdict = target === undefined ? '' : m.ratio >= target ? `≥ ${target} met` : `≥ ${target} NOT met`
+    lines.push(`${ROLE_NAMES[role].padEnd(26)} ${phase.padEnd(15)} ${fmt(m.l4j).padStart(10)} ${fmt(m.rave).padStart(10)}` +
+      `   ${r2(m.ratio).padStart(6)} (${r2(m.min)}–${r2(m.max)})  ${verdict}`)
+    table.push(`| ${ROLE_NAMES[role]} | ${phase} | ${fmt(m.l4j)} | ${fmt(m.rave)} | **${r2(m.ratio)}** (${r2(m.min)}–${r2(m.max)}) | ${target === undefined ? '' : '≥ ' + target + (m.ratio >= target ? ' ✓' : ' ✗')} |`)
+  }
+}
+console.log(`\nlevel4j / rave-level, ${pairs} pairs per role, n=${n} (followers: ${k} × ${fn} puts)`)
+console.log(`${started}, ${javaVersion}, node ${nodeVersion}, load average ${loadBefore} before, ${loadAfter} after\n`)
+console.log(`${'role'.padEnd(26)} ${'phase'.padEnd(15)} ${'level4j'.padStart(10)} ${'rave-level'.padStart(10)}   ratio median (min–max)`)
+for (const l of lines) console.log(l)
+const fw = medians['follower put_window64']
+const lw = medians['leader put_window64']
+if (fw && lw) {
+  const half = fw.l4j / lw.l4j
+  console.log(`\nlevel4j follower put_window64 / leader put_window64: ${r2(half)} (target ≥ 0.5 ${half >= 0.5 ? 'met' : 'NOT met'})`)
+}
+console.log('\n| role | phase | level4j ops/s | rave-level ops/s | ratio, median (min–max) | target |')
+console.log('|---|---|---:|---:|---:|---|')
+for (const t of table) console.log(t)
+EOF
