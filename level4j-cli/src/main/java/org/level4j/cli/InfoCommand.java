@@ -5,21 +5,25 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
+import org.level4j.rave.RaveLevel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code level4j info DIR}: what is in a directory, found by looking at its files only. It does
- * not open the database, so it works while another process holds it.
+ * {@code level4j info DIR}: what is in a directory and who leads it. It joins the directory
+ * through RaveLevel like any other command (as a follower when a leader runs, else as the leader
+ * for a moment), so it works while other processes use it.
  */
 @Command(name = "info",
-    description = "Describe a database directory without opening it (works while it is in use).")
+    description = "Describe a database directory: files, leader pid and socket, this command's "
+        + "role (works while the directory is in use).")
 final class InfoCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DIR", description = "The database directory.")
   Path dir;
@@ -40,6 +44,16 @@ final class InfoCommand implements Callable<Integer> {
       long[] filesAndBytes = filesAndBytes(path);
       out.println("files: " + filesAndBytes[0]);
       out.println("bytes: " + filesAndBytes[1]);
+      if (Files.isRegularFile(path.resolve("CURRENT"))) {
+        try (RaveLevel db = Target.open(path, false)) {
+          out.println("role of this command: " + (db.isLeader() ? "leader (no other process "
+              + "was leading)" : "follower"));
+          OptionalLong pid = RaveLevel.leaderPid(path);
+          out.println("leader pid: " + (pid.isPresent() ? pid.getAsLong() : "none"));
+          Path socket = RaveLevel.leaderSocket(path);
+          out.println("leader socket: " + (socket == null ? "none" : socket));
+        }
+      }
     }
     return Main.OK;
   }

@@ -27,7 +27,7 @@ final class Target {
    * @param create whether to create it if missing (writes do; reads must not leave an empty
    *     database behind in a mistyped directory)
    */
-  static Database open(Path dir, boolean create) {
+  static RaveLevel open(Path dir, boolean create) {
     if (!create && !Files.exists(dir)) {
       throw new LevelException(ErrorCode.LEVEL_DATABASE_MISSING,
           dir + " does not exist (a write such as `level4j put` creates a database)");
