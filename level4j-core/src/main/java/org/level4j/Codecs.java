@@ -130,19 +130,55 @@ public final class Codecs {
     }
   };
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /**
+   * Jackson's mapper, made on first use of a JSON codec: building it takes a good part of a
+   * short-lived process's start, which programs that never use JSON should not pay.
+   */
+  private static final class Jackson {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   /** Any JSON value (maps, lists, strings, numbers, booleans) as UTF-8 JSON text. */
   public static final Codec<Object> JSON = json(Object.class);
 
   /** Values of {@code type} as UTF-8 JSON text, through Jackson. */
   public static <T> Codec<T> json(Class<T> type) {
-    return json(MAPPER, MAPPER.constructType(type));
+    return lazyJson(() -> Jackson.MAPPER.constructType(type));
   }
 
   /** Values of a generic type, such as {@code new TypeReference<List<String>>() {}}. */
   public static <T> Codec<T> json(TypeReference<T> type) {
-    return json(MAPPER, MAPPER.constructType(type));
+    return lazyJson(() -> Jackson.MAPPER.constructType(type));
+  }
+
+  private static <T> Codec<T> lazyJson(java.util.function.Supplier<JavaType> type) {
+    return new Codec<>() {
+      private volatile Codec<T> codec;
+
+      private Codec<T> codec() {
+        Codec<T> c = codec;
+        if (c == null) {
+          c = json(Jackson.MAPPER, type.get());
+          codec = c;
+        }
+        return c;
+      }
+
+      @Override
+      public String name() {
+        return "json";
+      }
+
+      @Override
+      public byte[] encode(T value) {
+        return codec().encode(value);
+      }
+
+      @Override
+      public T decode(byte[] bytes) {
+        return codec().decode(bytes);
+      }
+    };
   }
 
   /** JSON through your own configured {@link ObjectMapper}. */

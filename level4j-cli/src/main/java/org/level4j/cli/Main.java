@@ -34,7 +34,6 @@ public final class Main {
         new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16));
     PrintWriter err = new PrintWriter(new OutputStreamWriter(
         new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
-    NativeCache.prepare();
     int code = run(args, System.in, out, err);
     System.exit(code);
   }

@@ -214,7 +214,7 @@ final class Presence {
   private void follow() {
     // A follower may have to lead at any moment: load RocksDB's native library now, in the
     // background, not in the middle of a failover (it takes up to seconds on a busy machine).
-    Thread preload = new Thread(org.rocksdb.RocksDB::loadLibrary, "level4j-preload");
+    Thread preload = new Thread(RocksLevel::loadLibrary, "level4j-preload");
     preload.setDaemon(true);
     preload.start();
     seat.waitForLock(this::promote, this::fail);

@@ -59,8 +59,11 @@ final class RocksEngine implements Engine {
   private static final int CLEAR_CHUNK = 1000;
 
   static {
-    RocksDB.loadLibrary();
+    NativeLibrary.load();
   }
+
+  /** Runs the static initializer above, once. */
+  static void loadLibrary() {}
 
   private final Path dir;
   private final RocksOptions options;

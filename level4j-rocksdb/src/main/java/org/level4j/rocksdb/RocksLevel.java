@@ -50,4 +50,12 @@ public final class RocksLevel {
     }
     return Database.open(new RocksEngine(dir, options));
   }
+
+  /**
+   * Loads RocksDB's native library now rather than at the first open. RaveLevel followers call it
+   * in the background, so that taking over as leader does not wait for it.
+   */
+  public static void loadLibrary() {
+    RocksEngine.loadLibrary();
+  }
 }
