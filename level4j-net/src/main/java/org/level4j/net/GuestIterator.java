@@ -2,6 +2,7 @@ package org.level4j.net;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +27,7 @@ import org.level4j.spi.EngineIterator;
  */
 final class GuestIterator implements EngineIterator {
   private final GuestEngine engine;
-  final int id;
+  int id; // changes when a seek restarts the iterator; guarded by the engine's lock
   private final Range<byte[]> range;
   private final boolean wireKeys;
   private final boolean values;
@@ -104,6 +105,14 @@ final class GuestIterator implements EngineIterator {
     return CompletableFuture.completedFuture(out);
   }
 
+  /**
+   * Seeks. A target before the start of the range (in the iteration direction) means "from the
+   * start": level4j's semantics, which a many-level host over abstract-level 1 does not share (it
+   * ends the iterator instead). So such a target is moved to the range's first possible key
+   * where bytes allow ({@code gte x}: x; {@code gt x}: x + 0x00; reverse {@code lte x}: x); for
+   * reverse {@code lt x}, whose largest key below x has no finite name, the iterator is opened
+   * again under a new id instead, with the same range and count.
+   */
   @Override
   public void seek(byte[] target) {
     GuestEngine.Link l;
@@ -117,16 +126,51 @@ final class GuestIterator implements EngineIterator {
       seq++;
       chunks.clear();
       ended = false;
-      seekTarget = target;
       bookmark = null;
       l = engine.linkLocked();
-      if (l != null) {
-        synchronized (l.outbox) {
-          Wire.iteratorSeek(l.outbox.out(), id, seq, target);
+      byte[] t = clamp(target);
+      if (t == null) {
+        seekTarget = null;
+        int old = id;
+        id = engine.reopenLocked(this);
+        if (l != null) {
+          synchronized (l.outbox) {
+            Wire.iteratorClose(l.outbox.out(), old);
+            Wire.iterator(l.outbox.out(), id, seq, range, wireKeys, values, consumed, null, null);
+          }
+        }
+      } else {
+        seekTarget = t;
+        if (l != null) {
+          synchronized (l.outbox) {
+            Wire.iteratorSeek(l.outbox.out(), id, seq, t);
+          }
         }
       }
     }
     GuestEngine.flush(l);
+  }
+
+  /** The target to send, moved inside the range's start; null to restart the iterator. */
+  private byte[] clamp(byte[] target) {
+    if (!range.isReverse()) {
+      byte[] lo = range.lower();
+      if (lo != null) {
+        int c = Arrays.compareUnsigned(target, lo);
+        if (c < 0 || c == 0 && !range.lowerInclusive()) {
+          return range.lowerInclusive() ? lo : Arrays.copyOf(lo, lo.length + 1);
+        }
+      }
+    } else {
+      byte[] hi = range.upper();
+      if (hi != null) {
+        int c = Arrays.compareUnsigned(target, hi);
+        if (c > 0 || c == 0 && !range.upperInclusive()) {
+          return range.upperInclusive() ? hi : null;
+        }
+      }
+    }
+    return target;
   }
 
   @Override

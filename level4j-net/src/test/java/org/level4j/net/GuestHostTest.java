@@ -89,7 +89,7 @@ class GuestHostTest {
     for (int i = 0; i < 1000; i++) {
       puts.add(guest.async().put("k" + i, "v" + i));
     }
-    CompletableFuture.allOf(puts.toArray(new CompletableFuture[0])).join();
+    CompletableFuture.allOf(puts.toArray(new CompletableFuture<?>[0])).join();
     List<CompletableFuture<String>> gets = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       gets.add(guest.async().get("k" + i));

@@ -165,7 +165,7 @@ class RetryTest {
       assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
       listener.cutAll();
       release.countDown();
-      CompletableFuture.allOf(puts.toArray(new CompletableFuture[0])).get(10, TimeUnit.SECONDS);
+      CompletableFuture.allOf(puts.toArray(new CompletableFuture<?>[0])).get(10, TimeUnit.SECONDS);
       for (int i = 0; i < 50; i++) {
         assertThat(db.get("p" + i)).isEqualTo("v" + i);
         assertThat(guest.get("p" + i)).isEqualTo("v" + i);

@@ -49,8 +49,8 @@ public final class NetBench {
     Arrays.fill(VALUE, (byte) 'v');
     try (Echo echo = new Echo(dir.resolve("echo.sock"));
         Database db = MemoryLevel.open();
-        Host host = Host.of(db).listen(Listener.unix(dir.resolve("db.sock")));
-        Guest guest = Guest.connect(Connector.unix(dir.resolve("db.sock")))) {
+        Host host = Host.of(db);
+        Guest guest = connect(host, dir.resolve("db.sock"))) {
       Level<byte[], byte[]> g = guest.bytes();
       AsyncLevel<byte[], byte[]> ga = g.async();
       byte[] key = "key-000001".getBytes();
@@ -97,6 +97,11 @@ public final class NetBench {
       files.forEach(p -> p.toFile().delete());
     }
     Files.deleteIfExists(dir);
+  }
+
+  private static Guest connect(Host host, Path socket) throws IOException {
+    host.listen(Listener.unix(socket));
+    return Guest.connect(Connector.unix(socket));
   }
 
   /** Operations per second of {@code op} run for about {@code seconds}. */

@@ -1,0 +1,28 @@
+/**
+ * Host and guest: any level4j {@link org.level4j.Database} served over Unix domain sockets or
+ * TCP, speaking npm {@code many-level}'s protocol so that Node and Java peers mix freely.
+ *
+ * <pre>{@code
+ * // the process that owns the data
+ * Database db = RocksLevel.open(dir);
+ * Host host = Host.of(db).listen(Listener.unix(dir.resolve("db.sock")));
+ *
+ * // any other process (or a Node ManyLevelGuest)
+ * Guest guest = Guest.connect(Connector.unix(dir.resolve("db.sock")),
+ *     GuestOptions.defaults().retry(true));
+ * guest.put("k", "v");
+ * }</pre>
+ *
+ * <ul>
+ *   <li>{@link org.level4j.net.Host} serves a database; {@link org.level4j.net.HostOptions}
+ *       (read-only, pre-write hooks, frame limit).
+ *   <li>{@link org.level4j.net.Guest} is a database whose data lives in a host;
+ *       {@link org.level4j.net.GuestOptions} (retry), {@link org.level4j.net.Connector} (how to
+ *       reach the host, again after a drop), {@link org.level4j.net.ConnectionListener}.
+ *   <li>{@link org.level4j.net.Connection} and {@link org.level4j.net.Listener}: the transports
+ *       (Unix domain sockets, TCP, an in-memory pipe).
+ * </ul>
+ *
+ * <p>The wire format is documented in one place, the package-private class {@code Wire}.
+ */
+package org.level4j.net;
