@@ -83,6 +83,40 @@ class RocksEngineTest {
   }
 
   @Test
+  void iteratorsReadEntriesOfEverySizeWhole() {
+    int[] sizes = {0, 1, 1023, 1024, 1025, 5000, 65536, 65537, 200_000};
+    RocksEngine engine = new RocksEngine(dir, RocksOptions.defaults());
+    engine.open();
+    try {
+      for (int s : sizes) {
+        byte[] key = new byte[s + 1];
+        key[0] = (byte) (sizes.length - java.util.Arrays.binarySearch(sizes, s));
+        java.util.Arrays.fill(key, 1, key.length, (byte) 'k');
+        byte[] value = new byte[s];
+        java.util.Arrays.fill(value, (byte) s);
+        engine.write(List.of(Op.put(key, value)), false);
+      }
+      for (boolean reverse : new boolean[] {false, true}) {
+        EngineIterator it = engine.iterator(Range.<byte[]>all().reverse(reverse), true, true,
+            null);
+        List<Entry<byte[], byte[]>> all = it.nextv(100);
+        it.close();
+        assertThat(all).hasSize(sizes.length);
+        for (Entry<byte[], byte[]> e : all) {
+          int s = e.value().length;
+          assertThat(e.key()).hasSize(s + 1);
+          byte[] expected = new byte[s];
+          java.util.Arrays.fill(expected, (byte) s);
+          assertThat(e.value()).isEqualTo(expected);
+        }
+        assertThat(all.get(0).value()).hasSize(reverse ? 0 : 200_000);
+      }
+    } finally {
+      engine.close();
+    }
+  }
+
+  @Test
   void keysOnlyAndValuesOnlyIteratorsLeaveTheOtherHalfOut() {
     RocksEngine engine = new RocksEngine(dir, RocksOptions.defaults());
     engine.open();
