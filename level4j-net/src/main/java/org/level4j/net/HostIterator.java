@@ -17,7 +17,8 @@ import org.level4j.Range;
  *
  * <p>Flow: after the iterator opens (or seeks) the host sends one entry alone, for guests that
  * only want the first; once that is acknowledged it sends batches sized to about
- * {@link #BATCH_BYTES}, never more than two unacknowledged. A limit is enforced here as {@code
+ * {@link #BATCH_BYTES} (at least 16 entries unless they are large), never more than two
+ * unacknowledged. A limit is enforced here as {@code
  * limit − consumed − entries sent and not yet acknowledged}; the guest enforces it exactly too.
  *
  * <p>Resume after a reconnect: the guest sends its {@code bookmark}, the last key it handed out.
@@ -31,7 +32,6 @@ import org.level4j.Range;
  */
 final class HostIterator {
   private static final int BATCH_BYTES = 64 * 1024;
-  private static final int MIN_BATCH = 16;
   private static final int MAX_BATCH = 4096;
 
   private enum Mode { ENTRIES, KEYS, VALUES }
@@ -150,7 +150,9 @@ final class HostIterator {
     if (busy || closed || ended || unacked.size() >= 2) {
       return;
     }
-    int size = first ? 1 : Math.max(MIN_BATCH, Math.min(MAX_BATCH, BATCH_BYTES / itemBytes));
+    // At least 16 entries of up to 4 KiB; fewer (down to one) of larger ones, so that a frame
+    // stays near BATCH_BYTES and far below a guest's frame limit.
+    int size = first ? 1 : Math.max(1, Math.min(MAX_BATCH, BATCH_BYTES / itemBytes));
     if (limit >= 0) {
       long left = limit - consumed;
       if (left <= 0) {
@@ -219,7 +221,7 @@ final class HostIterator {
         bytes += b.length;
       }
     }
-    itemBytes = (int) Math.max(itemBytes, Math.min(BATCH_BYTES, bytes / items.size() + 4));
+    itemBytes = (int) Math.max(itemBytes, Math.min(Integer.MAX_VALUE, bytes / items.size() + 4));
     unacked.add(items.size());
     unackedEntries += items.size();
     synchronized (session.outbox()) {

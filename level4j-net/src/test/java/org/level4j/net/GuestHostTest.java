@@ -128,6 +128,22 @@ class GuestHostTest {
   }
 
   @Test
+  void largeValuesStreamInFramesTheGuestAccepts() {
+    Database db = keep(MemoryLevel.open());
+    byte[] big = new byte[1 << 20];
+    for (int i = 0; i < 12; i++) {
+      db.bytes().put(new byte[] {(byte) i}, big);
+    }
+    Host host = keep(Host.of(db));
+    Connection.Pipe pipe = Connection.pipe();
+    host.serve(pipe.host());
+    Guest guest = keep(Guest.connect(pipe::guest,
+        GuestOptions.defaults().maxFrameBytes(3 << 20)));
+    assertThat(guest.bytes().values(Range.all()).all()).hasSize(12)
+        .allSatisfy(v -> assertThat(v).hasSize(1 << 20));
+  }
+
+  @Test
   void clearDeletesTheRange() {
     Database db = keep(MemoryLevel.open());
     for (int i = 0; i < 10; i++) {

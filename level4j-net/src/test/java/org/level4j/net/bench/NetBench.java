@@ -74,21 +74,26 @@ public final class NetBench {
           n -> inFlight(n, () -> ga.get(key)),
           n -> inFlight(n, () -> ga.put(key, VALUE)));
       double[][] rates = new double[cases.size()][trials];
+      double[][] cpu = new double[cases.size()][trials];
       for (int c = 0; c < cases.size(); c++) {
-        measure(cases.get(c), 0.5); // warm up
+        measure(cases.get(c), 1); // warm up
       }
       for (int t = 0; t < trials; t++) {
         for (int c = 0; c < cases.size(); c++) {
-          rates[c][t] = measure(cases.get(c), seconds);
+          double[] m = measure(cases.get(c), seconds);
+          rates[c][t] = m[0];
+          cpu[c][t] = m[1];
         }
       }
       double echoRate = median(rates[0]);
-      System.out.printf(Locale.ROOT, "%-34s %12s %12s %10s%n", "case", "ops/s", "us/op",
-          "vs echo");
+      double echoCpu = median(cpu[0]);
+      System.out.printf(Locale.ROOT, "%-34s %10s %9s %8s %12s %8s%n", "case", "ops/s", "us/op",
+          "vs echo", "cpu us/op", "vs echo");
       for (int c = 0; c < cases.size(); c++) {
         double r = median(rates[c]);
-        System.out.printf(Locale.ROOT, "%-34s %12.0f %12.2f %10.2f%n", names[c], r, 1e6 / r,
-            echoRate / r);
+        double u = median(cpu[c]);
+        System.out.printf(Locale.ROOT, "%-34s %10.0f %9.2f %8.2f %12.2f %8.2f%n", names[c], r,
+            1e6 / r, echoRate / r, u, u / echoCpu);
       }
       System.out.printf(Locale.ROOT, "64 in flight / sequential: get %.2fx, put %.2fx%n",
           median(rates[3]) / median(rates[1]), median(rates[4]) / median(rates[2]));
@@ -104,10 +109,17 @@ public final class NetBench {
     return Guest.connect(Connector.unix(socket));
   }
 
-  /** Operations per second of {@code op} run for about {@code seconds}. */
-  private static double measure(LongUnaryOperator op, double seconds) {
+  /**
+   * Operations per second of {@code op} run for about {@code seconds}, and the CPU time of this
+   * whole process (client, server and every thread) per operation in microseconds: the second
+   * stays readable on a machine that other work keeps busy.
+   */
+  private static double[] measure(LongUnaryOperator op, double seconds) {
+    com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     long n = 64;
     long done = 0;
+    long cpu0 = os.getProcessCpuTime();
     long start = System.nanoTime();
     long end = start + (long) (seconds * 1e9);
     long now;
@@ -115,7 +127,8 @@ public final class NetBench {
       done += op.applyAsLong(n);
       n = Math.min(n * 2, 20_000);
     }
-    return done / ((now - start) / 1e9);
+    long cpu = os.getProcessCpuTime() - cpu0;
+    return new double[] {done / ((now - start) / 1e9), cpu / 1e3 / done};
   }
 
   /** Keeps {@value #IN_FLIGHT} operations in flight from this one thread until n are done. */
