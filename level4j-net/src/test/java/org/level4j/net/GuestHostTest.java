@@ -62,7 +62,8 @@ class GuestHostTest {
     Database db = keep(MemoryLevel.open());
     Path sock = dir.resolve("db.sock");
     keep(Host.of(db).listen(Listener.unix(sock)));
-    assertThat(Files.getPosixFilePermissions(sock).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    assertThat(Files.getPosixFilePermissions(sock))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     Guest guest = keep(Guest.connect(Connector.unix(sock)));
     guest.put("k", "v");
     assertThat(guest.get("k")).isEqualTo("v");

@@ -237,6 +237,7 @@ class RetryTest {
           down.countDown();
         }
       });
+      guest.get("a"); // the host has accepted the connection: there is one to cut
       listener.cutAll();
       assertThat(down.await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(up.await(10, TimeUnit.SECONDS)).isTrue();
