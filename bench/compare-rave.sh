@@ -16,7 +16,7 @@
 #   --roles LIST      comma-separated subset of follower,leader,followers (default: all three)
 #   --keep            keep the scratch folder (its path is printed)
 # Environment: ANCHOR_DIR (default: ../shared/anchors/rave-level beside the repository),
-#   LEVEL4J_JAVA_OPTS (extra JVM flags for every level4j process).
+#   LEVEL4J_JAVA_OPTS (extra JVM flags for every level4j process, as for ./level4j).
 # Needs: Java 17+, Maven, Node 18+ with npm (npm ci fetches rave-level's pinned packages).
 set -euo pipefail
 
@@ -84,24 +84,24 @@ rm -rf "$scratch/rave-level/node_modules" "$scratch/rave-level/data" "$scratch/r
 node_dir=$scratch/rave-level
 
 # ---- the level4j side -------------------------------------------------------------------------
-# Build once, then run a private copy of the jars: a rebuild in the working tree during the run
-# cannot change what is measured.
+# Build once, then run a private copy of the ./level4j launcher and its jars (with the JVM options
+# the launcher gives each command): a rebuild in the working tree during the run cannot change
+# what is measured.
 log "building level4j"
 "$root/level4j" --version >/dev/null
-mkdir -p "$scratch/level4j/lib" "$scratch/level4j/native"
-cp "$root/level4j-cli/target/level4j-cli.jar" "$scratch/level4j/lib/"
+l4j_home=$scratch/level4j
+mkdir -p "$l4j_home/level4j-cli/target" "$l4j_home/lib"
+cp "$root/level4j" "$l4j_home/level4j"
+cp "$root/level4j-cli/target/level4j-cli.jar" "$l4j_home/level4j-cli/target/"
 IFS=: read -r -a entries <"$root/level4j-cli/target/classpath.txt" || true
+copied=()
 for e in "${entries[@]}"; do
-  cp "$e" "$scratch/level4j/lib/"
+  cp "$e" "$l4j_home/lib/"
+  copied+=("$l4j_home/lib/$(basename "$e")")
 done
-java_cmd=java
-[[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/java ]] && java_cmd=$JAVA_HOME/bin/java
-# The JVM options the ./level4j script gives bench and serve (the JVM's defaults), plus RocksDB's
-# native library unpacked once into the scratch folder.
-# shellcheck disable=SC2206 # LEVEL4J_JAVA_OPTS is a list of flags, split on spaces on purpose
-l4j=("$java_cmd" "-Dlevel4j.native.dir=$scratch/level4j/native"
-  "-Djava.library.path=$scratch/level4j/native" ${LEVEL4J_JAVA_OPTS:-}
-  -cp "$scratch/level4j/lib/*" org.level4j.cli.Main)
+(IFS=:; printf '%s' "${copied[*]}") >"$l4j_home/level4j-cli/target/classpath.txt"
+touch "$l4j_home/level4j-cli/target/level4j-built"
+l4j=(env LEVEL4J_NO_BUILD=1 "$l4j_home/level4j")
 
 results=$scratch/results.tsv # role, system, pair, phase, opsPerSec
 : >"$results"
