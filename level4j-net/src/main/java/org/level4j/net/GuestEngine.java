@@ -253,7 +253,7 @@ final class GuestEngine implements RemoteEngine {
   }
 
   /** The next id after {@code last}: 1..0xffffffff, wrapping, skipping ids still in use. */
-  private static int nextId(int last, LinkedHashMap<Integer, ?> inUse) {
+  static int nextId(int last, java.util.Map<Integer, ?> inUse) {
     int id = last;
     do {
       id++;
