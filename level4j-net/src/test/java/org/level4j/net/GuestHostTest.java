@@ -158,6 +158,60 @@ class GuestHostTest {
   }
 
   @Test
+  void closingFailsPendingOperationsWithNotOpen() throws Exception {
+    Database db = keep(MemoryLevel.open());
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    db.prewrite((op, batch) -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    Guest guest = guestOverPipe(db);
+    CompletableFuture<Void> put = guest.async().put("a", "1");
+    CompletableFuture<String> get = guest.async().get("a");
+    guest.close();
+    release.countDown();
+    for (CompletableFuture<?> f : List.of(put, get)) {
+      assertThatThrownBy(f::join).hasCauseInstanceOf(LevelException.class)
+          .cause().extracting(e -> ((LevelException) e).code())
+          .isEqualTo(ErrorCode.LEVEL_DATABASE_NOT_OPEN);
+    }
+  }
+
+  @Test
+  void oneHostServesManyGuestsAtOnce() throws Exception {
+    Database db = keep(MemoryLevel.open());
+    Listener l = Listener.tcp(0);
+    keep(Host.of(db).listen(l));
+    int port = ((java.net.InetSocketAddress) l.address()).getPort();
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (int g = 0; g < 8; g++) {
+      int id = g;
+      Thread t = new Thread(() -> {
+        try (Guest guest = Guest.connect(Connector.tcp("127.0.0.1", port))) {
+          for (int i = 0; i < 200; i++) {
+            guest.put("g" + id + "/" + i, "v" + i);
+          }
+          assertThat(guest.keys(Range.<String>all().gte("g" + id + "/").lt("g" + id + "0")).all())
+              .hasSize(200);
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      });
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(failures).isEmpty();
+    assertThat(db.keys(Range.all()).all()).hasSize(1600);
+  }
+
+  @Test
   void closingFailsLaterCallsWithNotOpen() {
     Database db = keep(MemoryLevel.open());
     Guest guest = guestOverPipe(db);
