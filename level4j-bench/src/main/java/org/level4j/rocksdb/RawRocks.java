@@ -28,7 +28,7 @@ public final class RawRocks implements AutoCloseable {
   }
 
   public static RawRocks open(Path dir, RocksOptions rocksOptions) throws RocksDBException {
-    RocksDB.loadLibrary();
+    RocksLevel.loadLibrary();
     LRUCache cache = rocksOptions.blockCacheBytes() > 0
         ? new LRUCache(rocksOptions.blockCacheBytes()) : null;
     BloomFilter filter = new BloomFilter(10);
