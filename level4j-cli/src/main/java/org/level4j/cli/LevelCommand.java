@@ -30,7 +30,9 @@ final class LevelCommand implements Runnable {
       ServeCommand.class,
       InfoCommand.class,
       DemoCommand.class,
-      BenchCommand.class);
+      BenchCommand.class,
+      ExportCommand.class,
+      ImportCommand.class);
 
   private final InputStream in;
 

@@ -30,7 +30,15 @@ final class Progress implements Workload.Tick {
 
   /** A bar on {@code err} if standard error is a terminal, else one that draws nothing. */
   static Progress onTerminal(PrintWriter err) {
-    return new Progress(stderrIsTerminal() ? err : null);
+    return new Progress(isTerminal(2) ? err : null);
+  }
+
+  /**
+   * A bar on {@code err} if standard error is a terminal and standard output is not: for
+   * commands that print their results on stdout, where a bar would tangle with them.
+   */
+  static Progress besideOutput(PrintWriter err) {
+    return new Progress(isTerminal(2) && !isTerminal(1) ? err : null);
   }
 
   /** A bar that draws nothing. */
@@ -88,15 +96,15 @@ final class Progress implements Workload.Tick {
   }
 
   /**
-   * Whether file descriptor 2 is a terminal. The JDK only tells whether stdin and stdout both are
-   * ({@code System.console()}), which is wrong for {@code export DIR > file}; on Linux the
-   * descriptor's link names the terminal device.
+   * Whether file descriptor {@code fd} (1: stdout, 2: stderr) is a terminal. The JDK only tells
+   * whether stdin and stdout both are ({@code System.console()}), which is wrong for
+   * {@code export DIR > file}; on Linux the descriptor's link names the terminal device.
    */
-  private static boolean stderrIsTerminal() {
-    Path fd = Path.of("/proc/self/fd/2");
-    if (Files.exists(fd)) {
+  private static boolean isTerminal(int fd) {
+    Path link = Path.of("/proc/self/fd/" + fd);
+    if (Files.exists(link)) {
       try {
-        String target = Files.readSymbolicLink(fd).toString();
+        String target = Files.readSymbolicLink(link).toString();
         return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
       } catch (IOException | UnsupportedOperationException e) {
         return false;

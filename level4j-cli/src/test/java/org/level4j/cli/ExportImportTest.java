@@ -1,0 +1,77 @@
+package org.level4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code level4j export} and {@code import}: JSON lines out, the same lines back in. */
+class ExportImportTest {
+  @TempDir
+  Path tmp;
+
+  private String dir(String name) {
+    return tmp.resolve(name).toString();
+  }
+
+  private static Run ok(Run r) {
+    assertThat(r.code()).as("%s", r).isZero();
+    return r;
+  }
+
+  @Test
+  void exportPrintsEveryEntryInKeyOrderAsJsonLines() {
+    ok(Run.of("put", dir("a"), "b", "2"));
+    ok(Run.of("put", dir("a"), "a", "1"));
+    Run r = ok(Run.of("export", dir("a")));
+    assertThat(r.out()).isEqualTo("{\"key\":\"a\",\"value\":\"1\"}\n{\"key\":\"b\",\"value\":\"2\"}\n");
+  }
+
+  @Test
+  void anExportedFileImportsIntoAnotherDatabaseUnchanged() throws Exception {
+    String odd = "tab\there, newline\nthere, quote \" and ünïcödé ✓";
+    ok(Run.of("put", dir("a"), "k1", odd));
+    ok(Run.withInput("{\"type\":\"put\",\"key\":\"" + "k\\u0000zero" + "\",\"value\":\"v\"}\n",
+        "batch", dir("a")));
+    Path file = tmp.resolve("dump.jsonl");
+    Run export = ok(Run.of("export", dir("a"), file.toString()));
+    assertThat(export.err()).contains("exported 2 entries");
+    assertThat(Files.readAllLines(file, StandardCharsets.UTF_8)).hasSize(2);
+
+    Run imported = ok(Run.of("import", dir("b"), file.toString()));
+    assertThat(imported.err()).contains("imported 2 entries");
+    assertThat(ok(Run.of("export", dir("b"))).out())
+        .isEqualTo(ok(Run.of("export", dir("a"))).out());
+    assertThat(ok(Run.of("get", dir("b"), "k1")).out()).isEqualTo(odd + "\n");
+  }
+
+  @Test
+  void importReadsStdinWithoutAFileAndSkipsBlankLines() {
+    Run r = Run.withInput("{\"key\":\"x\",\"value\":\"1\"}\n\n{\"key\":\"y\",\"value\":\"2\"}\n",
+        "import", dir("c"));
+    ok(r);
+    assertThat(ok(Run.of("ls", dir("c"))).out()).isEqualTo("x\t1\ny\t2\n");
+  }
+
+  @Test
+  void aBadLineKeepsTheBatchesBeforeItAndSaysWhichLinesAreIn() {
+    String in = "{\"key\":\"a\",\"value\":\"1\"}\n{\"key\":\"b\",\"value\":\"2\"}\n"
+        + "{\"key\":\"c\",\"value\":\"3\"}\n{\"key\":\"d\",\"value\":4}\n";
+    Run r = Run.withInput(in, "import", dir("d"), "--batch", "2");
+    assertThat(r.code()).isEqualTo(Main.FAILED);
+    assertThat(r.err()).contains("line 4: \"value\" must be a string, not 4; imported 2 entries"
+        + " (lines 1 to 2), nothing from line 3 on");
+    assertThat(ok(Run.of("ls", dir("d"), "--keys")).out()).isEqualTo("a\nb\n");
+  }
+
+  @Test
+  void exportOfAMissingDirectoryCreatesNothing() {
+    Run r = Run.of("export", dir("none"), tmp.resolve("out.jsonl").toString());
+    assertThat(r.code()).isEqualTo(Main.FAILED);
+    assertThat(tmp.resolve("none")).doesNotExist();
+    assertThat(tmp.resolve("out.jsonl")).doesNotExist();
+  }
+}
