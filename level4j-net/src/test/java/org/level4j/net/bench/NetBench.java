@@ -29,8 +29,9 @@ import org.level4j.net.Listener;
  *
  * <p>Run (from the repository root):
  * <pre>
- *   mvn -B -q -o test-compile -pl level4j-net
- *   java -cp level4j-net/target/test-classes:level4j-net/target/classes:$(ls ~/.m2/repository/org/level4j/level4j-core/0.1.0-SNAPSHOT/level4j-core-0.1.0-SNAPSHOT.jar) \
+ *   mvn -B -q -o test-compile dependency:build-classpath -pl level4j-net \
+ *     -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
+ *   java -cp level4j-net/target/test-classes:level4j-net/target/classes:$(cat level4j-net/target/bench.cp) \
  *     org.level4j.net.bench.NetBench [seconds-per-trial] [trials]
  * </pre>
  * Each trial measures every case for the given seconds, cases interleaved so that a busy machine
