@@ -57,6 +57,7 @@ final class HostIterator {
   private int pendingSeekSeq;
   private int itemBytes = 1;
   private final byte[] initialSeek;
+  private RuntimeException failure;
 
   HostIterator(HostSession session, Level<byte[], byte[]> db, Wire.Iterator m) {
     this.session = session;
@@ -74,8 +75,14 @@ final class HostIterator {
     // The host counts the limit itself (it reads ahead and guests seek), so the database's
     // iterator is unlimited.
     Range<byte[]> unlimited = r.limit(-1);
-    this.it = mode == Mode.ENTRIES ? db.iterator(unlimited)
-        : mode == Mode.KEYS ? db.keys(unlimited) : db.values(unlimited);
+    LevelIterator<byte[], ?> opened = null;
+    try {
+      opened = mode == Mode.ENTRIES ? db.iterator(unlimited)
+          : mode == Mode.KEYS ? db.keys(unlimited) : db.values(unlimited);
+    } catch (RuntimeException e) {
+      failure = e; // answered by start(); the id stays known so later acks are not an error
+    }
+    this.it = opened;
     if (m.seek() != null) {
       this.initialSeek = m.seek();
     } else if (bookmarked) {
@@ -87,6 +94,10 @@ final class HostIterator {
   }
 
   synchronized void start() {
+    if (failure != null) {
+      fail(failure);
+      return;
+    }
     if (initialSeek != null) {
       try {
         it.seek(initialSeek);
@@ -111,7 +122,7 @@ final class HostIterator {
   }
 
   synchronized void seek(byte[] target, int newSeq) {
-    if (closed) {
+    if (closed || it == null) {
       return;
     }
     if (busy) {
@@ -125,7 +136,9 @@ final class HostIterator {
   synchronized void close() {
     if (!closed) {
       closed = true;
-      it.close();
+      if (it != null) {
+        it.close();
+      }
     }
   }
 

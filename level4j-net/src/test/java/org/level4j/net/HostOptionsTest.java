@@ -95,6 +95,18 @@ class HostOptionsTest {
   }
 
   @Test
+  void aDatabaseThatRefusesAnIteratorFailsOnlyThatIterator() {
+    Guest g = guest(HostOptions.defaults());
+    g.put("a", "1");
+    db.close();
+    assertThat(codeOf(() -> g.keys(Range.all()).all())).isEqualTo(ErrorCode.LEVEL_DATABASE_NOT_OPEN);
+    assertThat(codeOf(() -> g.get("a"))).isEqualTo(ErrorCode.LEVEL_DATABASE_NOT_OPEN);
+    assertThat(g.isConnected()).isTrue();
+    db.open();
+    assertThat(g.get("a")).isEqualTo("1");
+  }
+
+  @Test
   void closingTheHostEndsItsConnections() {
     Guest g = guest(HostOptions.defaults());
     g.put("a", "1");
