@@ -1,0 +1,183 @@
+package org.level4j.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.level4j.Batch;
+import org.level4j.Entry;
+import org.level4j.LevelIterator;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+
+/**
+ * {@link RocksVsRaw}'s comparison for a machine shared with other work: both sides run in the same
+ * JVM and thread, in turns a few milliseconds long (order swapped every turn), and the thread's
+ * CPU time is charged to the side that ran. Load from elsewhere then falls on both alike, and
+ * {@code level4jNanos / rawNanos} is level4j's cost relative to raw rocksdbjni. The primary score
+ * (time per turn, both sides) is of no interest by itself.
+ *
+ * <pre>java -jar benchmarks.jar Interleaved -f 1 -wi 3 -i 5</pre>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+public class Interleaved {
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final int TURN = 200;
+
+  /** CPU nanoseconds charged to each side during an iteration. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class Charge {
+    public long level4jNanos;
+    public long rawNanos;
+    boolean rawFirst;
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      level4jNanos = 0;
+      rawNanos = 0;
+    }
+  }
+
+  interface Turn {
+    void run() throws Exception;
+  }
+
+  private static void turns(Charge charge, Turn level4j, Turn raw) throws Exception {
+    charge.rawFirst = !charge.rawFirst;
+    if (charge.rawFirst) {
+      charge.rawNanos += cpu(raw);
+      charge.level4jNanos += cpu(level4j);
+    } else {
+      charge.level4jNanos += cpu(level4j);
+      charge.rawNanos += cpu(raw);
+    }
+  }
+
+  private static long cpu(Turn turn) throws Exception {
+    long start = THREADS.getCurrentThreadCpuTime();
+    turn.run();
+    return THREADS.getCurrentThreadCpuTime() - start;
+  }
+
+  @Benchmark
+  public void put(RocksVsRaw.Level4jSide l, RocksVsRaw.RawSide r, RocksVsRaw.Pick pick,
+      Charge charge) throws Exception {
+    turns(charge, () -> {
+      for (int n = 0; n < TURN; n++) {
+        int i = pick.next();
+        l.db.put(RocksVsRaw.KEYS[i], RocksVsRaw.VALUES[i]);
+      }
+    }, () -> {
+      for (int n = 0; n < TURN; n++) {
+        int i = pick.next();
+        r.db.put(r.writeOptions, RocksVsRaw.bytes(RocksVsRaw.KEYS[i]),
+            RocksVsRaw.bytes(RocksVsRaw.VALUES[i]));
+      }
+    });
+  }
+
+  @Benchmark
+  public void get(RocksVsRaw.Level4jSide l, RocksVsRaw.RawSide r, RocksVsRaw.Pick pick,
+      Charge charge, Blackhole bh) throws Exception {
+    turns(charge, () -> {
+      for (int n = 0; n < TURN; n++) {
+        bh.consume(l.db.get(RocksVsRaw.KEYS[pick.next()]));
+      }
+    }, () -> {
+      for (int n = 0; n < TURN; n++) {
+        byte[] v = r.db.get(RocksVsRaw.bytes(RocksVsRaw.KEYS[pick.next()]));
+        bh.consume(v == null ? null : new String(v, StandardCharsets.UTF_8));
+      }
+    });
+  }
+
+  @Benchmark
+  public void batch(RocksVsRaw.Level4jSide l, RocksVsRaw.RawSide r, RocksVsRaw.Pick pick,
+      Charge charge) throws Exception {
+    turns(charge, () -> {
+      Batch<String, String> batch = l.db.batch();
+      for (int n = 0; n < RocksVsRaw.BATCH; n++) {
+        int i = pick.next();
+        batch.put(RocksVsRaw.KEYS[i], RocksVsRaw.VALUES[i]);
+      }
+      batch.write();
+    }, () -> {
+      try (WriteBatch batch = new WriteBatch()) {
+        for (int n = 0; n < RocksVsRaw.BATCH; n++) {
+          int i = pick.next();
+          batch.put(RocksVsRaw.bytes(RocksVsRaw.KEYS[i]), RocksVsRaw.bytes(RocksVsRaw.VALUES[i]));
+        }
+        r.db.write(r.writeOptions, batch);
+      }
+    });
+  }
+
+  /** Raw side decodes to Strings, as level4j does. */
+  @Benchmark
+  public void scan(RocksVsRaw.Level4jSide l, RocksVsRaw.RawSide r, Charge charge, Blackhole bh)
+      throws Exception {
+    turns(charge, () -> {
+      try (LevelIterator<String, Entry<String, String>> it = l.db.iterator()) {
+        for (List<Entry<String, String>> part = it.nextv(1000); !part.isEmpty();
+            part = it.nextv(1000)) {
+          for (Entry<String, String> e : part) {
+            bh.consume(e.key());
+            bh.consume(e.value());
+          }
+        }
+      }
+    }, () -> {
+      try (RocksIterator it = r.db.newIterator()) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          bh.consume(new String(it.key(), StandardCharsets.UTF_8));
+          bh.consume(new String(it.value(), StandardCharsets.UTF_8));
+        }
+      }
+    });
+  }
+
+  /** Raw side keeps bytes, copied out through a reused buffer: the floor for a scan. */
+  @Benchmark
+  public void scanBytesFloor(RocksVsRaw.Level4jSide l, RocksVsRaw.RawSide r, Charge charge,
+      Blackhole bh) throws Exception {
+    byte[] buffer = new byte[1024];
+    turns(charge, () -> {
+      try (LevelIterator<String, Entry<String, String>> it = l.db.iterator()) {
+        for (List<Entry<String, String>> part = it.nextv(1000); !part.isEmpty();
+            part = it.nextv(1000)) {
+          for (Entry<String, String> e : part) {
+            bh.consume(e.key());
+            bh.consume(e.value());
+          }
+        }
+      }
+    }, () -> {
+      try (RocksIterator it = r.db.newIterator()) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          bh.consume(Arrays.copyOf(buffer, it.key(buffer)));
+          bh.consume(Arrays.copyOf(buffer, it.value(buffer)));
+        }
+      }
+    });
+  }
+}
