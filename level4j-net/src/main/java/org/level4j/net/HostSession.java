@@ -1,6 +1,7 @@
 package org.level4j.net;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +18,10 @@ import org.level4j.Op;
  * One connection of a {@link Host}: its reader thread decodes requests and starts them in
  * arrival order through the database's async API.
  *
+ * <p>Puts and dels that arrive together (in one read) are applied as one write, before anything
+ * that follows them is started: a guest with many writes in flight costs the database one log
+ * append per read instead of one per write.
+ *
  * <p>Answers that are ready while the reader is still working through what it read (every answer
  * of an in-process database) are only appended; the reader flushes them all at once before it
  * waits for more input. Answers completed by other threads flush themselves.
@@ -30,7 +35,12 @@ final class HostSession implements FrameReader.Handler {
   private final Level<byte[], byte[]> db;
   private final AsyncLevel<byte[], byte[]> async;
   private final Outbox outbox;
+  private static final int MAX_HELD = 1024;
+
   private final Map<Integer, HostIterator> iterators = new HashMap<>(); // reader thread only
+  private final List<Op<byte[], byte[]>> held = new ArrayList<>(); // reader thread only
+  private int[] heldIds = new int[64];
+  private int heldCount;
   private volatile Thread reader;
   private volatile boolean closed;
 
@@ -60,6 +70,7 @@ final class HostSession implements FrameReader.Handler {
       LOG.log(System.Logger.Level.ERROR, "closing connection " + connection
           + " after an unexpected failure", e);
     } finally {
+      writeHeld(); // requests that arrived whole before the end are applied, as always
       close();
       for (HostIterator it : iterators.values()) {
         it.close();
@@ -79,12 +90,27 @@ final class HostSession implements FrameReader.Handler {
   @Override
   public void frame(int tag, Wire.In body) {
     Object m = Wire.decodeRequest(tag, body);
+    if (m instanceof Wire.Put p) {
+      LevelException refused = refuse(p);
+      if (refused != null) {
+        answer(p.id(), CompletableFuture.failedFuture(refused));
+      } else {
+        hold(p.id(), Op.put(p.key(), p.value()));
+      }
+      return;
+    }
+    if (m instanceof Wire.Delete d) {
+      LevelException refused = refuse(d);
+      if (refused != null) {
+        answer(d.id(), CompletableFuture.failedFuture(refused));
+      } else {
+        hold(d.id(), Op.del(d.key()));
+      }
+      return;
+    }
+    writeHeld(); // whatever comes next sees the writes sent before it
     if (m instanceof Wire.Get g) {
       answerGet(g.id(), async.get(g.key()));
-    } else if (m instanceof Wire.Put p) {
-      answer(p.id(), put(p));
-    } else if (m instanceof Wire.Delete d) {
-      answer(d.id(), del(d));
     } else if (m instanceof Wire.Batch b) {
       answer(b.id(), batch(b));
     } else if (m instanceof Wire.GetMany g) {
@@ -114,6 +140,7 @@ final class HostSession implements FrameReader.Handler {
 
   @Override
   public void drained() {
+    writeHeld();
     try {
       outbox.flush();
     } catch (IOException e) {
@@ -129,33 +156,66 @@ final class HostSession implements FrameReader.Handler {
     return it;
   }
 
-  private CompletableFuture<Void> put(Wire.Put p) {
+  /** Why the host will not apply {@code p}, or null. */
+  private LevelException refuse(Wire.Put p) {
     if (options.readOnly()) {
-      return readOnly();
+      return readOnlyError();
     }
     if (p.value() == null) {
-      return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_INVALID_VALUE,
-          "a put needs a value"));
+      return new LevelException(ErrorCode.LEVEL_INVALID_VALUE, "a put needs a value");
     }
-    LevelException rejected = hook(() -> {
+    return hook(() -> {
       if (options.preputHook() != null) {
         options.preputHook().accept(p.key(), p.value());
       }
     });
-    return rejected != null ? CompletableFuture.failedFuture(rejected)
-        : async.put(p.key(), p.value());
   }
 
-  private CompletableFuture<Void> del(Wire.Delete d) {
+  private LevelException refuse(Wire.Delete d) {
     if (options.readOnly()) {
-      return readOnly();
+      return readOnlyError();
     }
-    LevelException rejected = hook(() -> {
+    return hook(() -> {
       if (options.predelHook() != null) {
         options.predelHook().accept(d.key());
       }
     });
-    return rejected != null ? CompletableFuture.failedFuture(rejected) : async.del(d.key());
+  }
+
+  /**
+   * Keeps a put or del to apply with the others of this read: a guest with many writes in flight
+   * sends them together, and one write of them all costs the database one log append instead of
+   * one each. Each is still answered on its own; if the write fails, each gets the error.
+   */
+  private void hold(int id, Op<byte[], byte[]> op) {
+    if (heldCount == heldIds.length) {
+      heldIds = java.util.Arrays.copyOf(heldIds, heldCount * 2);
+    }
+    heldIds[heldCount++] = id;
+    held.add(op);
+    if (heldCount == MAX_HELD) {
+      writeHeld();
+    }
+  }
+
+  /** Applies the held puts and dels as one write, in the order they arrived. */
+  private void writeHeld() {
+    if (heldCount == 0) {
+      return;
+    }
+    int[] ids = java.util.Arrays.copyOf(heldIds, heldCount);
+    List<Op<byte[], byte[]>> ops = List.copyOf(held);
+    held.clear();
+    heldCount = 0;
+    async.batch(ops).whenComplete((v, e) -> {
+      LevelException error = e == null ? null : LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR);
+      synchronized (outbox) {
+        for (int id : ids) {
+          Wire.callback(outbox.out(), id, error, null);
+        }
+      }
+      sent();
+    });
   }
 
   private CompletableFuture<Void> batch(Wire.Batch b) {
@@ -188,8 +248,11 @@ final class HostSession implements FrameReader.Handler {
   }
 
   private static <T> CompletableFuture<T> readOnly() {
-    return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_READONLY,
-        "the host serves this database read-only"));
+    return CompletableFuture.failedFuture(readOnlyError());
+  }
+
+  private static LevelException readOnlyError() {
+    return new LevelException(ErrorCode.LEVEL_READONLY, "the host serves this database read-only");
   }
 
   // ---- answers (any thread) ------------------------------------------------------------------
