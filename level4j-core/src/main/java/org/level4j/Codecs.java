@@ -32,13 +32,10 @@ public final class Codecs {
 
     @Override
     public String decode(byte[] bytes) {
-      // Fast path: pure ASCII needs no validation.
-      for (byte b : bytes) {
-        if (b < 0) {
-          return strictUtf8(bytes);
-        }
-      }
-      return new String(bytes, StandardCharsets.ISO_8859_1);
+      // The JDK's decoder is the fast path; it replaces bad input with U+FFFD, so only a result
+      // containing one (rare: bad bytes, or a real U+FFFD) is decoded again, strictly.
+      String s = new String(bytes, StandardCharsets.UTF_8);
+      return s.indexOf('\uFFFD') < 0 ? s : strictUtf8(bytes);
     }
   };
 
