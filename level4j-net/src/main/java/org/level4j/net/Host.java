@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.level4j.Database;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
@@ -41,6 +42,7 @@ public final class Host implements AutoCloseable {
   private final HostOptions options;
   private final Set<HostSession> sessions = ConcurrentHashMap.newKeySet();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  final LongAdder served = new LongAdder(); // counted by the sessions
   private volatile boolean closed;
 
   private Host(Database db, HostOptions options) {
@@ -115,6 +117,14 @@ public final class Host implements AutoCloseable {
   /** The number of connections being served now. */
   public int connections() {
     return sessions.size();
+  }
+
+  /**
+   * How many requests guests sent this host so far (gets, writes, iterator opens, seeks and
+   * closes; not the flow-control acknowledgements of iterators), for monitoring.
+   */
+  public long requestsServed() {
+    return served.sum();
   }
 
   /** Stops listening and closes every connection; the database stays open. Closing twice is harmless. */

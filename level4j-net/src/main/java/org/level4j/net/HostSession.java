@@ -90,6 +90,9 @@ final class HostSession implements FrameReader.Handler {
   @Override
   public void frame(int tag, Wire.In body) {
     Object m = Wire.decodeRequest(tag, body);
+    if (m != null && !(m instanceof Wire.IteratorAck)) {
+      host.served.increment();
+    }
     if (m instanceof Wire.Put p) {
       LevelException refused = refuse(p);
       if (refused != null) {
