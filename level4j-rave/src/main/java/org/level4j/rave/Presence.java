@@ -44,6 +44,7 @@ final class Presence {
   private volatile Database local;
   private volatile Host host;
   private volatile Guest guest;
+  private volatile RaveMonitor monitor;
   private volatile boolean closed;
   private volatile LevelException failure;
   private int handles;
@@ -86,6 +87,7 @@ final class Presence {
     } else {
       follow();
     }
+    monitor = RaveMonitor.register(this);
   }
 
   /** Called when the last handle of this JVM closes. */
@@ -94,6 +96,7 @@ final class Presence {
       if (--handles > 0) {
         return;
       }
+      stopMonitor(); // before a new presence of this directory can register its own
       ALL.remove(dir, this);
     }
     shutdown();
@@ -127,6 +130,23 @@ final class Presence {
 
   Host host() {
     return host;
+  }
+
+  /** While leading: processes connected now, not counting this one's own guest (after a takeover). */
+  int followers() {
+    Host h = host;
+    if (h == null) {
+      return 0;
+    }
+    return Math.max(0, h.connections() - (guest != null ? 1 : 0));
+  }
+
+  private void stopMonitor() {
+    RaveMonitor m = monitor;
+    monitor = null;
+    if (m != null) {
+      m.unregister();
+    }
   }
 
   void onLeader(Runnable r) {
@@ -286,6 +306,7 @@ final class Presence {
 
   private void shutdown() {
     closed = true;
+    stopMonitor();
     Guest g = guest;
     guest = null;
     if (g != null) {
