@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "info",
     description = "Describe a database directory: files, leader pid and socket, this command's "
-        + "role (works while the directory is in use).")
+        + "role and, read from the leader over JMX, its connected followers, operations served "
+        + "and failovers (works while the directory is in use).")
 final class InfoCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DIR", description = "The database directory.")
   Path dir;
@@ -52,10 +53,28 @@ final class InfoCommand implements Callable<Integer> {
           out.println("leader pid: " + (pid.isPresent() ? pid.getAsLong() : "none"));
           Path socket = RaveLevel.leaderSocket(path);
           out.println("leader socket: " + (socket == null ? "none" : socket));
+          if (!db.isLeader() && pid.isPresent()) {
+            leaderFigures(out, pid.getAsLong(), path);
+          }
         }
       }
     }
     return Main.OK;
+  }
+
+  /** What the leader reports over JMX; this command is one of its followers meanwhile. */
+  private static void leaderFigures(PrintWriter out, long pid, Path path) {
+    java.util.Map<String, Object> f;
+    try {
+      f = LeaderFigures.of(pid, path);
+    } catch (Exception | LinkageError e) {
+      out.println("leader figures: unavailable (" + e.getMessage() + ")");
+      return;
+    }
+    int followers = ((Number) f.get("connectedFollowers")).intValue();
+    out.println("connected followers: " + Math.max(0, followers - 1) + " besides this command");
+    out.println("operations served by the leader: " + f.get("operationsServed"));
+    out.println("failovers (takeovers by the leader): " + f.get("failovers"));
   }
 
   private static long[] filesAndBytes(Path path) {
