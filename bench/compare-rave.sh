@@ -57,7 +57,7 @@ for tool in java node npm; do
   command -v "$tool" >/dev/null || { echo "compare-rave: $tool is needed" >&2; exit 69; }
 done
 
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/level4j-compare.XXXXXX")
+scratch=$(mktemp -d -t level4j-compare.XXXXXX)
 holders=()
 cleanup() {
   local pid
