@@ -165,12 +165,10 @@ final class FailoverDemo {
     String name = "w" + (names++);
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String property : List.of("level4j.native.dir", "java.library.path")) {
-      String v = System.getProperty(property);
-      if (v != null && property.startsWith("level4j")) {
-        cmd.add("-D" + property + "=" + v);
-        cmd.add("-Djava.library.path=" + v); // where RocksDB's loader looks first
-      }
+    String nativeDir = System.getProperty("level4j.native.dir");
+    if (nativeDir != null) {
+      // Workers load RocksDB's native library from the same unpacked copy as this process.
+      cmd.add("-Dlevel4j.native.dir=" + nativeDir);
     }
     cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-cp",
         System.getProperty("java.class.path"), DemoWorker.class.getName(), dir.toString(), name));
