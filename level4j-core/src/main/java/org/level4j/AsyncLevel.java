@@ -30,5 +30,12 @@ public interface AsyncLevel<K, V> {
 
   CompletableFuture<Void> batch(List<Op<K, V>> ops, WriteOptions options);
 
+  /**
+   * {@link #batch(List, WriteOptions)}, telling whether it wrote: completes with false if {@code
+   * options} carry a {@link RequestId} that was applied before (so nothing was written now), else
+   * true. Useful to whoever relays writes for others, as a host does.
+   */
+  CompletableFuture<Boolean> batchOnce(List<Op<K, V>> ops, WriteOptions options);
+
   CompletableFuture<Void> clear(Range<K> range);
 }

@@ -66,6 +66,11 @@ final class AsyncView<K, V> implements AsyncLevel<K, V> {
   }
 
   @Override
+  public CompletableFuture<Boolean> batchOnce(List<Op<K, V>> ops, WriteOptions options) {
+    return guard(() -> view.root.writeOnceAsync(new ArrayList<>(view.encodeOps(ops)), options));
+  }
+
+  @Override
   public CompletableFuture<Void> clear(Range<K> range) {
     return guard(() -> view.root.clearRangeAsync(view.encodeRange(range)));
   }

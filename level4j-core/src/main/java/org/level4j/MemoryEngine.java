@@ -28,7 +28,7 @@ import org.level4j.spi.EngineSnapshot;
  * at the newer `visible`.
  */
 final class MemoryEngine implements Engine {
-  private static final Supports SUPPORTS = new Supports(true, true, true, false, false, true);
+  private static final Supports SUPPORTS = new Supports(true, true, true, false, false, true, true);
 
   private static final class Version {
     final long seq;
@@ -46,6 +46,11 @@ final class MemoryEngine implements Engine {
       new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
   private final Object writeLock = new Object();
   private final TreeMap<Long, Integer> pins = new TreeMap<>(); // guarded by writeLock
+  /** Applied requests: client → seq → when (epoch ms); guarded by writeLock. */
+  private final Map<java.nio.ByteBuffer, TreeMap<Long, Long>> requests = new java.util.HashMap<>();
+  private long requestWrites; // guarded by writeLock
+  /** How long a request record nobody settled is kept. */
+  static final long KEEP_REQUEST_MILLIS = 60 * 60 * 1000L;
   private volatile long visible;
 
   @Override
@@ -130,6 +135,35 @@ final class MemoryEngine implements Engine {
       if (!pins.isEmpty() || ops.size() > 0) {
         sweep(ops, keep);
       }
+    }
+  }
+
+  /**
+   * Records of applied requests live beside the data, under the same lock, so a write and its
+   * record are one step. They are not data: no iterator or clear sees them.
+   */
+  @Override
+  public boolean write(List<Op<byte[], byte[]>> ops, boolean sync, RequestId request) {
+    synchronized (writeLock) {
+      java.nio.ByteBuffer client = java.nio.ByteBuffer.wrap(request.client());
+      TreeMap<Long, Long> mine = requests.computeIfAbsent(client, k -> new TreeMap<>());
+      mine.headMap(request.settledBelow(), false).clear();
+      if (mine.containsKey(request.seq())) {
+        return false;
+      }
+      write(ops, sync);
+      long now = System.currentTimeMillis();
+      mine.put(request.seq(), now);
+      if (requestWrites++ % 4096 == 0) {
+        for (Iterator<TreeMap<Long, Long>> it = requests.values().iterator(); it.hasNext(); ) {
+          TreeMap<Long, Long> seqs = it.next();
+          seqs.values().removeIf(t -> t < now - KEEP_REQUEST_MILLIS);
+          if (seqs.isEmpty()) {
+            it.remove();
+          }
+        }
+      }
+      return true;
     }
   }
 

@@ -204,30 +204,44 @@ final class Root extends View<String, String> implements Database {
       checkOpen();
       return;
     }
+    RequestId request = request(options);
     if (remote) {
       // Wait outside the gate, then tell listeners here, in the writing thread: a listener run
       // on the engine's I/O thread could not read the database without blocking that thread.
-      CompletableFuture<Void> f;
+      CompletableFuture<Boolean> f;
       enter(null);
       try {
-        f = engine.writeAsync(all, sync(options));
+        f = request == null
+            ? engine.writeAsync(all, sync(options)).thenApply(v -> Boolean.TRUE)
+            : engine.writeAsync(all, sync(options), request);
       } finally {
         leave(null);
       }
-      join(f);
-      announce(all);
+      if (join(f)) {
+        announce(all);
+      }
       return;
     }
+    boolean applied = true;
     enter(null);
     try {
-      engine.write(all, sync(options));
+      if (request == null) {
+        engine.write(all, sync(options));
+      } else {
+        applied = engine.write(all, sync(options), request);
+      }
     } finally {
       leave(null);
     }
-    announce(all);
+    if (applied) {
+      announce(all);
+    }
   }
 
   CompletableFuture<Void> writeAsync(List<Op<byte[], byte[]>> ops, WriteOptions options) {
+    if (options != null && options.request() != null) {
+      return writeOnceAsync(ops, options).thenApply(applied -> null);
+    }
     List<Op<byte[], byte[]>> all = prepare(ops);
     if (all.isEmpty()) {
       checkOpen();
@@ -246,6 +260,51 @@ final class Root extends View<String, String> implements Database {
     // A remote engine completes on its I/O thread; a listener that reads the database there
     // would wait for that very thread, so listeners of remote writes run elsewhere.
     return remote ? f.thenRunAsync(() -> announce(all)) : f.thenRun(() -> announce(all));
+  }
+
+  /** A write that completes with whether it was applied now (see AsyncLevel#batchOnce). */
+  CompletableFuture<Boolean> writeOnceAsync(List<Op<byte[], byte[]>> ops, WriteOptions options) {
+    RequestId request = request(options);
+    if (request == null) {
+      return writeAsync(ops, options).thenApply(v -> Boolean.TRUE);
+    }
+    List<Op<byte[], byte[]>> all = prepare(ops);
+    if (all.isEmpty()) {
+      checkOpen();
+      return CompletableFuture.completedFuture(Boolean.TRUE);
+    }
+    CompletableFuture<Boolean> f;
+    enter(null);
+    try {
+      f = engine.writeAsync(all, sync(options), request);
+    } finally {
+      leave(null);
+    }
+    if (listeners.isEmpty()) {
+      return f;
+    }
+    // As above: listeners of remote writes run off the engine's I/O thread.
+    return remote
+        ? f.thenApplyAsync(applied -> announceIf(applied, all))
+        : f.thenApply(applied -> announceIf(applied, all));
+  }
+
+  /** The request id of {@code options}, refused if the engine cannot honour it. */
+  private RequestId request(WriteOptions options) {
+    RequestId request = options == null ? null : options.request();
+    if (request != null && !engine.supports().exactlyOnce()) {
+      checkOpen();
+      throw new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED, "this database cannot apply a "
+          + "write exactly once (supports().exactlyOnce() is false); write without a request id");
+    }
+    return request;
+  }
+
+  private boolean announceIf(boolean applied, List<Op<byte[], byte[]>> ops) {
+    if (applied) {
+      announce(ops);
+    }
+    return applied;
   }
 
   void clearRange(Range<byte[]> range) {

@@ -10,6 +10,8 @@ package org.level4j;
  * @param permanence data survives closing and reopening (and a process crash)
  * @param syncWrites {@link WriteOptions#SYNC} is honoured
  * @param conditionalBatch batches may carry {@link Op#expect} preconditions
+ * @param exactlyOnce writes with a {@link RequestId} are applied at most once (without it, such
+ *     writes fail with {@link ErrorCode#LEVEL_NOT_SUPPORTED})
  */
 public record Supports(
     boolean implicitSnapshots,
@@ -17,4 +19,5 @@ public record Supports(
     boolean seek,
     boolean permanence,
     boolean syncWrites,
-    boolean conditionalBatch) {}
+    boolean conditionalBatch,
+    boolean exactlyOnce) {}

@@ -53,7 +53,7 @@ public class CoreOverhead {
 
   /** An engine that writes nowhere and reads the fixed entries above. */
   static final class NullEngine implements Engine {
-    private static final Supports SUPPORTS = new Supports(true, true, true, false, false, false);
+    private static final Supports SUPPORTS = new Supports(true, true, true, false, false, false, false);
 
     @Override
     public void open() {}

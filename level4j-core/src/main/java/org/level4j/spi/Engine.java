@@ -7,6 +7,7 @@ import org.level4j.Entry;
 import org.level4j.LevelException;
 import org.level4j.Op;
 import org.level4j.Range;
+import org.level4j.RequestId;
 import org.level4j.Supports;
 
 /**
@@ -51,6 +52,22 @@ public interface Engine {
   void write(List<Op<byte[], byte[]>> ops, boolean sync);
 
   /**
+   * Like {@link #write(List, boolean)}, at most once per {@code request}: an engine that keeps
+   * request records writes the record atomically with {@code ops}, and if the request is already
+   * recorded, writes nothing (and checks no precondition). A batch rejected by a precondition is
+   * not recorded. It also forgets the client's records below {@code request.settledBelow()}.
+   *
+   * <p>Engines whose {@link Supports#exactlyOnce()} is false are never called with a request
+   * (the core refuses such writes); the default fails with {@code LEVEL_NOT_SUPPORTED}.
+   *
+   * @return true if {@code ops} were applied now, false if the request had been applied before
+   */
+  default boolean write(List<Op<byte[], byte[]>> ops, boolean sync, RequestId request) {
+    throw new LevelException(org.level4j.ErrorCode.LEVEL_NOT_SUPPORTED,
+        "this engine keeps no request records (see supports().exactlyOnce())");
+  }
+
+  /**
    * An iterator over {@code range}. It reads from an implicit snapshot taken now (or from
    * {@code snapshot} if given). The engine may use {@code range.limit()} as a hint; the core
    * enforces it too. {@code keys}/{@code values} say which halves the caller wants (the other may
@@ -86,6 +103,16 @@ public interface Engine {
     try {
       write(ops, sync);
       return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** {@link #write(List, boolean, RequestId)}, completing when done. */
+  default CompletableFuture<Boolean> writeAsync(List<Op<byte[], byte[]>> ops, boolean sync,
+      RequestId request) {
+    try {
+      return CompletableFuture.completedFuture(write(ops, sync, request));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

@@ -39,6 +39,7 @@ public final class ConformanceSuite {
           LifecycleTests::all,
           AsyncTests::all,
           ConditionalBatchTests::all,
+          RequestIdTests::all,
           ConcurrencyTests::all);
 
   /**

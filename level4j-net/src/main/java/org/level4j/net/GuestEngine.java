@@ -28,6 +28,13 @@ import org.level4j.spi.RemoteEngine;
  * in the order they were first sent. A link that ends hands its reader thread over to the
  * reconnect: the same thread calls the Connector, installs the new link and reads from it.
  *
+ * Extensions. Every link starts with a probe (a GetMany of no keys); a level4j host's Hello
+ * arrives before its answer. Until the answer, requests are only registered, not sent: the
+ * answer then sends them all, in id order, Write requests (preconditions, request ids) as the
+ * Write extension if the host serves it, else failing with LEVEL_NOT_SUPPORTED. Conditional
+ * batches carry this guest's own request id (`client`, a per-request `seq`, and the lowest seq
+ * still unanswered as settledBelow), so a batch re-sent after a reconnect is applied once.
+ *
  * Lock order: lock → outbox monitor. The outbox never calls back.
  */
 final class GuestEngine implements RemoteEngine {
@@ -39,8 +46,10 @@ final class GuestEngine implements RemoteEngine {
   final Object lock = new Object();
   private final Connector connector;
   private final GuestOptions options;
-  private final Supports supports;
   private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+  /** This guest's client id in request ids: random, the same over reconnects. */
+  private final byte[] client = randomClient();
+  private volatile Supports supports;
 
   // guarded by lock
   private State state = State.CLOSED;
@@ -52,6 +61,11 @@ final class GuestEngine implements RemoteEngine {
   private final LinkedHashMap<Integer, GuestIterator> iterators = new LinkedHashMap<>();
   private int lastRequestId;
   private int lastIteratorId;
+  private boolean probing; // the link's probe is unanswered: requests wait unsent
+  private int helloFeatures; // what the current link's Hello said (0: none came)
+  private int features; // what the current host serves, known once the probe is answered
+  private long lastSeq;
+  private final java.util.TreeSet<Long> unansweredSeqs = new java.util.TreeSet<>();
 
   GuestEngine(Connector connector, GuestOptions options) {
     if (connector == null || options == null) {
@@ -60,7 +74,18 @@ final class GuestEngine implements RemoteEngine {
     }
     this.connector = connector;
     this.options = options;
-    this.supports = new Supports(true, false, true, options.permanence(), false, false);
+    this.supports = supportsFor(0);
+  }
+
+  private Supports supportsFor(int features) {
+    return new Supports(true, false, true, options.permanence(), false,
+        (features & Wire.FEATURE_PRECONDITIONS) != 0, (features & Wire.FEATURE_REQUEST_IDS) != 0);
+  }
+
+  private static byte[] randomClient() {
+    byte[] b = new byte[16];
+    new java.security.SecureRandom().nextBytes(b);
+    return b;
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------
@@ -84,6 +109,7 @@ final class GuestEngine implements RemoteEngine {
     Link l = new Link(c);
     Thread t = new Thread(() -> readLoop(l), "level4j-guest-" + THREADS.incrementAndGet());
     t.setDaemon(true);
+    Request<List<byte[]>> probe;
     synchronized (lock) {
       state = State.OPEN;
       lost = null;
@@ -91,11 +117,116 @@ final class GuestEngine implements RemoteEngine {
       lastIteratorId = 0;
       link = l;
       reader = t;
+      probe = probeLocked(l);
     }
     t.start();
+    flush(l);
+    try {
+      join(probe); // so that supports() knows the host before anyone asks
+    } catch (LevelException e) {
+      if (!options.retry()) {
+        close();
+        throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED,
+            "the host did not answer: " + e.getMessage(), e);
+      }
+    }
     for (ConnectionListener cl : listeners) {
       tell(cl, true, null);
     }
+  }
+
+  /**
+   * Starts a link: registers and encodes its probe; requests wait for the probe's answer. Call
+   * with the lock held, before {@code l} is flushed.
+   */
+  @SuppressWarnings("unchecked")
+  private Request<List<byte[]>> probeLocked(Link l) {
+    probing = true;
+    helloFeatures = 0;
+    Request<List<byte[]>> probe = null;
+    for (Request<?> r : requests.values()) {
+      if (r.probe) {
+        probe = (Request<List<byte[]>>) r; // the last link's, never answered: ask again
+      }
+    }
+    if (probe == null) {
+      probe = new Request<>(Wire.GET_MANY, null, null, List.of(), null);
+      probe.probe = true;
+      probe.id = nextId(lastRequestId, requests);
+      lastRequestId = probe.id;
+      requests.put(probe.id, probe);
+    }
+    synchronized (l.outbox) {
+      probe.encode(l.outbox.out(), this);
+    }
+    return probe;
+  }
+
+  /**
+   * The probe was answered: the host is known. Sends every request registered meanwhile (the
+   * probe is already removed), or fails those the host cannot take. Returns the failures, to run
+   * after the lock.
+   */
+  private List<Runnable> probedLocked() {
+    probing = false;
+    features = helloFeatures;
+    supports = supportsFor(features);
+    List<Runnable> failures = new ArrayList<>();
+    Link l = link;
+    if (l == null) {
+      return failures;
+    }
+    synchronized (l.outbox) {
+      Wire.Out o = l.outbox.out();
+      for (java.util.Iterator<Request<?>> i = requests.values().iterator(); i.hasNext(); ) {
+        Request<?> r = i.next();
+        LevelException refused = refusedLocked(r);
+        if (refused != null) {
+          i.remove();
+          answeredLocked(r);
+          failures.add(() -> r.completeExceptionally(refused));
+        } else {
+          r.encode(o, this);
+        }
+      }
+    }
+    return failures;
+  }
+
+  /** Why the current host cannot take {@code r}, or null. */
+  private LevelException refusedLocked(Request<?> r) {
+    if (r.tag != Wire.WRITE) {
+      return null;
+    }
+    if (r.request != null && (features & Wire.FEATURE_REQUEST_IDS) == 0) {
+      return new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
+          "the host keeps no request records (it is not a level4j host, or its database cannot "
+              + "apply writes exactly once); write without a request id");
+    }
+    if (r.conditional && (features & Wire.FEATURE_PRECONDITIONS) == 0) {
+      return new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
+          "the host does not take conditional batches (it is not a level4j host, or its "
+              + "database has no preconditions; see supports().conditionalBatch())");
+    }
+    return null;
+  }
+
+  /** A request left the pending set; its seq no longer holds back settledBelow. */
+  private void answeredLocked(Request<?> r) {
+    if (r.seq != 0) {
+      unansweredSeqs.remove(r.seq);
+    }
+  }
+
+  /** The request id a Write sends: the caller's, else this guest's own if the host keeps them. */
+  org.level4j.RequestId requestIdLocked(Request<?> r) {
+    if (r.request != null) {
+      return r.request;
+    }
+    if (r.seq == 0 || (features & Wire.FEATURE_REQUEST_IDS) == 0) {
+      return null;
+    }
+    return new org.level4j.RequestId(client, r.seq, unansweredSeqs.first());
   }
 
   @Override
@@ -177,12 +308,38 @@ final class GuestEngine implements RemoteEngine {
   }
 
   @Override
-  public CompletableFuture<Void> writeAsync(List<Op<byte[], byte[]>> ops, boolean sync) {
+  public boolean write(List<Op<byte[], byte[]>> ops, boolean sync,
+      org.level4j.RequestId request) {
+    return join(writeAsync(ops, sync, request));
+  }
+
+  /** Sent as the Write extension; the host's answer says whether it applied the write now. */
+  @Override
+  public CompletableFuture<Boolean> writeAsync(List<Op<byte[], byte[]>> ops, boolean sync,
+      org.level4j.RequestId request) {
+    Request<byte[]> r = new Request<>(Wire.WRITE, null, null, null, List.copyOf(ops));
+    r.request = request;
+    r.sync = sync;
+    r.conditional = hasExpect(ops);
+    return send(r).thenApply(v -> v == null || v.length == 0 || v[0] != 0);
+  }
+
+  private static boolean hasExpect(List<Op<byte[], byte[]>> ops) {
     for (Op<byte[], byte[]> op : ops) {
       if (op.type() == Op.Type.EXPECT) {
-        return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
-            "a guest cannot send conditional batches (see supports().conditionalBatch())"));
+        return true;
       }
+    }
+    return false;
+  }
+
+  @Override
+  public CompletableFuture<Void> writeAsync(List<Op<byte[], byte[]>> ops, boolean sync) {
+    if (hasExpect(ops)) {
+      Request<byte[]> r = new Request<>(Wire.WRITE, null, null, null, List.copyOf(ops));
+      r.conditional = true;
+      r.sync = sync;
+      return send(r).thenApply(applied -> null);
     }
     if (ops.size() == 1) {
       Op<byte[], byte[]> op = ops.get(0);
@@ -238,13 +395,23 @@ final class GuestEngine implements RemoteEngine {
       if (state != State.OPEN) {
         return CompletableFuture.failedFuture(unusable());
       }
+      if (!probing) {
+        LevelException refused = refusedLocked(r);
+        if (refused != null) {
+          return CompletableFuture.failedFuture(refused);
+        }
+      }
+      if (r.tag == Wire.WRITE && r.request == null && r.conditional) {
+        r.seq = ++lastSeq;
+        unansweredSeqs.add(r.seq);
+      }
       r.id = nextId(lastRequestId, requests);
       lastRequestId = r.id;
       requests.put(r.id, r);
-      l = link;
+      l = probing ? null : link;
       if (l != null) {
         synchronized (l.outbox) {
-          r.encode(l.outbox.out());
+          r.encode(l.outbox.out(), this);
         }
       }
     }
@@ -354,10 +521,17 @@ final class GuestEngine implements RemoteEngine {
 
   private void dispatch(int tag, Wire.In body) {
     Object m = Wire.decodeResponse(tag, body);
-    if (m instanceof Wire.Callback c) {
+    if (m instanceof Wire.Hello h) {
+      synchronized (lock) {
+        helloFeatures = h.version() >= 1 ? h.features() : 0;
+      }
+    } else if (m instanceof Wire.Callback c) {
       Request<?> r;
       synchronized (lock) {
         r = requests.remove(c.id());
+        if (r != null) {
+          answeredLocked(r);
+        }
       }
       if (r != null) {
         if (c.error() != null) {
@@ -366,13 +540,23 @@ final class GuestEngine implements RemoteEngine {
           r.completeExceptionally(new LevelException(ErrorCode.LEVEL_PROTOCOL_ERROR,
               "the host answered getMany with a Callback"));
         } else {
-          r.succeed(r.tag == Wire.GET ? c.value() : null);
+          r.succeed(r.tag == Wire.GET || r.tag == Wire.WRITE ? c.value() : null);
         }
       }
     } else if (m instanceof Wire.GetManyCallback c) {
       Request<?> r;
+      List<Runnable> failures = null;
+      Link l = null;
       synchronized (lock) {
         r = requests.remove(c.id());
+        if (r != null && r.probe && probing) {
+          failures = probedLocked();
+          l = link;
+        }
+      }
+      if (failures != null) {
+        flush(l);
+        failures.forEach(Runnable::run);
       }
       if (r != null) {
         if (c.error() != null) {
@@ -469,16 +653,14 @@ final class GuestEngine implements RemoteEngine {
         c.close();
         return null;
       }
+      link = fresh;
+      probeLocked(fresh); // pending requests are re-sent once the host is known
       synchronized (fresh.outbox) {
         Wire.Out o = fresh.outbox.out();
-        for (Request<?> r : requests.values()) {
-          r.encode(o);
-        }
         for (GuestIterator it : iterators.values()) {
           it.resumeLocked(o);
         }
       }
-      link = fresh;
     }
     for (ConnectionListener cl : listeners) {
       tell(cl, true, null);
@@ -493,6 +675,7 @@ final class GuestEngine implements RemoteEngine {
       out.add(() -> r.completeExceptionally(e));
     }
     requests.clear();
+    unansweredSeqs.clear();
     for (GuestIterator it : iterators.values()) {
       Runnable done = it.failLocked(e);
       if (done != null) {
@@ -548,6 +731,11 @@ final class GuestEngine implements RemoteEngine {
     final List<Op<byte[], byte[]>> ops;
     Range<byte[]> range;
     int id;
+    boolean probe; // the GetMany of no keys that starts a link
+    boolean conditional; // a Write with preconditions
+    boolean sync;
+    org.level4j.RequestId request; // the caller's request id, for a Write
+    long seq; // this guest's own request number, for a conditional Write without one
 
     Request(int tag, byte[] key, byte[] value, List<byte[]> keys, List<Op<byte[], byte[]>> ops) {
       this.tag = tag;
@@ -562,8 +750,11 @@ final class GuestEngine implements RemoteEngine {
       complete((T) result);
     }
 
-    void encode(Wire.Out o) {
+    void encode(Wire.Out o, GuestEngine engine) {
       switch (tag) {
+        case Wire.WRITE:
+          Wire.write(o, id, ops, engine.requestIdLocked(this), sync);
+          break;
         case Wire.GET:
           Wire.get(o, id, key);
           break;

@@ -56,6 +56,7 @@ final class HostSession implements FrameReader.Handler {
   void run() {
     reader = Thread.currentThread();
     try {
+      hello();
       new FrameReader(options.maxFrameBytes()).run(connection, this);
     } catch (Wire.Malformed e) {
       if (!closed) {
@@ -90,7 +91,7 @@ final class HostSession implements FrameReader.Handler {
   @Override
   public void frame(int tag, Wire.In body) {
     Object m = Wire.decodeRequest(tag, body);
-    if (m != null && !(m instanceof Wire.IteratorAck)) {
+    if (m != null && !(m instanceof Wire.IteratorAck) && !isProbe(m)) {
       host.served.increment();
     }
     if (m instanceof Wire.Put p) {
@@ -116,6 +117,8 @@ final class HostSession implements FrameReader.Handler {
       answerGet(g.id(), async.get(g.key()));
     } else if (m instanceof Wire.Batch b) {
       answer(b.id(), batch(b));
+    } else if (m instanceof Wire.Write w) {
+      answerWrite(w.id(), write(w));
     } else if (m instanceof Wire.GetMany g) {
       answerMany(g.id(), async.getMany(g.keys()));
     } else if (m instanceof Wire.Clear c) {
@@ -139,6 +142,11 @@ final class HostSession implements FrameReader.Handler {
     } else {
       LOG.log(System.Logger.Level.DEBUG, "ignoring a frame with unknown tag " + tag);
     }
+  }
+
+  /** A level4j guest's question on connecting (see Wire): not counted as a request served. */
+  private static boolean isProbe(Object m) {
+    return m instanceof Wire.GetMany g && g.keys().isEmpty();
   }
 
   @Override
@@ -238,6 +246,40 @@ final class HostSession implements FrameReader.Handler {
     return rejected != null ? CompletableFuture.failedFuture(rejected) : async.batch(ops);
   }
 
+  /** Tells a level4j guest which extensions this host serves (a Node guest skips the frame). */
+  private void hello() throws IOException {
+    org.level4j.Supports s = db.supports();
+    int features = (s.conditionalBatch() ? Wire.FEATURE_PRECONDITIONS : 0)
+        | (s.exactlyOnce() ? Wire.FEATURE_REQUEST_IDS : 0);
+    synchronized (outbox) {
+      Wire.hello(outbox.out(), features);
+    }
+    outbox.flush();
+  }
+
+  /** The Write extension: a batch with preconditions and/or a request id. */
+  private CompletableFuture<Boolean> write(Wire.Write w) {
+    if (options.readOnly()) {
+      return readOnly();
+    }
+    if (w.problem() != null) {
+      return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+          w.problem() + "; nothing of the batch was written"));
+    }
+    List<Op<byte[], byte[]>> ops = Collections.unmodifiableList(w.ops());
+    LevelException rejected = hook(() -> {
+      if (options.prebatchHook() != null) {
+        options.prebatchHook().accept(ops);
+      }
+    });
+    if (rejected != null) {
+      return CompletableFuture.failedFuture(rejected);
+    }
+    org.level4j.WriteOptions wo = w.sync() ? org.level4j.WriteOptions.SYNC
+        : org.level4j.WriteOptions.DEFAULT;
+    return async.batchOnce(ops, w.request() == null ? wo : wo.withRequest(w.request()));
+  }
+
   private static LevelException hook(Runnable hook) {
     try {
       hook.run();
@@ -265,6 +307,18 @@ final class HostSession implements FrameReader.Handler {
       LevelException error = e == null ? null : LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR);
       synchronized (outbox) {
         Wire.callback(outbox.out(), id, error, null);
+      }
+      sent();
+    });
+  }
+
+  /** A Write's answer carries one byte: 1 if applied now, 0 if its request was applied before. */
+  private void answerWrite(int id, CompletableFuture<Boolean> f) {
+    f.whenComplete((applied, e) -> {
+      LevelException error = e == null ? null : LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR);
+      synchronized (outbox) {
+        Wire.callback(outbox.out(), id, error,
+            error != null ? null : applied ? Wire.APPLIED : Wire.APPLIED_BEFORE);
       }
       sent();
     });

@@ -30,8 +30,16 @@ import org.level4j.Range;
  *   4 Iterator    9 IteratorSeek          4 IteratorEnd
  * </pre>
  * Tags from {@link #FIRST_EXTENSION_TAG} up are level4j's own extensions (a Node peer ignores
- * them, and so does a level4j peer that does not know one). None is defined yet; the next one
- * (a conditional batch) goes right below this comment's constants.
+ * them, and so does a level4j peer that does not know one):
+ * <pre>
+ *   guest → host                          host → guest
+ *   32 Write                              32 Hello
+ * </pre>
+ * A level4j host sends Hello first thing on every connection, saying which extensions it
+ * serves. A guest learns whether its host is a level4j one by asking something (a GetMany of no
+ * keys): a Hello, if any, arrives before the answer. Only then does it send Write, a batch that
+ * may carry preconditions and a request id ({@link org.level4j.RequestId}); Write is answered
+ * with a Callback whose value is one byte: 1 if applied now, 0 if its request was applied before.
  *
  * <h2>Messages (proto2; field number, type; * = required)</h2>
  * <pre>
@@ -55,6 +63,11 @@ import org.level4j.Range;
  *     Value         1 value (absent = not found)
  *   IteratorError   1 id*, 2 seq*, 3 error*, 15 reason†
  *   IteratorEnd     1 id*, 2 seq*
+ *
+ *   Write (32)      1 id*, 2 repeated Operation ops, 3 client, 4 seq (uint64),
+ *                   5 settledBelow (uint64), 6 sync (bool)
+ *     Operation     as Batch's, plus type "expect": field 3 absent means "expect absent"
+ *   Hello (32)      1 version* (1), 2 features (uint: 1 = preconditions, 2 = request ids)
  * </pre>
  * A get of a missing key is answered with the error {@code LEVEL_NOT_FOUND} and no value: a
  * many-level 1.x guest (abstract-level 1) expects exactly that, and Node hosts send it. A guest
@@ -89,7 +102,18 @@ final class Wire {
 
   /** Tags from here up (both directions) are level4j extensions; tags 10..31 stay unused. */
   static final int FIRST_EXTENSION_TAG = 32;
-  // level4j extension tags go here.
+  /** Guest → host: a batch with preconditions and/or a request id. */
+  static final int WRITE = 32;
+  /** Host → guest: the extensions this host serves, sent when a connection opens. */
+  static final int HELLO = 32;
+
+  static final int VERSION = 1;
+  /** A Write's Callback value: applied now, or (its request id) applied before. */
+  static final byte[] APPLIED = {1};
+  static final byte[] APPLIED_BEFORE = {0};
+  /** Hello's feature bits. */
+  static final int FEATURE_PRECONDITIONS = 1;
+  static final int FEATURE_REQUEST_IDS = 2;
 
   /** The extension field carrying an error's human-readable reason. */
   private static final int REASON_FIELD = 15;
@@ -99,6 +123,7 @@ final class Wire {
   private static final byte[] NOT_FOUND = "LEVEL_NOT_FOUND".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] PUT_TYPE = "put".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DEL_TYPE = "del".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EXPECT_TYPE = "expect".getBytes(StandardCharsets.US_ASCII);
 
   // protobuf wire types
   private static final int VARINT = 0;
@@ -143,6 +168,30 @@ final class Wire {
       }
       o.endNested(n);
     }
+    o.end(f);
+  }
+
+  /** The level4j Write extension: any operations, and a request id if not null. */
+  static void write(Out o, int id, List<Op<byte[], byte[]>> ops, org.level4j.RequestId request,
+      boolean sync) {
+    int f = o.begin(WRITE);
+    o.uint(1, id);
+    for (Op<byte[], byte[]> op : ops) {
+      int n = o.beginNested(2);
+      o.bytes(1, op.type() == Op.Type.PUT ? PUT_TYPE
+          : op.type() == Op.Type.DEL ? DEL_TYPE : EXPECT_TYPE);
+      o.bytes(2, op.key());
+      if (op.type() != Op.Type.DEL && op.value() != null) {
+        o.bytes(3, op.value());
+      }
+      o.endNested(n);
+    }
+    if (request != null) {
+      o.bytes(3, request.client());
+      o.varintField(4, request.seq());
+      o.varintField(5, request.settledBelow());
+    }
+    o.bool(6, sync);
     o.end(f);
   }
 
@@ -277,6 +326,13 @@ final class Wire {
     o.end(f);
   }
 
+  static void hello(Out o, int features) {
+    int f = o.begin(HELLO);
+    o.uint(1, VERSION);
+    o.uint(2, features);
+    o.end(f);
+  }
+
   // ---- messages, as decoded ------------------------------------------------------------------
 
   record Get(int id, byte[] key) {}
@@ -290,6 +346,12 @@ final class Wire {
   record Batch(int id, List<Op<byte[], byte[]>> ops, String problem) {}
 
   record Clear(int id, Range<byte[]> range) {}
+
+  /** {@code request} is null if none was sent; {@code problem} as in {@link Batch}. */
+  record Write(int id, List<Op<byte[], byte[]>> ops, org.level4j.RequestId request, boolean sync,
+      String problem) {}
+
+  record Hello(int version, int features) {}
 
   record GetMany(int id, List<byte[]> keys) {}
 
@@ -354,6 +416,8 @@ final class Wire {
         Fields m = in.fields(0b100, 0b1000, 0b1110);
         return new IteratorSeek(m.id, (int) m.v2, m.b3);
       }
+      case WRITE:
+        return decodeWrite(in);
       default:
         return null;
     }
@@ -406,6 +470,76 @@ final class Wire {
       throw new Malformed("Batch lacks its id");
     }
     return new Batch(id, ops, problem);
+  }
+
+  private static Write decodeWrite(In in) {
+    int id = 0;
+    boolean hasId = false;
+    List<Op<byte[], byte[]>> ops = new ArrayList<>();
+    String problem = null;
+    byte[] client = null;
+    long seq = 0;
+    long settledBelow = 0;
+    boolean sync = false;
+    while (in.more()) {
+      int key = in.key();
+      if (key == (1 << 3 | VARINT)) {
+        id = (int) in.varint();
+        hasId = true;
+      } else if (key == (2 << 3 | LEN)) {
+        In op = in.nested();
+        byte[] type = null;
+        byte[] k = null;
+        byte[] v = null;
+        while (op.more()) {
+          int ok = op.key();
+          if (ok == (1 << 3 | LEN)) {
+            type = op.bytes();
+          } else if (ok == (2 << 3 | LEN)) {
+            k = op.bytes();
+          } else if (ok == (3 << 3 | LEN)) {
+            v = op.bytes();
+          } else {
+            op.skip(ok);
+          }
+        }
+        if (type == null || k == null) {
+          throw new Malformed("a write operation lacks its type or key");
+        }
+        if (Arrays.equals(type, PUT_TYPE) && v != null) {
+          ops.add(Op.put(k, v));
+        } else if (Arrays.equals(type, DEL_TYPE)) {
+          ops.add(Op.del(k));
+        } else if (Arrays.equals(type, EXPECT_TYPE)) {
+          ops.add(v == null ? Op.expectAbsent(k) : Op.expect(k, v));
+        } else if (problem == null) {
+          problem = "write operation " + ops.size() + " has type \""
+              + new String(type, StandardCharsets.UTF_8) + "\"" + (v == null ? " and no value" : "")
+              + "; only \"put\" with a value, \"del\" and \"expect\" are allowed";
+        }
+      } else if (key == (3 << 3 | LEN)) {
+        client = in.bytes();
+      } else if (key == (4 << 3 | VARINT)) {
+        seq = in.varint();
+      } else if (key == (5 << 3 | VARINT)) {
+        settledBelow = in.varint();
+      } else if (key == (6 << 3 | VARINT)) {
+        sync = in.varint() != 0;
+      } else {
+        in.skip(key);
+      }
+    }
+    if (!hasId) {
+      throw new Malformed("Write lacks its id");
+    }
+    org.level4j.RequestId request = null;
+    if (client != null) {
+      if (client.length == 0 || client.length > org.level4j.RequestId.MAX_CLIENT_BYTES) {
+        throw new Malformed("Write's client id has " + client.length + " bytes");
+      }
+      request = new org.level4j.RequestId(client, seq, settledBelow);
+    }
+    return new Write(id, ops, request, sync, problem);
   }
 
   private static Clear decodeClear(In in) {
@@ -588,6 +722,21 @@ final class Wire {
       case ITERATOR_END: {
         Fields m = in.fields(0b100, 0, 0b110);
         return new IteratorEnd(m.id, (int) m.v2);
+      }
+      case HELLO: {
+        int version = 0;
+        int features = 0;
+        while (in.more()) {
+          int key = in.key();
+          if (key == (1 << 3 | VARINT)) {
+            version = (int) in.varint();
+          } else if (key == (2 << 3 | VARINT)) {
+            features = (int) in.varint();
+          } else {
+            in.skip(key);
+          }
+        }
+        return new Hello(version, features);
       }
       default:
         return null;

@@ -29,6 +29,7 @@ class HostCountsTest {
           assertThat(it.all()).hasSize(101);                   // open, close: 104, 105
         }
         guest.get("b");                                        // 106: after the close
+        // The guest's probe on connecting (see Wire) is not counted.
         assertThat(host.requestsServed()).isEqualTo(106);
       }
     }

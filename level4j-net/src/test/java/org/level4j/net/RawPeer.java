@@ -62,7 +62,10 @@ final class RawPeer implements AutoCloseable {
     return false;
   }
 
-  /** The next response frame (decoded), waiting up to {@code timeout}; null if none came. */
+  /** The Hello the host sent, once {@link #response} has read past it. */
+  Wire.Hello hello;
+
+  /** The next answer, skipping the host's Hello; null if none came in time. */
   Object response(Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
@@ -77,6 +80,10 @@ final class RawPeer implements AutoCloseable {
               new Wire.In(in, start + 1, start + len));
           in.position(start + len);
           in.compact();
+          if (m instanceof Wire.Hello h) {
+            hello = h; // a level4j host's first frame: kept, not returned as an answer
+            continue;
+          }
           return m;
         }
       }

@@ -10,6 +10,7 @@ import org.level4j.LevelException;
 import org.level4j.LevelIterator;
 import org.level4j.Op;
 import org.level4j.Range;
+import org.level4j.RequestId;
 import org.level4j.Supports;
 import org.level4j.spi.EngineIterator;
 import org.level4j.spi.EngineSnapshot;
@@ -23,7 +24,12 @@ import org.level4j.spi.RemoteEngine;
  * own host in memory).
  */
 final class RaveEngine implements RemoteEngine {
-  private static final Supports SUPPORTS = new Supports(true, false, true, true, false, false);
+  /**
+   * Conditional batches and request ids work in both roles: the leader's RocksDB checks and
+   * records them, and a follower's guest sends them with a request id of its own, so a batch
+   * re-sent to a new leader after a failover is applied once.
+   */
+  private static final Supports SUPPORTS = new Supports(true, false, true, true, false, true, true);
 
   private final Presence presence;
   private boolean opened;
@@ -78,15 +84,21 @@ final class RaveEngine implements RemoteEngine {
 
   @Override
   public CompletableFuture<Void> writeAsync(List<Op<byte[], byte[]>> ops, boolean sync) {
-    for (Op<byte[], byte[]> op : ops) {
-      if (op.type() == Op.Type.EXPECT) {
-        return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
-            "RaveLevel does not take conditional batches yet (see supports()); use LevelMutex "
-                + "in the leader process"));
-      }
-    }
     return target().async().batch(ops, sync ? org.level4j.WriteOptions.SYNC
         : org.level4j.WriteOptions.DEFAULT);
+  }
+
+  @Override
+  public boolean write(List<Op<byte[], byte[]>> ops, boolean sync, RequestId request) {
+    return join(writeAsync(ops, sync, request));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> writeAsync(List<Op<byte[], byte[]>> ops, boolean sync,
+      RequestId request) {
+    org.level4j.WriteOptions o = sync ? org.level4j.WriteOptions.SYNC
+        : org.level4j.WriteOptions.DEFAULT;
+    return target().async().batchOnce(ops, o.withRequest(request));
   }
 
   @Override

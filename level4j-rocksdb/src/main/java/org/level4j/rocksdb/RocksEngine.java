@@ -14,13 +14,18 @@ import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 import org.level4j.Op;
 import org.level4j.Range;
+import org.level4j.RequestId;
 import org.level4j.Supports;
 import org.level4j.spi.Engine;
 import org.level4j.spi.EngineIterator;
 import org.level4j.spi.EngineSnapshot;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
@@ -53,7 +58,7 @@ final class RocksEngine implements Engine {
    * each one's own once-only guard). RocksDB must not be closed while either is alive.
    */
 
-  private static final Supports SUPPORTS = new Supports(true, true, true, true, true, true);
+  private static final Supports SUPPORTS = new Supports(true, true, true, true, true, true, true);
   private static final byte[] EMPTY = new byte[0];
   /** Keys deleted per write batch when a clear must visit entries one by one. */
   private static final int CLEAR_CHUNK = 1000;
@@ -83,15 +88,20 @@ final class RocksEngine implements Engine {
     final LRUCache cache;
     final BloomFilter filter;
     final RocksDB db;
+    final RequestLog requests;
+    final List<AutoCloseable> extras; // column family handles and options of a multi-family open
     final ReadOptions latest = new ReadOptions();
     final WriteOptions plain;
     final WriteOptions sync;
 
-    Handles(Options options, LRUCache cache, BloomFilter filter, RocksDB db, boolean syncAlways) {
+    Handles(Options options, LRUCache cache, BloomFilter filter, RocksDB db, RequestLog requests,
+        List<AutoCloseable> extras, boolean syncAlways) {
       this.options = options;
       this.cache = cache;
       this.filter = filter;
       this.db = db;
+      this.requests = requests;
+      this.extras = extras;
       this.plain = new WriteOptions().setSync(syncAlways);
       this.sync = new WriteOptions().setSync(true);
     }
@@ -118,9 +128,27 @@ final class RocksEngine implements Engine {
     BloomFilter filter = new BloomFilter(10);
     Options o = nativeOptions(options, cache, filter);
     RocksDB db;
+    RequestLog requests = new RequestLog();
+    List<AutoCloseable> extras = new ArrayList<>();
     try {
-      db = RocksDB.open(o, dir.toString());
+      if (RequestLog.exists(o, dir)) {
+        // The directory has request records: RocksDB opens all column families or none.
+        DBOptions dbOptions = new DBOptions(o);
+        ColumnFamilyOptions dataOptions = new ColumnFamilyOptions(o);
+        extras.add(dbOptions);
+        extras.add(dataOptions);
+        List<ColumnFamilyHandle> cfs = new ArrayList<>();
+        db = RocksDB.open(dbOptions, dir.toString(), List.of(
+            new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, dataOptions),
+            requests.descriptor()), cfs);
+        extras.add(0, cfs.get(0));
+        requests.opened(cfs.get(1));
+      } else {
+        db = RocksDB.open(o, dir.toString());
+      }
     } catch (RocksDBException e) {
+      requests.close();
+      closeAll(extras);
       o.close();
       filter.close();
       if (cache != null) {
@@ -128,7 +156,17 @@ final class RocksEngine implements Engine {
       }
       throw openFailure(dir, e);
     }
-    handles = new Handles(o, cache, filter, db, options.syncWrites());
+    handles = new Handles(o, cache, filter, db, requests, extras, options.syncWrites());
+  }
+
+  private static void closeAll(List<AutoCloseable> all) {
+    for (AutoCloseable c : all) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // native handles do not fail to close
+      }
+    }
   }
 
   /**
@@ -186,12 +224,15 @@ final class RocksEngine implements Engine {
     h.latest.close();
     h.plain.close();
     h.sync.close();
+    h.requests.close();
+    closeAll(h.extras.subList(0, Math.min(1, h.extras.size()))); // the default family's handle
     try {
       h.db.closeE();
     } catch (RocksDBException e) {
       throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_CLOSED,
           "RocksDB did not close " + dir + " cleanly: " + e.getMessage(), e);
     } finally {
+      closeAll(h.extras.subList(Math.min(1, h.extras.size()), h.extras.size()));
       h.options.close();
       h.filter.close();
       if (h.cache != null) {
@@ -283,6 +324,33 @@ final class RocksEngine implements Engine {
     }
   }
 
+  @Override
+  public boolean write(List<Op<byte[], byte[]>> ops, boolean sync, RequestId request) {
+    Handles h = handles;
+    WriteOptions wo = sync ? h.sync : h.plain;
+    long stamp = writeOrder.writeLock();
+    try {
+      if (h.requests.applied(h.db, request)) {
+        return false;
+      }
+      if (hasExpect(ops)) {
+        check(h, ops);
+      }
+      long now = System.currentTimeMillis();
+      try (WriteBatch batch = new WriteBatch()) {
+        fill(batch, ops);
+        h.requests.record(h.db, batch, request, now);
+        h.db.write(wo, batch);
+      }
+      h.requests.committed(h.db, request, now);
+      return true;
+    } catch (RocksDBException e) {
+      throw failure("write", e);
+    } finally {
+      writeOrder.unlockWrite(stamp);
+    }
+  }
+
   private static boolean hasExpect(List<Op<byte[], byte[]>> ops) {
     for (int i = 0, n = ops.size(); i < n; i++) {
       if (ops.get(i).type() == Op.Type.EXPECT) {
@@ -333,24 +401,30 @@ final class RocksEngine implements Engine {
         return;
       }
       try (WriteBatch batch = new WriteBatch()) {
-        int n = 0;
-        for (int i = 0, size = ops.size(); i < size; i++) {
-          Op<byte[], byte[]> op = ops.get(i);
-          if (op.type() == Op.Type.PUT) {
-            batch.put(op.key(), op.value());
-            n++;
-          } else if (op.type() == Op.Type.DEL) {
-            batch.delete(op.key());
-            n++;
-          }
-        }
-        if (n > 0) {
+        if (fill(batch, ops) > 0) {
           h.db.write(wo, batch);
         }
       }
     } catch (RocksDBException e) {
       throw failure("write", e);
     }
+  }
+
+  /** Adds the puts and dels of {@code ops} to {@code batch}; returns how many. */
+  private static int fill(WriteBatch batch, List<Op<byte[], byte[]>> ops)
+      throws RocksDBException {
+    int n = 0;
+    for (int i = 0, size = ops.size(); i < size; i++) {
+      Op<byte[], byte[]> op = ops.get(i);
+      if (op.type() == Op.Type.PUT) {
+        batch.put(op.key(), op.value());
+        n++;
+      } else if (op.type() == Op.Type.DEL) {
+        batch.delete(op.key());
+        n++;
+      }
+    }
+    return n;
   }
 
   @Override
