@@ -39,6 +39,8 @@ final class Cycle<K, V> implements Runnable {
   private record Write<K, V>(Op<K, V> op, Consumer<Throwable> done) {}
 
   final Level<K, V> level;
+  /** Continuations' writes carry their reads as preconditions (LevelMutex.shared). */
+  final boolean shared;
   private final Thread thread;
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -62,8 +64,9 @@ final class Cycle<K, V> implements Runnable {
   private final List<Consumer<List<Op<K, V>>>> writeListeners = new CopyOnWriteArrayList<>();
   private final List<Runnable> flushListeners = new CopyOnWriteArrayList<>();
 
-  Cycle(Level<K, V> level) {
+  Cycle(Level<K, V> level, boolean shared) {
     this.level = level;
+    this.shared = shared;
     this.thread = new Thread(this, "level4j-mutex-" + THREADS.incrementAndGet());
     this.thread.setDaemon(true);
   }
@@ -84,7 +87,17 @@ final class Cycle<K, V> implements Runnable {
 
   <T, R> CompletableFuture<R> read(Supplier<CompletableFuture<T>> source,
       BiFunction<? super T, Writer<K, V>, ? extends R> then) {
-    Read<K, V, T, R> r = new Read<>(source, then, newFuture());
+    return read(source, then, null);
+  }
+
+  /**
+   * A read; {@code guard} makes the precondition its continuation's writes carry in a shared
+   * mutex (from the value read; null for none).
+   */
+  <T, R> CompletableFuture<R> read(Supplier<CompletableFuture<T>> source,
+      BiFunction<? super T, Writer<K, V>, ? extends R> then,
+      java.util.function.Function<? super T, Op<K, V>> guard) {
+    Read<K, V, T, R> r = new Read<>(source, then, shared ? guard : null, newFuture());
     lock.lock();
     try {
       if (!closed) {
@@ -326,17 +339,14 @@ final class Cycle<K, V> implements Runnable {
     for (Write<K, V> w : batch) {
       ops.add(w.op());
     }
-    List<Op<K, V>> shown = Collections.unmodifiableList(ops);
+    List<Op<K, V>> shown = Collections.unmodifiableList(shared ? writesOnly(ops) : ops);
     for (Consumer<List<Op<K, V>>> l : writeListeners) {
       tell("writes", () -> l.accept(shown));
     }
-    Throwable error = null;
-    try {
-      level.async().batch(ops).join();
-    } catch (CompletionException | CancellationException e) {
-      error = LevelException.of(e, ErrorCode.LEVEL_IO_ERROR);
-    } catch (RuntimeException e) {
-      error = LevelException.of(e, ErrorCode.LEVEL_IO_ERROR);
+    Throwable error = apply(ops);
+    List<Throwable> errors = null; // per write, when the phase was applied group by group
+    if (error instanceof LevelException le && le.code() == ErrorCode.LEVEL_CONFLICT) {
+      errors = applyByGroup(batch);
     }
     List<CompletableFuture<Void>> waiters;
     lock.lock();
@@ -350,12 +360,64 @@ final class Cycle<K, V> implements Runnable {
     for (Runnable l : flushListeners) {
       tell("flushed", l);
     }
-    for (Write<K, V> w : batch) {
-      w.done().accept(error);
+    for (int i = 0; i < batch.size(); i++) {
+      Write<K, V> w = batch.get(i);
+      if (i > 0 && w.done() == batch.get(i - 1).done()) {
+        continue; // one answer per group: a continuation's writes share their consumer
+      }
+      w.done().accept(errors == null ? error : errors.get(i));
     }
     for (CompletableFuture<Void> f : waiters) {
       f.complete(null);
     }
+  }
+
+  /** The puts and dels of {@code ops}: listeners do not see a shared phase's preconditions. */
+  private static <K, V> List<Op<K, V>> writesOnly(List<Op<K, V>> ops) {
+    List<Op<K, V>> out = new ArrayList<>(ops.size());
+    for (Op<K, V> op : ops) {
+      if (op.type() != Op.Type.EXPECT) {
+        out.add(op);
+      }
+    }
+    return out;
+  }
+
+  /** Applies {@code ops} as one batch; returns its error, or null. */
+  private Throwable apply(List<Op<K, V>> ops) {
+    try {
+      level.async().batch(ops).join();
+      return null;
+    } catch (CompletionException | CancellationException e) {
+      return LevelException.of(e, ErrorCode.LEVEL_IO_ERROR);
+    } catch (RuntimeException e) {
+      return LevelException.of(e, ErrorCode.LEVEL_IO_ERROR);
+    }
+  }
+
+  /**
+   * After a shared phase's batch failed a precondition: applies each group (the writes of one
+   * continuation, or one plain write) as its own batch, in order. Returns each write's outcome.
+   */
+  private List<Throwable> applyByGroup(List<Write<K, V>> batch) {
+    List<Throwable> errors = new ArrayList<>(batch.size());
+    int start = 0;
+    while (start < batch.size()) {
+      int end = start + 1;
+      while (end < batch.size() && batch.get(end).done() == batch.get(start).done()) {
+        end++;
+      }
+      List<Op<K, V>> group = new ArrayList<>(end - start);
+      for (int i = start; i < end; i++) {
+        group.add(batch.get(i).op());
+      }
+      Throwable e = apply(group);
+      for (int i = start; i < end; i++) {
+        errors.add(e);
+      }
+      start = end;
+    }
+    return errors;
   }
 
   /** Places the afterWrite() calls made on this thread during the step that just ended. */

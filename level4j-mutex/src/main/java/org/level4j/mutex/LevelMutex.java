@@ -99,8 +99,8 @@ public final class LevelMutex<K, V> implements AutoCloseable {
 
   private final Cycle<K, V> cycle;
 
-  private LevelMutex(Level<K, V> level) {
-    this.cycle = new Cycle<>(level);
+  private LevelMutex(Level<K, V> level, boolean shared) {
+    this.cycle = new Cycle<>(level, shared);
   }
 
   /** A new mutex over {@code level}; close it when done (the level stays open). */
@@ -108,9 +108,43 @@ public final class LevelMutex<K, V> implements AutoCloseable {
     if (level == null) {
       throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "level must not be null");
     }
-    LevelMutex<K, V> mutex = new LevelMutex<>(level);
+    LevelMutex<K, V> mutex = new LevelMutex<>(level, false);
     mutex.cycle.start();
     return mutex;
+  }
+
+  /**
+   * A new mutex over a level that other processes write too, such as a {@code RaveLevel} (or a
+   * guest of a host that others use). A per-process mutex cannot stop another process from
+   * writing between a read and the write decided on it, so here each continuation's writes carry
+   * what its read saw as a precondition ({@link Op#expect}: the key of a {@code get}, or the entry
+   * a {@code peekFirst}/{@code peekLast} found, still holds the value read; an absent key is still
+   * absent). The engine checks it when it applies the batch.
+   *
+   * <p>If every precondition holds, the write phase is one atomic batch as usual. If one fails,
+   * the phase is applied again continuation by continuation, each its own batch, in submission
+   * order: the continuations whose reads went stale fail with {@link ErrorCode#LEVEL_CONFLICT}
+   * (nothing of theirs written) and the others succeed. A peek's precondition covers the entry it
+   * found, not entries that another process may insert before it.
+   *
+   * @throws LevelException {@code LEVEL_NOT_SUPPORTED} if the level has no conditional batches
+   */
+  public static <K, V> LevelMutex<K, V> shared(Level<K, V> level) {
+    if (level == null) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "level must not be null");
+    }
+    if (!level.supports().conditionalBatch()) {
+      throw new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED, "a shared LevelMutex needs "
+          + "conditional batches, and this level has none (supports().conditionalBatch())");
+    }
+    LevelMutex<K, V> mutex = new LevelMutex<>(level, true);
+    mutex.cycle.start();
+    return mutex;
+  }
+
+  /** Whether continuations' writes carry their reads as preconditions (see {@link #shared}). */
+  public boolean isShared() {
+    return cycle.shared;
   }
 
   /** The level this mutex guards. */
@@ -134,7 +168,8 @@ public final class LevelMutex<K, V> implements AutoCloseable {
    */
   public <R> CompletableFuture<R> get(K key,
       BiFunction<? super V, Writer<K, V>, ? extends R> then) {
-    return cycle.read(() -> cycle.level.async().get(key), required(then));
+    return cycle.read(() -> cycle.level.async().get(key), required(then),
+        v -> v == null ? Op.expectAbsent(key) : Op.expect(key, v));
   }
 
   /** The first entry of {@code range} in key order, or {@code null} if it is empty. */
@@ -145,7 +180,7 @@ public final class LevelMutex<K, V> implements AutoCloseable {
   /** {@link #peekFirst(Range)} with a continuation, as {@link #get(Object, BiFunction)}. */
   public <R> CompletableFuture<R> peekFirst(Range<K> range,
       BiFunction<? super Entry<K, V>, Writer<K, V>, ? extends R> then) {
-    return cycle.read(peek(range, false), required(then));
+    return cycle.read(peek(range, false), required(then), LevelMutex::sameEntry);
   }
 
   /** The last entry of {@code range} in key order, or {@code null} if it is empty. */
@@ -156,7 +191,7 @@ public final class LevelMutex<K, V> implements AutoCloseable {
   /** {@link #peekLast(Range)} with a continuation, as {@link #get(Object, BiFunction)}. */
   public <R> CompletableFuture<R> peekLast(Range<K> range,
       BiFunction<? super Entry<K, V>, Writer<K, V>, ? extends R> then) {
-    return cycle.read(peek(range, true), required(then));
+    return cycle.read(peek(range, true), required(then), LevelMutex::sameEntry);
   }
 
   // ---- writes ---------------------------------------------------------------------------------
@@ -254,6 +289,11 @@ public final class LevelMutex<K, V> implements AutoCloseable {
       }
       return next.whenComplete((entry, error) -> it.close());
     };
+  }
+
+  /** A peek's precondition: the entry it found still holds its value (none if it found none). */
+  private static <K, V> Op<K, V> sameEntry(Entry<K, V> e) {
+    return e == null ? null : Op.expect(e.key(), e.value());
   }
 
   private static <T> T required(T then) {

@@ -22,13 +22,16 @@ import org.level4j.Op;
 final class Read<K, V, T, R> {
   private final Supplier<CompletableFuture<T>> source;
   private final BiFunction<? super T, Writer<K, V>, ? extends R> then;
+  private final java.util.function.Function<? super T, Op<K, V>> guard; // shared mutex only
   final PhaseFuture<R> result;
   private CompletableFuture<T> running;
 
   Read(Supplier<CompletableFuture<T>> source,
-      BiFunction<? super T, Writer<K, V>, ? extends R> then, PhaseFuture<R> result) {
+      BiFunction<? super T, Writer<K, V>, ? extends R> then,
+      java.util.function.Function<? super T, Op<K, V>> guard, PhaseFuture<R> result) {
     this.source = source;
     this.then = then;
+    this.guard = guard;
     this.result = result;
   }
 
@@ -69,6 +72,13 @@ final class Read<K, V, T, R> {
       return;
     }
     List<Op<K, V>> ops = writer.finish();
+    Op<K, V> precondition = guard == null || ops.isEmpty() ? null : guard.apply(value);
+    if (precondition != null) {
+      List<Op<K, V>> guarded = new java.util.ArrayList<>(ops.size() + 1);
+      guarded.add(precondition);
+      guarded.addAll(ops);
+      ops = guarded;
+    }
     if (ops.isEmpty()) {
       result.complete(r);
     } else {

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -85,8 +86,13 @@ public abstract class LevelMutexSpec {
     }
   }
 
+  /** True to run every case on {@link LevelMutex#shared} mutexes. */
+  protected boolean shared() {
+    return false;
+  }
+
   private <K, V> LevelMutex<K, V> mutex(Level<K, V> level) {
-    LevelMutex<K, V> m = LevelMutex.over(level);
+    LevelMutex<K, V> m = shared() ? LevelMutex.shared(level) : LevelMutex.over(level);
     mutexes.add(m);
     return m;
   }
@@ -725,6 +731,89 @@ public abstract class LevelMutexSpec {
   }
 
   /** {@code level} whose asynchronous gets answer after a delay chosen per key. */
+  // ---- shared mutexes: other writers (processes) between a read and its write ----------------
+
+  @Test
+  void sharedStaleReadFailsOnlyItsOwnContinuation() throws Exception {
+    Assumptions.assumeTrue(shared(), "shared mutexes only");
+    db.put("a", "1");
+    db.put("b", "1");
+    LevelMutex<String, String> m = mutex(db);
+    CompletableFuture<String> a = m.get("a", (v, w) -> {
+      db.put("a", "another process wrote this"); // between the read and the write
+      w.put("a", v + "+1");
+      return "a";
+    });
+    CompletableFuture<String> b = m.get("b", (v, w) -> {
+      w.put("b", v + "+1");
+      return "b";
+    });
+    assertThat(conflict(a)).contains("a");
+    assertThat(done(b)).isEqualTo("b");
+    assertThat(db.get("a")).isEqualTo("another process wrote this");
+    assertThat(db.get("b")).isEqualTo("1+1");
+  }
+
+  @Test
+  void sharedReadOfAnAbsentKeyGuardsItsCreation() throws Exception {
+    Assumptions.assumeTrue(shared(), "shared mutexes only");
+    LevelMutex<String, String> m = mutex(db);
+    CompletableFuture<Void> create = m.<Void>get("new", (v, w) -> {
+      assertThat(v).isNull();
+      db.put("new", "theirs");
+      w.put("new", "mine");
+      return null;
+    });
+    conflict(create);
+    assertThat(db.get("new")).isEqualTo("theirs");
+    // Read again, it sees theirs and may build on it.
+    String seen = done(m.<String>get("new", (v, w) -> {
+      w.put("new", v + "+mine");
+      return v;
+    }));
+    assertThat(seen).isEqualTo("theirs");
+    assertThat(db.get("new")).isEqualTo("theirs+mine");
+  }
+
+  @Test
+  void sharedPeekGuardsTheEntryItFound() throws Exception {
+    Assumptions.assumeTrue(shared(), "shared mutexes only");
+    db.put("q1", "job");
+    LevelMutex<String, String> m = mutex(db);
+    CompletableFuture<Void> take = m.<Void>peekFirst(Range.<String>all().gte("q").lt("r"), (e, w) -> {
+      db.put("q1", "taken by another process");
+      w.del(e.key());
+      return null;
+    });
+    conflict(take);
+    assertThat(db.get("q1")).isEqualTo("taken by another process");
+  }
+
+  @Test
+  void sharedListenersSeeWritesNotPreconditions() throws Exception {
+    Assumptions.assumeTrue(shared(), "shared mutexes only");
+    LevelMutex<String, String> m = mutex(db);
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    m.onWrites(ops -> ops.forEach(op -> seen.add(op.toString())));
+    done(m.<Void>get("k", (v, w) -> {
+      w.put("k", "v");
+      return null;
+    }));
+    assertThat(seen).containsExactly("put(k, v)");
+  }
+
+  @Test
+  void sharedNeedsConditionalBatches() {
+    Level<String, String> without = (Level<String, String>) Proxy.newProxyInstance(
+        Level.class.getClassLoader(), new Class<?>[] {Level.class},
+        (p, method, args) -> method.getName().equals("supports")
+            ? new org.level4j.Supports(true, false, true, false, false, false, false)
+            : call(method, db, args));
+    LevelException e = catchLevel(() -> LevelMutex.shared(without));
+    assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_NOT_SUPPORTED);
+    assertThat(LevelMutex.over(without).isShared()).isFalse();
+  }
+
   @SuppressWarnings("unchecked")
   private static <K, V> Level<K, V> withSlowGets(Level<K, V> level, ToLongFunction<K> millis) {
     AsyncLevel<K, V> async = level.async();
