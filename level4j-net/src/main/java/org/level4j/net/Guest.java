@@ -17,8 +17,12 @@ import org.level4j.Registration;
  * }</pre>
  *
  * <p>What it {@link #supports()}: iterators read from an implicit snapshot and can seek; there are
- * no explicit snapshots (the protocol has none), no conditional batches, and no sync writes;
- * permanence is what {@link GuestOptions#permanence} declares.
+ * no explicit snapshots (the protocol has none) and no sync writes; permanence is what {@link
+ * GuestOptions#permanence} declares. Conditional batches and request ids ({@link
+ * org.level4j.RequestId}) work when the host is a level4j host whose database has them (the guest
+ * learns that on connecting); against a Node host they fail with {@code LEVEL_NOT_SUPPORTED}.
+ * Each conditional batch carries a request id of the guest's own, so with retry on, a batch
+ * re-sent after a lost connection is applied once.
  *
  * <p>When the connection ends, pending and later operations fail with
  * {@code LEVEL_CONNECTION_LOST} until the guest is closed, unless {@link GuestOptions#retry} is

@@ -60,7 +60,10 @@ public final class HostOptions {
     return new HostOptions(readOnly, preput, hook, prebatch, maxFrameBytes);
   }
 
-  /** Called with the (unmodifiable) operations before each batch; throw to reject it whole. */
+  /**
+   * Called with the (unmodifiable) operations before each batch; throw to reject it whole. A
+   * level4j guest's conditional batch reaches it too, preconditions ({@code EXPECT}) included.
+   */
   public HostOptions prebatch(Consumer<List<Op<byte[], byte[]>>> hook) {
     return new HostOptions(readOnly, preput, predel, hook, maxFrameBytes);
   }

@@ -15,6 +15,10 @@ import org.level4j.Database;
 import org.level4j.MemoryLevel;
 import org.level4j.Op;
 import org.level4j.mutex.LevelMutex;
+import org.level4j.net.Connector;
+import org.level4j.net.Guest;
+import org.level4j.net.Host;
+import org.level4j.net.Listener;
 import org.level4j.rocksdb.RocksLevel;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,8 +40,9 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Uncontended increments of one counter, one thread, on the in-memory database and on RocksDB
- * (default options, no sync):
+ * Uncontended increments of one counter, one thread, on the in-memory database, on RocksDB
+ * (default options, no sync), and on a guest of a RocksDB host over a Unix socket (the path of a
+ * RaveLevel follower, whose conditional batches also carry a request id):
  *
  * <ul>
  *   <li>{@code plainPut}: a blind put, the ceiling;
@@ -47,10 +52,17 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *       waiting for each (a read phase and a write phase on the mutex's thread per increment);
  *   <li>{@code mutexIncrementPipelined}: 100 such increments (of 100 counters) in flight at
  *       once, which phases batch: the hand-off is paid per phase, not per increment;
- *   <li>{@code mutexPut}: a blind put through the mutex, for the cost of the thread hand-off.
+ *   <li>{@code mutexPut}: a blind put through the mutex, for the cost of the thread hand-off;
+ *   <li>{@code sharedMutexIncrement}: {@code mutexIncrement} on a {@link LevelMutex#shared}
+ *       mutex, whose write carries the read as a precondition.
  * </ul>
  *
- * <p>{@link #main} runs them and prints each one's throughput relative to {@code plainPut}.
+ * <p>{@link #main} runs them and prints each one's throughput relative to {@code plainPut}:
+ * <pre>
+ * mvn -B -q -o install -pl level4j-mutex -am -DskipTests
+ * mvn -B -q -o exec:java -pl level4j-mutex -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=org.level4j.mutex.bench.ConditionalIncrementBench
+ * </pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -69,30 +81,45 @@ public class ConditionalIncrementBench {
     }
   }
 
-  @Param({"memory", "rocksdb"})
+  @Param({"memory", "rocksdb", "guest"})
   public String engine;
 
   private Path dir;
   private Database db;
+  private Database hostDb;
+  private Host host;
   private LevelMutex<String, String> mutex;
+  private LevelMutex<String, String> sharedMutex;
   private long n;
 
   @Setup(Level.Trial)
   public void open() throws IOException {
-    if (engine.equals("rocksdb")) {
+    if (engine.equals("memory")) {
+      db = MemoryLevel.open();
+    } else {
       dir = Files.createTempDirectory("level4j-mutex-bench");
       db = RocksLevel.open(dir.resolve("db"));
-    } else {
-      db = MemoryLevel.open();
+      if (engine.equals("guest")) {
+        hostDb = db;
+        Path socket = dir.resolve("db.sock");
+        host = Host.of(hostDb).listen(Listener.unix(socket));
+        db = Guest.connect(Connector.unix(socket));
+      }
     }
     mutex = LevelMutex.over(db);
+    sharedMutex = LevelMutex.shared(db);
     db.put(KEY, "0");
   }
 
   @TearDown(Level.Trial)
   public void close() throws IOException {
     mutex.close();
+    sharedMutex.close();
     db.close();
+    if (host != null) {
+      host.close();
+      hostDb.close();
+    }
     if (dir != null) {
       try (Stream<Path> files = Files.walk(dir)) {
         for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
@@ -135,6 +162,15 @@ public class ConditionalIncrementBench {
       });
     }
     CompletableFuture.allOf(all).join();
+  }
+
+  @Benchmark
+  public String sharedMutexIncrement() {
+    return sharedMutex.get(KEY, (old, writer) -> {
+      String next = Long.toString(Long.parseLong(old) + 1);
+      writer.put(KEY, next);
+      return next;
+    }).join();
   }
 
   @Benchmark
