@@ -230,20 +230,26 @@ final class HostSession implements FrameReader.Handler {
   }
 
   private CompletableFuture<Void> batch(Wire.Batch b) {
+    LevelException refused = refuse(b.ops(), b.problem());
+    return refused != null ? CompletableFuture.failedFuture(refused)
+        : async.batch(Collections.unmodifiableList(b.ops()));
+  }
+
+  /** Why the host will not apply a batch of {@code ops}, or null. */
+  private LevelException refuse(List<Op<byte[], byte[]>> ops, String problem) {
     if (options.readOnly()) {
-      return readOnly();
+      return readOnlyError();
     }
-    if (b.problem() != null) {
-      return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
-          b.problem() + "; nothing of the batch was written"));
+    if (problem != null) {
+      return new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+          problem + "; nothing of the batch was written");
     }
-    List<Op<byte[], byte[]>> ops = Collections.unmodifiableList(b.ops());
-    LevelException rejected = hook(() -> {
+    List<Op<byte[], byte[]>> seen = Collections.unmodifiableList(ops);
+    return hook(() -> {
       if (options.prebatchHook() != null) {
-        options.prebatchHook().accept(ops);
+        options.prebatchHook().accept(seen);
       }
     });
-    return rejected != null ? CompletableFuture.failedFuture(rejected) : async.batch(ops);
   }
 
   /** Tells a level4j guest which extensions this host serves (a Node guest skips the frame). */
@@ -259,25 +265,14 @@ final class HostSession implements FrameReader.Handler {
 
   /** The Write extension: a batch with preconditions and/or a request id. */
   private CompletableFuture<Boolean> write(Wire.Write w) {
-    if (options.readOnly()) {
-      return readOnly();
-    }
-    if (w.problem() != null) {
-      return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
-          w.problem() + "; nothing of the batch was written"));
-    }
-    List<Op<byte[], byte[]>> ops = Collections.unmodifiableList(w.ops());
-    LevelException rejected = hook(() -> {
-      if (options.prebatchHook() != null) {
-        options.prebatchHook().accept(ops);
-      }
-    });
-    if (rejected != null) {
-      return CompletableFuture.failedFuture(rejected);
+    LevelException refused = refuse(w.ops(), w.problem());
+    if (refused != null) {
+      return CompletableFuture.failedFuture(refused);
     }
     org.level4j.WriteOptions wo = w.sync() ? org.level4j.WriteOptions.SYNC
         : org.level4j.WriteOptions.DEFAULT;
-    return async.batchOnce(ops, w.request() == null ? wo : wo.withRequest(w.request()));
+    return async.batchOnce(Collections.unmodifiableList(w.ops()),
+        w.request() == null ? wo : wo.withRequest(w.request()));
   }
 
   private static LevelException hook(Runnable hook) {

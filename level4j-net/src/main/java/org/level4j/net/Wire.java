@@ -434,33 +434,9 @@ final class Wire {
         id = (int) in.varint();
         hasId = true;
       } else if (key == (2 << 3 | LEN)) {
-        In op = in.nested();
-        byte[] type = null;
-        byte[] k = null;
-        byte[] v = null;
-        while (op.more()) {
-          int ok = op.key();
-          if (ok == (1 << 3 | LEN)) {
-            type = op.bytes();
-          } else if (ok == (2 << 3 | LEN)) {
-            k = op.bytes();
-          } else if (ok == (3 << 3 | LEN)) {
-            v = op.bytes();
-          } else {
-            op.skip(ok);
-          }
-        }
-        if (type == null || k == null) {
-          throw new Malformed("a batch operation lacks its type or key");
-        }
-        if (Arrays.equals(type, PUT_TYPE) && v != null) {
-          ops.add(Op.put(k, v));
-        } else if (Arrays.equals(type, DEL_TYPE)) {
-          ops.add(Op.del(k));
-        } else if (problem == null) {
-          problem = "batch operation " + ops.size() + " has type \""
-              + new String(type, StandardCharsets.UTF_8) + "\"" + (v == null ? " and no value" : "")
-              + "; only \"put\" with a value and \"del\" are allowed";
+        String p = operation(in.nested(), ops, false);
+        if (problem == null) {
+          problem = p;
         }
       } else {
         in.skip(key);
@@ -470,6 +446,44 @@ final class Wire {
       throw new Malformed("Batch lacks its id");
     }
     return new Batch(id, ops, problem);
+  }
+
+  /**
+   * Reads one Operation into {@code ops}; returns why it cannot be applied (an unknown type, a
+   * put without value), or null. {@code expects}: whether "expect" is allowed (Write only).
+   */
+  private static String operation(In op, List<Op<byte[], byte[]>> ops, boolean expects) {
+    byte[] type = null;
+    byte[] k = null;
+    byte[] v = null;
+    while (op.more()) {
+      int ok = op.key();
+      if (ok == (1 << 3 | LEN)) {
+        type = op.bytes();
+      } else if (ok == (2 << 3 | LEN)) {
+        k = op.bytes();
+      } else if (ok == (3 << 3 | LEN)) {
+        v = op.bytes();
+      } else {
+        op.skip(ok);
+      }
+    }
+    if (type == null || k == null) {
+      throw new Malformed("a batch operation lacks its type or key");
+    }
+    if (Arrays.equals(type, PUT_TYPE) && v != null) {
+      ops.add(Op.put(k, v));
+    } else if (Arrays.equals(type, DEL_TYPE)) {
+      ops.add(Op.del(k));
+    } else if (expects && Arrays.equals(type, EXPECT_TYPE)) {
+      ops.add(v == null ? Op.expectAbsent(k) : Op.expect(k, v));
+    } else {
+      return "batch operation " + ops.size() + " has type \""
+          + new String(type, StandardCharsets.UTF_8) + "\"" + (v == null ? " and no value" : "")
+          + "; only \"put\" with a value" + (expects ? ", \"del\" and \"expect\"" : " and \"del\"")
+          + " are allowed";
+    }
+    return null;
   }
 
   private static Write decodeWrite(In in) {
@@ -487,35 +501,9 @@ final class Wire {
         id = (int) in.varint();
         hasId = true;
       } else if (key == (2 << 3 | LEN)) {
-        In op = in.nested();
-        byte[] type = null;
-        byte[] k = null;
-        byte[] v = null;
-        while (op.more()) {
-          int ok = op.key();
-          if (ok == (1 << 3 | LEN)) {
-            type = op.bytes();
-          } else if (ok == (2 << 3 | LEN)) {
-            k = op.bytes();
-          } else if (ok == (3 << 3 | LEN)) {
-            v = op.bytes();
-          } else {
-            op.skip(ok);
-          }
-        }
-        if (type == null || k == null) {
-          throw new Malformed("a write operation lacks its type or key");
-        }
-        if (Arrays.equals(type, PUT_TYPE) && v != null) {
-          ops.add(Op.put(k, v));
-        } else if (Arrays.equals(type, DEL_TYPE)) {
-          ops.add(Op.del(k));
-        } else if (Arrays.equals(type, EXPECT_TYPE)) {
-          ops.add(v == null ? Op.expectAbsent(k) : Op.expect(k, v));
-        } else if (problem == null) {
-          problem = "write operation " + ops.size() + " has type \""
-              + new String(type, StandardCharsets.UTF_8) + "\"" + (v == null ? " and no value" : "")
-              + "; only \"put\" with a value, \"del\" and \"expect\" are allowed";
+        String p = operation(in.nested(), ops, true);
+        if (problem == null) {
+          problem = p;
         }
       } else if (key == (3 << 3 | LEN)) {
         client = in.bytes();

@@ -50,6 +50,55 @@ class WireTest {
   }
 
   @Test
+  void writeCarriesPreconditionsAndItsRequestId() {
+    Wire.Out o = new Wire.Out(16);
+    org.level4j.RequestId request = new org.level4j.RequestId(b("guest"), 1L << 40, 7);
+    Wire.write(o, 9, List.of(Op.expect(b("a"), b("")), Op.expectAbsent(b("b")),
+        Op.put(b("a"), b("1")), Op.del(b("c"))), request, true);
+    assertThat(o.buf[1] & 0xFF).isEqualTo(Wire.WRITE);
+    Wire.Write w = (Wire.Write) request(o);
+    assertThat(w.id()).isEqualTo(9);
+    assertThat(w.problem()).isNull();
+    assertThat(w.sync()).isTrue();
+    assertThat(w.request()).isEqualTo(request);
+    assertThat(w.ops()).extracting(Op::toString).containsExactly(
+        "expect(\"a\", \"\")", "expect(\"b\", null)", "put(\"a\", \"1\")", "del(\"c\")");
+  }
+
+  @Test
+  void writeWithoutRequestIdAndBatchWithAnExpectAreToldApart() {
+    Wire.Out o = new Wire.Out(16);
+    Wire.write(o, 3, List.of(Op.put(b("k"), b("v"))), null, false);
+    Wire.Write w = (Wire.Write) request(o);
+    assertThat(w.request()).isNull();
+    assertThat(w.sync()).isFalse();
+    // Many-level's Batch knows no "expect": a Batch carrying one is refused, not half applied.
+    Wire.Out batch = new Wire.Out(16);
+    Wire.batch(batch, 4, List.of(Op.put(b("k"), b("v"))));
+    byte[] frame = bytes(batch);
+    String hex = HexFormat.of().formatHex(frame).replace(HexFormat.of().formatHex(b("put")),
+        HexFormat.of().formatHex(b("xyz")));
+    Wire.Batch decoded = (Wire.Batch) request(outOf(HexFormat.of().parseHex(hex)));
+    assertThat(decoded.problem()).contains("\"xyz\"");
+  }
+
+  @Test
+  void helloSaysWhichExtensionsTheHostServes() {
+    Wire.Out o = new Wire.Out(16);
+    Wire.hello(o, Wire.FEATURE_PRECONDITIONS | Wire.FEATURE_REQUEST_IDS);
+    Wire.Hello h = (Wire.Hello) response(o);
+    assertThat(h.version()).isEqualTo(Wire.VERSION);
+    assertThat(h.features()).isEqualTo(3);
+  }
+
+  private static Wire.Out outOf(byte[] frame) {
+    Wire.Out o = new Wire.Out(frame.length);
+    System.arraycopy(frame, 0, o.buf, 0, frame.length);
+    o.len = frame.length;
+    return o;
+  }
+
+  @Test
   void lengthsOfLargeFramesTakeSeveralVarintBytes() {
     Wire.Out o = new Wire.Out(16);
     Wire.put(o, 7, b("k"), new byte[300]);

@@ -59,9 +59,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *
  * <p>{@link #main} runs them and prints each one's throughput relative to {@code plainPut}:
  * <pre>
- * mvn -B -q -o install -pl level4j-mutex -am -DskipTests
- * mvn -B -q -o exec:java -pl level4j-mutex -Dexec.classpathScope=test \
- *     -Dexec.mainClass=org.level4j.mutex.bench.ConditionalIncrementBench
+ * mvn -B -q install -pl level4j-mutex -am -DskipTests
+ * mvn -B -q dependency:build-classpath -pl level4j-mutex -Dmdep.includeScope=test \
+ *     -Dmdep.outputFile=target/cp.txt
+ * cd level4j-mutex &amp;&amp; java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" \
+ *     org.level4j.mutex.bench.ConditionalIncrementBench
  * </pre>
  */
 @State(Scope.Thread)
@@ -178,9 +180,13 @@ public class ConditionalIncrementBench {
     mutex.put(KEY, Long.toString(++n)).join();
   }
 
-  /** Runs the benchmarks and prints ops/s and the ratio to plain puts. */
+  /**
+   * Runs the benchmarks and prints ops/s and the ratio to plain puts; takes JMH's command-line
+   * options ({@code -p engine=rocksdb}, {@code -wi 2 -i 3}, ...).
+   */
   public static void main(String[] args) throws Exception {
     Options options = new OptionsBuilder()
+        .parent(new org.openjdk.jmh.runner.options.CommandLineOptions(args)) // e.g. -p engine=guest
         .include(ConditionalIncrementBench.class.getName() + "\\.")
         .build();
     Collection<RunResult> results = new Runner(options).run();
