@@ -285,6 +285,10 @@ final class RocksEngine implements Engine {
     return c;
   }
 
+  boolean readAhead() {
+    return options.readAhead();
+  }
+
   void forget(RocksCursor c) {
     cursors.remove(c);
   }
