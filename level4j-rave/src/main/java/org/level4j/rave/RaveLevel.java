@@ -11,9 +11,10 @@ import org.level4j.Registration;
  * {@code rave-level}. The first process to take the directory's {@code LEADER} lock becomes the
  * <em>leader</em>: it opens RocksDB and serves the others, the <em>followers</em>, over the Unix
  * socket {@code <dir>/rave-level.sock} (the many-level protocol, so Node's rave-level can join as
- * a follower). When the leader dies, one follower takes over within milliseconds; operations in
- * flight are retried on the new leader and open iterators resume exactly where they were. There
- * is no "lock held" error between RaveLevel processes.
+ * a follower). When the leader dies, one follower takes over, in about the time RocksDB takes to
+ * open the directory (a few hundred milliseconds on a busy machine, mostly replaying the write-ahead
+ * log); operations in flight are retried on the new leader and open iterators resume exactly where
+ * they were. There is no "lock held" error between RaveLevel processes.
  *
  * <pre>{@code
  * try (RaveLevel db = RaveLevel.open(Path.of("data"))) {
@@ -23,7 +24,10 @@ import org.level4j.Registration;
  * }</pre>
  *
  * <p>The full {@link org.level4j.Level} API works, sync and async, except explicit snapshots
- * (a follower reads from another process; {@link #supports()} says so). Events (write listeners,
+ * (a follower reads from another process; {@link #supports()} says so). Conditional batches work
+ * in every process and are applied exactly once even when the leader dies while applying one
+ * (see {@link org.level4j.RequestId}); a {@code LevelMutex.shared} over a RaveLevel keeps its
+ * read-then-write checks across processes. Events (write listeners,
  * hooks) see only this handle's own operations. A closed RaveLevel cannot be reopened. Several
  * handles on one directory inside one JVM share its leadership and connection.
  */
