@@ -126,25 +126,6 @@ public class RocksVsRaw {
     }
   }
 
-  /** The database through level4j, with read-ahead off: every batch read in the caller. */
-  @State(Scope.Benchmark)
-  public static class Level4jNoReadAheadSide {
-    Path dir;
-    Database db;
-
-    @Setup
-    public void open() throws Exception {
-      dir = loaded();
-      db = RocksLevel.open(dir, RocksOptions.builder().readAhead(false).build());
-    }
-
-    @TearDown
-    public void close() throws IOException {
-      db.close();
-      delete(dir);
-    }
-  }
-
   /** The same database through rocksdbjni alone. */
   @State(Scope.Benchmark)
   public static class RawSide {
@@ -237,23 +218,6 @@ public class RocksVsRaw {
   @Benchmark
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public int scan_level4j(Level4jSide side, Blackhole bh) {
-    int n = 0;
-    try (LevelIterator<String, Entry<String, String>> it = side.db.iterator()) {
-      for (List<Entry<String, String>> part = it.nextv(1000); !part.isEmpty();
-          part = it.nextv(1000)) {
-        for (Entry<String, String> e : part) {
-          bh.consume(e.key());
-          bh.consume(e.value());
-          n++;
-        }
-      }
-    }
-    return n;
-  }
-
-  @Benchmark
-  @OutputTimeUnit(TimeUnit.MILLISECONDS)
-  public int scan_level4jNoReadAhead(Level4jNoReadAheadSide side, Blackhole bh) {
     int n = 0;
     try (LevelIterator<String, Entry<String, String>> it = side.db.iterator()) {
       for (List<Entry<String, String>> part = it.nextv(1000); !part.isEmpty();

@@ -22,12 +22,6 @@ import org.rocksdb.Snapshot;
  *
  * <p>One thread at a time (the core guarantees it). The native iterator, its read options and its
  * bound slices are freed exactly once, by the core or by the engine's close.
- *
- * <p>Read-ahead: from the second full batch of at least {@link #READ_AHEAD_MIN} entries on, the
- * cursor reads the next batch on a helper thread while the caller works through this one (decoding
- * it, sending it to a guest), as a scan in Node's classic-level runs on libuv's pool. The native
- * iterator is then touched by one thread at a time still: {@link #seek} and {@link #close} first
- * wait for a read in progress.
  */
 final class RocksCursor implements EngineIterator {
   private static final int MAX_BUFFER = 64 << 10;
@@ -35,7 +29,6 @@ final class RocksCursor implements EngineIterator {
   private final boolean reverse;
   private final boolean keys;
   private final boolean values;
-  private final boolean readAhead;
   private final ReadOptions readOptions;
   private final Slice lower;
   private final Slice upper;
@@ -44,25 +37,12 @@ final class RocksCursor implements EngineIterator {
   /** Where keys and values land before they are copied out; grows up to MAX_BUFFER. */
   private byte[] buffer = new byte[1024];
 
-  /** The smallest batch worth reading ahead (a for-each asks for one entry at a time). */
-  static final int READ_AHEAD_MIN = 64;
-  private static final java.util.concurrent.Executor READ_AHEAD =
-      java.util.concurrent.Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "level4j-read-ahead");
-        t.setDaemon(true);
-        return t;
-      });
-  private volatile java.util.concurrent.CompletableFuture<List<Entry<byte[], byte[]>>> ahead;
-  private volatile List<Entry<byte[], byte[]>> leftover = Collections.emptyList();
-  private int fullBatches;
-
   RocksCursor(RocksEngine engine, RocksDB db, Range<byte[]> range, boolean keys, boolean values,
       Snapshot snapshot) {
     this.engine = engine;
     this.reverse = range.isReverse();
     this.keys = keys;
     this.values = values;
-    this.readAhead = engine.readAhead();
     Bounds b = Bounds.of(range);
     if (b.empty) {
       readOptions = null;
@@ -96,68 +76,6 @@ final class RocksCursor implements EngineIterator {
     if (it == null) {
       return Collections.emptyList();
     }
-    List<Entry<byte[], byte[]>> out = takeAhead(max);
-    if (out.size() < max && leftover.isEmpty()) {
-      List<Entry<byte[], byte[]>> more = read(max - out.size());
-      if (out.isEmpty()) {
-        out = more;
-      } else {
-        out.addAll(more);
-      }
-    }
-    if (readAhead && out.size() == max && max >= READ_AHEAD_MIN && ++fullBatches >= 2
-        && leftover.isEmpty()) {
-      ahead = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(max), READ_AHEAD);
-    } else if (out.size() < max) {
-      fullBatches = 0;
-    }
-    return out;
-  }
-
-  /** Up to {@code max} entries already read ahead (waiting for the read in progress). */
-  private List<Entry<byte[], byte[]>> takeAhead(int max) {
-    if (ahead != null) {
-      java.util.concurrent.CompletableFuture<List<Entry<byte[], byte[]>>> f = ahead;
-      ahead = null;
-      try {
-        leftover = f.join();
-      } catch (java.util.concurrent.CompletionException e) {
-        throw org.level4j.LevelException.of(e, org.level4j.ErrorCode.LEVEL_IO_ERROR);
-      }
-      if (leftover.isEmpty()) {
-        return new ArrayList<>(0); // the end: reading again finds the end again
-      }
-    }
-    if (leftover.isEmpty()) {
-      return new ArrayList<>(0);
-    }
-    List<Entry<byte[], byte[]>> out;
-    if (leftover.size() <= max) {
-      out = leftover;
-      leftover = Collections.emptyList();
-    } else {
-      out = new ArrayList<>(leftover.subList(0, max));
-      leftover = new ArrayList<>(leftover.subList(max, leftover.size()));
-    }
-    return out;
-  }
-
-  /** Waits for a read ahead in progress and drops what it read (before a seek or close). */
-  private void dropAhead() {
-    if (ahead != null) {
-      try {
-        ahead.join();
-      } catch (RuntimeException e) {
-        // its error belongs to entries nobody will read
-      }
-      ahead = null;
-    }
-    leftover = Collections.emptyList();
-    fullBatches = 0;
-  }
-
-  /** Reads up to {@code max} entries from the native iterator. */
-  private List<Entry<byte[], byte[]>> read(int max) {
     RocksIterator i = it;
     List<Entry<byte[], byte[]>> out = new ArrayList<>(Math.min(max, 1024));
     while (out.size() < max && i.isValid()) {
@@ -203,7 +121,6 @@ final class RocksCursor implements EngineIterator {
     if (it == null) {
       return;
     }
-    dropAhead();
     if (reverse) {
       it.seekForPrev(target);
     } else {
@@ -216,7 +133,6 @@ final class RocksCursor implements EngineIterator {
     if (closed.compareAndSet(false, true)) {
       try {
         if (it != null) {
-          dropAhead();
           it.close();
           readOptions.close();
           if (lower != null) {

@@ -285,10 +285,6 @@ final class RocksEngine implements Engine {
     return c;
   }
 
-  boolean readAhead() {
-    return options.readAhead();
-  }
-
   void forget(RocksCursor c) {
     cursors.remove(c);
   }

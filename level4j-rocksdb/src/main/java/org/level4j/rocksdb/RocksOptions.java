@@ -37,13 +37,11 @@ public final class RocksOptions {
   private final long blockCacheBytes;
   private final long writeBufferBytes;
   private final Compression compression;
-  private final boolean readAhead;
 
   private RocksOptions(Builder b) {
     this.createIfMissing = b.createIfMissing;
     this.errorIfExists = b.errorIfExists;
     this.syncWrites = b.syncWrites;
-    this.readAhead = b.readAhead;
     this.blockCacheBytes = b.blockCacheBytes;
     this.writeBufferBytes = b.writeBufferBytes;
     this.compression = b.compression;
@@ -65,7 +63,6 @@ public final class RocksOptions {
     b.createIfMissing = createIfMissing;
     b.errorIfExists = errorIfExists;
     b.syncWrites = syncWrites;
-    b.readAhead = readAhead;
     b.blockCacheBytes = blockCacheBytes;
     b.writeBufferBytes = writeBufferBytes;
     b.compression = compression;
@@ -117,15 +114,6 @@ public final class RocksOptions {
     return compression;
   }
 
-  /**
-   * Iterators read ahead (default true): after two full batches of 64 entries or more, an
-   * iterator reads the next batch on a helper thread while the caller works through the current
-   * one, so a long scan uses two cores. Off, every batch is read in the caller's thread.
-   */
-  public boolean readAhead() {
-    return readAhead;
-  }
-
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof RocksOptions)) {
@@ -134,22 +122,20 @@ public final class RocksOptions {
     RocksOptions r = (RocksOptions) o;
     return createIfMissing == r.createIfMissing && errorIfExists == r.errorIfExists
         && syncWrites == r.syncWrites && blockCacheBytes == r.blockCacheBytes
-        && writeBufferBytes == r.writeBufferBytes && compression == r.compression
-        && readAhead == r.readAhead;
+        && writeBufferBytes == r.writeBufferBytes && compression == r.compression;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(createIfMissing, errorIfExists, syncWrites, blockCacheBytes,
-        writeBufferBytes, compression, readAhead);
+        writeBufferBytes, compression);
   }
 
   @Override
   public String toString() {
     return "RocksOptions[createIfMissing=" + createIfMissing + ", errorIfExists=" + errorIfExists
         + ", syncWrites=" + syncWrites + ", blockCacheBytes=" + blockCacheBytes
-        + ", writeBufferBytes=" + writeBufferBytes + ", compression=" + compression
-        + ", readAhead=" + readAhead + "]";
+        + ", writeBufferBytes=" + writeBufferBytes + ", compression=" + compression + "]";
   }
 
   /** Builds {@link RocksOptions}; each setter documents its option on {@link RocksOptions}. */
@@ -160,15 +146,8 @@ public final class RocksOptions {
     private long blockCacheBytes = 32L << 20;
     private long writeBufferBytes = 64L << 20;
     private Compression compression = Compression.LZ4;
-    private boolean readAhead = true;
 
     private Builder() {}
-
-    /** See {@link RocksOptions#readAhead()}. */
-    public Builder readAhead(boolean value) {
-      this.readAhead = value;
-      return this;
-    }
 
     /** See {@link RocksOptions#createIfMissing()}. */
     public Builder createIfMissing(boolean value) {
