@@ -37,11 +37,11 @@ public interface Connection extends AutoCloseable {
     SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
     try {
       ch.connect(UnixDomainSocketAddress.of(path));
+      return SocketConnection.quiet(ch, path.toString());
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
     }
-    return new SocketConnection(ch, path.toString());
   }
 
   /** Connects over TCP, with Nagle's algorithm off (requests are small and latency matters). */
@@ -54,11 +54,11 @@ public interface Connection extends AutoCloseable {
     try {
       ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
       ch.connect(address);
+      return SocketConnection.quiet(ch, address.toString());
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
     }
-    return new SocketConnection(ch, address.toString());
   }
 
   /** A connection over a connected, blocking socket channel of any kind. */

@@ -5,7 +5,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Cuts the bytes of a connection into frames and hands each to a {@link Handler}, in order, on
- * the one thread that calls {@link #run}. The buffer is direct and reused; it grows for a large
+ * the thread that calls {@link #run} (a host's session) or {@link #readOnce} (a guest's reading
+ * turn, which passes between threads). The buffer is direct and reused; it grows for a large
  * frame (never past the frame limit) and shrinks back afterwards.
  */
 final class FrameReader {
@@ -35,53 +36,68 @@ final class FrameReader {
    * @throws IOException if reading fails
    */
   void run(Connection connection, Handler handler) throws IOException {
-    while (true) {
-      int n = connection.read(buf);
-      if (n < 0) {
-        if (buf.position() > 0) {
-          throw new Wire.Malformed("truncated frame: the connection ended " + buf.position()
-              + " bytes into a frame");
-        }
-        return;
-      }
-      buf.flip();
-      int needed = 0;
-      while (true) {
-        long p = Wire.peekLength(buf);
-        if (p < 0) {
-          break;
-        }
-        long length = p & 0xFF_FFFF_FFFFL;
-        int prefix = (int) (p >>> 40);
-        if (length > maxFrameBytes) {
-          throw new Wire.Malformed("a frame of " + length + " bytes exceeds the limit of "
-              + maxFrameBytes + " bytes");
-        }
-        if (buf.remaining() < prefix + length) {
-          needed = prefix + (int) length;
-          break;
-        }
-        int start = buf.position() + prefix;
-        int end = start + (int) length;
-        if (length > 0) {
-          handler.frame(buf.get(start) & 0xFF, new Wire.In(buf, start + 1, end));
-        }
-        buf.position(end);
-      }
-      buf.compact();
-      if (needed > buf.capacity()) {
-        ByteBuffer bigger = ByteBuffer.allocateDirect(
-            Math.max(needed, (int) Math.min(buf.capacity() * 2L, maxFrameBytes + 6L)));
-        buf.flip();
-        bigger.put(buf);
-        buf = bigger;
-      } else if (buf.capacity() > INITIAL && buf.position() <= INITIAL && needed <= INITIAL) {
-        ByteBuffer smaller = ByteBuffer.allocateDirect(INITIAL);
-        buf.flip();
-        smaller.put(buf);
-        buf = smaller;
-      }
-      handler.drained();
+    while (readOnce(connection, handler)) {
+      // one read at a time; the handler saw its frames and drained()
     }
+  }
+
+  /**
+   * Reads once (blocking until some bytes arrive), hands every complete frame read so far to
+   * {@code handler}, then calls {@link Handler#drained()}. A frame cut by the read stays buffered
+   * for the next call. Calls may come from different threads, one at a time, each call
+   * happening-after the previous one (the guest passes the reading turn under its lock).
+   *
+   * @return false once the peer closed the connection cleanly (between frames)
+   * @throws Wire.Malformed as {@link #run}
+   * @throws IOException if reading fails
+   */
+  boolean readOnce(Connection connection, Handler handler) throws IOException {
+    int n = connection.read(buf);
+    if (n < 0) {
+      if (buf.position() > 0) {
+        throw new Wire.Malformed("truncated frame: the connection ended " + buf.position()
+            + " bytes into a frame");
+      }
+      return false;
+    }
+    buf.flip();
+    int needed = 0;
+    while (true) {
+      long p = Wire.peekLength(buf);
+      if (p < 0) {
+        break;
+      }
+      long length = p & 0xFF_FFFF_FFFFL;
+      int prefix = (int) (p >>> 40);
+      if (length > maxFrameBytes) {
+        throw new Wire.Malformed("a frame of " + length + " bytes exceeds the limit of "
+            + maxFrameBytes + " bytes");
+      }
+      if (buf.remaining() < prefix + length) {
+        needed = prefix + (int) length;
+        break;
+      }
+      int start = buf.position() + prefix;
+      int end = start + (int) length;
+      if (length > 0) {
+        handler.frame(buf.get(start) & 0xFF, new Wire.In(buf, start + 1, end));
+      }
+      buf.position(end);
+    }
+    buf.compact();
+    if (needed > buf.capacity()) {
+      ByteBuffer bigger = ByteBuffer.allocateDirect(
+          Math.max(needed, (int) Math.min(buf.capacity() * 2L, maxFrameBytes + 6L)));
+      buf.flip();
+      bigger.put(buf);
+      buf = bigger;
+    } else if (buf.capacity() > INITIAL && buf.position() <= INITIAL && needed <= INITIAL) {
+      ByteBuffer smaller = ByteBuffer.allocateDirect(INITIAL);
+      buf.flip();
+      smaller.put(buf);
+      buf = smaller;
+    }
+    handler.drained();
+    return true;
   }
 }

@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 import org.level4j.Op;
@@ -21,8 +24,26 @@ import org.level4j.spi.RemoteEngine;
  * Design. One lock (`lock`) guards all state: the current link, the pending requests, the open
  * iterators and their buffers. A caller registers its request and encodes it into the link's
  * outbox under the lock, then flushes outside it (Outbox coalesces concurrent callers into one
- * write). One reader thread per guest reads responses, looks requests up under the lock and
- * completes them outside it, so user callbacks never run under the lock.
+ * write). Whoever reads responses looks requests up under the lock and completes them outside
+ * it, so user callbacks never run under the lock.
+ *
+ * Reading. One thread at a time reads a link: the holder of its reading turn (`Link.holder`,
+ * passed under the lock, with the link's FrameReader and its buffer). A caller about to wait for
+ * its own answer (join or get on the future the engine returned, or on one derived from it)
+ * takes the turn if nobody holds it, reads until its answer came (completing every other answer
+ * it reads on the way) and gives the turn back; so a sync call costs one wake-up in this process
+ * (the caller's, when the answer arrives) instead of two (the reader thread's, then the
+ * caller's). Only over a QuietConnection: an interrupt of a caller must not end the connection.
+ *
+ * The reader thread reads whenever the turn is free and anything is pending: requests nobody
+ * reads for, iterators (always read by it), the probe. It parks otherwise, and is nudged when
+ * such work appears: when a request is sent, except by the thread that last read its own answer
+ * (it will most likely wait for this one too; a wrong guess costs at most PARK_NANOS, and a
+ * callback attached to the future nudges at once), and when a caller gives the turn back with
+ * others' requests still pending. When the turn has stayed free and unused for IDLE_PARKS parks
+ * it takes the turn to watch the idle link, so that a host that goes away is noticed (and
+ * retried) within milliseconds without another call. Whoever sees the link end records why
+ * (`Link.ended`); the reader thread alone reconnects.
  *
  * Requests and iterators are kept in LinkedHashMaps, in id order, so a reconnect re-sends them
  * in the order they were first sent. A link that ends hands its reader thread over to the
@@ -43,6 +64,11 @@ final class GuestEngine implements RemoteEngine {
 
   private enum State { CLOSED, OPEN, LOST }
 
+  /** How long the reader thread parks at most before it looks again at what needs reading. */
+  private static final long PARK_NANOS = 1_000_000L;
+  /** After how many parks in a row with the turn free and unused it watches the idle link. */
+  private static final int IDLE_PARKS = 5;
+
   final Object lock = new Object();
   private final Connector connector;
   private final GuestOptions options;
@@ -55,7 +81,9 @@ final class GuestEngine implements RemoteEngine {
   private State state = State.CLOSED;
   private LevelException lost;
   private Link link;
-  private Thread reader;
+  private volatile Thread reader;
+  private volatile boolean readerIdle; // the reader thread parks, not holding a reading turn
+  private Thread selfReader; // the last caller that read its own answer
   private boolean connecting;
   private final LinkedHashMap<Integer, Request<?>> requests = new LinkedHashMap<>();
   private final LinkedHashMap<Integer, GuestIterator> iterators = new LinkedHashMap<>();
@@ -106,7 +134,7 @@ final class GuestEngine implements RemoteEngine {
       throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED,
           "the connector returned no connection");
     }
-    Link l = new Link(c);
+    Link l = new Link(c, options.maxFrameBytes());
     Thread t = new Thread(() -> readLoop(l), "level4j-guest-" + THREADS.incrementAndGet());
     t.setDaemon(true);
     Request<List<byte[]>> probe;
@@ -150,7 +178,7 @@ final class GuestEngine implements RemoteEngine {
       }
     }
     if (probe == null) {
-      probe = new Request<>(Wire.GET_MANY, null, null, List.of(), null);
+      probe = new Request<>(this, Wire.GET_MANY, null, null, List.of(), null);
       probe.probe = true;
       probe.id = nextId(lastRequestId, requests);
       lastRequestId = probe.id;
@@ -250,6 +278,7 @@ final class GuestEngine implements RemoteEngine {
     if (l != null) {
       l.connection.close();
     }
+    nudgeReader(); // it may be parked rather than reading: it must see the link gone
     failures.forEach(Runnable::run);
     for (ConnectionListener cl : listeners) {
       tell(cl, false, reason);
@@ -299,12 +328,12 @@ final class GuestEngine implements RemoteEngine {
 
   @Override
   public CompletableFuture<byte[]> getAsync(byte[] key, EngineSnapshot snapshot) {
-    return send(new Request<byte[]>(Wire.GET, key, null, null, null));
+    return send(new Request<byte[]>(this, Wire.GET, key, null, null, null));
   }
 
   @Override
   public CompletableFuture<List<byte[]>> getManyAsync(List<byte[]> keys, EngineSnapshot snapshot) {
-    return send(new Request<List<byte[]>>(Wire.GET_MANY, null, null, keys, null));
+    return send(new Request<List<byte[]>>(this, Wire.GET_MANY, null, null, keys, null));
   }
 
   @Override
@@ -317,7 +346,7 @@ final class GuestEngine implements RemoteEngine {
   @Override
   public CompletableFuture<Boolean> writeAsync(List<Op<byte[], byte[]>> ops, boolean sync,
       org.level4j.RequestId request) {
-    Request<byte[]> r = new Request<>(Wire.WRITE, null, null, null, List.copyOf(ops));
+    Request<byte[]> r = new Request<>(this, Wire.WRITE, null, null, null, List.copyOf(ops));
     r.request = request;
     r.sync = sync;
     r.conditional = hasExpect(ops);
@@ -336,7 +365,7 @@ final class GuestEngine implements RemoteEngine {
   @Override
   public CompletableFuture<Void> writeAsync(List<Op<byte[], byte[]>> ops, boolean sync) {
     if (hasExpect(ops)) {
-      Request<byte[]> r = new Request<>(Wire.WRITE, null, null, null, List.copyOf(ops));
+      Request<byte[]> r = new Request<>(this, Wire.WRITE, null, null, null, List.copyOf(ops));
       r.conditional = true;
       r.sync = sync;
       return send(r).thenApply(applied -> null);
@@ -344,15 +373,15 @@ final class GuestEngine implements RemoteEngine {
     if (ops.size() == 1) {
       Op<byte[], byte[]> op = ops.get(0);
       return op.type() == Op.Type.PUT
-          ? send(new Request<Void>(Wire.PUT, op.key(), op.value(), null, null))
-          : send(new Request<Void>(Wire.DELETE, op.key(), null, null, null));
+          ? send(new Request<Void>(this, Wire.PUT, op.key(), op.value(), null, null))
+          : send(new Request<Void>(this, Wire.DELETE, op.key(), null, null, null));
     }
-    return send(new Request<Void>(Wire.BATCH, null, null, null, List.copyOf(ops)));
+    return send(new Request<Void>(this, Wire.BATCH, null, null, null, List.copyOf(ops)));
   }
 
   @Override
   public CompletableFuture<Void> clearAsync(Range<byte[]> range) {
-    Request<Void> r = new Request<>(Wire.CLEAR, null, null, null, null);
+    Request<Void> r = new Request<>(this, Wire.CLEAR, null, null, null, null);
     r.range = range;
     return send(r);
   }
@@ -386,11 +415,13 @@ final class GuestEngine implements RemoteEngine {
       }
     }
     flush(l);
+    nudgeReader(); // an iterator's data is read by the reader thread
     return it;
   }
 
   private <T> CompletableFuture<T> send(Request<T> r) {
     Link l;
+    boolean nudge;
     synchronized (lock) {
       if (state != State.OPEN) {
         return CompletableFuture.failedFuture(unusable());
@@ -414,9 +445,29 @@ final class GuestEngine implements RemoteEngine {
           r.encode(l.outbox.out(), this);
         }
       }
+      // Someone must read the answer. A thread that read its own last answer most likely waits
+      // for this one too (a sync call): it reads it itself, and waking the reader thread would
+      // only cost a wake-up and race it for the turn. Otherwise the reader thread is nudged. A
+      // guess gone wrong (that thread waits some other way, say allOf) costs at most a park of
+      // the reader thread (PARK_NANOS); attaching a callback nudges at once (Answer).
+      nudge = Thread.currentThread() != selfReader;
+      r.unannounced = !nudge;
     }
     flush(l);
+    if (nudge) {
+      nudgeReader();
+    }
     return r;
+  }
+
+  /** Wakes the reader thread if it is parked, to look again at what needs reading. */
+  void nudgeReader() {
+    if (readerIdle) {
+      Thread t = reader;
+      if (t != null) {
+        LockSupport.unpark(t);
+      }
+    }
   }
 
   /** The next id after {@code last}: 1..0xffffffff, wrapping, skipping ids still in use. */
@@ -482,44 +533,217 @@ final class GuestEngine implements RemoteEngine {
 
   // ---- reading -------------------------------------------------------------------------------
 
-  /** The reader thread: reads a link until it ends, then reconnects (retry) or gives up. */
+  /** The reader thread: serves a link until it ends, then reconnects (retry) or gives up. */
   private void readLoop(Link first) {
     Link l = first;
     while (l != null) {
-      LevelException why = read(l);
+      LevelException why = serve(l);
       l.connection.close();
       l = reconnectAfter(l, why);
     }
   }
 
-  private LevelException read(Link l) {
-    try {
-      new FrameReader(options.maxFrameBytes()).run(l.connection, new FrameReader.Handler() {
-        @Override
-        public void frame(int tag, Wire.In body) {
-          dispatch(tag, body);
+  /**
+   * Reads {@code l} whenever the reading turn is free and something is pending (or the link has
+   * been idle for a while), parks otherwise. Returns why the link ended (or was dropped).
+   */
+  private LevelException serve(Link l) {
+    Thread me = Thread.currentThread();
+    FrameReader.Handler inline = handler(null);
+    while (true) {
+      long seen = -1;
+      int quiet = 0;
+      while (true) {
+        Thread.interrupted(); // close() interrupts this thread only while it connects
+        synchronized (lock) {
+          if (link != l) {
+            readerIdle = false;
+            return new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPEN, "the guest was closed");
+          }
+          if (l.ended != null) {
+            readerIdle = false;
+            return l.ended;
+          }
+          quiet = l.holder == null && l.turns == seen ? quiet + 1 : 0;
+          boolean pending = !requests.isEmpty() || !iterators.isEmpty();
+          if (l.holder == null && (!l.callersRead || pending || quiet >= IDLE_PARKS)) {
+            l.holder = me;
+            readerIdle = false;
+            break;
+          }
+          seen = l.turns;
+          readerIdle = true;
         }
+        LockSupport.parkNanos(this, PARK_NANOS);
+      }
+      LevelException why;
+      try {
+        while (true) {
+          if (!l.frames.readOnce(l.connection, inline)) {
+            why = new LevelException(ErrorCode.LEVEL_CONNECTION_LOST,
+                "the host closed the connection");
+            break;
+          }
+          synchronized (lock) {
+            if (link == l && l.callersRead && requests.isEmpty() && iterators.isEmpty()) {
+              l.holder = null; // callers may read their own answers again
+              why = null;
+              break;
+            }
+          }
+        }
+      } catch (IOException | RuntimeException | Error e) {
+        why = readFailure(l, e);
+      }
+      if (why != null) {
+        synchronized (lock) {
+          l.holder = null;
+          if (l.ended == null) {
+            l.ended = why;
+          }
+          return l.ended;
+        }
+      }
+    }
+  }
 
-        @Override
-        public void drained() {}
-      });
-      return new LevelException(ErrorCode.LEVEL_CONNECTION_LOST, "the host closed the connection");
-    } catch (Wire.Malformed e) {
+  /**
+   * Called by a thread about to wait for {@code r}. While nobody else reads the link, reads it
+   * itself until {@code r} is answered, completing every answer it reads on the way; gives the
+   * reading turn back between reads that had answers to complete (those completions run without
+   * the turn and without the lock) and when done, nudging the reader thread if anything is still
+   * pending. Returns at once, leaving {@code r} to the reader thread, when another thread reads,
+   * no link is up, or the connection is not quiet. Never throws for a failed link: it records the
+   * failure for the reader thread, which fails or re-sends {@code r}.
+   */
+  void await(Request<?> r) {
+    if (r.isDone()) {
+      return;
+    }
+    Thread me = Thread.currentThread();
+    List<Runnable> later = null;
+    FrameReader.Handler handler = null;
+    Link l = null;
+    boolean holding = false;
+    try {
+      while (true) {
+        if (!holding) {
+          synchronized (lock) {
+            l = link;
+            if (l == null || !l.callersRead || l.holder != null || l.ended != null
+                || requests.get(r.id) != r) {
+              return;
+            }
+            l.holder = me;
+            l.turns++;
+          }
+          holding = true;
+        }
+        if (later == null) {
+          later = new ArrayList<>(4);
+          handler = handler(later);
+        }
+        LevelException ended = null;
+        try {
+          if (!l.frames.readOnce(l.connection, handler)) {
+            ended = new LevelException(ErrorCode.LEVEL_CONNECTION_LOST,
+                "the host closed the connection");
+          }
+        } catch (IOException | RuntimeException e) {
+          ended = readFailure(l, e);
+        }
+        boolean answered;
+        boolean nudge;
+        synchronized (lock) {
+          answered = requests.get(r.id) != r;
+          if (ended != null && l.ended == null && link == l) {
+            l.ended = ended;
+          }
+          if (!answered && ended == null && later.isEmpty() && link == l) {
+            continue; // keep the turn and read on
+          }
+          l.holder = null;
+          holding = false;
+          if (answered) {
+            selfReader = me;
+          }
+          int others = requests.size() - (answered ? 0 : 1);
+          nudge = ended != null || link != l || others > 0 || !iterators.isEmpty();
+        }
+        if (nudge) {
+          nudgeReader();
+        }
+        for (Runnable done : later) {
+          done.run();
+        }
+        later.clear();
+        if (ended != null) {
+          l.connection.close();
+          return;
+        }
+        if (answered) {
+          return;
+        }
+      }
+    } finally {
+      if (holding) { // an Error while reading
+        synchronized (lock) {
+          l.holder = null;
+        }
+        nudgeReader();
+      }
+    }
+  }
+
+  /** Reads frames into {@link #dispatch}; completions go to {@code later}, or run if null. */
+  private FrameReader.Handler handler(List<Runnable> later) {
+    return new FrameReader.Handler() {
+      @Override
+      public void frame(int tag, Wire.In body) {
+        dispatch(tag, body, later);
+      }
+
+      @Override
+      public void drained() {}
+    };
+  }
+
+  /** What a failure to read link {@code l} means for the guest. */
+  private LevelException readFailure(Link l, Throwable e) {
+    if (e instanceof Wire.Malformed) {
       LOG.log(System.Logger.Level.WARNING, "closing connection " + l.connection
           + ": the host broke the protocol: " + e.getMessage());
       return new LevelException(ErrorCode.LEVEL_CONNECTION_LOST,
           "the host broke the protocol: " + e.getMessage(), e);
-    } catch (IOException e) {
+    }
+    if (e instanceof IOException) {
       return new LevelException(ErrorCode.LEVEL_CONNECTION_LOST,
           "the connection to the host failed: " + e, e);
-    } catch (RuntimeException | Error e) {
-      LOG.log(System.Logger.Level.ERROR, "guest reader failed", e);
-      return new LevelException(ErrorCode.LEVEL_CONNECTION_LOST,
-          "the guest failed to read from the host: " + e, e);
+    }
+    LOG.log(System.Logger.Level.ERROR, "guest reader failed", e);
+    return new LevelException(ErrorCode.LEVEL_CONNECTION_LOST,
+        "the guest failed to read from the host: " + e, e);
+  }
+
+  /**
+   * The reader thread read the answer to a request sent unannounced: its sender did not read it
+   * (or lost the race for the turn), so its requests are announced again until it reads one.
+   */
+  private void missedLocked(Request<?> r, List<Runnable> later) {
+    if (later == null && r.unannounced) {
+      selfReader = null;
     }
   }
 
-  private void dispatch(int tag, Wire.In body) {
+  private static void fire(List<Runnable> later, Runnable r) {
+    if (later == null) {
+      r.run();
+    } else {
+      later.add(r);
+    }
+  }
+
+  private void dispatch(int tag, Wire.In body, List<Runnable> later) {
     Object m = Wire.decodeResponse(tag, body);
     if (m instanceof Wire.Hello h) {
       synchronized (lock) {
@@ -531,17 +755,20 @@ final class GuestEngine implements RemoteEngine {
         r = requests.remove(c.id());
         if (r != null) {
           answeredLocked(r);
+          missedLocked(r, later);
         }
       }
       if (r != null) {
-        if (c.error() != null) {
-          r.completeExceptionally(c.error());
-        } else if (r.tag == Wire.GET_MANY) {
-          r.completeExceptionally(new LevelException(ErrorCode.LEVEL_PROTOCOL_ERROR,
-              "the host answered getMany with a Callback"));
-        } else {
-          r.succeed(r.tag == Wire.GET || r.tag == Wire.WRITE ? c.value() : null);
-        }
+        fire(later, () -> {
+          if (c.error() != null) {
+            r.completeExceptionally(c.error());
+          } else if (r.tag == Wire.GET_MANY) {
+            r.completeExceptionally(new LevelException(ErrorCode.LEVEL_PROTOCOL_ERROR,
+                "the host answered getMany with a Callback"));
+          } else {
+            r.succeed(r.tag == Wire.GET || r.tag == Wire.WRITE ? c.value() : null);
+          }
+        });
       }
     } else if (m instanceof Wire.GetManyCallback c) {
       Request<?> r;
@@ -549,6 +776,9 @@ final class GuestEngine implements RemoteEngine {
       Link l = null;
       synchronized (lock) {
         r = requests.remove(c.id());
+        if (r != null) {
+          missedLocked(r, later);
+        }
         if (r != null && r.probe && probing) {
           failures = probedLocked();
           l = link;
@@ -556,17 +786,19 @@ final class GuestEngine implements RemoteEngine {
       }
       if (failures != null) {
         flush(l);
-        failures.forEach(Runnable::run);
+        failures.forEach(f -> fire(later, f));
       }
       if (r != null) {
-        if (c.error() != null) {
-          r.completeExceptionally(c.error());
-        } else if (r.tag != Wire.GET_MANY || c.values().size() != r.keys.size()) {
-          r.completeExceptionally(new LevelException(ErrorCode.LEVEL_PROTOCOL_ERROR,
-              "the host's getMany answer does not match the request"));
-        } else {
-          r.succeed(c.values());
-        }
+        fire(later, () -> {
+          if (c.error() != null) {
+            r.completeExceptionally(c.error());
+          } else if (r.tag != Wire.GET_MANY || c.values().size() != r.keys.size()) {
+            r.completeExceptionally(new LevelException(ErrorCode.LEVEL_PROTOCOL_ERROR,
+                "the host's getMany answer does not match the request"));
+          } else {
+            r.succeed(c.values());
+          }
+        });
       }
     } else if (m instanceof Wire.IteratorData d) {
       Runnable done;
@@ -575,7 +807,7 @@ final class GuestEngine implements RemoteEngine {
         done = it == null ? null : it.onDataLocked(d.seq(), d.data());
       }
       if (done != null) {
-        done.run();
+        fire(later, done);
       }
     } else if (m instanceof Wire.IteratorEnd e) {
       Runnable done;
@@ -584,7 +816,7 @@ final class GuestEngine implements RemoteEngine {
         done = it == null ? null : it.onEndLocked(e.seq());
       }
       if (done != null) {
-        done.run();
+        fire(later, done);
       }
     } else if (m instanceof Wire.IteratorError e) {
       Runnable done;
@@ -593,7 +825,7 @@ final class GuestEngine implements RemoteEngine {
         done = it == null ? null : it.onErrorLocked(e.seq(), e.error());
       }
       if (done != null) {
-        done.run();
+        fire(later, done);
       }
     }
   }
@@ -645,7 +877,7 @@ final class GuestEngine implements RemoteEngine {
       failures.forEach(Runnable::run);
       return null;
     }
-    Link fresh = new Link(c);
+    Link fresh = new Link(c, options.maxFrameBytes());
     synchronized (lock) {
       connecting = false;
       Thread.interrupted();
@@ -699,14 +931,22 @@ final class GuestEngine implements RemoteEngine {
 
   // ---- parts ---------------------------------------------------------------------------------
 
-  /** One connection and its outbox. */
+  /** One connection, its outbox, and who reads it. */
   static final class Link {
     final Connection connection;
     final Outbox outbox;
+    final FrameReader frames; // used by the holder of the reading turn only
+    final boolean callersRead; // a quiet connection: callers may read their own answers
+    // guarded by the engine's lock
+    Thread holder; // who reads now, or null
+    long turns; // how many times a caller took the reading turn
+    LevelException ended; // why the link ended, once a reader saw it end
 
-    Link(Connection connection) {
+    Link(Connection connection, int maxFrameBytes) {
       this.connection = connection;
       this.outbox = new Outbox(connection);
+      this.frames = new FrameReader(maxFrameBytes);
+      this.callersRead = connection instanceof QuietConnection;
     }
 
     /** Sends what was appended; a failed write closes the connection (the reader then sees it). */
@@ -720,10 +960,74 @@ final class GuestEngine implements RemoteEngine {
   }
 
   /**
+   * A future of this engine: waiting on it with {@link #join()} or {@link #get()} first reads
+   * the answer of the request it comes from, if nobody else is reading (see {@link #await}).
+   * Futures derived from it ({@code thenApply} and the like) are of this kind too.
+   */
+  static class Answer<T> extends CompletableFuture<T> {
+    final GuestEngine engine;
+    private final Request<?> source;
+    private boolean mapping; // only a hint: a race costs at most a park of the reader thread
+
+    Answer(GuestEngine engine, Request<?> source) {
+      this.engine = engine;
+      this.source = source;
+    }
+
+    Request<?> source() {
+      return source;
+    }
+
+    @Override
+    public T join() {
+      if (!isDone()) {
+        engine.await(source());
+      }
+      return super.join();
+    }
+
+    @Override
+    public T get() throws InterruptedException, ExecutionException {
+      if (!isDone() && !Thread.currentThread().isInterrupted()) {
+        engine.await(source());
+      }
+      return super.get();
+    }
+
+    @Override
+    public T get(long timeout, java.util.concurrent.TimeUnit unit)
+        throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+      if (!isDone()) {
+        engine.nudgeReader(); // this wait does not read: the reader thread must
+      }
+      return super.get(timeout, unit);
+    }
+
+    @Override
+    public <U> CompletableFuture<U> thenApply(Function<? super T, ? extends U> fn) {
+      mapping = true; // a mapped future is waited for like this one: no nudge (see below)
+      try {
+        return super.thenApply(fn);
+      } finally {
+        mapping = false;
+      }
+    }
+
+    /** Every dependent stage is made here: one that is not a mapping is a callback to run. */
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+      if (!mapping && !isDone()) {
+        engine.nudgeReader();
+      }
+      return new Answer<>(engine, source());
+    }
+  }
+
+  /**
    * A request in flight: the future the caller waits on, and what to send again after a
    * reconnect. Being the future itself saves an allocation per operation.
    */
-  static final class Request<T> extends CompletableFuture<T> {
+  static final class Request<T> extends Answer<T> {
     final int tag;
     final byte[] key;
     final byte[] value;
@@ -732,17 +1036,25 @@ final class GuestEngine implements RemoteEngine {
     Range<byte[]> range;
     int id;
     boolean probe; // the GetMany of no keys that starts a link
+    boolean unannounced; // sent without nudging the reader thread (see send)
     boolean conditional; // a Write with preconditions
     boolean sync;
     org.level4j.RequestId request; // the caller's request id, for a Write
     long seq; // this guest's own request number, for a conditional Write without one
 
-    Request(int tag, byte[] key, byte[] value, List<byte[]> keys, List<Op<byte[], byte[]>> ops) {
+    Request(GuestEngine engine, int tag, byte[] key, byte[] value, List<byte[]> keys,
+        List<Op<byte[], byte[]>> ops) {
+      super(engine, null);
       this.tag = tag;
       this.key = key;
       this.value = value;
       this.keys = keys;
       this.ops = ops;
+    }
+
+    @Override
+    Request<?> source() {
+      return this;
     }
 
     @SuppressWarnings("unchecked")

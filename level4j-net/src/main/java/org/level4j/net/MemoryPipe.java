@@ -6,7 +6,8 @@ import java.nio.ByteBuffer;
 /**
  * The in-memory {@link Connection#pipe()}: two bounded byte rings, one per direction. A writer
  * blocks while its ring is full, a reader while it is empty; closing either end ends both
- * directions (a reader first drains what was written before the close).
+ * directions (a reader first drains what was written before the close). Waiting ignores
+ * interrupts (keeping the thread's status): the ends are {@link QuietConnection}s.
  */
 final class MemoryPipe {
   private static final int CAPACITY = 256 * 1024;
@@ -26,10 +27,12 @@ final class MemoryPipe {
     private int size;
     private boolean closed;
 
-    synchronized int read(ByteBuffer dst) throws IOException {
+    synchronized int read(ByteBuffer dst) {
+      boolean interrupted = false;
       while (size == 0 && !closed) {
-        await();
+        interrupted |= await();
       }
+      restore(interrupted);
       if (size == 0) {
         return -1;
       }
@@ -44,20 +47,25 @@ final class MemoryPipe {
     }
 
     synchronized void write(ByteBuffer src) throws IOException {
-      while (src.hasRemaining()) {
-        while (size == buf.length && !closed) {
-          await();
+      boolean interrupted = false;
+      try {
+        while (src.hasRemaining()) {
+          while (size == buf.length && !closed) {
+            interrupted |= await();
+          }
+          if (closed) {
+            throw new IOException("pipe closed");
+          }
+          int tail = (head + size) % buf.length;
+          int n = Math.min(src.remaining(), buf.length - size);
+          int first = Math.min(n, buf.length - tail);
+          src.get(buf, tail, first);
+          src.get(buf, 0, n - first);
+          size += n;
+          notifyAll();
         }
-        if (closed) {
-          throw new IOException("pipe closed");
-        }
-        int tail = (head + size) % buf.length;
-        int n = Math.min(src.remaining(), buf.length - size);
-        int first = Math.min(n, buf.length - tail);
-        src.get(buf, tail, first);
-        src.get(buf, 0, n - first);
-        size += n;
-        notifyAll();
+      } finally {
+        restore(interrupted);
       }
     }
 
@@ -66,17 +74,24 @@ final class MemoryPipe {
       notifyAll();
     }
 
-    private void await() throws IOException {
+    /** Waits for a change; returns whether an interrupt came meanwhile (kept for later). */
+    private boolean await() {
       try {
         wait();
+        return false;
       } catch (InterruptedException e) {
+        return true;
+      }
+    }
+
+    private static void restore(boolean interrupted) {
+      if (interrupted) {
         Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while waiting on a pipe");
       }
     }
   }
 
-  private static final class End implements Connection {
+  private static final class End implements QuietConnection {
     private final Ring in;
     private final Ring out;
     private final String name;

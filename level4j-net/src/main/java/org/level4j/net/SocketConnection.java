@@ -2,23 +2,37 @@ package org.level4j.net;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 
 /**
  * A {@link Connection} over a blocking NIO socket channel (Unix domain or TCP). Writes from heap
  * buffers go through one direct buffer of this connection: the JDK would otherwise copy them into
  * a temporary direct buffer cached per writing thread, and many threads write here.
+ *
+ * <p>A guest's connection ({@link #quiet}) is a {@link QuietConnection}: its channel is in
+ * non-blocking mode and reads and writes wait on selectors of their own, because a thread
+ * interrupted in a blocking channel operation closes the channel, and there any caller waiting
+ * for its answer may read.
  */
-final class SocketConnection implements Connection {
+class SocketConnection implements Connection {
   private static final int CHUNK = 256 * 1024;
 
-  private final SocketChannel channel;
+  final SocketChannel channel;
   private final String name;
   private ByteBuffer direct; // only touched by the one writing thread
 
   SocketConnection(SocketChannel channel, String name) {
     this.channel = channel;
     this.name = name;
+  }
+
+  /** A guest's connection over {@code channel}: non-blocking, waiting on selectors. */
+  static Connection quiet(SocketChannel channel, String name) throws IOException {
+    return new Quiet(channel, name);
   }
 
   @Override
@@ -29,9 +43,7 @@ final class SocketConnection implements Connection {
   @Override
   public void write(ByteBuffer src) throws IOException {
     if (src.isDirect()) {
-      while (src.hasRemaining()) {
-        channel.write(src);
-      }
+      writeFully(src);
       return;
     }
     int want = Math.min(CHUNK, src.remaining());
@@ -44,9 +56,13 @@ final class SocketConnection implements Connection {
       direct.put(0, src, src.position(), n);
       direct.limit(n);
       src.position(src.position() + n);
-      while (direct.hasRemaining()) {
-        channel.write(direct);
-      }
+      writeFully(direct);
+    }
+  }
+
+  void writeFully(ByteBuffer b) throws IOException {
+    while (b.hasRemaining()) {
+      channel.write(b);
     }
   }
 
@@ -62,5 +78,103 @@ final class SocketConnection implements Connection {
   @Override
   public String toString() {
     return name;
+  }
+
+  /**
+   * The non-blocking kind. One selector waits for readable data (only the one reading thread
+   * uses it), one for room to write (only the one writing thread). Closing closes both selectors,
+   * which wakes a waiting thread and lets the channel's socket be released.
+   */
+  private static final class Quiet extends SocketConnection implements QuietConnection {
+    private final Selector readable;
+    private final Selector writable;
+
+    Quiet(SocketChannel channel, String name) throws IOException {
+      super(channel, name);
+      Selector r = null;
+      Selector w = null;
+      try {
+        channel.configureBlocking(false);
+        r = Selector.open();
+        w = Selector.open();
+        channel.register(r, SelectionKey.OP_READ);
+        channel.register(w, SelectionKey.OP_WRITE);
+      } catch (IOException | RuntimeException e) {
+        closeQuietly(r);
+        closeQuietly(w);
+        throw e;
+      }
+      this.readable = r;
+      this.writable = w;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      int n = channel.read(dst);
+      if (n != 0 || !dst.hasRemaining()) {
+        return n;
+      }
+      boolean interrupted = false;
+      try {
+        while (true) {
+          interrupted |= await(readable);
+          n = channel.read(dst);
+          if (n != 0) {
+            return n;
+          }
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    @Override
+    void writeFully(ByteBuffer b) throws IOException {
+      boolean interrupted = false;
+      try {
+        while (b.hasRemaining()) {
+          if (channel.write(b) == 0) {
+            interrupted |= await(writable);
+          }
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    /** Waits until {@code s} selects the channel; returns whether an interrupt came (cleared). */
+    private boolean await(Selector s) throws IOException {
+      try {
+        s.select();
+        s.selectedKeys().clear();
+      } catch (ClosedSelectorException e) {
+        throw new AsynchronousCloseException();
+      }
+      if (!channel.isOpen()) {
+        throw new AsynchronousCloseException();
+      }
+      return Thread.interrupted();
+    }
+
+    @Override
+    public void close() {
+      super.close();
+      closeQuietly(readable);
+      closeQuietly(writable);
+    }
+
+    private static void closeQuietly(Selector s) {
+      if (s != null) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // The selector is gone either way.
+        }
+      }
+    }
   }
 }
