@@ -61,6 +61,8 @@ import org.level4j.spi.RemoteEngine;
 final class GuestEngine implements RemoteEngine {
   private static final System.Logger LOG = System.getLogger("org.level4j.net");
   private static final AtomicInteger THREADS = new AtomicInteger();
+  /** How long open() waits for the host's first answer. */
+  static final int PROBE_TIMEOUT_SECONDS = 30;
 
   private enum State { CLOSED, OPEN, LOST }
 
@@ -150,12 +152,23 @@ final class GuestEngine implements RemoteEngine {
     t.start();
     flush(l);
     try {
-      join(probe); // so that supports() knows the host before anyone asks
-    } catch (LevelException e) {
+      // So that supports() knows the host before anyone asks; a host that accepted the
+      // connection but never answers must not hang open() forever.
+      probe.get(PROBE_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      close();
+      throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED, "the host accepted the "
+          + "connection but did not answer in " + PROBE_TIMEOUT_SECONDS + " s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close();
+      throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED,
+          "interrupted while waiting for the host's first answer", e);
+    } catch (java.util.concurrent.ExecutionException e) {
       if (!options.retry()) {
         close();
         throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED,
-            "the host did not answer: " + e.getMessage(), e);
+            "the host did not answer: " + e.getCause().getMessage(), e.getCause());
       }
     }
     for (ConnectionListener cl : listeners) {
