@@ -137,6 +137,23 @@ final class Proc implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** The process's thread dump (jcmd Thread.print), for a failure's report. */
+  String threads() {
+    try {
+      Process jcmd = new ProcessBuilder(
+          Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+          Long.toString(process.pid()), "Thread.print").redirectErrorStream(true).start();
+      String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      jcmd.waitFor(30, TimeUnit.SECONDS);
+      return dump;
+    } catch (IOException e) {
+      return "no thread dump: " + e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "no thread dump: interrupted";
+    }
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

@@ -4,14 +4,21 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.level4j.Entry;
+import org.level4j.ErrorCode;
 import org.level4j.Level;
+import org.level4j.LevelException;
 import org.level4j.LevelIterator;
+import org.level4j.Op;
 import org.level4j.Range;
+import org.level4j.WriteOptions;
 
 /**
  * The process the multi-process tests start. Modes:
@@ -22,6 +29,14 @@ import org.level4j.Range;
  *       prints {@code ACK <n>} after each acknowledged put, until stdin closes.
  *   <li>{@code scan DIR forward|reverse PAUSE_AT}: iterates every key one at a time, printing
  *       {@code KEY <hex>}; after PAUSE_AT keys prints {@code PAUSED} and waits for a stdin line.
+ *   <li>{@code cas DIR COUNTERS THREADS sync|default}: THREADS threads increment the keys
+ *       {@code counter/0} .. {@code counter/<COUNTERS-1>} (each already holding a number) in
+ *       turn, each increment a read and a conditional batch (expect the value read, put it plus
+ *       one; with {@link WriteOptions#SYNC} or the default durability), re-read and retried on
+ *       {@code LEVEL_CONFLICT}. Prints {@code ACK <c>} after each acknowledged increment of
+ *       counter c. On a {@code stop} line or EOF the threads finish their current increment, then
+ *       it prints {@code STOPPED acks=<n> conflicts=<n>} (every ACK line is out before it) and
+ *       holds until EOF. Any other failure prints {@code ERROR <exception>}.
  *   <li>{@code leaders}: reads {@code lead DIR} / {@code drop DIR} lines; leads each directory.
  * </ul>
  *
@@ -52,6 +67,10 @@ public final class RaveWorker {
         case "scan":
           scan(db, args[2].equals("reverse"), Integer.parseInt(args[3]), in);
           break;
+        case "cas":
+          cas(db, Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+              args[4].equals("sync") ? WriteOptions.SYNC : WriteOptions.DEFAULT, in);
+          break;
         default:
           throw new IllegalArgumentException(args[0]);
       }
@@ -74,6 +93,56 @@ public final class RaveWorker {
     for (long n = 0; stdinWatch.isAlive(); n++) {
       db.put(prefix + n, "v" + n);
       say("ACK " + n);
+    }
+  }
+
+  private static void cas(RaveLevel db, int counters, int threads, WriteOptions write,
+      BufferedReader in) throws Exception {
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong acks = new AtomicLong();
+    AtomicLong conflicts = new AtomicLong();
+    List<Thread> running = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int first = t;
+      Thread th = new Thread(() -> {
+        try {
+          for (int c = first % counters; !stop.get(); c = (c + 1) % counters) {
+            String key = "counter/" + c;
+            while (!stop.get()) {
+              String seen = db.get(key);
+              String next = Long.toString(Long.parseLong(seen) + 1);
+              try {
+                db.batch(List.of(Op.expect(key, seen), Op.put(key, next)), write);
+              } catch (LevelException e) {
+                if (e.code() != ErrorCode.LEVEL_CONFLICT) {
+                  throw e;
+                }
+                conflicts.incrementAndGet();
+                continue; // nothing was written: read again
+              }
+              acks.incrementAndGet();
+              say("ACK " + c);
+              break;
+            }
+          }
+        } catch (RuntimeException | Error e) {
+          say("ERROR " + e);
+        }
+      }, "cas-" + t);
+      running.add(th);
+      th.start();
+    }
+    String line = in.readLine();
+    while (line != null && !line.equals("stop")) {
+      line = in.readLine();
+    }
+    stop.set(true);
+    for (Thread th : running) {
+      th.join();
+    }
+    say("STOPPED acks=" + acks.get() + " conflicts=" + conflicts.get());
+    while (line != null) {
+      line = in.readLine();
     }
   }
 
