@@ -48,7 +48,8 @@ final class Presence {
   private volatile boolean closed;
   private volatile LevelException failure;
   private int handles;
-  private long failovers;
+  private final java.util.concurrent.atomic.AtomicLong failovers =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private Presence(Path dir, RaveOptions options) {
     this.dir = dir;
@@ -69,7 +70,7 @@ final class Presence {
         if (p.handles == 0) {
           try {
             p.start();
-          } catch (RuntimeException e) {
+          } catch (RuntimeException | Error e) {
             p.shutdown();
             ALL.remove(key, p);
             throw e;
@@ -124,8 +125,8 @@ final class Presence {
     return dir;
   }
 
-  synchronized long failovers() {
-    return failovers;
+  long failovers() {
+    return failovers.get();
   }
 
   Host host() {
@@ -175,15 +176,22 @@ final class Presence {
             + "it, or open the directory through RaveLevel everywhere", e);
       }
       throw e;
+    } catch (RuntimeException | Error e) {
+      seat.stepDown();
+      throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED, "this process cannot open "
+          + "RocksDB to lead " + dir + " (" + e + "); it stepped down so another can", e);
     }
     Path socket = SocketPath.of(dir);
-    Host h = Host.of(db);
+    Host h = null;
     try {
+      h = Host.of(db);
       h.listen(Listener.unix(socket, true));
       new LeaderInfo(ProcessHandle.current().pid(), socket).write(dir);
-    } catch (IOException | RuntimeException e) {
-      h.close();
-      db.close();
+    } catch (IOException | RuntimeException | Error e) {
+      if (h != null) {
+        h.close();
+      }
+      db.close(); // before stepping down: the next leader needs RocksDB's own lock free
       seat.stepDown();
       throw new LevelException(ErrorCode.LEVEL_IO_ERROR,
           "cannot listen on " + socket + " for followers: " + e.getMessage(), e);
@@ -241,15 +249,20 @@ final class Presence {
     guest = Guest.connect(this::connectToLeader, GuestOptions.defaults().retry(options.retry()));
   }
 
-  /** Runs on the Seat's thread when this JVM wins the lock after being a follower. */
+  /**
+   * Runs on the Seat's thread when this JVM wins the lock after being a follower. It takes no
+   * monitor of this presence: the lock may be won while {@link #acquire} still holds that monitor,
+   * waiting in {@link #follow} for a leader to connect to (this very process, soon).
+   */
   private void promote() {
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      failovers++;
+    if (closed) {
+      return;
     }
+    failovers.incrementAndGet();
     lead();
+    if (closed) {
+      shutdown(); // closed while taking over: release what lead() opened
+    }
   }
 
   private void fail(Throwable t) {

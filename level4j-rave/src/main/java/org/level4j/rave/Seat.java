@@ -113,7 +113,9 @@ final class Seat implements AutoCloseable {
         onWin.run();
       } catch (ClosedChannelException e) {
         // closed while waiting: this JVM is done with the directory
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException | Error e) {
+        // Whatever went wrong (an Error too: a class or native library that cannot load), the
+        // lock must not stay with a process that does not lead, or nobody else ever could.
         stepDown();
         if (!closed) {
           onFailure.accept(e);

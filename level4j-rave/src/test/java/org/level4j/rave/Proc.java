@@ -39,8 +39,14 @@ final class Proc implements AutoCloseable {
 
   /** Starts {@code java -cp <this JVM's classpath> <main> args...}. */
   static Proc java(Class<?> main, String... args) throws IOException {
+    return java(List.of(), main, args);
+  }
+
+  /** {@link #java(Class, String...)} with extra JVM options ({@code -Dname=value}...). */
+  static Proc java(List<String> jvmOptions, Class<?> main, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
     cmd.add("-Xmx256m");
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-XX:TieredStopAtLevel=1");

@@ -100,6 +100,62 @@ class RaveFailoverTest {
     }
   }
 
+  /**
+   * A follower that wins the election but cannot lead (here: RocksDB's native library cannot be
+   * unpacked, an Error, not an exception) must give the lock back, or nobody could ever lead.
+   */
+  @Test
+  void aFollowerThatCannotLeadStepsDownForTheNextOne() throws Exception {
+    List<String> broken = List.of("-Dlevel4j.native.dir=/dev/null/none",
+        "-Djava.io.tmpdir=/dev/null/none");
+    try (Proc a = Proc.java(RaveWorker.class, "hold", dir.toString())) {
+      a.await("READY");
+      try (Proc b = Proc.java(broken, RaveWorker.class, "hold", dir.toString())) {
+        assertThat(b.await("ROLE")).startsWith("ROLE follower");
+        b.await("READY");
+        a.kill(); // b wins the lock, fails to open RocksDB, steps down
+        Thread.sleep(500);
+        try (Proc c = Proc.java(RaveWorker.class, "hold", dir.toString())) {
+          String role;
+          try {
+            role = c.await("ROLE");
+          } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nthe follower that could not lead said: "
+                + b.stderr() + "\nits threads: " + b.threads(), e);
+          }
+          assertThat(role).startsWith("ROLE leader");
+          c.await("READY");
+          c.finish();
+        }
+        b.kill();
+      }
+    }
+  }
+
+  /**
+   * A process still connecting as a follower (inside RaveLevel.open) when the lock comes free
+   * takes over at once: it must not wait for its own open to give up first. Here the lock is held
+   * by this test, which publishes no leader, then released.
+   */
+  @Test
+  void aProcessThatWinsTheLockWhileOpeningLeadsAtOnce() throws Exception {
+    java.nio.file.Files.createDirectories(dir);
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+        dir.resolve("LEADER"), java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.channels.FileLock held = ch.lock();
+      try (Proc p = Proc.java(RaveWorker.class, "hold", dir.toString())) {
+        Thread.sleep(1500); // p is now in open(), waiting for a leader to connect to
+        long released = System.nanoTime();
+        held.release();
+        p.await("READY");
+        assertThat(p.await("LEADER")).isEqualTo("LEADER");
+        assertThat((System.nanoTime() - released) / 1_000_000).as("ms to lead").isLessThan(10_000);
+        p.finish();
+      }
+    }
+  }
+
   @Test
   void freshStartAfterEveryProcessWasKilledIgnoresTheStaleSocket() throws Exception {
     try (Proc a = Proc.java(RaveWorker.class, "hold", dir.toString());
