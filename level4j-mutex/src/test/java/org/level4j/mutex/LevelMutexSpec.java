@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -93,6 +92,13 @@ public abstract class LevelMutexSpec {
 
   private <K, V> LevelMutex<K, V> mutex(Level<K, V> level) {
     LevelMutex<K, V> m = shared() ? LevelMutex.shared(level) : LevelMutex.over(level);
+    mutexes.add(m);
+    return m;
+  }
+
+  /** A {@link LevelMutex#shared} mutex, whatever {@link #shared()} says. */
+  private <K, V> LevelMutex<K, V> sharedMutex(Level<K, V> level) {
+    LevelMutex<K, V> m = LevelMutex.shared(level);
     mutexes.add(m);
     return m;
   }
@@ -735,10 +741,9 @@ public abstract class LevelMutexSpec {
 
   @Test
   void sharedStaleReadFailsOnlyItsOwnContinuation() throws Exception {
-    Assumptions.assumeTrue(shared(), "shared mutexes only");
     db.put("a", "1");
     db.put("b", "1");
-    LevelMutex<String, String> m = mutex(db);
+    LevelMutex<String, String> m = sharedMutex(db);
     CompletableFuture<String> a = m.get("a", (v, w) -> {
       db.put("a", "another process wrote this"); // between the read and the write
       w.put("a", v + "+1");
@@ -756,8 +761,7 @@ public abstract class LevelMutexSpec {
 
   @Test
   void sharedReadOfAnAbsentKeyGuardsItsCreation() throws Exception {
-    Assumptions.assumeTrue(shared(), "shared mutexes only");
-    LevelMutex<String, String> m = mutex(db);
+    LevelMutex<String, String> m = sharedMutex(db);
     CompletableFuture<Void> create = m.<Void>get("new", (v, w) -> {
       assertThat(v).isNull();
       db.put("new", "theirs");
@@ -777,9 +781,8 @@ public abstract class LevelMutexSpec {
 
   @Test
   void sharedPeekGuardsTheEntryItFound() throws Exception {
-    Assumptions.assumeTrue(shared(), "shared mutexes only");
     db.put("q1", "job");
-    LevelMutex<String, String> m = mutex(db);
+    LevelMutex<String, String> m = sharedMutex(db);
     CompletableFuture<Void> take = m.<Void>peekFirst(Range.<String>all().gte("q").lt("r"), (e, w) -> {
       db.put("q1", "taken by another process");
       w.del(e.key());
@@ -791,8 +794,7 @@ public abstract class LevelMutexSpec {
 
   @Test
   void sharedListenersSeeWritesNotPreconditions() throws Exception {
-    Assumptions.assumeTrue(shared(), "shared mutexes only");
-    LevelMutex<String, String> m = mutex(db);
+    LevelMutex<String, String> m = sharedMutex(db);
     List<String> seen = Collections.synchronizedList(new ArrayList<>());
     m.onWrites(ops -> ops.forEach(op -> seen.add(op.toString())));
     done(m.<Void>get("k", (v, w) -> {
