@@ -45,7 +45,7 @@ final class RequestLog implements AutoCloseable {
 
   private final ColumnFamilyOptions options = new ColumnFamilyOptions()
       .setWriteBufferSize(4 << 20);
-  private ColumnFamilyHandle handle;
+  private volatile ColumnFamilyHandle handle;
   private final Map<ByteBuffer, TreeSet<Long>> written = new HashMap<>();
   private long writes;
 
@@ -155,12 +155,18 @@ final class RequestLog implements AutoCloseable {
   }
 
   /** Closes the column family handle; call before closing the database. */
+  void closeHandle() {
+    ColumnFamilyHandle h = handle;
+    handle = null;
+    if (h != null) {
+      h.close();
+    }
+  }
+
+  /** Frees what is left (the family's options); call after closing the database. */
   @Override
   public void close() {
-    if (handle != null) {
-      handle.close();
-      handle = null;
-    }
+    closeHandle();
     options.close();
   }
 }

@@ -130,21 +130,26 @@ final class RocksCursor implements EngineIterator {
 
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      try {
-        if (it != null) {
-          it.close();
-          readOptions.close();
-          if (lower != null) {
-            lower.close();
+    engine.nativeRelease().lock(); // the database is not closed under us (see RocksEngine)
+    try {
+      if (closed.compareAndSet(false, true)) {
+        try {
+          if (it != null) {
+            it.close();
+            readOptions.close();
+            if (lower != null) {
+              lower.close();
+            }
+            if (upper != null) {
+              upper.close();
+            }
           }
-          if (upper != null) {
-            upper.close();
-          }
+        } finally {
+          engine.forget(this);
         }
-      } finally {
-        engine.forget(this);
       }
+    } finally {
+      engine.nativeRelease().unlock();
     }
   }
 }

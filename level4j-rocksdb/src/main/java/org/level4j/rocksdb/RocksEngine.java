@@ -73,6 +73,15 @@ final class RocksEngine implements Engine {
   private final Path dir;
   private final RocksOptions options;
   private final StampedLock writeOrder = new StampedLock();
+  /**
+   * Freeing an iterator or a snapshot touches the database's own structures (its mutex), so it
+   * must not overlap with closing the database: a user closing an iterator in one thread while
+   * the database closes in another would otherwise free it on a destroyed database, which aborts
+   * the process ("pthread unlock: Invalid argument"). Frees take the read side, close the write
+   * side (and may free under it).
+   */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock release =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
   private final Set<RocksCursor> cursors = ConcurrentHashMap.newKeySet();
   private final Set<RocksSnapshot> snapshots = ConcurrentHashMap.newKeySet();
   private volatile Handles handles;
@@ -208,8 +217,21 @@ final class RocksEngine implements Engine {
     }
   }
 
+  java.util.concurrent.locks.Lock nativeRelease() {
+    return release.readLock();
+  }
+
   @Override
   public void close() {
+    release.writeLock().lock();
+    try {
+      closeLocked();
+    } finally {
+      release.writeLock().unlock();
+    }
+  }
+
+  private void closeLocked() {
     Handles h = handles;
     if (h == null) {
       return;
@@ -224,7 +246,7 @@ final class RocksEngine implements Engine {
     h.latest.close();
     h.plain.close();
     h.sync.close();
-    h.requests.close();
+    h.requests.closeHandle();
     closeAll(h.extras.subList(0, Math.min(1, h.extras.size()))); // the default family's handle
     try {
       h.db.closeE();
@@ -233,6 +255,7 @@ final class RocksEngine implements Engine {
           "RocksDB did not close " + dir + " cleanly: " + e.getMessage(), e);
     } finally {
       closeAll(h.extras.subList(Math.min(1, h.extras.size()), h.extras.size()));
+      h.requests.close();
       h.options.close();
       h.filter.close();
       if (h.cache != null) {

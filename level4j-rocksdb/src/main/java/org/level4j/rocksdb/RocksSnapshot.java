@@ -27,10 +27,15 @@ final class RocksSnapshot implements EngineSnapshot {
 
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      readOptions.close();
-      db.releaseSnapshot(snapshot);
-      engine.forget(this);
+    engine.nativeRelease().lock(); // the database is not closed under us (see RocksEngine)
+    try {
+      if (closed.compareAndSet(false, true)) {
+        readOptions.close();
+        db.releaseSnapshot(snapshot);
+        engine.forget(this);
+      }
+    } finally {
+      engine.nativeRelease().unlock();
     }
   }
 }

@@ -136,4 +136,35 @@ class RocksEngineTest {
       engine.close();
     }
   }
+
+  /**
+   * A user closing an iterator or a snapshot in one thread while the database closes in another:
+   * freeing them on a destroyed database would abort the whole JVM, so this test passes only if
+   * the two never overlap.
+   */
+  @Test
+  void freeingIteratorsAndSnapshotsRacesSafelyWithClose() throws Exception {
+    for (int round = 0; round < 200; round++) {
+      RocksEngine engine = new RocksEngine(dir, RocksOptions.defaults());
+      engine.open();
+      engine.write(List.of(Op.put(b("a"), b("1")), Op.put(b("b"), b("2"))), false);
+      EngineIterator it = engine.iterator(Range.all(), true, true, null);
+      it.nextv(1);
+      EngineSnapshot snapshot = engine.snapshot();
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+      Thread user = new Thread(() -> {
+        try {
+          start.await();
+          it.close();
+          snapshot.close();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      user.start();
+      start.await();
+      engine.close();
+      user.join();
+    }
+  }
 }
