@@ -14,8 +14,8 @@ import java.util.Arrays;
  *
  * <p>The engine records the id atomically with the write, in a space of its own that no
  * iterator, clear or count sees. Records are forgotten when the client says so ({@code
- * settledBelow}) or after an hour. Engines that keep no records (see the engine's documentation;
- * memory and RocksDB do) apply the write as usual.
+ * settledBelow}) or after an hour. Where {@link Supports#exactlyOnce()} is false (a guest of a
+ * Node host, say), a write with a request id fails with {@link ErrorCode#LEVEL_NOT_SUPPORTED}.
  *
  * @param client who sends the write: 1 to 64 bytes, the same for all its requests (a random id
  *     per process, say)

@@ -208,16 +208,15 @@ final class Root extends View<String, String> implements Database {
     if (remote) {
       // Wait outside the gate, then tell listeners here, in the writing thread: a listener run
       // on the engine's I/O thread could not read the database without blocking that thread.
-      CompletableFuture<Boolean> f;
+      CompletableFuture<?> f;
       enter(null);
       try {
-        f = request == null
-            ? engine.writeAsync(all, sync(options)).thenApply(v -> Boolean.TRUE)
+        f = request == null ? engine.writeAsync(all, sync(options))
             : engine.writeAsync(all, sync(options), request);
       } finally {
         leave(null);
       }
-      if (join(f)) {
+      if (!Boolean.FALSE.equals(join(f))) { // null for a plain write; false: applied before
         announce(all);
       }
       return;

@@ -6,9 +6,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -388,9 +386,7 @@ final class Cycle<K, V> implements Runnable {
     try {
       level.async().batch(ops).join();
       return null;
-    } catch (CompletionException | CancellationException e) {
-      return LevelException.of(e, ErrorCode.LEVEL_IO_ERROR);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException e) { // CompletionException and CancellationException among them
       return LevelException.of(e, ErrorCode.LEVEL_IO_ERROR);
     }
   }

@@ -9,8 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.level4j.ErrorCode;
-import org.level4j.LevelException;
 import org.level4j.RequestId;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -142,10 +140,8 @@ final class RequestLog implements AutoCloseable {
     written.values().removeIf(TreeSet::isEmpty);
   }
 
+  /** The record key; a RequestId's client has at most 64 bytes, so its length fits a byte. */
   static byte[] key(byte[] client, long seq) {
-    if (client.length > RequestId.MAX_CLIENT_BYTES) {
-      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "client id too long");
-    }
     return ByteBuffer.allocate(1 + client.length + 8).put((byte) client.length).put(client)
         .putLong(seq).array();
   }
@@ -154,19 +150,13 @@ final class RequestLog implements AutoCloseable {
     return ByteBuffer.allocate(8).putLong(v).array();
   }
 
-  /** Closes the column family handle; call before closing the database. */
-  void closeHandle() {
-    ColumnFamilyHandle h = handle;
-    handle = null;
-    if (h != null) {
-      h.close();
-    }
-  }
-
-  /** Frees what is left (the family's options); call after closing the database. */
+  /**
+   * Frees the family's options; call after closing the database. The family's handle is not
+   * freed here: RocksDB's own close frees the handles of every family it opened or created, first.
+   */
   @Override
   public void close() {
-    closeHandle();
+    handle = null;
     options.close();
   }
 }

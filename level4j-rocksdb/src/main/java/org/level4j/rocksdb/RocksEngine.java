@@ -98,19 +98,20 @@ final class RocksEngine implements Engine {
     final BloomFilter filter;
     final RocksDB db;
     final RequestLog requests;
-    final List<AutoCloseable> extras; // column family handles and options of a multi-family open
+    /** Options of a multi-family open, freed after the database (RocksDB frees the handles). */
+    final List<AutoCloseable> familyOptions;
     final ReadOptions latest = new ReadOptions();
     final WriteOptions plain;
     final WriteOptions sync;
 
     Handles(Options options, LRUCache cache, BloomFilter filter, RocksDB db, RequestLog requests,
-        List<AutoCloseable> extras, boolean syncAlways) {
+        List<AutoCloseable> familyOptions, boolean syncAlways) {
       this.options = options;
       this.cache = cache;
       this.filter = filter;
       this.db = db;
       this.requests = requests;
-      this.extras = extras;
+      this.familyOptions = familyOptions;
       this.plain = new WriteOptions().setSync(syncAlways);
       this.sync = new WriteOptions().setSync(true);
     }
@@ -138,26 +139,25 @@ final class RocksEngine implements Engine {
     Options o = nativeOptions(options, cache, filter);
     RocksDB db;
     RequestLog requests = new RequestLog();
-    List<AutoCloseable> extras = new ArrayList<>();
+    List<AutoCloseable> familyOptions = new ArrayList<>();
     try {
       if (RequestLog.exists(o, dir)) {
         // The directory has request records: RocksDB opens all column families or none.
         DBOptions dbOptions = new DBOptions(o);
         ColumnFamilyOptions dataOptions = new ColumnFamilyOptions(o);
-        extras.add(dbOptions);
-        extras.add(dataOptions);
+        familyOptions.add(dbOptions);
+        familyOptions.add(dataOptions);
         List<ColumnFamilyHandle> cfs = new ArrayList<>();
         db = RocksDB.open(dbOptions, dir.toString(), List.of(
             new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, dataOptions),
             requests.descriptor()), cfs);
-        extras.add(0, cfs.get(0));
-        requests.opened(cfs.get(1));
+        requests.opened(cfs.get(1)); // cfs.get(0), the default family, is freed by closeE()
       } else {
         db = RocksDB.open(o, dir.toString());
       }
     } catch (RocksDBException e) {
       requests.close();
-      closeAll(extras);
+      closeAll(familyOptions);
       o.close();
       filter.close();
       if (cache != null) {
@@ -165,7 +165,7 @@ final class RocksEngine implements Engine {
       }
       throw openFailure(dir, e);
     }
-    handles = new Handles(o, cache, filter, db, requests, extras, options.syncWrites());
+    handles = new Handles(o, cache, filter, db, requests, familyOptions, options.syncWrites());
   }
 
   private static void closeAll(List<AutoCloseable> all) {
@@ -246,15 +246,15 @@ final class RocksEngine implements Engine {
     h.latest.close();
     h.plain.close();
     h.sync.close();
-    h.requests.closeHandle();
-    closeAll(h.extras.subList(0, Math.min(1, h.extras.size()))); // the default family's handle
     try {
       h.db.closeE();
     } catch (RocksDBException e) {
       throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_CLOSED,
           "RocksDB did not close " + dir + " cleanly: " + e.getMessage(), e);
     } finally {
-      closeAll(h.extras.subList(Math.min(1, h.extras.size()), h.extras.size()));
+      // closeE() freed every column family handle first; what the families were opened with goes
+      // after the database.
+      closeAll(h.familyOptions);
       h.requests.close();
       h.options.close();
       h.filter.close();
