@@ -13,10 +13,11 @@ import java.nio.channels.SocketChannel;
  * buffers go through one direct buffer of this connection: the JDK would otherwise copy them into
  * a temporary direct buffer cached per writing thread, and many threads write here.
  *
- * <p>A guest's connection ({@link #quiet}) is a {@link QuietConnection}: its channel is in
- * non-blocking mode and reads and writes wait on selectors of their own, because a thread
- * interrupted in a blocking channel operation closes the channel, and there any caller waiting
- * for its answer may read.
+ * <p>The connections of guests and hosts ({@link #quiet}) are {@link QuietConnection}s: their
+ * channel is in non-blocking mode and reads and writes wait on selectors of their own, because a
+ * thread interrupted in a blocking channel operation closes the channel, and in a guest any
+ * caller waiting for its answer may read. Before a read sleeps, it may poll the socket for a
+ * short while ({@link Spin}).
  */
 class SocketConnection implements Connection {
   private static final int CHUNK = 256 * 1024;
@@ -88,6 +89,7 @@ class SocketConnection implements Connection {
   private static final class Quiet extends SocketConnection implements QuietConnection {
     private final Selector readable;
     private final Selector writable;
+    private final Spin spin = new Spin();
 
     Quiet(SocketChannel channel, String name) throws IOException {
       super(channel, name);
@@ -112,6 +114,10 @@ class SocketConnection implements Connection {
     public int read(ByteBuffer dst) throws IOException {
       int n = channel.read(dst);
       if (n != 0 || !dst.hasRemaining()) {
+        return n;
+      }
+      n = spin.await(() -> channel.read(dst));
+      if (n != 0) {
         return n;
       }
       boolean interrupted = false;

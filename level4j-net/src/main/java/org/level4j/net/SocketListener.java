@@ -27,10 +27,15 @@ final class SocketListener implements Listener {
   @Override
   public Connection accept() throws IOException {
     SocketChannel c = channel.accept();
-    if (socketFile == null) {
-      c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    try {
+      if (socketFile == null) {
+        c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      }
+      return SocketConnection.quiet(c, String.valueOf(address));
+    } catch (IOException | RuntimeException e) {
+      c.close();
+      throw e;
     }
-    return new SocketConnection(c, String.valueOf(address));
   }
 
   @Override

@@ -1,0 +1,79 @@
+package org.level4j.net;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Whether a thread about to sleep until its socket has data should first poll it for a short
+ * while. One per connection, used by whichever thread reads it (one at a time, each read
+ * happening-after the previous one).
+ *
+ * <p>Set the window with the system property {@code level4j.spinMicros} (default 100; 0 turns
+ * polling off). Polling only ever happens on a machine with two or more processors.
+ */
+/*
+ * Why: on a virtual machine, waking a thread that sleeps in the kernel costs tens of
+ * microseconds, several times what a request costs the host. A sequential caller pays two such
+ * wake-ups per call (the host's and its own). When the answer, or the next request, is due within
+ * microseconds, polling the socket a little is far cheaper than sleeping.
+ *
+ * Polling burns a processor, so it must pay for itself:
+ * - Each connection keeps a score. A poll that found data before the window ended adds 1 (up to
+ *   MAX_SCORE); one that did not takes FAIL_COST. The connection polls while its score is above
+ *   zero: that is, while at least about four polls in five pay. When the peer is slow, idle or
+ *   far away (a real network), polls fail and the connection goes back to sleeping at once.
+ * - A connection that stopped polling tries again once every PROBE_EVERY waits, so it notices
+ *   when polling would pay again.
+ * - At most one thread fewer than the processors polls at once in a process, so the work the
+ *   poller waits for always has a processor.
+ * When several busy processes share few processors, answers arrive later than the window, polls
+ * fail, and everyone sleeps as before; the cost is at most one window per PROBE_EVERY waits.
+ */
+final class Spin {
+  static final long WINDOW_NANOS = Math.max(0, Long.getLong("level4j.spinMicros", 100)) * 1000;
+  private static final int MAX_POLLERS = Runtime.getRuntime().availableProcessors() - 1;
+  private static final AtomicInteger POLLERS = new AtomicInteger();
+  private static final int MAX_SCORE = 8;
+  private static final int FAIL_COST = 4;
+  private static final int PROBE_EVERY = 64;
+
+  private int score = MAX_SCORE;
+  private int waits;
+
+  /** A source of data polled without blocking: bytes read, 0 for none yet, -1 at the end. */
+  interface Poll {
+    int poll() throws java.io.IOException;
+  }
+
+  /**
+   * Polls {@code p} until it returns non-zero or the window ends, if polling pays on this
+   * connection now. Returns what it last returned (0: nothing came; the caller sleeps).
+   */
+  int await(Poll p) throws java.io.IOException {
+    if (WINDOW_NANOS == 0 || MAX_POLLERS < 1) {
+      return 0;
+    }
+    waits++;
+    if (score <= 0 && waits % PROBE_EVERY != 0) {
+      return 0;
+    }
+    if (POLLERS.incrementAndGet() > MAX_POLLERS) {
+      POLLERS.decrementAndGet();
+      return 0;
+    }
+    try {
+      long end = System.nanoTime() + WINDOW_NANOS;
+      do {
+        Thread.onSpinWait();
+        int n = p.poll();
+        if (n != 0) {
+          score = Math.min(MAX_SCORE, Math.max(score, 0) + 1);
+          return n;
+        }
+      } while (System.nanoTime() - end < 0);
+      score = Math.max(score, 0) - FAIL_COST;
+      return 0;
+    } finally {
+      POLLERS.decrementAndGet();
+    }
+  }
+}

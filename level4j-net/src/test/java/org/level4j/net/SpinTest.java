@@ -1,0 +1,88 @@
+package org.level4j.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** When a reader polls its socket before sleeping (counts of polls only, no timings). */
+class SpinTest {
+  private final Spin spin = new Spin();
+  private int polls;
+
+  @BeforeEach
+  void pollingIsOn() {
+    assumeTrue(Spin.WINDOW_NANOS > 0 && Runtime.getRuntime().availableProcessors() > 1,
+        "polling is off here (level4j.spinMicros=0 or one processor)");
+  }
+
+  private int never() {
+    polls++;
+    return 0;
+  }
+
+  @Test
+  void returnsWhatArrivesWhilePolling() throws IOException {
+    int[] left = {3};
+    int n = spin.await(() -> {
+      polls++;
+      return --left[0] == 0 ? 42 : 0;
+    });
+    assertThat(n).isEqualTo(42);
+    assertThat(polls).isEqualTo(3);
+  }
+
+  @Test
+  void reportsTheEndOfTheStream() throws IOException {
+    assertThat(spin.await(() -> -1)).isEqualTo(-1);
+  }
+
+  @Test
+  void stopsPollingAfterTwoFruitlessWindowsAndProbesOnceEverySixtyFourWaits() throws IOException {
+    assertThat(spin.await(this::never)).isZero();
+    assertThat(spin.await(this::never)).isZero();
+    assertThat(polls).isPositive();
+
+    polls = 0;
+    for (int i = 3; i < 64; i++) {
+      assertThat(spin.await(this::never)).isZero();
+    }
+    assertThat(polls).as("waits 3 to 63 sleep at once").isZero();
+
+    assertThat(spin.await(this::never)).isZero();
+    assertThat(polls).as("wait 64 probes").isPositive();
+  }
+
+  @Test
+  void aProbeThatPaysTurnsPollingBackOn() throws IOException {
+    spin.await(this::never);
+    spin.await(this::never);
+    for (int i = 3; i < 64; i++) {
+      spin.await(this::never);
+    }
+    assertThat(spin.await(() -> 7)).as("the probe at wait 64").isEqualTo(7);
+
+    polls = 0;
+    assertThat(spin.await(() -> {
+      polls++;
+      return 1;
+    })).isEqualTo(1);
+    assertThat(polls).as("the next wait polls again").isEqualTo(1);
+  }
+
+  @Test
+  void aPollThatFailsPropagatesAndGivesUpItsPlaceAmongThePollers() throws IOException {
+    IOException boom = new IOException("closed");
+    for (int i = 0; i < 10; i++) {
+      assertThatThrownBy(() -> new Spin().await(() -> {
+        throw boom;
+      })).isSameAs(boom);
+    }
+    int[] left = {2};
+    assertThat(new Spin().await(() -> --left[0] == 0 ? 5 : 0))
+        .as("a new connection still polls: the failed ones left no poller counted").isEqualTo(5);
+  }
+}
