@@ -24,5 +24,10 @@
  * </ul>
  *
  * <p>The wire format is documented in one place, the package-private class {@code Wire}.
+ *
+ * <p>A thread about to sleep until its socket (Unix or TCP) has data first polls it for up to
+ * 100 µs, while polling pays on that connection: waking a sleeping thread costs more than that on
+ * many virtual machines. The system property {@code level4j.spinMicros} sets the window; 0 turns
+ * polling off.
  */
 package org.level4j.net;
