@@ -79,6 +79,10 @@ public final class RaveLevel extends ForwardingDatabase {
     return presence.failovers();
   }
 
+  Presence presence() {
+    return presence;
+  }
+
   /** The pid of the live process leading {@code dir}, if any (from its LEADER.info record). */
   public static OptionalLong leaderPid(Path dir) {
     LeaderInfo info = LeaderInfo.read(dir);

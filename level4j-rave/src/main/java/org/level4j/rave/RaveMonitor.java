@@ -27,6 +27,11 @@ final class RaveMonitor implements RaveLevelMXBean {
     return new ObjectName("org.level4j.rave:type=RaveLevel,dir=" + ObjectName.quote(dir.toString()));
   }
 
+  /** The figures of {@code presence}, not registered anywhere (for {@link RaveLevelMetrics}). */
+  static RaveMonitor figures(Presence presence) {
+    return new RaveMonitor(presence, null);
+  }
+
   /** Registers the bean of {@code presence}; null if that was not possible. */
   static RaveMonitor register(Presence presence) {
     try {
