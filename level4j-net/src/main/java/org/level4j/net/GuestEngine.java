@@ -62,7 +62,6 @@ final class GuestEngine implements RemoteEngine {
   private static final System.Logger LOG = System.getLogger("org.level4j.net");
   private static final AtomicInteger THREADS = new AtomicInteger();
   /** How long open() waits for the host's first answer. */
-  static final int PROBE_TIMEOUT_SECONDS = 30;
 
   private enum State { CLOSED, OPEN, LOST }
 
@@ -154,11 +153,12 @@ final class GuestEngine implements RemoteEngine {
     try {
       // So that supports() knows the host before anyone asks; a host that accepted the
       // connection but never answers must not hang open() forever.
-      probe.get(PROBE_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      probe.get(options.openTimeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       close();
       throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED, "the host accepted the "
-          + "connection but did not answer in " + PROBE_TIMEOUT_SECONDS + " s", e);
+          + "connection but did not answer in " + options.openTimeout().toMillis() + " ms (see "
+          + "GuestOptions.openTimeout)", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       close();

@@ -1,5 +1,6 @@
 package org.level4j.net;
 
+import java.time.Duration;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 
@@ -12,19 +13,22 @@ import org.level4j.LevelException;
  */
 public final class GuestOptions {
   private static final GuestOptions DEFAULTS =
-      new GuestOptions(false, Wire.DEFAULT_MAX_FRAME_BYTES, false);
+      new GuestOptions(false, Wire.DEFAULT_MAX_FRAME_BYTES, false, Duration.ofSeconds(30));
 
   private final boolean retry;
   private final int maxFrameBytes;
   private final boolean permanence;
+  private final Duration openTimeout;
 
-  private GuestOptions(boolean retry, int maxFrameBytes, boolean permanence) {
+  private GuestOptions(boolean retry, int maxFrameBytes, boolean permanence,
+      Duration openTimeout) {
     this.retry = retry;
     this.maxFrameBytes = maxFrameBytes;
     this.permanence = permanence;
+    this.openTimeout = openTimeout;
   }
 
-  /** No retry, frames up to 64 MiB, no claim of permanence. */
+  /** No retry, frames up to 64 MiB, no claim of permanence, 30 s for the host's first answer. */
   public static GuestOptions defaults() {
     return DEFAULTS;
   }
@@ -37,7 +41,7 @@ public final class GuestOptions {
    * with {@code LEVEL_CONNECTION_LOST}.
    */
   public GuestOptions retry(boolean retry) {
-    return new GuestOptions(retry, maxFrameBytes, permanence);
+    return new GuestOptions(retry, maxFrameBytes, permanence, openTimeout);
   }
 
   /** The largest frame the host may send (default 64 MiB); a larger one ends the connection. */
@@ -46,7 +50,7 @@ public final class GuestOptions {
       throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
           "maxFrameBytes must be at least 16, got " + maxFrameBytes);
     }
-    return new GuestOptions(retry, maxFrameBytes, permanence);
+    return new GuestOptions(retry, maxFrameBytes, permanence, openTimeout);
   }
 
   /**
@@ -54,7 +58,21 @@ public final class GuestOptions {
    * {@link org.level4j.Supports#permanence()}: the protocol cannot tell. Default false.
    */
   public GuestOptions permanence(boolean permanence) {
-    return new GuestOptions(retry, maxFrameBytes, permanence);
+    return new GuestOptions(retry, maxFrameBytes, permanence, openTimeout);
+  }
+
+  /**
+   * How long {@link Guest#connect} waits for the host's first answer once connected (default
+   * 30 s). A host that accepts connections but does not answer (hung, or not a level4j or
+   * many-level host) then fails the connect with {@code LEVEL_DATABASE_NOT_OPENED} instead of
+   * hanging it.
+   */
+  public GuestOptions openTimeout(Duration openTimeout) {
+    if (openTimeout == null || openTimeout.isNegative() || openTimeout.isZero()) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+          "openTimeout must be a positive duration, got " + openTimeout);
+    }
+    return new GuestOptions(retry, maxFrameBytes, permanence, openTimeout);
   }
 
   public boolean retry() {
@@ -67,5 +85,9 @@ public final class GuestOptions {
 
   public boolean permanence() {
     return permanence;
+  }
+
+  public Duration openTimeout() {
+    return openTimeout;
   }
 }
