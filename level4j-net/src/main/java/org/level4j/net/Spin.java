@@ -22,7 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   zero: that is, while at least about four polls in five pay. When the peer is slow, idle or
  *   far away (a real network), polls fail and the connection goes back to sleeping at once.
  * - A connection that stopped polling tries again once every PROBE_EVERY waits, so it notices
- *   when polling would pay again.
+ *   when polling would pay again. A probe that pays restores the full score: a burst of slow
+ *   answers (the JIT compiling on every core at start, a collector's pause) must not leave a
+ *   connection that polls well sleeping for good, as a score of 1 did (one failure turned it off
+ *   again; seen as a follower's put_seq stuck at the unpolled rate for a whole run).
  * - At most one thread fewer than the processors polls at once in a process, so the work the
  *   poller waits for always has a processor.
  * When several busy processes share few processors, answers arrive later than the window, polls
@@ -66,7 +69,7 @@ final class Spin {
         Thread.onSpinWait();
         int n = p.poll();
         if (n != 0) {
-          score = Math.min(MAX_SCORE, Math.max(score, 0) + 1);
+          score = score <= 0 ? MAX_SCORE : Math.min(MAX_SCORE, score + 1);
           return n;
         }
       } while (System.nanoTime() - end < 0);

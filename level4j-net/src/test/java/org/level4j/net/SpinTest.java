@@ -71,6 +71,14 @@ class SpinTest {
       return 1;
     })).isEqualTo(1);
     assertThat(polls).as("the next wait polls again").isEqualTo(1);
+
+    polls = 0;
+    spin.await(this::never);
+    int afterOneFailure = polls;
+    spin.await(this::never);
+    assertThat(afterOneFailure).isPositive();
+    assertThat(polls).as("the score is full again: one failure does not stop polling")
+        .isGreaterThan(afterOneFailure);
   }
 
   @Test
