@@ -90,6 +90,7 @@ class SocketConnection implements Connection {
     private final Selector readable;
     private final Selector writable;
     private final Spin spin = new Spin();
+    private final Spin.Poll poll = channel::read; // one object, not one per wait
 
     Quiet(SocketChannel channel, String name) throws IOException {
       super(channel, name);
@@ -116,7 +117,7 @@ class SocketConnection implements Connection {
       if (n != 0 || !dst.hasRemaining()) {
         return n;
       }
-      n = spin.await(() -> channel.read(dst));
+      n = spin.await(poll, dst);
       if (n != 0) {
         return n;
       }

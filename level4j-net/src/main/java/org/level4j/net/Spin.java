@@ -42,16 +42,17 @@ final class Spin {
   private int score = MAX_SCORE;
   private int waits;
 
-  /** A source of data polled without blocking: bytes read, 0 for none yet, -1 at the end. */
+  /** Reads into {@code dst} without blocking: bytes read, 0 for none yet, -1 at the end. */
   interface Poll {
-    int poll() throws java.io.IOException;
+    int poll(java.nio.ByteBuffer dst) throws java.io.IOException;
   }
 
   /**
-   * Polls {@code p} until it returns non-zero or the window ends, if polling pays on this
-   * connection now. Returns what it last returned (0: nothing came; the caller sleeps).
+   * Polls {@code p} into {@code dst} until it returns non-zero or the window ends, if polling
+   * pays on this connection now. Returns what it last returned (0: nothing came; the caller
+   * sleeps).
    */
-  int await(Poll p) throws java.io.IOException {
+  int await(Poll p, java.nio.ByteBuffer dst) throws java.io.IOException {
     if (WINDOW_NANOS == 0 || MAX_POLLERS < 1) {
       return 0;
     }
@@ -67,7 +68,7 @@ final class Spin {
       long end = System.nanoTime() + WINDOW_NANOS;
       do {
         Thread.onSpinWait();
-        int n = p.poll();
+        int n = p.poll(dst);
         if (n != 0) {
           score = score <= 0 ? MAX_SCORE : Math.min(MAX_SCORE, score + 1);
           return n;

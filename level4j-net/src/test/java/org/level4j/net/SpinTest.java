@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** When a reader polls its socket before sleeping (counts of polls only, no timings). */
 class SpinTest {
+  private static final java.nio.ByteBuffer DST = java.nio.ByteBuffer.allocate(16);
   private final Spin spin = new Spin();
   private int polls;
 
@@ -19,7 +20,7 @@ class SpinTest {
         "polling is off here (level4j.spinMicros=0 or one processor)");
   }
 
-  private int never() {
+  private int never(java.nio.ByteBuffer dst) {
     polls++;
     return 0;
   }
@@ -27,55 +28,55 @@ class SpinTest {
   @Test
   void returnsWhatArrivesWhilePolling() throws IOException {
     int[] left = {3};
-    int n = spin.await(() -> {
+    int n = spin.await(dst -> {
       polls++;
       return --left[0] == 0 ? 42 : 0;
-    });
+    }, DST);
     assertThat(n).isEqualTo(42);
     assertThat(polls).isEqualTo(3);
   }
 
   @Test
   void reportsTheEndOfTheStream() throws IOException {
-    assertThat(spin.await(() -> -1)).isEqualTo(-1);
+    assertThat(spin.await(dst -> -1, DST)).isEqualTo(-1);
   }
 
   @Test
   void stopsPollingAfterTwoFruitlessWindowsAndProbesOnceEverySixtyFourWaits() throws IOException {
-    assertThat(spin.await(this::never)).isZero();
-    assertThat(spin.await(this::never)).isZero();
+    assertThat(spin.await(this::never, DST)).isZero();
+    assertThat(spin.await(this::never, DST)).isZero();
     assertThat(polls).isPositive();
 
     polls = 0;
     for (int i = 3; i < 64; i++) {
-      assertThat(spin.await(this::never)).isZero();
+      assertThat(spin.await(this::never, DST)).isZero();
     }
     assertThat(polls).as("waits 3 to 63 sleep at once").isZero();
 
-    assertThat(spin.await(this::never)).isZero();
+    assertThat(spin.await(this::never, DST)).isZero();
     assertThat(polls).as("wait 64 probes").isPositive();
   }
 
   @Test
   void aProbeThatPaysTurnsPollingBackOn() throws IOException {
-    spin.await(this::never);
-    spin.await(this::never);
+    spin.await(this::never, DST);
+    spin.await(this::never, DST);
     for (int i = 3; i < 64; i++) {
-      spin.await(this::never);
+      spin.await(this::never, DST);
     }
-    assertThat(spin.await(() -> 7)).as("the probe at wait 64").isEqualTo(7);
+    assertThat(spin.await(dst -> 7, DST)).as("the probe at wait 64").isEqualTo(7);
 
     polls = 0;
-    assertThat(spin.await(() -> {
+    assertThat(spin.await(dst -> {
       polls++;
       return 1;
-    })).isEqualTo(1);
+    }, DST)).isEqualTo(1);
     assertThat(polls).as("the next wait polls again").isEqualTo(1);
 
     polls = 0;
-    spin.await(this::never);
+    spin.await(this::never, DST);
     int afterOneFailure = polls;
-    spin.await(this::never);
+    spin.await(this::never, DST);
     assertThat(afterOneFailure).isPositive();
     assertThat(polls).as("the score is full again: one failure does not stop polling")
         .isGreaterThan(afterOneFailure);
@@ -85,12 +86,12 @@ class SpinTest {
   void aPollThatFailsPropagatesAndGivesUpItsPlaceAmongThePollers() throws IOException {
     IOException boom = new IOException("closed");
     for (int i = 0; i < 10; i++) {
-      assertThatThrownBy(() -> new Spin().await(() -> {
+      assertThatThrownBy(() -> new Spin().await(dst -> {
         throw boom;
-      })).isSameAs(boom);
+      }, DST)).isSameAs(boom);
     }
     int[] left = {2};
-    assertThat(new Spin().await(() -> --left[0] == 0 ? 5 : 0))
+    assertThat(new Spin().await(dst -> --left[0] == 0 ? 5 : 0, DST))
         .as("a new connection still polls: the failed ones left no poller counted").isEqualTo(5);
   }
 }
