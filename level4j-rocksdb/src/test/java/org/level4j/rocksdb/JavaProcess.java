@@ -8,12 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real JVM running a test main class on the test classpath, for tests that need another
- * process. Its java.io.tmpdir points into {@code scratch}, so the RocksDB native library it
- * unpacks there is removed with the test's directory even when the process is SIGKILLed.
+ * process. Its java.io.tmpdir is {@code scratch/tmp}, so anything it leaves there is removed with
+ * the test's directory even when the process is SIGKILLed (and tests can look at what it left).
  */
 final class JavaProcess implements AutoCloseable {
   final Process process;
@@ -26,25 +27,51 @@ final class JavaProcess implements AutoCloseable {
   }
 
   static JavaProcess start(Path scratch, Class<?> main, String... args) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command(scratch, List.of(), main, args))
+        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    return new JavaProcess(pb.start());
+  }
+
+  /**
+   * Like {@link #start(Path, Class, String...)}, with {@code env} added to this process's
+   * environment and {@code jvmOptions} before the main class; what the process writes to standard
+   * error comes out of {@link #readLine()} too.
+   */
+  static JavaProcess start(Path scratch, Map<String, String> env, List<String> jvmOptions,
+      Class<?> main, String... args) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command(scratch, jvmOptions, main, args))
+        .redirectErrorStream(true);
+    pb.environment().putAll(env);
+    return new JavaProcess(pb.start());
+  }
+
+  private static List<String> command(Path scratch, List<String> jvmOptions, Class<?> main,
+      String... args) throws IOException {
     Path tmp = Files.createDirectories(scratch.resolve("tmp"));
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx128m");
     cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-Djava.io.tmpdir=" + tmp);
+    cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(main.getName());
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd)
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
-    return new JavaProcess(p);
+    return cmd;
   }
 
   /** The next line the process printed, or null if it ended. */
   String readLine() throws IOException {
     return out.readLine();
+  }
+
+  /** Everything the process prints from now until it ends, then its exit code. */
+  int finish(StringBuilder output) throws IOException, InterruptedException {
+    for (String line = readLine(); line != null; line = readLine()) {
+      output.append(line).append('\n');
+    }
+    return process.waitFor();
   }
 
   /** SIGKILL, and wait until the process is gone. */
