@@ -6,14 +6,24 @@
 #   follower   a holder process leads the directory; the bench joins it as a follower
 #   leader     the bench alone, as the directory's leader
 #   followers  an idle leader and 4 follower processes doing sequential puts at once
+#   failover   an idle leader and K followers doing sequential puts; SIGKILL to the leader 0.5-1.5 s
+#              after they start, --kills times per pair (both sides use their own orchestration:
+#              level4j bench --failover, the anchor's failover.js); each follower's outage is the
+#              longest gap between two of its acknowledged puts around the kill
 # and prints, per role and phase, each side's median ops/s and the ratio level4j / rave-level
 # (computed per pair, then min / median / max), followed by a markdown table for the README.
+# For failover: the median and max outage of each side, apart for the follower that took over
+# and the ones that stayed followers, and the ratio rave-level / level4j of the medians.
 #
-# Usage: bench/compare-rave.sh [--pairs P] [--n N] [--followers-n M] [--roles LIST] [--keep]
+# Usage: bench/compare-rave.sh [--pairs P] [--n N] [--followers-n M] [--roles LIST]
+#          [--kills N] [--failover-followers K] [--keep]
 #   --pairs P         A/B pairs per role (default 3, at least 1)
 #   --n N             operations per phase (default 100000, as the anchor)
 #   --followers-n M   sequential puts per follower in the "followers" role (default 20000)
-#   --roles LIST      comma-separated subset of follower,leader,followers (default: all three)
+#   --roles LIST      comma-separated subset of follower,leader,followers,failover
+#                     (default: follower,leader,followers)
+#   --kills N         leader kills per pair in the failover role (default 5)
+#   --failover-followers K  followers in the failover role (default 2)
 #   --keep            keep the scratch folder (its path is printed)
 # Environment: ANCHOR_DIR (default: ../shared/anchors/rave-level beside the repository),
 #   LEVEL4J_JAVA_OPTS (extra JVM flags for every level4j process, as for ./level4j).
@@ -26,6 +36,8 @@ pairs=3
 n=100000
 followers_n=20000
 roles=follower,leader,followers
+kills=5
+failover_followers=2
 keep=0
 followers=4
 timeout_s=3600
@@ -36,18 +48,20 @@ while (($#)); do
     --n) n=$2; shift 2 ;;
     --followers-n) followers_n=$2; shift 2 ;;
     --roles) roles=$2; shift 2 ;;
+    --kills) kills=$2; shift 2 ;;
+    --failover-followers) failover_followers=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h | --help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare-rave: unknown argument $1 (try --help)" >&2; exit 64 ;;
   esac
 done
-for v in "$pairs" "$n" "$followers_n"; do
+for v in "$pairs" "$n" "$followers_n" "$kills" "$failover_followers"; do
   [[ $v =~ ^[1-9][0-9]*$ ]] || { echo "compare-rave: expected a positive number, not $v" >&2; exit 64; }
 done
 IFS=, read -r -a role_list <<<"$roles"
 for r in "${role_list[@]}"; do
-  [[ $r == follower || $r == leader || $r == followers ]] ||
-    { echo "compare-rave: no role $r (follower, leader, followers)" >&2; exit 64; }
+  [[ $r == follower || $r == leader || $r == followers || $r == failover ]] ||
+    { echo "compare-rave: no role $r (follower, leader, followers, failover)" >&2; exit 64; }
 done
 if [[ ! -f $anchor/package-lock.json || ! -f $anchor/lib/common.js ]]; then
   echo "compare-rave: no rave-level anchor in $anchor (set ANCHOR_DIR)" >&2
@@ -166,6 +180,20 @@ run_level4j() {
     followers)
       timeout "$timeout_s" "${l4j[@]}" bench --followers "$followers" --n "$followers_n" \
         --json "$dir" >"$out" ;;
+    failover)
+      timeout "$timeout_s" "${l4j[@]}" bench --failover "$failover_followers" --kills "$kills" \
+        --json "$dir" >"$out.raw"
+      # One outage per follower per kill, as a "phase" whose figure is in ms.
+      node -e '
+        let t = ""; process.stdin.on("data", (d) => { t += d })
+        process.stdin.on("end", () => {
+          for (const l of t.split("\n")) {
+            if (!l.startsWith("{")) continue
+            const r = JSON.parse(l)
+            if (r.lost) { console.error("level4j lost " + r.lost + " acknowledged writes"); process.exit(1) }
+            console.log(JSON.stringify({ phase: r.tookOver ? "outage_takeover" : "outage_stayed", opsPerSec: r.outageMs }))
+          }
+        })' <"$out.raw" >"$out" ;;
   esac
   record "$role" level4j "$pair" <"$out"
   tr '\n' ' ' <"$out" | sed 's/"ms":[0-9.]*,//g' >&2
@@ -195,6 +223,19 @@ run_rave() {
       sed -n 's/^rep 1: total \([0-9]*\) ops\/s.*/{"phase":"put_seq","opsPerSec":\1}/p' \
         "$out.raw" >"$out"
       grep -q opsPerSec "$out" || { cat "$out.raw" >&2; return 1; } ;;
+    failover)
+      (cd "$node_dir" && timeout "$timeout_s" node failover.js "$kills" "$failover_followers") \
+        >"$out.raw"
+      local raw
+      raw=$(sed -n 's/^raw results: //p' "$out.raw")
+      [[ -f $raw ]] || { cat "$out.raw" >&2; return 1; }
+      # stallMs: the anchor's longest gap between two acknowledged puts around the kill.
+      node -e '
+        const reps = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))
+        for (const r of reps.flat()) {
+          if (r.missing + r.wrong + r.reopenCheck.missing + r.reopenCheck.wrong) { console.error("rave-level lost writes"); process.exit(1) }
+          console.log(JSON.stringify({ phase: r.becameLeader ? "outage_takeover" : "outage_stayed", opsPerSec: r.stallMs }))
+        }' "$raw" >"$out" ;;
   esac
   # bench-rave-*.js print RESULT {"mode":…,"results":[{phase,ops,ms,opsPerSec},…]}
   if grep -q '^RESULT ' "$out"; then
@@ -278,6 +319,19 @@ const lw = medians['leader put_window64']
 if (fw && lw) {
   const half = fw.l4j / lw.l4j
   console.log(`\nlevel4j follower put_window64 / leader put_window64: ${r2(half)} (target ≥ 0.5 ${half >= 0.5 ? 'met' : 'NOT met'})`)
+}
+const outages = rows.filter((r) => r.role === 'failover')
+if (outages.length) {
+  console.log(`\nfailover: outage of each follower, ms (lower is better), all pairs together`)
+  console.log(`${'follower'.padEnd(28)} ${'level4j median / max'.padStart(22)} ${'rave-level median / max'.padStart(25)}   rave-level / level4j`)
+  for (const [phase, name, target] of [['outage_takeover', 'the one that took over', 20], ['outage_stayed', 'the ones that stayed', 25]]) {
+    const a = outages.filter((r) => r.phase === phase && r.system === 'level4j').map((r) => r.ops)
+    const b = outages.filter((r) => r.phase === phase && r.system === 'rave-level').map((r) => r.ops)
+    if (!a.length || !b.length) continue
+    const ma = median(a)
+    const mb = median(b)
+    console.log(`${name.padEnd(28)} ${(ma.toFixed(1) + ' / ' + Math.max(...a).toFixed(1)).padStart(22)} ${(mb.toFixed(1) + ' / ' + Math.max(...b).toFixed(1)).padStart(25)}   ${r2(mb / ma).padStart(6)}  (n=${a.length} / ${b.length}; level4j median ≤ ${target} ms ${ma <= target ? 'met' : 'NOT met'}, below rave-level's ${ma < mb ? 'met' : 'NOT met'})`)
+  }
 }
 console.log('\n| role | phase | level4j ops/s | rave-level ops/s | ratio, median (min–max) | target |')
 console.log('|---|---|---:|---:|---:|---|')

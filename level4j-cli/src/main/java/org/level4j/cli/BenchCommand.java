@@ -49,6 +49,16 @@ final class BenchCommand implements Callable<Integer> {
           + " once; print the total and each process's rate.")
   Integer followers;
 
+  @Option(names = "--failover", paramLabel = "K",
+      description = "Kill the leader of a new directory under DIR --kills times, each time while"
+          + " K follower processes do sequential puts; print each follower's outage and the"
+          + " stages of each takeover.")
+  Integer failover;
+
+  @Option(names = "--kills", paramLabel = "N", defaultValue = "5",
+      description = "With --failover: how many kills (default 5).")
+  int kills;
+
   @Spec
   CommandSpec spec;
 
@@ -59,8 +69,15 @@ final class BenchCommand implements Callable<Integer> {
     if (count < 1) {
       throw new ParameterException(spec.commandLine(), "--n must be at least 1");
     }
+    if (followers != null && failover != null) {
+      throw new ParameterException(spec.commandLine(), "--followers and --failover are two"
+          + " benchmarks; run them one at a time");
+    }
     if (followers != null) {
       return followers(out, count);
+    }
+    if (failover != null) {
+      return failover(out);
     }
     List<String> run = phases(spec);
     Progress progress = json ? Progress.none()
@@ -127,6 +144,29 @@ final class BenchCommand implements Callable<Integer> {
       return Main.FAILED;
     }
     return Main.OK;
+  }
+
+  private int failover(PrintWriter out) throws Exception {
+    if (failover < 1 || failover > 99 || kills < 1) {
+      throw new ParameterException(spec.commandLine(),
+          "--failover must be from 1 to 99 and --kills at least 1");
+    }
+    if (phases != null || n != null) {
+      throw new ParameterException(spec.commandLine(),
+          "--failover measures outages, not phases; leave --phases and --n out");
+    }
+    if (!json) {
+      out.printf(Locale.ROOT, "level4j bench: %d kills of an idle leader under %s, %d followers"
+          + " doing sequential puts...%n", kills, dir, failover);
+      out.flush();
+    }
+    List<FailoverBench.Sample> samples =
+        new FailoverBench(FailoverBench.scratch(dir), failover, kills, out, json).run();
+    if (!json) {
+      FailoverBench.summarize(samples, out);
+    }
+    out.flush();
+    return samples.stream().allMatch(s -> s.lost() == 0) ? Main.OK : Main.FAILED;
   }
 
   private List<String> phases(CommandSpec spec) {

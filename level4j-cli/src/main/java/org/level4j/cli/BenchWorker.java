@@ -16,6 +16,8 @@ import org.level4j.rave.RaveLevel;
  * <pre>
  * hold DIR             opens DIR with RaveLevel and keeps it open
  * put DIR PREFIX N     opens DIR, then on "GO" does N sequential puts of PREFIX keys
+ * loop DIR PREFIX      opens DIR, does sequential puts of PREFIX keys until "STOP" (bench
+ *                      --failover); "KILLED MICROS" tells it when the leader was killed
  * </pre>
  *
  * It reports on stdout, one line each: {@code ROLE leader|follower PID}, {@code READY} once a
@@ -36,6 +38,10 @@ final class BenchWorker {
       out.println("ROLE " + (leader ? "leader" : "follower") + " " + ProcessHandle.current().pid());
       db.get("__probe__"); // a first round trip, as the Node workers do
       out.println("READY");
+      if (args[0].equals("loop")) {
+        new FailoverLoop(db, args[2], leader, out, in).run();
+        return;
+      }
       if (args[0].equals("hold")) {
         while (in.readLine() != null) {
           // held until stdin closes

@@ -140,7 +140,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println("# " + title);
   }
 
-  private static void delete(Path dir) {
+  static void delete(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
         Files.deleteIfExists(p);

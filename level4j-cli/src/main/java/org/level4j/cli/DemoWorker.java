@@ -20,6 +20,9 @@ import org.level4j.rave.RaveLevel;
  * LEADER MICROS           (became leader; wall-clock microseconds)
  * ACK N START END         (write N, started and acknowledged at these wall-clock micros)
  * BAD N                   (a read returned a wrong value)
+ * STAGES T LOST WON OPENED LISTENING PUBLISHED RECONNECTED
+ *                         (after a change of leader: T is true if this process took over, the
+ *                         rest wall-clock micros of each stage, 0 if it had no part in it)
  * </pre>
  *
  * Lines are flushed every few milliseconds, not per write: a killed worker may not have printed
@@ -69,6 +72,9 @@ final class DemoWorker {
 
     try (RaveLevel db = RaveLevel.open(dir)) {
       db.onLeader(() -> say(out, "LEADER " + micros()));
+      db.onFailover(f -> say(out, "STAGES " + f.tookOver() + " " + f.lostMicros() + " "
+          + f.lockWonMicros() + " " + f.openedMicros() + " " + f.listeningMicros() + " "
+          + f.publishedMicros() + " " + f.reconnectedMicros()));
       say(out, "ROLE " + (db.isLeader() ? "leader" : "follower") + " "
           + ProcessHandle.current().pid());
       for (long n = 0; stdin.isAlive(); n++) {

@@ -28,12 +28,20 @@ final class FailoverDemo {
   private final List<Worker> workers = new ArrayList<>();
   private final List<Double> takeover = new ArrayList<>();
   private final List<Double> stayed = new ArrayList<>();
+  /** Per stage (see STAGES), ms after each kill, from every survivor that saw the stage. */
+  private final List<List<Double>> stageMs = new ArrayList<>();
+  private static final List<String> STAGE_NAMES = List.of("connection lost (followers)",
+      "lock won", "RocksDB open", "listening", "LEADER.info published", "reconnected",
+      "first write acknowledged");
   private final long started = System.nanoTime();
   private int names;
 
   FailoverDemo(Path dir, PrintWriter out) {
     this.dir = dir;
     this.out = out;
+    for (int i = 0; i < STAGE_NAMES.size(); i++) {
+      stageMs.add(new ArrayList<>());
+    }
   }
 
   /** What a run found; {@link #lost} must be zero. */
@@ -113,6 +121,15 @@ final class FailoverDemo {
       double ms = (resumedAt.get(i) - killMicros) / 1000.0;
       boolean tookOver = newLeader.isPresent() && newLeader.getAsLong() == w.process.pid();
       (tookOver ? takeover : stayed).add(ms);
+      long[] st = w.awaitStagesAfter(killMicros, 5_000);
+      if (st != null) {
+        for (int s = 1; s < 7; s++) {
+          if (st[s] != 0 && (s != 1 || !tookOver)) {
+            stageMs.get(s - 1).add((st[s] - killMicros) / 1000.0);
+          }
+        }
+      }
+      stageMs.get(6).add(ms);
       say("  pid %d %s, writing again after %.1f ms", w.process.pid(),
           tookOver ? "took over as leader" : "stayed a follower", ms);
     }
@@ -144,6 +161,15 @@ final class FailoverDemo {
       say("failover, workers that stayed followers: median %.1f ms, max %.1f ms (%d resumes)",
           median(stayed), max(stayed), stayed.size());
     }
+    if (!takeover.isEmpty()) {
+      say("stages of a failover, median ms after the SIGKILL:");
+      for (int i = 0; i < STAGE_NAMES.size(); i++) {
+        List<Double> xs = stageMs.get(i);
+        if (!xs.isEmpty()) {
+          say("  %-28s %6.1f  (n=%d)", STAGE_NAMES.get(i), median(xs), xs.size());
+        }
+      }
+    }
     return new Result(acknowledged, lost, failovers, takeover, stayed);
   }
 
@@ -170,7 +196,8 @@ final class FailoverDemo {
       // Workers load RocksDB's native library from the same unpacked copy as this process.
       cmd.add("-Dlevel4j.native.dir=" + nativeDir);
     }
-    cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-cp",
+    cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m",
+        "-Xmn16m", "-cp",
         System.getProperty("java.class.path"), DemoWorker.class.getName(), dir.toString(), name));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     Worker w = new Worker(name, p);
@@ -211,6 +238,7 @@ final class FailoverDemo {
     volatile long bad;
     volatile boolean dead;
     private final List<long[]> acksAfter = new ArrayList<>();
+    private final List<long[]> stages = new ArrayList<>();
 
     Worker(String name, Process process) {
       this.name = name;
@@ -241,6 +269,14 @@ final class FailoverDemo {
                   break;
                 case "BAD":
                   bad++;
+                  break;
+                case "STAGES":
+                  long[] st = new long[7];
+                  st[0] = Boolean.parseBoolean(w[1]) ? 1 : 0;
+                  for (int i = 1; i < 7; i++) {
+                    st[i] = Long.parseLong(w[i + 1]);
+                  }
+                  stages.add(st);
                   break;
                 default:
                   break;
@@ -280,6 +316,25 @@ final class FailoverDemo {
       }
       acksAfter.remove(waiter);
       return waiter[1];
+    }
+
+    /**
+     * The stages of the first change of leader this worker reported with a connection lost or a
+     * lock won after {@code micros}, waiting for it; null if none came in time.
+     */
+    synchronized long[] awaitStagesAfter(long micros, long timeoutMs) throws InterruptedException {
+      long end = System.currentTimeMillis() + timeoutMs;
+      while (true) {
+        for (long[] st : stages) {
+          if (Math.max(st[1], st[2]) >= micros) {
+            return st;
+          }
+        }
+        if (!process.isAlive() || System.currentTimeMillis() > end) {
+          return null;
+        }
+        wait(50);
+      }
     }
 
     void stop() throws InterruptedException {

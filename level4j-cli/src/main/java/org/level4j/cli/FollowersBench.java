@@ -2,18 +2,11 @@ package org.level4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
@@ -48,7 +41,7 @@ final class FollowersBench {
   private final Path dir;
   private final int followers;
   private final int n;
-  private final List<Child> children = new ArrayList<>();
+  private final List<WorkerProcess> children = new ArrayList<>();
 
   FollowersBench(Path dir, int followers, int n) {
     this.dir = dir;
@@ -58,7 +51,7 @@ final class FollowersBench {
 
   Outcome run() throws IOException, InterruptedException {
     try {
-      Child leader = start("hold", dir.toString());
+      WorkerProcess leader = start("hold", dir.toString());
       String role = leader.await("ROLE ", 60);
       if (!role.startsWith("ROLE leader")) {
         throw new LevelException(ErrorCode.LEVEL_LOCKED, dir + " is already led by another "
@@ -66,18 +59,18 @@ final class FollowersBench {
             + "nobody holds, for an idle leader of its own");
       }
       leader.await("READY", 60);
-      List<Child> workers = new ArrayList<>();
+      List<WorkerProcess> workers = new ArrayList<>();
       for (int k = 1; k <= followers; k++) {
         workers.add(start("put", dir.toString(), String.format(Locale.ROOT, "w%02d", k),
             Integer.toString(n)));
       }
-      for (Child w : workers) {
+      for (WorkerProcess w : workers) {
         if (!w.await("ROLE ", 60).startsWith("ROLE follower")) {
           throw new IllegalStateException("a worker became leader before the start");
         }
         w.await("READY", 60);
       }
-      for (Child w : workers) {
+      for (WorkerProcess w : workers) {
         w.say("GO");
       }
       long first = Long.MAX_VALUE;
@@ -85,7 +78,7 @@ final class FollowersBench {
       long last = Long.MIN_VALUE;
       boolean anyLeader = false;
       List<Long> per = new ArrayList<>();
-      for (Child w : workers) {
+      for (WorkerProcess w : workers) {
         JsonNode r = JSON.readTree(w.await("RESULT ", 3600).substring(7));
         long s = r.get("startMicros").asLong();
         long e = r.get("endMicros").asLong();
@@ -101,7 +94,7 @@ final class FollowersBench {
       return new Outcome(followers, n, total, wallMs, (lastStart - first) / 1000.0, per,
           countKeys(), anyLeader);
     } finally {
-      for (Child c : children) {
+      for (WorkerProcess c : children) {
         c.process.destroyForcibly();
       }
     }
@@ -128,88 +121,16 @@ final class FollowersBench {
     for (int i = children.size() - 1; i >= 0; i--) {
       children.get(i).close();
     }
-    for (Child c : children) {
+    for (WorkerProcess c : children) {
       if (!c.process.waitFor(30, TimeUnit.SECONDS)) {
         c.process.destroyForcibly();
       }
     }
   }
 
-  private Child start(String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // The same JVM flags as this process: heap, collector, RocksDB's unpacked native library.
-    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(BenchWorker.class.getName());
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    Child c = new Child(p);
+  private WorkerProcess start(String... args) throws IOException {
+    WorkerProcess c = WorkerProcess.start(args);
     children.add(c);
     return c;
-  }
-
-  /** A worker process and the lines it printed. */
-  private static final class Child {
-    final Process process;
-    final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    final OutputStream stdin;
-
-    Child(Process process) {
-      this.process = process;
-      this.stdin = process.getOutputStream();
-      Thread t = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = r.readLine()) != null) {
-            lines.add(line);
-          }
-        } catch (IOException ignored) {
-          // the process ended
-        }
-        lines.add("EXIT");
-      }, "bench-child-" + process.pid());
-      t.setDaemon(true);
-      t.start();
-    }
-
-    String await(String prefix, long seconds) throws InterruptedException {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-      while (true) {
-        String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        if (line == null) {
-          throw new LevelException(ErrorCode.LEVEL_IO_ERROR, "bench worker pid " + process.pid()
-              + " printed no " + prefix.trim() + " line within " + seconds + " s");
-        }
-        if (line.equals("EXIT")) {
-          lines.add(line);
-          throw new LevelException(ErrorCode.LEVEL_IO_ERROR, "bench worker pid " + process.pid()
-              + " ended before " + prefix.trim() + " (its error is above)");
-        }
-        if (line.startsWith(prefix)) {
-          return line;
-        }
-      }
-    }
-
-    void say(String line) {
-      try {
-        stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        stdin.flush();
-      } catch (IOException e) {
-        throw new LevelException(ErrorCode.LEVEL_IO_ERROR,
-            "bench worker pid " + process.pid() + " is gone: " + e.getMessage(), e);
-      }
-    }
-
-    void close() {
-      try {
-        stdin.close();
-      } catch (IOException ignored) {
-        // already gone
-      }
-    }
   }
 }

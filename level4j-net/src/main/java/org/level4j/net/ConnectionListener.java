@@ -4,11 +4,15 @@ import org.level4j.LevelException;
 
 /**
  * Hears when a {@link Guest} gains or loses its connection to the host; see
- * {@link Guest#onConnectionChange}. Called on the guest's reader thread (or the thread that
- * closes the guest): return quickly and do not wait for the guest's operations here.
+ * {@link Guest#onConnectionChange}. Called on a thread of the guest's (the one reading the
+ * connection, or the one closing the guest): return quickly and do not wait for the guest's
+ * operations here.
  */
 public interface ConnectionListener {
-  /** A connection was made (after a reconnect, pending operations have been re-sent). */
+  /**
+   * A connection was made and the host answered on it (after a reconnect, pending operations
+   * have been re-sent).
+   */
   default void connected() {}
 
   /**

@@ -787,6 +787,7 @@ final class GuestEngine implements RemoteEngine {
       Request<?> r;
       List<Runnable> failures = null;
       Link l = null;
+      boolean reconnected = false;
       synchronized (lock) {
         r = requests.remove(c.id());
         if (r != null) {
@@ -795,11 +796,19 @@ final class GuestEngine implements RemoteEngine {
         if (r != null && r.probe && probing) {
           failures = probedLocked();
           l = link;
+          reconnected = l != null && l.reconnect;
         }
       }
       if (failures != null) {
         flush(l);
         failures.forEach(f -> fire(later, f));
+      }
+      if (reconnected) {
+        // A host answered on a new link and pending requests went out: a reconnect, not just a
+        // connection (a dying host's socket may still accept one, then never answer).
+        for (ConnectionListener cl : listeners) {
+          fire(later, () -> tell(cl, true, null));
+        }
       }
       if (r != null) {
         fire(later, () -> {
@@ -891,6 +900,7 @@ final class GuestEngine implements RemoteEngine {
       return null;
     }
     Link fresh = new Link(c, options.maxFrameBytes());
+    fresh.reconnect = true;
     synchronized (lock) {
       connecting = false;
       Thread.interrupted();
@@ -907,10 +917,7 @@ final class GuestEngine implements RemoteEngine {
         }
       }
     }
-    for (ConnectionListener cl : listeners) {
-      tell(cl, true, null);
-    }
-    fresh.flush();
+    fresh.flush(); // listeners hear of it once the host answers the probe (a live host)
     return fresh;
   }
 
@@ -954,6 +961,7 @@ final class GuestEngine implements RemoteEngine {
     Thread holder; // who reads now, or null
     long turns; // how many times a caller took the reading turn
     LevelException ended; // why the link ended, once a reader saw it end
+    boolean reconnect; // made after another link ended: listeners hear of it when probed
 
     Link(Connection connection, int maxFrameBytes) {
       this.connection = connection;

@@ -11,6 +11,7 @@ import org.level4j.Database;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 import org.level4j.net.Connection;
+import org.level4j.net.ConnectionListener;
 import org.level4j.net.Guest;
 import org.level4j.net.GuestOptions;
 import org.level4j.net.Host;
@@ -41,6 +42,17 @@ final class Presence {
   private final RaveOptions options;
   private final Seat seat;
   private final List<Runnable> onLeader = new CopyOnWriteArrayList<>();
+  private final List<java.util.function.Consumer<Failover>> onFailover =
+      new CopyOnWriteArrayList<>();
+  /** The change of leader under way, as far as this process has seen it (guarded by stages). */
+  private final Object stages = new Object();
+  private long lostAt;
+  private long lockWonAt;
+  private long openedAt;
+  private long listeningAt;
+  private long publishedAt;
+  private long reconnectedAt;
+  private volatile Failover lastFailover;
   private volatile Database local;
   private volatile Host host;
   private volatile Guest guest;
@@ -168,7 +180,9 @@ final class Presence {
     Database db;
     try {
       db = openRocks();
+      stage(() -> openedAt = Failover.now());
     } catch (LevelException e) {
+      stage(this::forgetTakeover);
       seat.stepDown();
       if (e.code() == ErrorCode.LEVEL_LOCKED) {
         throw new LevelException(ErrorCode.LEVEL_LOCKED, dir + " is open in a process that does "
@@ -177,27 +191,35 @@ final class Presence {
       }
       throw e;
     } catch (RuntimeException | Error e) {
+      stage(this::forgetTakeover);
       seat.stepDown();
       throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED, "this process cannot open "
           + "RocksDB to lead " + dir + " (" + e + "); it stepped down so another can", e);
     }
     Path socket = SocketPath.of(dir);
-    Host h = null;
+    Host h = Host.of(db);
     try {
-      h = Host.of(db);
+      // Listening first: the other followers are waiting for this socket to appear.
       h.listen(Listener.unix(socket, true));
+      stage(() -> listeningAt = Failover.now());
+      // This process's calls go to the database directly from now on, and its own guest (a
+      // follower until now, with operations in flight) reconnects to this host through an
+      // in-memory pipe.
+      host = h;
+      local = db;
+      seat.changed();
       new LeaderInfo(ProcessHandle.current().pid(), socket).write(dir);
     } catch (IOException | RuntimeException | Error e) {
-      if (h != null) {
-        h.close();
-      }
+      local = null;
+      host = null;
+      h.close();
       db.close(); // before stepping down: the next leader needs RocksDB's own lock free
+      stage(this::forgetTakeover);
       seat.stepDown();
       throw new LevelException(ErrorCode.LEVEL_IO_ERROR,
           "cannot listen on " + socket + " for followers: " + e.getMessage(), e);
     }
-    host = h;
-    local = db;
+    complete(() -> publishedAt = Failover.now());
     for (Runnable r : onLeader) {
       try {
         r.run();
@@ -240,13 +262,89 @@ final class Presence {
   // ---- follower ------------------------------------------------------------------------------
 
   private void follow() {
-    // A follower may have to lead at any moment: load RocksDB's native library now, in the
-    // background, not in the middle of a failover (it takes up to seconds on a busy machine).
-    Thread preload = new Thread(RocksLevel::loadLibrary, "level4j-preload");
-    preload.setDaemon(true);
-    preload.start();
+    // A follower may have to lead at any moment: load and warm up what leading needs now, in
+    // the background, not in the middle of a failover.
+    Standby.warmInBackground(options.rocks());
     seat.waitForLock(this::promote, this::fail);
-    guest = Guest.connect(this::connectToLeader, GuestOptions.defaults().retry(options.retry()));
+    Guest g = Guest.connect(this::connectToLeader, GuestOptions.defaults().retry(options.retry()));
+    g.onConnectionChange(new ConnectionListener() {
+      @Override
+      public void connected() {
+        reconnected();
+      }
+
+      @Override
+      public void disconnected(LevelException reason) {
+        stage(() -> {
+          if (lostAt == 0) {
+            lostAt = Failover.now();
+          }
+        });
+      }
+    });
+    guest = g;
+  }
+
+  private void stage(Runnable record) {
+    synchronized (stages) {
+      record.run();
+    }
+  }
+
+  /** This process's guest is connected to a leader again. */
+  private void reconnected() {
+    complete(() -> {
+      if (lostAt != 0 || lockWonAt != 0) {
+        reconnectedAt = Failover.now();
+      }
+    });
+  }
+
+  /** A takeover this process started failed: another process will lead. */
+  private void forgetTakeover() {
+    lockWonAt = openedAt = listeningAt = publishedAt = 0;
+  }
+
+  /**
+   * Records a stage with {@code record}, then reports the change of leader if it is complete:
+   * this process is connected to the new leader and, if it is that leader, has published itself.
+   */
+  private void complete(Runnable record) {
+    Failover f;
+    synchronized (stages) {
+      record.run();
+      if (reconnectedAt == 0 || (lockWonAt != 0 && publishedAt == 0)) {
+        return;
+      }
+      f = new Failover(lostAt, lockWonAt, openedAt, listeningAt, publishedAt, reconnectedAt);
+      lostAt = reconnectedAt = 0;
+      forgetTakeover();
+    }
+    lastFailover = f;
+    if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+      long origin = f.lostMicros() != 0 ? f.lostMicros() : f.lockWonMicros();
+      LOG.log(System.Logger.Level.DEBUG, (f.tookOver() ? "took over " : "followed a new leader of ")
+          + dir + ", ms after the old leader's connection ended: " + f.describe(origin));
+    }
+    for (java.util.function.Consumer<Failover> l : onFailover) {
+      try {
+        l.accept(f);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "a failover listener failed", e);
+      }
+    }
+  }
+
+  void onFailover(java.util.function.Consumer<Failover> listener) {
+    onFailover.add(listener);
+  }
+
+  void removeFailoverListener(java.util.function.Consumer<Failover> listener) {
+    onFailover.remove(listener);
+  }
+
+  Failover lastFailover() {
+    return lastFailover;
   }
 
   /**
@@ -258,6 +356,7 @@ final class Presence {
     if (closed) {
       return;
     }
+    stage(() -> lockWonAt = Failover.now());
     failovers.incrementAndGet();
     lead();
     if (closed) {

@@ -163,6 +163,11 @@ final class Seat implements AutoCloseable {
     }
   }
 
+  /** Wakes {@link #awaitChange} waiters: something they look for changed in this JVM. */
+  void changed() {
+    signal();
+  }
+
   private void signal() {
     synchronized (changed) {
       generation++;
@@ -174,8 +179,17 @@ final class Seat implements AutoCloseable {
     try {
       while (!closed) {
         WatchKey key = watcher.take();
-        key.pollEvents();
-        signal();
+        boolean relevant = false;
+        for (java.nio.file.WatchEvent<?> e : key.pollEvents()) {
+          // A new leader's socket or LEADER record, or lost events. Not RocksDB's own files,
+          // which a new leader creates by the dozen while it opens, each a useless wake-up.
+          Object name = e.context();
+          relevant |= e.kind() == StandardWatchEventKinds.OVERFLOW
+              || (name instanceof Path p && watched(p.toString()));
+        }
+        if (relevant) {
+          signal();
+        }
         if (!key.reset()) {
           return;
         }
@@ -187,6 +201,11 @@ final class Seat implements AutoCloseable {
 
   Path dir() {
     return dir;
+  }
+
+  /** Whether a file of this name, created in the directory, may announce a new leader. */
+  static boolean watched(String name) {
+    return name.equals(LeaderInfo.FILE) || name.equals(SocketPath.NAME);
   }
 
   @Override

@@ -40,7 +40,9 @@ import org.level4j.WriteOptions;
  *   <li>{@code leaders}: reads {@code lead DIR} / {@code drop DIR} lines; leads each directory.
  * </ul>
  *
- * Prints {@code LEADER} whenever it becomes leader.
+ * Prints {@code LEADER} whenever it becomes leader, and {@code FAILOVER <tookOver> <lost>
+ * <lockWon> <opened> <listening> <published> <reconnected>} (wall-clock microseconds, 0 for a
+ * stage it had no part in) after each change of leader it lived through.
  */
 public final class RaveWorker {
   private RaveWorker() {}
@@ -53,6 +55,9 @@ public final class RaveWorker {
     }
     try (RaveLevel db = RaveLevel.open(Path.of(args[1]))) {
       db.onLeader(() -> say("LEADER"));
+      db.onFailover(f -> say("FAILOVER " + f.tookOver() + " " + f.lostMicros() + " "
+          + f.lockWonMicros() + " " + f.openedMicros() + " " + f.listeningMicros() + " "
+          + f.publishedMicros() + " " + f.reconnectedMicros()));
       say("ROLE " + (db.isLeader() ? "leader" : "follower") + " " + ProcessHandle.current().pid());
       switch (args[0]) {
         case "hold":

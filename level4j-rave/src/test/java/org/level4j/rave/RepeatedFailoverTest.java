@@ -1,0 +1,163 @@
+package org.level4j.rave;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.level4j.Database;
+import org.level4j.rocksdb.RocksLevel;
+
+/**
+ * The failover path taken again and again: four processes write to one directory while whoever
+ * leads it is killed with SIGKILL thirty times (a new writer replaces each one killed). Every
+ * survivor must resume after every kill, exactly one must take over, each takeover must report
+ * its stages in order, and at the end every acknowledged write of every process, killed ones
+ * included, must be in the directory, read back by a plain RocksDB open. No time is asserted.
+ */
+class RepeatedFailoverTest {
+  private static final int WRITERS = 4;
+  private static final int KILLS = 30;
+
+  @TempDir Path dir;
+
+  @Test
+  void thirtyLeaderKillsAmongFourWritersLoseNoAcknowledgedWrite() throws Exception {
+    List<Proc> all = new ArrayList<>();
+    List<Proc> live = new ArrayList<>();
+    try {
+      for (int i = 0; i < WRITERS; i++) {
+        Proc w = start(all, live);
+        w.await(l -> l.equals("ACK 5"), 60_000);
+      }
+      for (int k = 1; k <= KILLS; k++) {
+        Proc leader = leader(live);
+        live.remove(leader);
+        long[] before = new long[live.size()];
+        int[] failoverLines = new int[live.size()];
+        for (int i = 0; i < live.size(); i++) {
+          before[i] = lastAck(live.get(i));
+          failoverLines[i] = failovers(live.get(i)).size();
+        }
+        leader.kill();
+        int tookOver = 0;
+        List<String> seenLines = new ArrayList<>();
+        for (int i = 0; i < live.size(); i++) {
+          Proc w = live.get(i);
+          long target = before[i] + 20;
+          w.await(l -> l.startsWith("ACK ") && ack(l) >= target, 60_000);
+          int seen = failoverLines[i];
+          String line = w.await(l -> l.startsWith("FAILOVER ")
+              && failovers(w).indexOf(l) >= seen, 60_000);
+          long[] stages = stages(line);
+          seenLines.add(w.pid() + ": " + line);
+          if (line.startsWith("FAILOVER true ")) {
+            tookOver++;
+            // lock won <= RocksDB open <= listening <= published, then reconnected to itself
+            assertThat(stages[1]).as("kill %d: lock won", k).isPositive();
+            assertThat(stages[2]).as("kill %d: RocksDB open", k).isGreaterThanOrEqualTo(stages[1]);
+            assertThat(stages[3]).as("kill %d: listening", k).isGreaterThanOrEqualTo(stages[2]);
+            assertThat(stages[4]).as("kill %d: published", k).isGreaterThanOrEqualTo(stages[3]);
+          } else {
+            assertThat(stages[1]).as("kill %d: a follower won no lock", k).isZero();
+            assertThat(stages[0]).as("kill %d: connection lost", k).isPositive();
+          }
+          assertThat(stages[5]).as("kill %d: reconnected", k).isPositive();
+        }
+        if (tookOver != 1) {
+          StringBuilder report = new StringBuilder();
+          for (Proc w : all) {
+            report.append('\n').append(w.pid()).append(": ");
+            for (String l : w.lines()) {
+              if (!l.startsWith("ACK ")) {
+                report.append(l).append(" | ");
+              }
+            }
+            report.append(" stderr: ").append(w.stderr());
+          }
+          throw new AssertionError("kill " + k + " of " + leader.pid() + ": " + tookOver
+              + " processes took over: " + seenLines + report);
+        }
+        assertThat(RaveLevel.leaderPid(dir)).as("kill %d: the new leader", k)
+            .isNotEqualTo(OptionalLong.of(leader.pid())).isPresent();
+        Proc fresh = start(all, live);
+        fresh.await(l -> l.equals("ACK 5"), 60_000);
+      }
+      for (Proc w : live) {
+        assertThat(w.finish()).as("%s", w.stderr()).isZero();
+      }
+      long checked = 0;
+      try (Database db = RocksLevel.open(dir)) {
+        for (int i = 0; i < all.size(); i++) {
+          long acked = lastAck(all.get(i));
+          for (long n = 0; n <= acked; n++) {
+            assertThat(db.get(prefix(i) + n)).as("%s%d", prefix(i), n).isEqualTo("v" + n);
+          }
+          checked += acked + 1;
+        }
+      }
+      assertThat(all).hasSize(WRITERS + KILLS);
+      assertThat(checked).isGreaterThan((long) (WRITERS + KILLS) * 5);
+    } finally {
+      all.forEach(Proc::close);
+    }
+  }
+
+  private Proc start(List<Proc> all, List<Proc> live) throws Exception {
+    Proc w = Proc.java(RaveWorker.class, "write", dir.toString(), prefix(all.size()));
+    all.add(w);
+    live.add(w);
+    return w;
+  }
+
+  private Proc leader(List<Proc> live) {
+    OptionalLong pid = RaveLevel.leaderPid(dir);
+    assertThat(pid).as("a live leader is published").isPresent();
+    for (Proc w : live) {
+      if (w.pid() == pid.getAsLong()) {
+        return w;
+      }
+    }
+    throw new AssertionError("the leader, pid " + pid + ", is none of the writers");
+  }
+
+  private static String prefix(int i) {
+    return "w" + i + ":";
+  }
+
+  private static List<String> failovers(Proc p) {
+    List<String> out = new ArrayList<>();
+    for (String l : p.lines()) {
+      if (l.startsWith("FAILOVER ")) {
+        out.add(l);
+      }
+    }
+    return out;
+  }
+
+  private static long[] stages(String line) {
+    String[] w = line.split(" ");
+    long[] s = new long[6];
+    for (int i = 0; i < 6; i++) {
+      s[i] = Long.parseLong(w[i + 2]);
+    }
+    return s;
+  }
+
+  private static long lastAck(Proc p) {
+    long last = -1;
+    for (String l : p.lines()) {
+      if (l.startsWith("ACK ")) {
+        last = Math.max(last, ack(l));
+      }
+    }
+    return last;
+  }
+
+  private static long ack(String line) {
+    return Long.parseLong(line.substring(4).trim());
+  }
+}
