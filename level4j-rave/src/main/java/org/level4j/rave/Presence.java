@@ -44,14 +44,19 @@ final class Presence {
   private final List<Runnable> onLeader = new CopyOnWriteArrayList<>();
   private final List<java.util.function.Consumer<Failover>> onFailover =
       new CopyOnWriteArrayList<>();
-  /** The change of leader under way, as far as this process has seen it (guarded by stages). */
-  private final Object stages = new Object();
-  private long lostAt;
-  private long lockWonAt;
-  private long openedAt;
-  private long listeningAt;
-  private long publishedAt;
-  private long reconnectedAt;
+  /*
+   * The change of leader under way, as far as this process has seen it: when each stage
+   * happened (Failover's fields, in that order), guarded by itself. Recorded without lambdas:
+   * the takeover path runs once in a process's life, and linking a lambda there costs more than
+   * the stage it records.
+   */
+  private static final int LOST = 0;
+  private static final int LOCK_WON = 1;
+  private static final int OPENED = 2;
+  private static final int LISTENING = 3;
+  private static final int PUBLISHED = 4;
+  private static final int RECONNECTED = 5;
+  private final long[] stages = new long[6];
   private volatile Failover lastFailover;
   private volatile Database local;
   private volatile Host host;
@@ -180,9 +185,9 @@ final class Presence {
     Database db;
     try {
       db = openRocks();
-      stage(() -> openedAt = Failover.now());
+      mark(OPENED);
     } catch (LevelException e) {
-      stage(this::forgetTakeover);
+      forgetTakeover();
       seat.stepDown();
       if (e.code() == ErrorCode.LEVEL_LOCKED) {
         throw new LevelException(ErrorCode.LEVEL_LOCKED, dir + " is open in a process that does "
@@ -191,7 +196,7 @@ final class Presence {
       }
       throw e;
     } catch (RuntimeException | Error e) {
-      stage(this::forgetTakeover);
+      forgetTakeover();
       seat.stepDown();
       throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED, "this process cannot open "
           + "RocksDB to lead " + dir + " (" + e + "); it stepped down so another can", e);
@@ -201,7 +206,7 @@ final class Presence {
     try {
       // Listening first: the other followers are waiting for this socket to appear.
       h.listen(Listener.unix(socket, true));
-      stage(() -> listeningAt = Failover.now());
+      mark(LISTENING);
       // This process's calls go to the database directly from now on, and its own guest (a
       // follower until now, with operations in flight) reconnects to this host through an
       // in-memory pipe.
@@ -214,12 +219,12 @@ final class Presence {
       host = null;
       h.close();
       db.close(); // before stepping down: the next leader needs RocksDB's own lock free
-      stage(this::forgetTakeover);
+      forgetTakeover();
       seat.stepDown();
       throw new LevelException(ErrorCode.LEVEL_IO_ERROR,
           "cannot listen on " + socket + " for followers: " + e.getMessage(), e);
     }
-    complete(() -> publishedAt = Failover.now());
+    mark(PUBLISHED);
     for (Runnable r : onLeader) {
       try {
         r.run();
@@ -264,61 +269,54 @@ final class Presence {
   private void follow() {
     // A follower may have to lead at any moment: load and warm up what leading needs now, in
     // the background, not in the middle of a failover.
-    Standby.warmInBackground(options.rocks());
+    Standby.warmInBackground(options);
     seat.waitForLock(this::promote, this::fail);
     Guest g = Guest.connect(this::connectToLeader, GuestOptions.defaults().retry(options.retry()));
     g.onConnectionChange(new ConnectionListener() {
       @Override
       public void connected() {
-        reconnected();
+        mark(RECONNECTED);
       }
 
       @Override
       public void disconnected(LevelException reason) {
-        stage(() -> {
-          if (lostAt == 0) {
-            lostAt = Failover.now();
-          }
-        });
+        mark(LOST);
       }
     });
     guest = g;
   }
 
-  private void stage(Runnable record) {
+  /** A takeover this process started failed: another process will lead. */
+  private void forgetTakeover() {
     synchronized (stages) {
-      record.run();
+      for (int s = LOCK_WON; s <= PUBLISHED; s++) {
+        stages[s] = 0;
+      }
     }
   }
 
-  /** This process's guest is connected to a leader again. */
-  private void reconnected() {
-    complete(() -> {
-      if (lostAt != 0 || lockWonAt != 0) {
-        reconnectedAt = Failover.now();
-      }
-    });
-  }
-
-  /** A takeover this process started failed: another process will lead. */
-  private void forgetTakeover() {
-    lockWonAt = openedAt = listeningAt = publishedAt = 0;
-  }
-
   /**
-   * Records a stage with {@code record}, then reports the change of leader if it is complete:
-   * this process is connected to the new leader and, if it is that leader, has published itself.
+   * Records that {@code stage} happened now, then reports the change of leader if it is
+   * complete: this process is connected to the new leader (a host answered) and, if it is that
+   * leader, has published itself.
    */
-  private void complete(Runnable record) {
+  private void mark(int stage) {
+    long now = Failover.now();
     Failover f;
     synchronized (stages) {
-      record.run();
-      if (reconnectedAt == 0 || (lockWonAt != 0 && publishedAt == 0)) {
+      if (stage == LOST && stages[LOST] != 0) {
+        return; // the first loss counts; reconnecting may take several attempts
+      }
+      if (stage == RECONNECTED && stages[LOST] == 0 && stages[LOCK_WON] == 0) {
+        return; // not a change of leader: the first connection
+      }
+      stages[stage] = now;
+      if (stages[RECONNECTED] == 0 || (stages[LOCK_WON] != 0 && stages[PUBLISHED] == 0)) {
         return;
       }
-      f = new Failover(lostAt, lockWonAt, openedAt, listeningAt, publishedAt, reconnectedAt);
-      lostAt = reconnectedAt = 0;
-      forgetTakeover();
+      f = new Failover(stages[LOST], stages[LOCK_WON], stages[OPENED], stages[LISTENING],
+          stages[PUBLISHED], stages[RECONNECTED]);
+      java.util.Arrays.fill(stages, 0);
     }
     lastFailover = f;
     if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
@@ -356,7 +354,7 @@ final class Presence {
     if (closed) {
       return;
     }
-    stage(() -> lockWonAt = Failover.now());
+    mark(LOCK_WON);
     failovers.incrementAndGet();
     lead();
     if (closed) {

@@ -14,15 +14,21 @@ import org.level4j.LevelIterator;
 import org.level4j.Op;
 import org.level4j.net.Connection;
 import org.level4j.net.Guest;
+import org.level4j.net.GuestOptions;
 import org.level4j.net.Host;
-import org.level4j.net.Listener;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.level4j.rocksdb.RocksLevel;
-import org.level4j.rocksdb.RocksOptions;
 
 /**
  * Makes a follower a warm standby: once per JVM, in the background, it runs the path a takeover
- * runs (load RocksDB's native library, open a RocksDB directory that has a log to replay, serve it
- * to a guest over a Unix socket) on a scratch directory, then deletes it. A takeover then finds
+ * runs (load RocksDB's native library, lead a directory with RaveLevel: open RocksDB, listen,
+ * publish, answer a guest over the socket, write locally) on a scratch directory, then deletes it. A takeover then finds
  * its classes loaded, RocksDB's background threads started and the host's code compiled, instead
  * of paying for all of that between the old leader's death and the first answer.
  *
@@ -39,7 +45,7 @@ final class Standby {
   private Standby() {}
 
   /** Starts the warm-up on a daemon thread, once per JVM. */
-  static void warmInBackground(RocksOptions rocks) {
+  static void warmInBackground(RaveOptions options) {
     synchronized (ONCE) {
       if (started) {
         return;
@@ -50,36 +56,51 @@ final class Standby {
     Thread t = new Thread(() -> {
       RocksLevel.loadLibrary();
       if (warm) {
-        warm(rocks);
+        warm(options);
       }
     }, "level4j-standby");
     t.setDaemon(true);
     t.start();
   }
 
-  static void warm(RocksOptions rocks) {
+  static void warm(RaveOptions options) {
     long t0 = System.nanoTime();
     Path scratch = null;
     try {
       scratch = Files.createTempDirectory(PREFIX + ProcessHandle.current().pid() + "-");
       sweep(scratch);
       Path data = scratch.resolve("db");
-      try (Database db = RocksLevel.open(data, rocks)) {
-        db.put("standby", "0"); // left in the log for the reopen to replay
-      }
-      try (Database db = RocksLevel.open(data, rocks);
-          Host host = Host.of(db)) {
-        Path socket = scratch.resolve("s.sock");
-        host.listen(Listener.unix(socket, true));
-        new LeaderInfo(ProcessHandle.current().pid(), socket).write(scratch);
-        LeaderInfo.read(scratch);
-        try (Guest guest = Guest.connect(() -> Connection.unix(socket))) {
-          exercise(guest);
+      // This process leads the scratch directory (RocksDB, host, socket, LEADER.info: the code a
+      // takeover runs) and a guest of its own follows it, first over the socket. Then the leader
+      // goes while the guest has a write pending, a new one opens the directory (recovering its
+      // log, as a takeover does), and the guest reconnects, over an in-memory pipe as the
+      // winner's own guest does, and re-sends the write. Everything also writes locally, as a
+      // leader does.
+      AtomicReference<RaveLevel> current = new AtomicReference<>(RaveLevel.open(data, options));
+      AtomicInteger connections = new AtomicInteger();
+      Path socket = RaveLevel.leaderSocket(data);
+      try (Guest guest = Guest.connect(() -> connect(current, connections, socket),
+          GuestOptions.defaults().retry(true))) {
+        exercise(guest);
+        exercise(current.get());
+        RaveLevel gone = current.getAndSet(null);
+        gone.close();
+        CompletableFuture<Void> pending = guest.async().put("pending", "1");
+        current.set(RaveLevel.open(data, options));
+        pending.get(10, TimeUnit.SECONDS);
+        exercise(guest);
+        exercise(current.get());
+      } finally {
+        RaveLevel last = current.getAndSet(null);
+        if (last != null) {
+          last.close();
         }
       }
-    } catch (IOException | RuntimeException | Error e) {
+    } catch (IOException | ExecutionException | TimeoutException | RuntimeException | Error e) {
       // Only a warm-up: a takeover works without it, just more slowly.
       LOG.log(System.Logger.Level.DEBUG, "the standby warm-up failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       if (scratch != null) {
         delete(scratch);
@@ -88,6 +109,34 @@ final class Standby {
     if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
       LOG.log(System.Logger.Level.DEBUG, String.format("standby warm in %.1f ms",
           (System.nanoTime() - t0) / 1e6));
+    }
+  }
+
+  /** The first connection over the leader's socket, the later ones over a pipe to its host. */
+  private static Connection connect(AtomicReference<RaveLevel> current, AtomicInteger connections,
+      Path socket) throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      RaveLevel leader = current.get();
+      Host host = leader == null ? null : leader.presence().host();
+      if (host != null) {
+        if (connections.getAndIncrement() == 0) {
+          return Connection.unix(socket);
+        }
+        Connection.Pipe pipe = Connection.pipe();
+        host.serve(pipe.host());
+        return pipe.guest();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("the scratch leader did not come back");
+      }
+      try {
+        // Refused, as a follower's first attempts are while the next leader opens RocksDB.
+        Connection.unix(socket).close();
+      } catch (IOException | RuntimeException expected) {
+        // that is the point
+      }
+      LockSupport.parkNanos(1_000_000);
     }
   }
 

@@ -201,7 +201,10 @@ final class RocksEngine implements Engine {
         // memtable without flushing it to a new table file first, and skip reading every table's
         // properties for statistics.
         .setAvoidFlushDuringRecovery(true)
-        .setSkipStatsUpdateOnDbOpen(true);
+        .setSkipStatsUpdateOnDbOpen(true)
+        // RocksDB opens the table files on open with up to 16 threads it starts and ends for
+        // that alone: traced during a RaveLevel takeover, 16 thread starts for a handful of files.
+        .setMaxFileOpeningThreads(1);
   }
 
   private static CompressionType compression(RocksOptions.Compression c) {
