@@ -310,6 +310,9 @@ final class Presence {
       if (stage == RECONNECTED && stages[LOST] == 0 && stages[LOCK_WON] == 0) {
         return; // not a change of leader: the first connection
       }
+      if (stage >= OPENED && stage <= PUBLISHED && stages[LOCK_WON] == 0) {
+        return; // the first leader of the directory, not a takeover
+      }
       stages[stage] = now;
       if (stages[RECONNECTED] == 0 || (stages[LOCK_WON] != 0 && stages[PUBLISHED] == 0)) {
         return;
