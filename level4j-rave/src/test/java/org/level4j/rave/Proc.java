@@ -114,6 +114,22 @@ final class Proc implements AutoCloseable {
     return stderr.toString();
   }
 
+  /** The highest n of the {@code ACK n} lines printed so far, or -1 if none. */
+  long lastAck() {
+    long last = -1;
+    for (String l : lines()) {
+      if (l.startsWith("ACK ")) {
+        last = Math.max(last, ack(l));
+      }
+    }
+    return last;
+  }
+
+  /** The n of an {@code ACK n} line. */
+  static long ack(String line) {
+    return Long.parseLong(line.substring(4).trim());
+  }
+
   long pid() {
     return process.pid();
   }

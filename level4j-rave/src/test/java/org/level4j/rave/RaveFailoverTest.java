@@ -38,19 +38,19 @@ class RaveFailoverTest {
       }
       long[] before = new long[followers];
       for (int i = 0; i < followers; i++) {
-        before[i] = lastAck(writers.get(i));
+        before[i] = writers.get(i).lastAck();
       }
       leader.kill();
       for (int i = 0; i < followers; i++) {
         long target = before[i] + 100;
-        writers.get(i).await(l -> l.startsWith("ACK ") && ack(l) >= target, 60_000);
+        writers.get(i).await(l -> l.startsWith("ACK ") && Proc.ack(l) >= target, 60_000);
       }
       long leaders = writers.stream().filter(w -> w.lines().contains("LEADER")).count();
       assertThat(leaders).as("exactly one follower took over").isEqualTo(1);
       long[] acked = new long[followers];
       for (int i = 0; i < followers; i++) {
         assertThat(writers.get(i).finish()).isZero();
-        acked[i] = lastAck(writers.get(i));
+        acked[i] = writers.get(i).lastAck();
       }
       try (RaveLevel db = RaveLevel.open(dir)) {
         for (int i = 0; i < followers; i++) {
@@ -186,15 +186,15 @@ class RaveFailoverTest {
       leader.await("READY");
       w0.await("ACK 30");
       w1.await("ACK 30");
-      long a = lastAck(w0);
-      long b = lastAck(w1);
+      long a = w0.lastAck();
+      long b = w1.lastAck();
       assertThat(leader.finish()).isZero();
-      w0.await(l -> l.startsWith("ACK ") && ack(l) >= a + 100, 60_000);
-      w1.await(l -> l.startsWith("ACK ") && ack(l) >= b + 100, 60_000);
+      w0.await(l -> l.startsWith("ACK ") && Proc.ack(l) >= a + 100, 60_000);
+      w1.await(l -> l.startsWith("ACK ") && Proc.ack(l) >= b + 100, 60_000);
       assertThat(w0.finish()).isZero();
       assertThat(w1.finish()).isZero();
-      long lastA = lastAck(w0);
-      long lastB = lastAck(w1);
+      long lastA = w0.lastAck();
+      long lastB = w1.lastAck();
       try (RaveLevel db = RaveLevel.open(dir)) {
         for (long n = 0; n <= lastA; n++) {
           assertThat(db.get("a" + n)).isEqualTo("v" + n);
@@ -243,19 +243,5 @@ class RaveFailoverTest {
       }
     }
     return out;
-  }
-
-  private static long lastAck(Proc p) {
-    long last = -1;
-    for (String l : p.lines()) {
-      if (l.startsWith("ACK ")) {
-        last = Math.max(last, ack(l));
-      }
-    }
-    return last;
-  }
-
-  private static long ack(String line) {
-    return Long.parseLong(line.substring(4).trim());
   }
 }

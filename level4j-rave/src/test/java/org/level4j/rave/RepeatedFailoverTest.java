@@ -39,7 +39,7 @@ class RepeatedFailoverTest {
         long[] before = new long[live.size()];
         int[] failoverLines = new int[live.size()];
         for (int i = 0; i < live.size(); i++) {
-          before[i] = lastAck(live.get(i));
+          before[i] = live.get(i).lastAck();
           failoverLines[i] = failovers(live.get(i)).size();
         }
         leader.kill();
@@ -48,7 +48,7 @@ class RepeatedFailoverTest {
         for (int i = 0; i < live.size(); i++) {
           Proc w = live.get(i);
           long target = before[i] + 20;
-          w.await(l -> l.startsWith("ACK ") && ack(l) >= target, 60_000);
+          w.await(l -> l.startsWith("ACK ") && Proc.ack(l) >= target, 60_000);
           int seen = failoverLines[i];
           String line = w.await(l -> l.startsWith("FAILOVER ")
               && failovers(w).indexOf(l) >= seen, 60_000);
@@ -92,7 +92,7 @@ class RepeatedFailoverTest {
       long checked = 0;
       try (Database db = RocksLevel.open(dir)) {
         for (int i = 0; i < all.size(); i++) {
-          long acked = lastAck(all.get(i));
+          long acked = all.get(i).lastAck();
           for (long n = 0; n <= acked; n++) {
             assertThat(db.get(prefix(i) + n)).as("%s%d", prefix(i), n).isEqualTo("v" + n);
           }
@@ -145,19 +145,5 @@ class RepeatedFailoverTest {
       s[i] = Long.parseLong(w[i + 2]);
     }
     return s;
-  }
-
-  private static long lastAck(Proc p) {
-    long last = -1;
-    for (String l : p.lines()) {
-      if (l.startsWith("ACK ")) {
-        last = Math.max(last, ack(l));
-      }
-    }
-    return last;
-  }
-
-  private static long ack(String line) {
-    return Long.parseLong(line.substring(4).trim());
   }
 }
