@@ -24,7 +24,8 @@ import org.level4j.rave.RaveLevel;
  *
  * <p>Lines read on stdin: {@code KILLED MICROS} (the leader was killed then) and {@code STOP}.
  * Lines written: {@code READY}, {@code RUNNING} (first acknowledgement), {@code RECOVERED MS}
- * and {@code RESULT {json}}.
+ * (a put started after the kill and after this process reconnected was acknowledged, MS after
+ * the kill) and {@code RESULT {json}}.
  */
 final class FailoverLoop {
   private final RaveLevel db;
@@ -69,7 +70,10 @@ final class FailoverLoop {
         out.println("RUNNING");
       }
       long kill = killMicros;
-      if (!recovered && kill != 0 && start > kill) {
+      Failover f = failover;
+      // Recovered once a put started after the kill and after this process was connected to the
+      // new leader is acknowledged (the dying leader may still answer one just after the kill).
+      if (!recovered && kill != 0 && f != null && start > Math.max(kill, f.reconnectedMicros())) {
         recovered = true;
         out.printf(Locale.ROOT, "RECOVERED %.3f%n", (ack - kill) / 1000.0);
       }
