@@ -1,6 +1,7 @@
 package org.level4j.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,8 +161,8 @@ final class BenchCommand implements Callable<Integer> {
           + " doing sequential puts...%n", kills, dir, failover);
       out.flush();
     }
-    List<FailoverBench.Sample> samples =
-        new FailoverBench(FailoverBench.scratch(dir), failover, kills, out, json).run();
+    Files.createDirectories(dir);
+    List<FailoverBench.Sample> samples = new FailoverBench(dir, failover, kills, out, json).run();
     if (!json) {
       FailoverBench.summarize(samples, out);
     }

@@ -231,9 +231,4 @@ final class FailoverBench {
     }
     return 0;
   }
-
-  static Path scratch(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    return dir;
-  }
 }

@@ -53,11 +53,11 @@ public final class RaveOptions {
   public static final class Builder {
     /*
      * A much smaller write buffer than RocksDB's 64 MiB: after a leader is killed, the next one
-     * replays the log of everything not yet flushed before it can serve, about 0.5 us per entry
-     * here, so the buffer bounds failover time. 2 MiB holds about 14,000 entries of 100 bytes.
-     * Measured (bench --failover 2, 5 kills per run): 4 MiB -> 2 MiB -> 1 MiB cut the median
-     * RocksDB open of a takeover by a few ms each step, while the leader's batch_put_1000 lost
-     * about 10% at 1 MiB (more flushes and compactions); 2 MiB is the compromise.
+     * replays the log of everything not yet flushed before it can serve (0.5 to 1 us per entry
+     * here), so the buffer bounds failover time. 2 MiB holds about 14,000 entries of 100 bytes.
+     * Measured (bench --failover 2, 10 kills per run, and bench as leader, 3 runs per size): 1 MiB
+     * took about 3 ms off a takeover against 2 MiB but cost the leader's batch_put_1000 about 15%
+     * against 4 MiB; 2 MiB cost it about 4%.
      */
     private RocksOptions rocks = RocksOptions.builder().writeBufferBytes(2L << 20).build();
     private Duration giveUpAfter = Duration.ofSeconds(30);
