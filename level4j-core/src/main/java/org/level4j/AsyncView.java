@@ -72,7 +72,7 @@ final class AsyncView<K, V> implements AsyncLevel<K, V> {
 
   @Override
   public CompletableFuture<Void> clear(Range<K> range) {
-    return guard(() -> view.root.clearRangeAsync(view.encodeRange(range)));
+    return guard(() -> view.root.clearAsync(view, range));
   }
 
   private static <T> CompletableFuture<T> guard(Supplier<CompletableFuture<T>> op) {

@@ -12,7 +12,8 @@ final class ChainedBatch<K, V> implements Batch<K, V> {
   private final View<K, V> view;
   private final List<Op<byte[], byte[]>> sink;
   private List<Op<byte[], byte[]>> ops = new ArrayList<>();
-  private boolean done;
+  /** Set by this batch's own thread, or by {@link Root#close} from any thread. */
+  private volatile boolean done;
 
   ChainedBatch(View<K, V> view, List<Op<byte[], byte[]>> sink) {
     this.view = view;
@@ -20,6 +21,11 @@ final class ChainedBatch<K, V> implements Batch<K, V> {
     if (sink != null) {
       this.ops = sink;
     }
+  }
+
+  /** Closed by its database's {@code close()}, as abstract-level closes attached batches. */
+  void discard() {
+    done = true;
   }
 
   @Override
@@ -78,6 +84,7 @@ final class ChainedBatch<K, V> implements Batch<K, V> {
     }
     checkUsable();
     done = true;
+    view.root.forget(this);
     view.root.write(ops, options);
   }
 
@@ -85,6 +92,7 @@ final class ChainedBatch<K, V> implements Batch<K, V> {
   public void close() {
     if (sink == null) {
       done = true;
+      view.root.forget(this);
     }
   }
 
@@ -96,8 +104,8 @@ final class ChainedBatch<K, V> implements Batch<K, V> {
 
   private void checkUsable() {
     if (done) {
-      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
-          "this batch was already written or closed; start a new one with batch()");
+      throw new LevelException(ErrorCode.LEVEL_BATCH_NOT_OPEN, "this batch was already written "
+          + "or closed (or its database was closed); start a new one with batch()");
     }
   }
 

@@ -218,8 +218,7 @@ final class Cursor<K, T> implements LevelIterator<K, T> {
 
   private int want(int max) {
     if (max < 1) {
-      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
-          "nextv() needs a size of at least 1, got " + max);
+      max = 1; // as abstract-level's nextv() does
     }
     if (limit < 0) {
       return max;

@@ -1,5 +1,7 @@
 package org.level4j;
 
+import java.util.function.Consumer;
+
 import org.level4j.spi.Engine;
 
 /**
@@ -24,6 +26,13 @@ public interface Database extends Level<String, String>, AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * Calls {@code listener} with each new {@link Status} this database enters from now on
+   * (abstract-level's {@code opening}, {@code open}, {@code closing} and {@code closed} events), in
+   * the thread that opens or closes it.
+   */
+  Registration onStatus(Consumer<Status> listener);
 
   /** This database seen as raw bytes. */
   Level<byte[], byte[]> bytes();

@@ -21,11 +21,16 @@ public enum ErrorCode {
   LEVEL_ITERATOR_NOT_OPEN,
   /** A seek or next was called while another one on the same iterator was still running. */
   LEVEL_ITERATOR_BUSY,
+  /** A chained {@link Batch} was used after {@code write()} or {@code close()}, or after its
+   * database was closed. */
+  LEVEL_BATCH_NOT_OPEN,
   /** A key was null or could not be encoded. */
   LEVEL_INVALID_KEY,
   /** A value was null or could not be encoded. */
   LEVEL_INVALID_VALUE,
-  /** Some other argument was wrong (a range, a limit, a sublevel name, a batch operation). */
+  /** A sublevel name has a character abstract-level does not allow in a prefix. */
+  LEVEL_INVALID_PREFIX,
+  /** Some other argument was wrong (a range, a limit, a codec, a batch operation). */
   LEVEL_INVALID_ARGUMENT,
   /** Stored bytes could not be decoded by the codec in use. */
   LEVEL_DECODE_ERROR,

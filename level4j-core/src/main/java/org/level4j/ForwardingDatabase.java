@@ -203,6 +203,16 @@ public abstract class ForwardingDatabase implements Database {
   }
 
   @Override
+  public Registration onClear(Consumer<Range<String>> listener) {
+    return root.onClear(listener);
+  }
+
+  @Override
+  public Registration onStatus(Consumer<Status> listener) {
+    return root.onStatus(listener);
+  }
+
+  @Override
   public Registration prewrite(PrewriteHook<String, String> hook) {
     return root.prewrite(hook);
   }

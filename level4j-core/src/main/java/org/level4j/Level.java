@@ -112,6 +112,15 @@ public interface Level<K, V> {
    */
   Registration onWrite(Consumer<List<Op<K, V>>> listener);
 
+  /**
+   * Calls {@code listener} after each successful {@link #clear(Range)} made through this level or
+   * another view of the same section (same {@link #prefix()}), with the range as given there,
+   * re-expressed in this level's codecs, in the clearing thread (abstract-level's {@code clear}
+   * event). A clear is not reported to {@link #onWrite} listeners and does not run pre-write
+   * hooks: the deleted keys are not read, so they cannot be listed.
+   */
+  Registration onClear(Consumer<Range<K>> listener);
+
   /** Adds a hook that runs before every write through this level; see {@link PrewriteHook}. */
   Registration prewrite(PrewriteHook<K, V> hook);
 

@@ -1,8 +1,10 @@
 package org.level4j;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,8 +35,13 @@ final class Root extends View<String, String> implements Database {
   private final Gate gate = new Gate();
   private final Set<Cursor<?, ?>> cursors = ConcurrentHashMap.newKeySet();
   private final Set<HeldSnapshot> snapshots = ConcurrentHashMap.newKeySet();
+  /** Chained batches neither written nor closed; weak, so a dropped batch is not kept. */
+  private final Set<ChainedBatch<?, ?>> batches =
+      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
   private final List<Watch<?, ?>> hooks = new CopyOnWriteArrayList<>();
   private final List<Watch<?, ?>> listeners = new CopyOnWriteArrayList<>();
+  private final List<ClearWatch<?>> clearListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Status>> statusListeners = new CopyOnWriteArrayList<>();
   private volatile Status status = Status.CLOSED;
   private volatile Database face = this;
 
@@ -55,17 +62,17 @@ final class Root extends View<String, String> implements Database {
     if (status == Status.OPEN) {
       return;
     }
-    status = Status.OPENING;
+    status(Status.OPENING);
     try {
       engine.open();
     } catch (RuntimeException e) {
-      status = Status.CLOSED;
+      status(Status.CLOSED);
       throw e instanceof LevelException ? e
           : new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED,
               "the engine failed to open: " + e.getMessage(), e);
     }
     gate.reopen();
-    status = Status.OPEN;
+    status(Status.OPEN);
   }
 
   @Override
@@ -73,7 +80,7 @@ final class Root extends View<String, String> implements Database {
     if (status != Status.OPEN) {
       return;
     }
-    status = Status.CLOSING;
+    status(Status.CLOSING);
     try {
       gate.shut();
       for (Cursor<?, ?> c : List.copyOf(cursors)) {
@@ -82,9 +89,15 @@ final class Root extends View<String, String> implements Database {
       for (HeldSnapshot s : List.copyOf(snapshots)) {
         s.close();
       }
+      synchronized (batches) {
+        for (ChainedBatch<?, ?> b : batches) {
+          b.discard();
+        }
+        batches.clear();
+      }
       engine.close();
     } finally {
-      status = Status.CLOSED;
+      status(Status.CLOSED);
     }
   }
 
@@ -194,6 +207,19 @@ final class Root extends View<String, String> implements Database {
 
   void forget(HeldSnapshot s) {
     snapshots.remove(s);
+  }
+
+  /** A new chained batch, closed by {@link #close()} if still open then. */
+  <B extends ChainedBatch<?, ?>> B track(B batch) {
+    synchronized (batches) { // with close()'s sweep: a batch is either swept or refused
+      checkOpen();
+      batches.add(batch);
+    }
+    return batch;
+  }
+
+  void forget(ChainedBatch<?, ?> b) {
+    batches.remove(b);
   }
 
   // ---- writes --------------------------------------------------------------------------------
@@ -306,25 +332,62 @@ final class Root extends View<String, String> implements Database {
     return applied;
   }
 
-  void clearRange(Range<byte[]> range) {
+  /** Clears {@code range} of {@code view}, then tells the clear listeners of its section. */
+  <K> void clear(View<K, ?> view, Range<K> range) {
+    Range<byte[]> stored = view.encodeRange(range);
     if (remote) {
-      join(clearRangeAsync(range));
-      return;
+      join(clearAsync(stored));
+    } else {
+      enter(null);
+      try {
+        engine.clear(stored);
+      } finally {
+        leave(null);
+      }
     }
+    announceClear(view, range);
+  }
+
+  <K> CompletableFuture<Void> clearAsync(View<K, ?> view, Range<K> range) {
+    CompletableFuture<Void> f = clearAsync(view.encodeRange(range));
+    if (clearListeners.isEmpty()) {
+      return f;
+    }
+    // As for writes: listeners of a remote clear run off the engine's I/O thread.
+    return remote ? f.thenRunAsync(() -> announceClear(view, range))
+        : f.thenRun(() -> announceClear(view, range));
+  }
+
+  private CompletableFuture<Void> clearAsync(Range<byte[]> stored) {
     enter(null);
     try {
-      engine.clear(range);
+      return engine.clearAsync(stored);
     } finally {
       leave(null);
     }
   }
 
-  CompletableFuture<Void> clearRangeAsync(Range<byte[]> range) {
-    enter(null);
-    try {
-      return engine.clearAsync(range);
-    } finally {
-      leave(null);
+  /**
+   * Tells each clear listener of {@code view}'s section about {@code range}: its bounds go through
+   * the clearing view's codec and back through the listener's, so each hears its own types.
+   */
+  private <K> void announceClear(View<K, ?> view, Range<K> range) {
+    if (clearListeners.isEmpty()) {
+      return;
+    }
+    Range<byte[]> stored = null;
+    for (ClearWatch<?> w : clearListeners) {
+      if (!java.util.Arrays.equals(w.view.prefix, view.prefix)) {
+        continue;
+      }
+      if (stored == null) {
+        stored = view.storedBounds(range);
+      }
+      try {
+        w.tell(stored);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "a clear listener failed; the clear stands", e);
+      }
     }
   }
 
@@ -370,6 +433,47 @@ final class Root extends View<String, String> implements Database {
     Watch<K, V> w = new Watch<>(view, null, listener);
     listeners.add(w);
     return () -> listeners.remove(w);
+  }
+
+  <K> Registration addClearListener(View<K, ?> view, Consumer<Range<K>> listener) {
+    ClearWatch<K> w = new ClearWatch<>(view, listener);
+    clearListeners.add(w);
+    return () -> clearListeners.remove(w);
+  }
+
+  @Override
+  public Registration onStatus(Consumer<Status> listener) {
+    if (listener == null) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "listener must not be null");
+    }
+    statusListeners.add(listener);
+    return () -> statusListeners.remove(listener);
+  }
+
+  private void status(Status s) {
+    status = s;
+    for (Consumer<Status> l : statusListeners) {
+      try {
+        l.accept(s);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "a status listener failed", e);
+      }
+    }
+  }
+
+  /** A clear listener, with the view whose key type it speaks. */
+  private static final class ClearWatch<K> {
+    final View<K, ?> view;
+    final Consumer<Range<K>> listener;
+
+    ClearWatch(View<K, ?> view, Consumer<Range<K>> listener) {
+      this.view = view;
+      this.listener = listener;
+    }
+
+    void tell(Range<byte[]> stored) {
+      listener.accept(stored.map(view::decodeKey));
+    }
   }
 
   /** A hook or a listener, with the view whose types it speaks. */

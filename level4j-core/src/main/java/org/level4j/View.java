@@ -261,7 +261,7 @@ class View<K, V> implements Level<K, V> {
 
   @Override
   public Batch<K, V> batch() {
-    return new ChainedBatch<>(this, null);
+    return root.track(new ChainedBatch<>(this, null));
   }
 
   @Override
@@ -271,7 +271,7 @@ class View<K, V> implements Level<K, V> {
 
   @Override
   public void clear(Range<K> range) {
-    root.clearRange(encodeRange(range));
+    root.clear(this, range);
   }
 
   // ---- iterators -----------------------------------------------------------------------------
@@ -371,6 +371,19 @@ class View<K, V> implements Level<K, V> {
   }
 
   @Override
+  public Registration onClear(Consumer<Range<K>> listener) {
+    if (listener == null) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "listener must not be null");
+    }
+    return root.addClearListener(this, listener);
+  }
+
+  /** {@code range}'s bounds in stored bytes, this view's prefix included. */
+  Range<byte[]> storedBounds(Range<K> range) {
+    return range.map(this::encodeBound);
+  }
+
+  @Override
   public Registration prewrite(PrewriteHook<K, V> hook) {
     if (hook == null) {
       throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "hook must not be null");
@@ -415,11 +428,14 @@ class View<K, V> implements Level<K, V> {
     if (name == null) {
       throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "sublevel name must not be null");
     }
+    // abstract-level's rule, so that every sublevel can also be reached from a Node peer: each
+    // character above '"' (one past the separator '!') and below DEL.
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      if (c == '!' || c < 0x20 || c > 0x7e) {
-        throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
-            "sublevel name \"" + name + "\" must be printable ASCII without '!' (the separator)");
+      if (c <= '"' || c > '~') {
+        throw new LevelException(ErrorCode.LEVEL_INVALID_PREFIX, "sublevel name \"" + name
+            + "\" may only use the characters '#' to '~' (printable ASCII without space, '!' and"
+            + " '\"'), as in abstract-level");
       }
     }
   }

@@ -1,6 +1,7 @@
 package org.level4j.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.level4j.ErrorCode.LEVEL_BATCH_NOT_OPEN;
 import static org.level4j.ErrorCode.LEVEL_INVALID_ARGUMENT;
 import static org.level4j.ErrorCode.LEVEL_INVALID_KEY;
 import static org.level4j.ErrorCode.LEVEL_INVALID_VALUE;
@@ -12,7 +13,9 @@ import org.junit.jupiter.api.DynamicContainer;
 import org.level4j.Batch;
 import org.level4j.Codecs;
 import org.level4j.Database;
+import org.level4j.ErrorCode;
 import org.level4j.Level;
+import org.level4j.LevelException;
 import org.level4j.MemoryLevel;
 import org.level4j.Op;
 import org.level4j.WriteOptions;
@@ -122,8 +125,8 @@ final class BatchTests {
     f.test("chainedBatchCannotBeWrittenTwice", db -> {
       Batch<String, String> b = db.batch().put("a", "1");
       b.write();
-      Expect.code(LEVEL_INVALID_ARGUMENT, b::write);
-      Expect.code(LEVEL_INVALID_ARGUMENT, () -> b.put("b", "2"));
+      Expect.code(LEVEL_BATCH_NOT_OPEN, b::write);
+      Expect.code(LEVEL_BATCH_NOT_OPEN, () -> b.put("b", "2"));
       assertThat(Expect.keys(db)).containsExactly("a");
     });
     f.test("chainedBatchClosedWithoutWriteWritesNothing", db -> {
@@ -135,9 +138,33 @@ final class BatchTests {
     f.test("chainedBatchCannotBeUsedAfterClose", db -> {
       Batch<String, String> b = db.batch();
       b.close();
-      Expect.code(LEVEL_INVALID_ARGUMENT, () -> b.put("a", "1"));
-      Expect.code(LEVEL_INVALID_ARGUMENT, b::write);
+      Expect.code(LEVEL_BATCH_NOT_OPEN, () -> b.put("a", "1"));
+      Expect.code(LEVEL_BATCH_NOT_OPEN, b::write);
       assertThat(Expect.keys(db)).isEmpty();
+    });
+    f.test("chainedBatchClearAfterWriteIsBatchNotOpen", db -> {
+      Batch<String, String> b = db.batch().put("a", "1");
+      b.write();
+      Expect.code(LEVEL_BATCH_NOT_OPEN, b::clear);
+      Expect.code(LEVEL_BATCH_NOT_OPEN, () -> b.del("a"));
+    });
+    f.test("databaseCloseClosesItsOpenChainedBatches", db -> {
+      Batch<String, String> b = db.batch().put("a", "1");
+      db.close();
+      Expect.code(LEVEL_BATCH_NOT_OPEN, () -> b.put("b", "2"));
+      try {
+        db.open();
+      } catch (LevelException e) {
+        assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_NOT_SUPPORTED);
+        return;
+      }
+      Expect.code(LEVEL_BATCH_NOT_OPEN, b::write);
+      assertThat(db.get("a")).isNull();
+    });
+    f.test("chainedBatchOfAClosedDatabaseIsNotOpen", db -> {
+      db.close();
+      Expect.code(ErrorCode.LEVEL_DATABASE_NOT_OPEN, db::batch);
+      Expect.code(ErrorCode.LEVEL_DATABASE_NOT_OPEN, () -> db.sublevel("s").batch());
     });
     f.test("chainedBatchCloseTwiceAndAfterWriteIsHarmless", db -> {
       Batch<String, String> b = db.batch().put("a", "1");

@@ -13,12 +13,18 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DynamicContainer;
 import org.level4j.Codecs;
+import org.level4j.ErrorCode;
 import org.level4j.Level;
 import org.level4j.LevelException;
 import org.level4j.Op;
+import org.level4j.Range;
 import org.level4j.Registration;
+import org.level4j.Status;
 
-/** Pre-write hooks (adding to or rejecting a write) and write listeners ({@code onWrite}). */
+/**
+ * Pre-write hooks (adding to or rejecting a write), write listeners ({@code onWrite}), clear
+ * listeners ({@code onClear}) and status listeners ({@code onStatus}).
+ */
 final class HookEventTests {
   private HookEventTests() {}
 
@@ -256,6 +262,60 @@ final class HookEventTests {
       db.batch().put("a", "1").put(db.sublevel("s"), "b", "2").write();
       assertThat(one.get()).isEqualTo(2);
       assertThat(two.get()).isEqualTo(1);
+    });
+    f.test("clearListenerHearsTheRangeOfEachClear", db -> {
+      List<String> seen = Collections.synchronizedList(new ArrayList<>());
+      db.onClear(range -> seen.add(range.toString()));
+      Expect.fill(db, "a", "b", "c");
+      db.clear(Range.<String>all().gte("b"));
+      Expect.done(db.async().clear(Range.<String>all().lt("b").limit(1)));
+      db.clear();
+      assertThat(seen).containsExactly(Range.<String>all().gte("b").toString(),
+          Range.<String>all().lt("b").limit(1).toString(), Range.<String>all().toString());
+      assertThat(Expect.keys(db)).isEmpty();
+    });
+    f.test("clearIsNotAWriteForHooksAndWriteListeners", db -> {
+      AtomicInteger hooks = new AtomicInteger();
+      AtomicInteger writes = new AtomicInteger();
+      db.prewrite((op, batch) -> hooks.incrementAndGet());
+      db.onWrite(ops -> writes.incrementAndGet());
+      db.clear();
+      assertThat(hooks.get()).isZero();
+      assertThat(writes.get()).isZero();
+    });
+    f.test("clearListenerOfASublevelHearsClearsOfThatSectionInItsOwnTypes", db -> {
+      Level<byte[], byte[]> raw = db.sublevel("s").with(Codecs.BYTES, Codecs.BYTES);
+      List<Range<byte[]>> rawSeen = Collections.synchronizedList(new ArrayList<>());
+      List<Range<String>> rootSeen = Collections.synchronizedList(new ArrayList<>());
+      raw.onClear(rawSeen::add);
+      db.onClear(rootSeen::add);
+      db.sublevel("s").clear(Range.<String>all().gt("k"));
+      assertThat(rawSeen).hasSize(1);
+      assertThat(rawSeen.get(0).lower()).isEqualTo(new byte[] {'k'});
+      assertThat(rawSeen.get(0).lowerInclusive()).isFalse();
+      assertThat(rawSeen.get(0).upper()).isNull();
+      assertThat(rootSeen).as("a clear of another section").isEmpty();
+    });
+    f.test("clearListenerIsNotCalledForAFailedClear", db -> {
+      AtomicInteger calls = new AtomicInteger();
+      db.onClear(range -> calls.incrementAndGet());
+      db.close();
+      Expect.code(ErrorCode.LEVEL_DATABASE_NOT_OPEN, db::clear);
+      assertThat(calls.get()).isZero();
+    });
+    f.test("statusListenerHearsClosingAndClosed", db -> {
+      List<Status> seen = Collections.synchronizedList(new ArrayList<>());
+      db.onStatus(seen::add);
+      db.close();
+      assertThat(seen).containsExactly(Status.CLOSING, Status.CLOSED);
+      try {
+        db.open();
+      } catch (LevelException e) {
+        assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_NOT_SUPPORTED);
+        return;
+      }
+      assertThat(seen).containsExactly(Status.CLOSING, Status.CLOSED, Status.OPENING,
+          Status.OPEN);
     });
     return f.build();
   }

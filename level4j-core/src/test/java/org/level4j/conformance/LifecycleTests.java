@@ -71,10 +71,10 @@ final class LifecycleTests {
     closed(after, "sublevelPut", db -> db.sublevel("s").put("k", "v"));
     closed(after, "sublevelIterator", db -> db.sublevel("s").keys(Range.all()));
     closed(after, "bytesPut", db -> db.bytes().put(new byte[] {1}, new byte[] {2}));
-    after.test("chainedBatchStartedBeforeClose", db -> {
+    after.test("chainedBatchStartedBeforeCloseWasClosedWithTheDatabase", db -> {
       Batch<String, String> b = db.batch().put("k", "v");
       db.close();
-      Expect.code(LEVEL_DATABASE_NOT_OPEN, b::write);
+      Expect.code(ErrorCode.LEVEL_BATCH_NOT_OPEN, b::write);
     });
     after.test("asyncOperationsAreFailedFutures", db -> {
       db.close();

@@ -2,6 +2,7 @@ package org.level4j.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.level4j.ErrorCode.LEVEL_INVALID_ARGUMENT;
+import static org.level4j.ErrorCode.LEVEL_INVALID_PREFIX;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -166,23 +167,32 @@ final class SublevelTests {
         assertThat(it.all()).containsExactly(new byte[] {0x00}, new byte[] {(byte) 0xff});
       }
     });
-    f.test("sublevelNamesMayBeAnyPrintableAsciiWithoutBang", db -> {
-      for (String name : new String[] {"a b", "x-y_z", "~", "0", "\"quoted\"", "UPPER"}) {
+    f.test("sublevelNamesMayUseHashToTildeAsInAbstractLevel", db -> {
+      for (String name : new String[] {"#", "x-y_z", "~", "0", "UPPER", "a.b", ""}) {
         db.sublevel(name).put("k", name);
       }
-      assertThat(db.sublevel("a b").get("k")).isEqualTo("a b");
+      assertThat(db.sublevel("a.b").get("k")).isEqualTo("a.b");
       assertThat(db.get("!~!k")).isEqualTo("~");
+      assertThat(db.get("!!k")).as("the empty name").isEqualTo("");
     });
-    f.test("sublevelNameWithBangIsInvalidArgument",
-        db -> Expect.code(LEVEL_INVALID_ARGUMENT, () -> db.sublevel("a!b")));
+    f.test("sublevelNameWithBangIsInvalidPrefix",
+        db -> Expect.code(LEVEL_INVALID_PREFIX, () -> db.sublevel("a!b")));
+    f.test("sublevelNameWithSpaceOrQuoteIsInvalidPrefix", db -> {
+      Expect.code(LEVEL_INVALID_PREFIX, () -> db.sublevel("a b"));
+      Expect.code(LEVEL_INVALID_PREFIX, () -> db.sublevel("\"quoted\""));
+    });
     f.test("sublevelNameNullIsInvalidArgument",
         db -> Expect.code(LEVEL_INVALID_ARGUMENT, () -> db.sublevel(null)));
-    f.test("sublevelNameWithNonAsciiIsInvalidArgument",
-        db -> Expect.code(LEVEL_INVALID_ARGUMENT, () -> db.sublevel("café")));
-    f.test("sublevelNameWithControlCharacterIsInvalidArgument", db -> {
-      Expect.code(LEVEL_INVALID_ARGUMENT, () -> db.sublevel("a\nb"));
-      Expect.code(LEVEL_INVALID_ARGUMENT, () -> db.sublevel("\u0000"));
-      Expect.code(LEVEL_INVALID_ARGUMENT, () -> db.sublevel("del\u007f"));
+    f.test("sublevelNameWithNonAsciiIsInvalidPrefix",
+        db -> Expect.code(LEVEL_INVALID_PREFIX, () -> db.sublevel("café")));
+    f.test("sublevelNameWithControlCharacterIsInvalidPrefix", db -> {
+      Expect.code(LEVEL_INVALID_PREFIX, () -> db.sublevel("a\nb"));
+      Expect.code(LEVEL_INVALID_PREFIX, () -> db.sublevel("\u0000"));
+      Expect.code(LEVEL_INVALID_PREFIX, () -> db.sublevel("del\u007f"));
+    });
+    f.test("invalidSublevelNameWritesNothing", db -> {
+      Expect.code(LEVEL_INVALID_PREFIX, () -> db.sublevel("a b").put("k", "v"));
+      assertThat(Expect.keys(db)).isEmpty();
     });
     f.test("sublevelWithNullCodecIsInvalidArgument", db -> {
       Expect.code(LEVEL_INVALID_ARGUMENT, () -> db.sublevel("s", null, Codecs.UTF8));
