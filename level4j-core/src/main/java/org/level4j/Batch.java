@@ -11,8 +11,10 @@ package org.level4j;
  * closing an unwritten batch discards it.
  */
 public interface Batch<K, V> extends AutoCloseable {
+  /** Queues a put of {@code value} at {@code key}; returns this batch. */
   Batch<K, V> put(K key, V value);
 
+  /** Queues a delete of {@code key}; returns this batch. */
   Batch<K, V> del(K key);
 
   /** A precondition: see {@link Op#expect}. */
@@ -36,6 +38,7 @@ public interface Batch<K, V> extends AutoCloseable {
   /** Writes every queued operation atomically. */
   void write();
 
+  /** Writes every queued operation atomically, with {@code options}. */
   void write(WriteOptions options);
 
   /** Discards the batch if it was not written. */

@@ -12,7 +12,9 @@ public interface Codec<T> {
   /** A short name for messages, such as {@code "utf8"}. */
   String name();
 
+  /** The bytes stored for {@code value}, never {@code null}. */
   byte[] encode(T value);
 
+  /** The value stored as {@code bytes}: the inverse of {@link #encode}. */
   T decode(byte[] bytes);
 }

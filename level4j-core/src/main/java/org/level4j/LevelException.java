@@ -7,14 +7,17 @@ import java.util.Objects;
  * says what to do about it; the cause, if any, is the underlying error.
  */
 public final class LevelException extends RuntimeException {
+  /** The version of this exception's serialized form. */
   private static final long serialVersionUID = 1L;
 
   private final ErrorCode code;
 
+  /** A failure of kind {@code code}, with a message that says what to do about it. */
   public LevelException(ErrorCode code, String message) {
     this(code, message, null);
   }
 
+  /** A failure of kind {@code code} caused by {@code cause} (may be {@code null}). */
   public LevelException(ErrorCode code, String message, Throwable cause) {
     super(code + ": " + message, cause);
     this.code = Objects.requireNonNull(code, "code");

@@ -29,8 +29,13 @@ public interface LevelIterator<K, T> extends AutoCloseable, Iterable<T> {
    */
   void seek(K target);
 
+  /**
+   * The asynchronous form of {@link #next()}: completes with the next item, or with {@code null}
+   * when the iterator is exhausted.
+   */
   CompletableFuture<T> nextAsync();
 
+  /** The asynchronous form of {@link #nextv(int)}: an empty list when exhausted. */
   CompletableFuture<List<T>> nextvAsync(int max);
 
   /** Number of items handed out so far. */

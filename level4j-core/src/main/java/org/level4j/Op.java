@@ -11,8 +11,11 @@ package org.level4j;
 public final class Op<K, V> {
   /** The kind of operation. */
   public enum Type {
+    /** Write a value at a key. */
     PUT,
+    /** Delete a key. */
     DEL,
+    /** A precondition on a key; writes nothing. */
     EXPECT
   }
 
@@ -50,10 +53,12 @@ public final class Op<K, V> {
     return new Op<>(Type.EXPECT, key, null);
   }
 
+  /** Whether this is a put, a del or a precondition. */
   public Type type() {
     return type;
   }
 
+  /** The key this operation writes, deletes or checks. */
   public K key() {
     return key;
   }

@@ -8,5 +8,9 @@ package org.level4j;
  */
 @FunctionalInterface
 public interface PrewriteHook<K, V> {
+  /**
+   * Sees {@code op} before it is applied; what it adds to {@code batch} is applied in the same
+   * atomic write. Throw to reject the whole write.
+   */
   void onWrite(Op<K, V> op, Batch<K, V> batch);
 }

@@ -64,6 +64,7 @@ public final class Range<K> {
     return reverse(true);
   }
 
+  /** Visit entries from the highest key down if {@code reverse}, else from the lowest up. */
   public Range<K> reverse(boolean reverse) {
     return new Range<>(lower, lowerInclusive, upper, upperInclusive, reverse, limit);
   }
@@ -93,6 +94,7 @@ public final class Range<K> {
     return upperInclusive;
   }
 
+  /** Whether entries are visited from the highest key down. */
   public boolean isReverse() {
     return reverse;
   }

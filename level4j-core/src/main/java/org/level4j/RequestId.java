@@ -27,6 +27,12 @@ public record RequestId(byte[] client, long seq, long settledBelow) {
   /** The most bytes a client id may have. */
   public static final int MAX_CLIENT_BYTES = 64;
 
+  /**
+   * Checks the client id and keeps a copy of it.
+   *
+   * @throws LevelException {@link ErrorCode#LEVEL_INVALID_ARGUMENT} if {@code client} is {@code
+   *     null}, empty or longer than {@link #MAX_CLIENT_BYTES}
+   */
   public RequestId {
     if (client == null || client.length == 0 || client.length > MAX_CLIENT_BYTES) {
       throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
@@ -35,6 +41,7 @@ public record RequestId(byte[] client, long seq, long settledBelow) {
     client = client.clone();
   }
 
+  /** A copy of the client id. */
   @Override
   public byte[] client() {
     return client.clone();

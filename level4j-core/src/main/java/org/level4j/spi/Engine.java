@@ -30,6 +30,7 @@ public interface Engine {
   /** Releases everything; called once per successful open. */
   void close();
 
+  /** What this engine can do; the core refuses what it cannot, before calling it. */
   Supports supports();
 
   /** The value at {@code key}, or null; {@code snapshot} may be null (latest data). */
@@ -82,6 +83,10 @@ public interface Engine {
   /** An explicit snapshot; throws {@code LEVEL_NOT_SUPPORTED} where there are none. */
   EngineSnapshot snapshot();
 
+  /**
+   * {@link #get}, as a future. The default runs it in the calling thread; an engine that waits on
+   * the network (a guest) overrides the asynchronous methods to keep many calls in flight.
+   */
   default CompletableFuture<byte[]> getAsync(byte[] key, EngineSnapshot snapshot) {
     try {
       return CompletableFuture.completedFuture(get(key, snapshot));
@@ -90,6 +95,7 @@ public interface Engine {
     }
   }
 
+  /** {@link #getMany}, as a future; the default runs it in the calling thread. */
   default CompletableFuture<List<byte[]>> getManyAsync(List<byte[]> keys,
       EngineSnapshot snapshot) {
     try {
@@ -99,6 +105,7 @@ public interface Engine {
     }
   }
 
+  /** {@link #write(List, boolean)}, as a future; the default runs it in the calling thread. */
   default CompletableFuture<Void> writeAsync(List<Op<byte[], byte[]>> ops, boolean sync) {
     try {
       write(ops, sync);
@@ -118,6 +125,7 @@ public interface Engine {
     }
   }
 
+  /** {@link #clear}, as a future; the default runs it in the calling thread. */
   default CompletableFuture<Void> clearAsync(Range<byte[]> range) {
     try {
       clear(range);

@@ -23,6 +23,7 @@ public interface EngineIterator {
   /** Frees the cursor; called once. */
   void close();
 
+  /** {@link #nextv}, as a future; the default runs it in the calling thread. */
   default CompletableFuture<List<Entry<byte[], byte[]>>> nextvAsync(int max) {
     try {
       return CompletableFuture.completedFuture(nextv(max));

@@ -49,6 +49,7 @@ public interface Connection extends AutoCloseable {
     return tcp(new InetSocketAddress(host, port));
   }
 
+  /** Connects over TCP to {@code address}, with Nagle's algorithm off. */
   static Connection tcp(InetSocketAddress address) throws IOException {
     SocketChannel ch = SocketChannel.open();
     try {

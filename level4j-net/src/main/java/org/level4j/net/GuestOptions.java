@@ -75,18 +75,22 @@ public final class GuestOptions {
     return new GuestOptions(retry, maxFrameBytes, permanence, openTimeout);
   }
 
+  /** Whether the guest reconnects and re-sends; see {@link #retry(boolean)}. */
   public boolean retry() {
     return retry;
   }
 
+  /** The largest frame accepted from the host; see {@link #maxFrameBytes(int)}. */
   public int maxFrameBytes() {
     return maxFrameBytes;
   }
 
+  /** Whether the host's data is declared permanent; see {@link #permanence(boolean)}. */
   public boolean permanence() {
     return permanence;
   }
 
+  /** How long connect waits for the host's first answer; see {@link #openTimeout(Duration)}. */
   public Duration openTimeout() {
     return openTimeout;
   }

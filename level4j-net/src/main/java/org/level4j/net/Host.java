@@ -58,6 +58,7 @@ public final class Host implements AutoCloseable {
     return new Host(db, HostOptions.defaults());
   }
 
+  /** A host for {@code db} with {@code options} (read-only, hooks, frame size limit). */
   public static Host of(Database db, HostOptions options) {
     return new Host(db, options);
   }

@@ -80,10 +80,12 @@ public final class HostOptions {
     return new HostOptions(readOnly, preput, predel, prebatch, maxFrameBytes);
   }
 
+  /** Whether every write is refused; see {@link #readOnly(boolean)}. */
   public boolean readOnly() {
     return readOnly;
   }
 
+  /** The largest frame accepted from a guest; see {@link #maxFrameBytes(int)}. */
   public int maxFrameBytes() {
     return maxFrameBytes;
   }

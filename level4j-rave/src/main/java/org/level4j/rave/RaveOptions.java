@@ -17,10 +17,12 @@ public final class RaveOptions {
     this.retry = b.retry;
   }
 
+  /** A 2 MiB RocksDB write buffer, 30 seconds to give up, and retry on. */
   public static RaveOptions defaults() {
     return builder().build();
   }
 
+  /** A builder that starts from the defaults. */
   public static Builder builder() {
     return new Builder();
   }
@@ -65,11 +67,13 @@ public final class RaveOptions {
 
     private Builder() {}
 
+    /** See {@link RaveOptions#rocks()}. */
     public Builder rocks(RocksOptions rocks) {
       this.rocks = java.util.Objects.requireNonNull(rocks, "rocks");
       return this;
     }
 
+    /** See {@link RaveOptions#giveUpAfter()}; zero or positive. */
     public Builder giveUpAfter(Duration giveUpAfter) {
       if (giveUpAfter == null || giveUpAfter.isNegative()) {
         throw new IllegalArgumentException("giveUpAfter must be zero or positive");
@@ -78,11 +82,13 @@ public final class RaveOptions {
       return this;
     }
 
+    /** See {@link RaveOptions#retry()}. */
     public Builder retry(boolean retry) {
       this.retry = retry;
       return this;
     }
 
+    /** The options set so far. */
     public RaveOptions build() {
       return new RaveOptions(this);
     }

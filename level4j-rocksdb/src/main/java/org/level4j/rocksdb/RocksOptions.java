@@ -197,6 +197,7 @@ public final class RocksOptions {
       return this;
     }
 
+    /** The options set so far. */
     public RocksOptions build() {
       return new RocksOptions(this);
     }
