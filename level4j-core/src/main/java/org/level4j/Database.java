@@ -25,10 +25,19 @@ public interface Database extends Level<String, String>, AutoCloseable {
   @Override
   void close();
 
-  /** This database seen as raw bytes. */
+  /**
+   * This database seen as raw bytes.
+   *
+   * @return a view of this database with byte-array keys and values
+   */
   Level<byte[], byte[]> bytes();
 
-  /** Opens a database over an engine; used by engine modules, not by applications. */
+  /**
+   * Opens a database over an engine; used by engine modules, not by applications.
+   *
+   * @param engine the engine, not yet open
+   * @return the open database
+   */
   static Database open(Engine engine) {
     return new Root(engine);
   }

@@ -55,6 +55,9 @@ public enum ErrorCode {
   /**
    * The code named {@code name}, or {@link #LEVEL_REMOTE_ERROR} if the name is not one of ours
    * (as when a Node peer reports an error of its own).
+   *
+   * @param name a code's name, as sent over the wire
+   * @return the code of that name, or {@link #LEVEL_REMOTE_ERROR}
    */
   public static ErrorCode fromName(String name) {
     if (name != null && name.startsWith("LEVEL_")) {

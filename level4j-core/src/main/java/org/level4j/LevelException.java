@@ -12,23 +12,42 @@ public final class LevelException extends RuntimeException {
 
   private final ErrorCode code;
 
-  /** A failure of kind {@code code}, with a message that says what to do about it. */
+  /**
+   * A failure of kind {@code code}, with a message that says what to do about it.
+   *
+   * @param code what kind of failure this is
+   * @param message what happened and what to do about it
+   */
   public LevelException(ErrorCode code, String message) {
     this(code, message, null);
   }
 
-  /** A failure of kind {@code code} caused by {@code cause} (may be {@code null}). */
+  /**
+   * A failure of kind {@code code} caused by {@code cause} (may be {@code null}).
+   *
+   * @param code what kind of failure this is
+   * @param message what happened and what to do about it
+   * @param cause the underlying error, or {@code null}
+   */
   public LevelException(ErrorCode code, String message, Throwable cause) {
     super(code + ": " + message, cause);
     this.code = Objects.requireNonNull(code, "code");
   }
 
-  /** What kind of failure this is. */
+  /**
+   * What kind of failure this is.
+   *
+   * @return the code
+   */
   public ErrorCode code() {
     return code;
   }
 
-  /** The message without the leading code. */
+  /**
+   * The message without the leading code.
+   *
+   * @return the message, without {@code "CODE: "} in front
+   */
   public String reason() {
     String m = getMessage();
     String p = code + ": ";
@@ -38,6 +57,10 @@ public final class LevelException extends RuntimeException {
   /**
    * Unwraps {@code t} to the LevelException it is or carries (through CompletionException and
    * ExecutionException), or wraps it as {@code fallback}.
+   *
+   * @param t a failure, as a future or a call reports it
+   * @param fallback the code to wrap a failure that is not a LevelException in
+   * @return the LevelException
    */
   public static LevelException of(Throwable t, ErrorCode fallback) {
     Throwable c = t;
