@@ -10,6 +10,7 @@ public final class LevelException extends RuntimeException {
   /** The version of this exception's serialized form. */
   private static final long serialVersionUID = 1L;
 
+  /** What kind of failure this is; part of the serialized form. */
   private final ErrorCode code;
 
   /**

@@ -29,7 +29,11 @@ public final class Main {
 
   private Main() {}
 
-  /** Runs the command {@code args} name and exits with its code. */
+  /**
+   * Runs the command {@code args} name and exits with its code.
+   *
+   * @param args the command and its arguments, as {@code level4j --help} lists them
+   */
   public static void main(String[] args) {
     // UTF-8 whatever the platform's default: keys and values are UTF-8 text.
     PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(
