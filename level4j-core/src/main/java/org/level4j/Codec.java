@@ -9,10 +9,26 @@ package org.level4j;
  * caller sees it as {@link ErrorCode#LEVEL_DECODE_ERROR}.
  */
 public interface Codec<T> {
-  /** A short name for messages, such as {@code "utf8"}. */
+  /**
+   * A short name for messages, such as {@code "utf8"}.
+   *
+   * @return the codec's name
+   */
   String name();
 
+  /**
+   * The bytes stored for {@code value}, never {@code null}.
+   *
+   * @param value a key or value, not {@code null}
+   * @return its bytes
+   */
   byte[] encode(T value);
 
+  /**
+   * The value stored as {@code bytes}: the inverse of {@link #encode}.
+   *
+   * @param bytes what {@link #encode} produced
+   * @return the key or value
+   */
   T decode(byte[] bytes);
 }

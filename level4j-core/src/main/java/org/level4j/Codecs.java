@@ -138,12 +138,24 @@ public final class Codecs {
   /** Any JSON value (maps, lists, strings, numbers, booleans) as UTF-8 JSON text. */
   public static final Codec<Object> JSON = json(Object.class);
 
-  /** Values of {@code type} as UTF-8 JSON text, through Jackson. */
+  /**
+   * Values of {@code type} as UTF-8 JSON text, through Jackson.
+   *
+   * @param <T> the value type
+   * @param type the class values are read as
+   * @return a codec for {@code type}
+   */
   public static <T> Codec<T> json(Class<T> type) {
     return lazyJson(() -> Jackson.MAPPER.constructType(type));
   }
 
-  /** Values of a generic type, such as {@code new TypeReference<List<String>>() {}}. */
+  /**
+   * Values of a generic type, such as {@code new TypeReference<List<String>>() {}}.
+   *
+   * @param <T> the value type
+   * @param type the type values are read as
+   * @return a codec for {@code type}
+   */
   public static <T> Codec<T> json(TypeReference<T> type) {
     return lazyJson(() -> Jackson.MAPPER.constructType(type));
   }
@@ -178,7 +190,14 @@ public final class Codecs {
     };
   }
 
-  /** JSON through your own configured {@link ObjectMapper}. */
+  /**
+   * JSON through your own configured {@link ObjectMapper}.
+   *
+   * @param <T> the value type
+   * @param mapper writes and reads the JSON
+   * @param type the type values are read as
+   * @return a codec for {@code type}
+   */
   public static <T> Codec<T> json(ObjectMapper mapper, JavaType type) {
     return new Codec<>() {
       @Override

@@ -31,13 +31,25 @@ public interface Database extends Level<String, String>, AutoCloseable {
    * Calls {@code listener} with each new {@link Status} this database enters from now on
    * (abstract-level's {@code opening}, {@code open}, {@code closing} and {@code closed} events), in
    * the thread that opens or closes it.
+   *
+   * @param listener called with each new status
+   * @return close it to remove the listener
    */
   Registration onStatus(Consumer<Status> listener);
 
-  /** This database seen as raw bytes. */
+  /**
+   * This database seen as raw bytes.
+   *
+   * @return a view of this database with byte-array keys and values
+   */
   Level<byte[], byte[]> bytes();
 
-  /** Opens a database over an engine; used by engine modules, not by applications. */
+  /**
+   * Opens a database over an engine; used by engine modules, not by applications.
+   *
+   * @param engine the engine, not yet open
+   * @return the open database
+   */
   static Database open(Engine engine) {
     return new Root(engine);
   }

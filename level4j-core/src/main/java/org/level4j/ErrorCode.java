@@ -21,8 +21,7 @@ public enum ErrorCode {
   LEVEL_ITERATOR_NOT_OPEN,
   /** A seek or next was called while another one on the same iterator was still running. */
   LEVEL_ITERATOR_BUSY,
-  /** A chained {@link Batch} was used after {@code write()} or {@code close()}, or after its
-   * database was closed. */
+  /** A chained {@link Batch} was used after its write, its close, or its database's close. */
   LEVEL_BATCH_NOT_OPEN,
   /** A key was null or could not be encoded. */
   LEVEL_INVALID_KEY,
@@ -60,6 +59,9 @@ public enum ErrorCode {
   /**
    * The code named {@code name}, or {@link #LEVEL_REMOTE_ERROR} if the name is not one of ours
    * (as when a Node peer reports an error of its own).
+   *
+   * @param name a code's name, as sent over the wire
+   * @return the code of that name, or {@link #LEVEL_REMOTE_ERROR}
    */
   public static ErrorCode fromName(String name) {
     if (name != null && name.startsWith("LEVEL_")) {

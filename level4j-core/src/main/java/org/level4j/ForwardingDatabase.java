@@ -12,7 +12,11 @@ import java.util.function.Consumer;
 public abstract class ForwardingDatabase implements Database {
   private final Root root;
 
-  /** Wraps {@code database}, which must come from {@link Database#open}. */
+  /**
+   * Wraps {@code database}, which must come from {@link Database#open}.
+   *
+   * @param database the database every call goes to
+   */
   protected ForwardingDatabase(Database database) {
     if (!(database instanceof Root)) {
       throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,

@@ -7,25 +7,48 @@ import java.util.Objects;
  * says what to do about it; the cause, if any, is the underlying error.
  */
 public final class LevelException extends RuntimeException {
+  /** The version of this exception's serialized form. */
   private static final long serialVersionUID = 1L;
 
+  /** What kind of failure this is; part of the serialized form. */
   private final ErrorCode code;
 
+  /**
+   * A failure of kind {@code code}, with a message that says what to do about it.
+   *
+   * @param code what kind of failure this is
+   * @param message what happened and what to do about it
+   */
   public LevelException(ErrorCode code, String message) {
     this(code, message, null);
   }
 
+  /**
+   * A failure of kind {@code code} caused by {@code cause} (may be {@code null}).
+   *
+   * @param code what kind of failure this is
+   * @param message what happened and what to do about it
+   * @param cause the underlying error, or {@code null}
+   */
   public LevelException(ErrorCode code, String message, Throwable cause) {
     super(code + ": " + message, cause);
     this.code = Objects.requireNonNull(code, "code");
   }
 
-  /** What kind of failure this is. */
+  /**
+   * What kind of failure this is.
+   *
+   * @return the code
+   */
   public ErrorCode code() {
     return code;
   }
 
-  /** The message without the leading code. */
+  /**
+   * The message without the leading code.
+   *
+   * @return the message, without {@code "CODE: "} in front
+   */
   public String reason() {
     String m = getMessage();
     String p = code + ": ";
@@ -35,6 +58,10 @@ public final class LevelException extends RuntimeException {
   /**
    * Unwraps {@code t} to the LevelException it is or carries (through CompletionException and
    * ExecutionException), or wraps it as {@code fallback}.
+   *
+   * @param t a failure, as a future or a call reports it
+   * @param fallback the code to wrap a failure that is not a LevelException in
+   * @return the LevelException
    */
   public static LevelException of(Throwable t, ErrorCode fallback) {
     Throwable c = t;

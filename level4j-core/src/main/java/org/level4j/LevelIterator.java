@@ -14,29 +14,64 @@ import java.util.stream.Stream;
  * overlap, sync or async (an overlapping call fails with {@link ErrorCode#LEVEL_ITERATOR_BUSY}).
  */
 public interface LevelIterator<K, T> extends AutoCloseable, Iterable<T> {
-  /** The next item, or {@code null} when the range (or the limit) is exhausted. */
+  /**
+   * The next item, or {@code null} when the range (or the limit) is exhausted.
+   *
+   * @return the next item, or {@code null}
+   */
   T next();
 
-  /** Up to {@code max} next items; an empty list when exhausted. */
+  /**
+   * Up to {@code max} next items; an empty list when exhausted.
+   *
+   * @param max the most items to return, at least 1
+   * @return the next items, in order
+   */
   List<T> nextv(int max);
 
-  /** Every remaining item; closes the iterator. */
+  /**
+   * Every remaining item; closes the iterator.
+   *
+   * @return the remaining items, in order
+   */
   List<T> all();
 
   /**
    * Moves to the first key at or after {@code target} (at or before it in reverse), staying inside
    * the range. The limit keeps counting.
+   *
+   * @param target the key to move to
    */
   void seek(K target);
 
+  /**
+   * The asynchronous form of {@link #next()}: completes with the next item, or with {@code null}
+   * when the iterator is exhausted.
+   *
+   * @return a future of the next item, or of {@code null}
+   */
   CompletableFuture<T> nextAsync();
 
+  /**
+   * The asynchronous form of {@link #nextv(int)}: an empty list when exhausted.
+   *
+   * @param max the most items to return, at least 1
+   * @return a future of the next items, in order
+   */
   CompletableFuture<List<T>> nextvAsync(int max);
 
-  /** Number of items handed out so far. */
+  /**
+   * Number of items handed out so far.
+   *
+   * @return how many items {@code next}, {@code nextv} and {@code all} returned so far
+   */
   long count();
 
-  /** A stream over the remaining items that closes this iterator when the stream is closed. */
+  /**
+   * A stream over the remaining items that closes this iterator when the stream is closed.
+   *
+   * @return a sequential stream of the remaining items
+   */
   Stream<T> stream();
 
   @Override

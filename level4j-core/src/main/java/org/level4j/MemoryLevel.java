@@ -7,7 +7,11 @@ package org.level4j;
 public final class MemoryLevel {
   private MemoryLevel() {}
 
-  /** A new, empty, open database. Data outlives {@code close()}: {@code open()} finds it again. */
+  /**
+   * A new, empty, open database. Data outlives {@code close()}: {@code open()} finds it again.
+   *
+   * @return the database
+   */
   public static Database open() {
     return Database.open(new MemoryEngine());
   }

@@ -8,5 +8,12 @@ package org.level4j;
  */
 @FunctionalInterface
 public interface PrewriteHook<K, V> {
+  /**
+   * Sees {@code op} before it is applied; what it adds to {@code batch} is applied in the same
+   * atomic write. Throw to reject the whole write.
+   *
+   * @param op an operation of the write, not yet applied
+   * @param batch the write's batch, to add operations to
+   */
   void onWrite(Op<K, V> op, Batch<K, V> batch);
 }

@@ -27,6 +27,15 @@ public record RequestId(byte[] client, long seq, long settledBelow) {
   /** The most bytes a client id may have. */
   public static final int MAX_CLIENT_BYTES = 64;
 
+  /**
+   * Checks the client id and keeps a copy of it.
+   *
+   * @param client who sends the write: 1 to 64 bytes
+   * @param seq the request's number, unique per client
+   * @param settledBelow the client will never retry a request numbered below this; 0 if unknown
+   * @throws LevelException {@link ErrorCode#LEVEL_INVALID_ARGUMENT} if {@code client} is {@code
+   *     null}, empty or longer than {@link #MAX_CLIENT_BYTES}
+   */
   public RequestId {
     if (client == null || client.length == 0 || client.length > MAX_CLIENT_BYTES) {
       throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
@@ -35,6 +44,11 @@ public record RequestId(byte[] client, long seq, long settledBelow) {
     client = client.clone();
   }
 
+  /**
+   * A copy of the client id.
+   *
+   * @return a copy of the client id
+   */
   @Override
   public byte[] client() {
     return client.clone();

@@ -14,12 +14,21 @@ public record WriteOptions(boolean sync, RequestId request) {
   /** Flush to stable storage before acknowledging. */
   public static final WriteOptions SYNC = new WriteOptions(true);
 
-  /** Options without a request id. */
+  /**
+   * Options without a request id.
+   *
+   * @param sync whether the write is flushed to disk (fsync) before it returns
+   */
   public WriteOptions(boolean sync) {
     this(sync, null);
   }
 
-  /** These options with {@code request} as the write's request id. */
+  /**
+   * These options with {@code request} as the write's request id.
+   *
+   * @param request names the write so that retrying it applies it once
+   * @return new options; these are unchanged
+   */
   public WriteOptions withRequest(RequestId request) {
     return new WriteOptions(sync, request);
   }

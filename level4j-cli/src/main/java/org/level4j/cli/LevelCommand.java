@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.IVersionProvider;
@@ -32,7 +33,9 @@ final class LevelCommand implements Runnable {
       DemoCommand.class,
       BenchCommand.class,
       ExportCommand.class,
-      ImportCommand.class);
+      ImportCommand.class,
+      // picocli's own, hidden from help: prints a bash/zsh completion script for all of the above.
+      AutoComplete.GenerateCompletion.class);
 
   private final InputStream in;
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -28,6 +29,11 @@ public final class Main {
 
   private Main() {}
 
+  /**
+   * Runs the command {@code args} name and exits with its code.
+   *
+   * @param args the command and its arguments, as {@code level4j --help} lists them
+   */
   public static void main(String[] args) {
     // UTF-8 whatever the platform's default: keys and values are UTF-8 text.
     PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(
@@ -54,11 +60,15 @@ public final class Main {
   /**
    * The command line, with only the subcommand named {@code first} if there is one: picocli
    * reflects on every subcommand it is given, which costs a short command a tenth of its time.
-   * Anything else (help, a mistyped name) gets them all.
+   * Anything else (help, a mistyped name, the completion script, which covers every command) gets
+   * them all.
    */
   static CommandLine commandLine(InputStream in, String first) {
     CommandLine cli = new CommandLine(new LevelCommand(in));
     Class<?> only = LevelCommand.SUBCOMMANDS.get(first);
+    if (only == AutoComplete.GenerateCompletion.class) {
+      only = null;
+    }
     for (Class<?> c : only != null ? List.<Class<?>>of(only) : LevelCommand.SUBCOMMANDS.values()) {
       cli.addSubcommand(c);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.level4j.Database;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -299,6 +300,16 @@ class CommandsTest {
     Run version = run("--version");
     assertThat(version.code()).isZero();
     assertThat(version.out()).startsWith("level4j ");
+  }
+
+  @Test
+  void generateCompletionPrintsAScriptThatCompletesEveryCommand() {
+    Run r = run("generate-completion");
+    assertThat(r.code()).as("%s", r).isZero();
+    assertThat(r.out()).contains("complete -F").contains("level4j");
+    for (String command : List.of("put", "get", "ls", "serve", "export", "import")) {
+      assertThat(r.out()).contains(command);
+    }
   }
 
   @Test

@@ -30,12 +30,29 @@ public interface Engine {
   /** Releases everything; called once per successful open. */
   void close();
 
+  /**
+   * What this engine can do; the core refuses what it cannot, before calling it.
+   *
+   * @return the engine's features
+   */
   Supports supports();
 
-  /** The value at {@code key}, or null; {@code snapshot} may be null (latest data). */
+  /**
+   * The value at {@code key}, or null; {@code snapshot} may be null (latest data).
+   *
+   * @param key the key
+   * @param snapshot a snapshot of this engine, or {@code null}
+   * @return the value, or {@code null}
+   */
   byte[] get(byte[] key, EngineSnapshot snapshot);
 
-  /** Values in the order of {@code keys}, null for absent ones. */
+  /**
+   * Values in the order of {@code keys}, null for absent ones.
+   *
+   * @param keys the keys
+   * @param snapshot a snapshot of this engine, or {@code null}
+   * @return the values, {@code null} for absent keys
+   */
   default List<byte[]> getMany(List<byte[]> keys, EngineSnapshot snapshot) {
     List<byte[]> out = new ArrayList<>(keys.size());
     for (byte[] k : keys) {
@@ -48,6 +65,9 @@ public interface Engine {
    * Applies {@code ops} atomically. {@link Op.Type#EXPECT} operations are preconditions: if any
    * fails, nothing is written and a {@code LEVEL_CONFLICT} is thrown. An engine that does not
    * support them (see {@link Supports#conditionalBatch()}) throws {@code LEVEL_NOT_SUPPORTED}.
+   *
+   * @param ops puts, dels and preconditions, in order
+   * @param sync whether to flush to disk before returning
    */
   void write(List<Op<byte[], byte[]>> ops, boolean sync);
 
@@ -60,6 +80,9 @@ public interface Engine {
    * <p>Engines whose {@link Supports#exactlyOnce()} is false are never called with a request
    * (the core refuses such writes); the default fails with {@code LEVEL_NOT_SUPPORTED}.
    *
+   * @param ops puts, dels and preconditions, in order
+   * @param sync whether to flush to disk before returning
+   * @param request the request id to record with the write
    * @return true if {@code ops} were applied now, false if the request had been applied before
    */
   default boolean write(List<Op<byte[], byte[]>> ops, boolean sync, RequestId request) {
@@ -72,16 +95,38 @@ public interface Engine {
    * {@code snapshot} if given). The engine may use {@code range.limit()} as a hint; the core
    * enforces it too. {@code keys}/{@code values} say which halves the caller wants (the other may
    * be left null in the entries).
+   *
+   * @param range bounds, direction and limit, encoded
+   * @param keys whether the caller wants keys
+   * @param values whether the caller wants values
+   * @param snapshot a snapshot of this engine, or {@code null}
+   * @return a cursor over the range
    */
   EngineIterator iterator(Range<byte[]> range, boolean keys, boolean values,
       EngineSnapshot snapshot);
 
-  /** Deletes the entries {@code range} visits, honouring its direction and limit. */
+  /**
+   * Deletes the entries {@code range} visits, honouring its direction and limit.
+   *
+   * @param range bounds, direction and limit, encoded
+   */
   void clear(Range<byte[]> range);
 
-  /** An explicit snapshot; throws {@code LEVEL_NOT_SUPPORTED} where there are none. */
+  /**
+   * An explicit snapshot; throws {@code LEVEL_NOT_SUPPORTED} where there are none.
+   *
+   * @return the snapshot; the core closes it
+   */
   EngineSnapshot snapshot();
 
+  /**
+   * {@link #get}, as a future. The default runs it in the calling thread; an engine that waits on
+   * the network (a guest) overrides the asynchronous methods to keep many calls in flight.
+   *
+   * @param key the key
+   * @param snapshot a snapshot of this engine, or {@code null}
+   * @return a future of the value, or of {@code null}
+   */
   default CompletableFuture<byte[]> getAsync(byte[] key, EngineSnapshot snapshot) {
     try {
       return CompletableFuture.completedFuture(get(key, snapshot));
@@ -90,6 +135,13 @@ public interface Engine {
     }
   }
 
+  /**
+   * {@link #getMany}, as a future; the default runs it in the calling thread.
+   *
+   * @param keys the keys
+   * @param snapshot a snapshot of this engine, or {@code null}
+   * @return a future of the values
+   */
   default CompletableFuture<List<byte[]>> getManyAsync(List<byte[]> keys,
       EngineSnapshot snapshot) {
     try {
@@ -99,6 +151,13 @@ public interface Engine {
     }
   }
 
+  /**
+   * {@link #write(List, boolean)}, as a future; the default runs it in the calling thread.
+   *
+   * @param ops puts, dels and preconditions, in order
+   * @param sync whether to flush to disk before completing
+   * @return a future that completes once the write is applied
+   */
   default CompletableFuture<Void> writeAsync(List<Op<byte[], byte[]>> ops, boolean sync) {
     try {
       write(ops, sync);
@@ -108,7 +167,14 @@ public interface Engine {
     }
   }
 
-  /** {@link #write(List, boolean, RequestId)}, completing when done. */
+  /**
+   * {@link #write(List, boolean, RequestId)}, completing when done.
+   *
+   * @param ops puts, dels and preconditions, in order
+   * @param sync whether to flush to disk before completing
+   * @param request the request id to record with the write
+   * @return a future of whether {@code ops} were applied now
+   */
   default CompletableFuture<Boolean> writeAsync(List<Op<byte[], byte[]>> ops, boolean sync,
       RequestId request) {
     try {
@@ -118,6 +184,12 @@ public interface Engine {
     }
   }
 
+  /**
+   * {@link #clear}, as a future; the default runs it in the calling thread.
+   *
+   * @param range bounds, direction and limit, encoded
+   * @return a future that completes once the entries are deleted
+   */
   default CompletableFuture<Void> clearAsync(Range<byte[]> range) {
     try {
       clear(range);
@@ -127,7 +199,12 @@ public interface Engine {
     }
   }
 
-  /** Convenience for engines: an entry list type used by {@link EngineIterator}. */
+  /**
+   * Convenience for engines: an entry list type used by {@link EngineIterator}.
+   *
+   * @param capacity the expected number of entries
+   * @return an empty, mutable list
+   */
   static List<Entry<byte[], byte[]>> entries(int capacity) {
     return new ArrayList<>(capacity);
   }

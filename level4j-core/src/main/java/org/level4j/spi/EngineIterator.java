@@ -11,18 +11,29 @@ import org.level4j.Entry;
 public interface EngineIterator {
   /**
    * Up to {@code max} (at least 1) next entries inside the range; an empty list once exhausted.
+   *
+   * @param max the most entries to return, at least 1
+   * @return the next entries, in the range's order
    */
   List<Entry<byte[], byte[]>> nextv(int max);
 
   /**
    * Repositions to the first key at or after {@code target} (at or before, in reverse), never
    * leaving the range: a target outside it moves to the range's edge or past its end.
+   *
+   * @param target the encoded key to move to
    */
   void seek(byte[] target);
 
   /** Frees the cursor; called once. */
   void close();
 
+  /**
+   * {@link #nextv}, as a future; the default runs it in the calling thread.
+   *
+   * @param max the most entries to return, at least 1
+   * @return a future of the next entries
+   */
   default CompletableFuture<List<Entry<byte[], byte[]>>> nextvAsync(int max) {
     try {
       return CompletableFuture.completedFuture(nextv(max));

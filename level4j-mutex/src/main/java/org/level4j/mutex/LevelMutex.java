@@ -103,7 +103,14 @@ public final class LevelMutex<K, V> implements AutoCloseable {
     this.cycle = new Cycle<>(level, shared);
   }
 
-  /** A new mutex over {@code level}; close it when done (the level stays open). */
+  /**
+   * A new mutex over {@code level}; close it when done (the level stays open).
+   *
+   * @param <K> the key type
+   * @param <V> the value type
+   * @param level the level to guard; only this process writes to it
+   * @return the mutex
+   */
   public static <K, V> LevelMutex<K, V> over(Level<K, V> level) {
     if (level == null) {
       throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "level must not be null");
@@ -127,7 +134,11 @@ public final class LevelMutex<K, V> implements AutoCloseable {
    * (nothing of theirs written) and the others succeed. A peek's precondition covers the entry it
    * found, not entries that another process may insert before it.
    *
+   * @param <K> the key type
+   * @param <V> the value type
+   * @param level the level to guard, with conditional batches
    * @throws LevelException {@code LEVEL_NOT_SUPPORTED} if the level has no conditional batches
+   * @return the mutex
    */
   public static <K, V> LevelMutex<K, V> shared(Level<K, V> level) {
     if (level == null) {
@@ -142,19 +153,32 @@ public final class LevelMutex<K, V> implements AutoCloseable {
     return mutex;
   }
 
-  /** Whether continuations' writes carry their reads as preconditions (see {@link #shared}). */
+  /**
+   * Whether continuations' writes carry their reads as preconditions (see {@link #shared}).
+   *
+   * @return true for a mutex made by {@link #shared}
+   */
   public boolean isShared() {
     return cycle.shared;
   }
 
-  /** The level this mutex guards. */
+  /**
+   * The level this mutex guards.
+   *
+   * @return the guarded level
+   */
   public Level<K, V> level() {
     return cycle.level;
   }
 
   // ---- reads ----------------------------------------------------------------------------------
 
-  /** The value at {@code key} ({@code null} if absent), read in the next read phase. */
+  /**
+   * The value at {@code key} ({@code null} if absent), read in the next read phase.
+   *
+   * @param key the key to read
+   * @return a future of the value
+   */
   public CompletableFuture<V> get(K key) {
     return cycle.read(() -> cycle.level.async().get(key), null);
   }
@@ -165,6 +189,11 @@ public final class LevelMutex<K, V> implements AutoCloseable {
    * that follows. The future completes with {@code then}'s result after those writes are flushed
    * (at once if it wrote nothing), or fails with what {@code then} threw, the read's error, or the
    * batch's error.
+   *
+   * @param <R> what {@code then} returns
+   * @param key the key to read
+   * @param then receives the value and a writer for the next write phase
+   * @return a future of {@code then}'s result
    */
   public <R> CompletableFuture<R> get(K key,
       BiFunction<? super V, Writer<K, V>, ? extends R> then) {
@@ -172,23 +201,47 @@ public final class LevelMutex<K, V> implements AutoCloseable {
         v -> v == null ? Op.expectAbsent(key) : Op.expect(key, v));
   }
 
-  /** The first entry of {@code range} in key order, or {@code null} if it is empty. */
+  /**
+   * The first entry of {@code range} in key order, or {@code null} if it is empty.
+   *
+   * @param range the range to look in
+   * @return a future of the first entry, or of {@code null}
+   */
   public CompletableFuture<Entry<K, V>> peekFirst(Range<K> range) {
     return cycle.read(peek(range, false), null);
   }
 
-  /** {@link #peekFirst(Range)} with a continuation, as {@link #get(Object, BiFunction)}. */
+  /**
+   * {@link #peekFirst(Range)} with a continuation, as {@link #get(Object, BiFunction)}.
+   *
+   * @param <R> what {@code then} returns
+   * @param range the range to look in
+   * @param then receives the first entry (or {@code null}) and a writer
+   * @return a future of {@code then}'s result
+   */
   public <R> CompletableFuture<R> peekFirst(Range<K> range,
       BiFunction<? super Entry<K, V>, Writer<K, V>, ? extends R> then) {
     return cycle.read(peek(range, false), required(then), LevelMutex::sameEntry);
   }
 
-  /** The last entry of {@code range} in key order, or {@code null} if it is empty. */
+  /**
+   * The last entry of {@code range} in key order, or {@code null} if it is empty.
+   *
+   * @param range the range to look in
+   * @return a future of the last entry, or of {@code null}
+   */
   public CompletableFuture<Entry<K, V>> peekLast(Range<K> range) {
     return cycle.read(peek(range, true), null);
   }
 
-  /** {@link #peekLast(Range)} with a continuation, as {@link #get(Object, BiFunction)}. */
+  /**
+   * {@link #peekLast(Range)} with a continuation, as {@link #get(Object, BiFunction)}.
+   *
+   * @param <R> what {@code then} returns
+   * @param range the range to look in
+   * @param then receives the last entry (or {@code null}) and a writer
+   * @return a future of {@code then}'s result
+   */
   public <R> CompletableFuture<R> peekLast(Range<K> range,
       BiFunction<? super Entry<K, V>, Writer<K, V>, ? extends R> then) {
     return cycle.read(peek(range, true), required(then), LevelMutex::sameEntry);
@@ -200,6 +253,10 @@ public final class LevelMutex<K, V> implements AutoCloseable {
    * Queues a put for the next write phase. The future completes (or fails) with the outcome of
    * that phase's batch, after the {@code flushed} event. Not a check-then-write: for that, write
    * inside a read's continuation.
+   *
+   * @param key the key to write
+   * @param value its new value
+   * @return a future of the write phase's outcome
    */
   public CompletableFuture<Void> put(K key, V value) {
     if (key == null) {
@@ -213,7 +270,12 @@ public final class LevelMutex<K, V> implements AutoCloseable {
     return cycle.write(Op.put(key, value));
   }
 
-  /** Queues a del for the next write phase; see {@link #put}. */
+  /**
+   * Queues a del for the next write phase; see {@link #put}.
+   *
+   * @param key the key to delete
+   * @return a future of the write phase's outcome
+   */
   public CompletableFuture<Void> del(K key) {
     if (key == null) {
       return CompletableFuture.failedFuture(
@@ -227,6 +289,8 @@ public final class LevelMutex<K, V> implements AutoCloseable {
    * if none is queued or being written. It completes normally whatever the batch's outcome; the
    * writes' futures carry that. Called on the phase thread, the decision waits until the current
    * continuation or listener step is over, so a continuation's own writes count as queued.
+   *
+   * @return a future that completes once the queued writes are flushed
    */
   public CompletableFuture<Void> afterWrite() {
     return cycle.afterWrite();
@@ -234,7 +298,12 @@ public final class LevelMutex<K, V> implements AutoCloseable {
 
   // ---- events ---------------------------------------------------------------------------------
 
-  /** Calls {@code listener} on the phase thread as each read phase starts, with its read count. */
+  /**
+   * Calls {@code listener} on the phase thread as each read phase starts, with its read count.
+   *
+   * @param listener receives the number of reads of each read phase
+   * @return close it to stop listening
+   */
   public Registration onReads(IntConsumer listener) {
     return cycle.onReads(listener);
   }
@@ -242,6 +311,9 @@ public final class LevelMutex<K, V> implements AutoCloseable {
   /**
    * Calls {@code listener} on the phase thread as each write phase starts, with the operations
    * of its batch (read-only), in submission order.
+   *
+   * @param listener receives the operations of each write phase
+   * @return close it to stop listening
    */
   public Registration onWrites(Consumer<List<Op<K, V>>> listener) {
     return cycle.onWrites(listener);
@@ -250,6 +322,9 @@ public final class LevelMutex<K, V> implements AutoCloseable {
   /**
    * Calls {@code listener} on the phase thread after each batch was applied or failed, before
    * the writes' futures complete.
+   *
+   * @param listener runs after each batch
+   * @return close it to stop listening
    */
   public Registration onFlushed(Runnable listener) {
     return cycle.onFlushed(listener);

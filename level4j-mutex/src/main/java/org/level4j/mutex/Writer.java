@@ -10,10 +10,21 @@ package org.level4j.mutex;
  * If the continuation throws, everything it wrote here is discarded.
  */
 public interface Writer<K, V> {
-  /** Queues a put for the coming write phase. */
+  /**
+   * Queues a put for the coming write phase.
+   *
+   * @param key the key to write
+   * @param value its new value
+   * @return this writer
+   */
   Writer<K, V> put(K key, V value);
 
-  /** Queues a del for the coming write phase. */
+  /**
+   * Queues a del for the coming write phase.
+   *
+   * @param key the key to delete
+   * @return this writer
+   */
   Writer<K, V> del(K key);
 
   /**
@@ -22,6 +33,9 @@ public interface Writer<K, V> {
    * {@link LevelMutex#del}). A value read in this phase is about to be replaced when this is true:
    * the check that level-mutex users keep by hand in a {@code pending} list. Keys compare by their
    * encoded bytes.
+   *
+   * @param key the key to look for
+   * @return true if a put or del of {@code key} is queued
    */
   boolean pending(K key);
 }

@@ -21,18 +21,31 @@ public interface Connection extends AutoCloseable {
   /**
    * Reads at least one byte into {@code dst}, blocking until some arrive.
    *
+   * @param dst the buffer to read into
    * @return the number of bytes read, or -1 once the peer has closed its end
+   * @throws IOException if the connection fails
    */
   int read(ByteBuffer dst) throws IOException;
 
-  /** Writes every remaining byte of {@code src}, blocking while the peer is slow to read. */
+  /**
+   * Writes every remaining byte of {@code src}, blocking while the peer is slow to read.
+   *
+   * @param src the bytes to write, from its position to its limit
+   * @throws IOException if the connection fails
+   */
   void write(ByteBuffer src) throws IOException;
 
   /** Closes both directions. Closing twice is harmless. */
   @Override
   void close();
 
-  /** Connects to a Unix domain socket (for example one a {@link Listener#unix} created). */
+  /**
+   * Connects to a Unix domain socket (for example one a {@link Listener#unix} created).
+   *
+   * @param path the socket file
+   * @return the connection
+   * @throws IOException if nothing listens there
+   */
   static Connection unix(Path path) throws IOException {
     SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
     try {
@@ -44,11 +57,25 @@ public interface Connection extends AutoCloseable {
     }
   }
 
-  /** Connects over TCP, with Nagle's algorithm off (requests are small and latency matters). */
+  /**
+   * Connects over TCP, with Nagle's algorithm off (requests are small and latency matters).
+   *
+   * @param host a host name or address
+   * @param port the port
+   * @return the connection
+   * @throws IOException if the host cannot be reached
+   */
   static Connection tcp(String host, int port) throws IOException {
     return tcp(new InetSocketAddress(host, port));
   }
 
+  /**
+   * Connects over TCP to {@code address}, with Nagle's algorithm off.
+   *
+   * @param address the host's address
+   * @return the connection
+   * @throws IOException if the host cannot be reached
+   */
   static Connection tcp(InetSocketAddress address) throws IOException {
     SocketChannel ch = SocketChannel.open();
     try {
@@ -61,12 +88,21 @@ public interface Connection extends AutoCloseable {
     }
   }
 
-  /** A connection over a connected, blocking socket channel of any kind. */
+  /**
+   * A connection over a connected, blocking socket channel of any kind.
+   *
+   * @param channel a connected socket channel in blocking mode
+   * @return a connection that owns the channel
+   */
   static Connection of(SocketChannel channel) {
     return new SocketConnection(channel, String.valueOf(channel));
   }
 
-  /** Two connected in-memory ends, for joining a host and a guest inside one process. */
+  /**
+   * Two connected in-memory ends, for joining a host and a guest inside one process.
+   *
+   * @return both ends of a new pipe
+   */
   static Pipe pipe() {
     return MemoryPipe.open();
   }

@@ -19,6 +19,8 @@ public interface ConnectionListener {
    * The connection ended. {@code reason} says why: {@code LEVEL_CONNECTION_LOST} when the
    * connection broke, {@code LEVEL_DATABASE_NOT_OPEN} when the guest was closed. In retry mode a
    * reconnect follows unless the guest was closed.
+   *
+   * @param reason why the connection ended
    */
   default void disconnected(LevelException reason) {}
 }

@@ -13,15 +13,31 @@ import java.nio.file.Path;
  */
 @FunctionalInterface
 public interface Connector {
-  /** A new connection to the host. */
+  /**
+   * A new connection to the host.
+   *
+   * @return the new connection
+   * @throws Exception if no connection can be made now (a retrying guest tries again)
+   */
   Connection connect() throws Exception;
 
-  /** Connects to a Unix domain socket at {@code path}. */
+  /**
+   * Connects to a Unix domain socket at {@code path}.
+   *
+   * @param path the socket file
+   * @return a connector
+   */
   static Connector unix(Path path) {
     return () -> Connection.unix(path);
   }
 
-  /** Connects over TCP. */
+  /**
+   * Connects over TCP.
+   *
+   * @param host a host name or address
+   * @param port the port
+   * @return a connector
+   */
   static Connector tcp(String host, int port) {
     return () -> Connection.tcp(host, port);
   }

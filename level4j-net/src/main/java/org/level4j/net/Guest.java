@@ -37,7 +37,12 @@ public final class Guest extends ForwardingDatabase {
     this.engine = engine;
   }
 
-  /** Connects through {@code connector} with default options (no retry). */
+  /**
+   * Connects through {@code connector} with default options (no retry).
+   *
+   * @param connector makes the connection
+   * @return the connected guest, a {@link org.level4j.Database}
+   */
   public static Guest connect(Connector connector) {
     return connect(connector, GuestOptions.defaults());
   }
@@ -45,13 +50,20 @@ public final class Guest extends ForwardingDatabase {
   /**
    * Connects through {@code connector} now (this may block as long as the connector does).
    *
+   * @param connector makes the connection (and each reconnection, with retry)
+   * @param options retry, frame size limit, open timeout
    * @throws org.level4j.LevelException {@code LEVEL_DATABASE_NOT_OPENED} if the connector fails
+   * @return the connected guest, a {@link org.level4j.Database}
    */
   public static Guest connect(Connector connector, GuestOptions options) {
     return new Guest(new GuestEngine(connector, options));
   }
 
-  /** Whether a connection to the host is up right now. */
+  /**
+   * Whether a connection to the host is up right now.
+   *
+   * @return true if connected now
+   */
   public boolean isConnected() {
     return engine.isConnected();
   }
@@ -59,6 +71,9 @@ public final class Guest extends ForwardingDatabase {
   /**
    * Calls {@code listener} whenever a connection is made or ends (the first connection was made
    * before this guest was returned: see {@link #isConnected()}).
+   *
+   * @param listener told of each connection and disconnection
+   * @return close it to stop listening
    */
   public Registration onConnectionChange(ConnectionListener listener) {
     return engine.addListener(listener);

@@ -28,7 +28,11 @@ public final class GuestOptions {
     this.openTimeout = openTimeout;
   }
 
-  /** No retry, frames up to 64 MiB, no claim of permanence, 30 s for the host's first answer. */
+  /**
+   * No retry, frames up to 64 MiB, no claim of permanence, 30 s for the host's first answer.
+   *
+   * @return the default options
+   */
   public static GuestOptions defaults() {
     return DEFAULTS;
   }
@@ -39,12 +43,20 @@ public final class GuestOptions {
    * at-least-once: one the host applied but could not acknowledge is applied again. An iterator
    * resumed on a new connection reads from a new snapshot. Default off: pending operations fail
    * with {@code LEVEL_CONNECTION_LOST}.
+   *
+   * @param retry whether to reconnect and re-send
+   * @return a copy with that setting
    */
   public GuestOptions retry(boolean retry) {
     return new GuestOptions(retry, maxFrameBytes, permanence, openTimeout);
   }
 
-  /** The largest frame the host may send (default 64 MiB); a larger one ends the connection. */
+  /**
+   * The largest frame the host may send (default 64 MiB); a larger one ends the connection.
+   *
+   * @param maxFrameBytes at least 16
+   * @return a copy with that setting
+   */
   public GuestOptions maxFrameBytes(int maxFrameBytes) {
     if (maxFrameBytes < 16) {
       throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
@@ -56,6 +68,9 @@ public final class GuestOptions {
   /**
    * Declares that the host's database keeps its data (RocksDB, not memory), for
    * {@link org.level4j.Supports#permanence()}: the protocol cannot tell. Default false.
+   *
+   * @param permanence whether the host's database keeps its data
+   * @return a copy with that setting
    */
   public GuestOptions permanence(boolean permanence) {
     return new GuestOptions(retry, maxFrameBytes, permanence, openTimeout);
@@ -66,6 +81,9 @@ public final class GuestOptions {
    * 30 s). A host that accepts connections but does not answer (hung, or not a level4j or
    * many-level host) then fails the connect with {@code LEVEL_DATABASE_NOT_OPENED} instead of
    * hanging it.
+   *
+   * @param openTimeout a positive duration
+   * @return a copy with that setting
    */
   public GuestOptions openTimeout(Duration openTimeout) {
     if (openTimeout == null || openTimeout.isNegative() || openTimeout.isZero()) {
@@ -75,18 +93,38 @@ public final class GuestOptions {
     return new GuestOptions(retry, maxFrameBytes, permanence, openTimeout);
   }
 
+  /**
+   * Whether the guest reconnects and re-sends; see {@link #retry(boolean)}.
+   *
+   * @return true if the guest retries
+   */
   public boolean retry() {
     return retry;
   }
 
+  /**
+   * The largest frame accepted from the host; see {@link #maxFrameBytes(int)}.
+   *
+   * @return the limit in bytes
+   */
   public int maxFrameBytes() {
     return maxFrameBytes;
   }
 
+  /**
+   * Whether the host's data is declared permanent; see {@link #permanence(boolean)}.
+   *
+   * @return true if declared permanent
+   */
   public boolean permanence() {
     return permanence;
   }
 
+  /**
+   * How long connect waits for the host's first answer; see {@link #openTimeout(Duration)}.
+   *
+   * @return the timeout
+   */
   public Duration openTimeout() {
     return openTimeout;
   }

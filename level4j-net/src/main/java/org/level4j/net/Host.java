@@ -53,17 +53,31 @@ public final class Host implements AutoCloseable {
     this.options = options;
   }
 
-  /** A host for {@code db} with default options. */
+  /**
+   * A host for {@code db} with default options.
+   *
+   * @param db the database to serve; the host does not close it
+   * @return a host that serves nothing until given a connection or a listener
+   */
   public static Host of(Database db) {
     return new Host(db, HostOptions.defaults());
   }
 
+  /**
+   * A host for {@code db} with {@code options} (read-only, hooks, frame size limit).
+   *
+   * @param db the database to serve; the host does not close it
+   * @param options read-only, hooks, frame size limit
+   * @return a host that serves nothing until given a connection or a listener
+   */
   public static Host of(Database db, HostOptions options) {
     return new Host(db, options);
   }
 
   /**
    * Serves one connection on a thread of its own, until either side closes it. Returns at once.
+   *
+   * @param connection a connection to a guest; the host closes it when done
    */
   public void serve(Connection connection) {
     if (closed) {
@@ -84,6 +98,7 @@ public final class Host implements AutoCloseable {
    * Accepts connections from {@code listener} on a thread of its own and serves each, until the
    * listener or this host is closed. The host owns the listener from now on.
    *
+   * @param listener where guests connect
    * @return this host
    */
   public Host listen(Listener listener) {
@@ -114,7 +129,11 @@ public final class Host implements AutoCloseable {
     return this;
   }
 
-  /** The number of connections being served now. */
+  /**
+   * The number of connections being served now.
+   *
+   * @return the number of open connections
+   */
   public int connections() {
     return sessions.size();
   }
@@ -122,6 +141,8 @@ public final class Host implements AutoCloseable {
   /**
    * How many requests guests sent this host so far (gets, writes, iterator opens, seeks and
    * closes; not the flow-control acknowledgements of iterators), for monitoring.
+   *
+   * @return the number of requests so far
    */
   public long requestsServed() {
     return served.sum();

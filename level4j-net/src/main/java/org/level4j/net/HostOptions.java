@@ -40,22 +40,41 @@ public final class HostOptions {
     this.maxFrameBytes = maxFrameBytes;
   }
 
-  /** Read-write, no hooks, frames up to 64 MiB. */
+  /**
+   * Read-write, no hooks, frames up to 64 MiB.
+   *
+   * @return the default options
+   */
   public static HostOptions defaults() {
     return DEFAULTS;
   }
 
-  /** Answer every write (put, del, batch, clear) with {@link ErrorCode#LEVEL_READONLY}. */
+  /**
+   * Answer every write (put, del, batch, clear) with {@link ErrorCode#LEVEL_READONLY}.
+   *
+   * @param readOnly whether to refuse every write
+   * @return a copy with that setting
+   */
   public HostOptions readOnly(boolean readOnly) {
     return new HostOptions(readOnly, preput, predel, prebatch, maxFrameBytes);
   }
 
-  /** Called with key and value before each put; throw to reject it. */
+  /**
+   * Called with key and value before each put; throw to reject it.
+   *
+   * @param hook sees the encoded key and value
+   * @return a copy with that hook
+   */
   public HostOptions preput(BiConsumer<byte[], byte[]> hook) {
     return new HostOptions(readOnly, hook, predel, prebatch, maxFrameBytes);
   }
 
-  /** Called with the key before each del; throw to reject it. */
+  /**
+   * Called with the key before each del; throw to reject it.
+   *
+   * @param hook sees the encoded key
+   * @return a copy with that hook
+   */
   public HostOptions predel(Consumer<byte[]> hook) {
     return new HostOptions(readOnly, preput, hook, prebatch, maxFrameBytes);
   }
@@ -63,6 +82,9 @@ public final class HostOptions {
   /**
    * Called with the (unmodifiable) operations before each batch; throw to reject it whole. A
    * level4j guest's conditional batch reaches it too, preconditions ({@code EXPECT}) included.
+   *
+   * @param hook sees the encoded operations
+   * @return a copy with that hook
    */
   public HostOptions prebatch(Consumer<List<Op<byte[], byte[]>>> hook) {
     return new HostOptions(readOnly, preput, predel, hook, maxFrameBytes);
@@ -71,6 +93,9 @@ public final class HostOptions {
   /**
    * The largest frame a guest may send; a larger one closes its connection (the guest's other
    * requests on it fail or are retried). Default 64 MiB.
+   *
+   * @param maxFrameBytes at least 16
+   * @return a copy with that setting
    */
   public HostOptions maxFrameBytes(int maxFrameBytes) {
     if (maxFrameBytes < 16) {
@@ -80,10 +105,20 @@ public final class HostOptions {
     return new HostOptions(readOnly, preput, predel, prebatch, maxFrameBytes);
   }
 
+  /**
+   * Whether every write is refused; see {@link #readOnly(boolean)}.
+   *
+   * @return true if writes are refused
+   */
   public boolean readOnly() {
     return readOnly;
   }
 
+  /**
+   * The largest frame accepted from a guest; see {@link #maxFrameBytes(int)}.
+   *
+   * @return the limit in bytes
+   */
   public int maxFrameBytes() {
     return maxFrameBytes;
   }

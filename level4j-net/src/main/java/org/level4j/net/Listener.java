@@ -21,10 +21,19 @@ import java.nio.file.attribute.PosixFilePermissions;
  * whole database.
  */
 public interface Listener extends AutoCloseable {
-  /** Waits for the next connection; fails once the listener is closed. */
+  /**
+   * Waits for the next connection; fails once the listener is closed.
+   *
+   * @return the connection of a guest
+   * @throws IOException once the listener is closed, or if accepting fails
+   */
   Connection accept() throws IOException;
 
-  /** Where this listener listens (a {@link UnixDomainSocketAddress} or an InetSocketAddress). */
+  /**
+   * Where this listener listens (a {@link UnixDomainSocketAddress} or an InetSocketAddress).
+   *
+   * @return the address guests connect to
+   */
   SocketAddress address();
 
   /** Stops listening (and removes a Unix socket file). Closing twice is harmless. */
@@ -35,6 +44,10 @@ public interface Listener extends AutoCloseable {
    * Listens on a Unix domain socket at {@code path}, which must not exist. A socket file left
    * behind by a crashed process makes this fail: use {@link #unix(Path, boolean)} to remove it,
    * once you know that no live process still listens there.
+   *
+   * @param path the socket file to create
+   * @return the listener
+   * @throws IOException if the file exists or the socket cannot be bound
    */
   static Listener unix(Path path) throws IOException {
     return unix(path, false);
@@ -43,6 +56,11 @@ public interface Listener extends AutoCloseable {
   /**
    * Listens on a Unix domain socket at {@code path}; if {@code replaceExisting}, a file already
    * there is deleted first. The path may have at most about 100 bytes (an OS limit).
+   *
+   * @param path the socket file to create
+   * @param replaceExisting whether to delete a file already at {@code path}
+   * @return the listener
+   * @throws IOException if the socket cannot be bound
    */
   static Listener unix(Path path, boolean replaceExisting) throws IOException {
     Path p = path.toAbsolutePath();
@@ -66,12 +84,24 @@ public interface Listener extends AutoCloseable {
     return new SocketListener(ch, p);
   }
 
-  /** Listens on {@code port} (0: any free port) of the loopback address 127.0.0.1. */
+  /**
+   * Listens on {@code port} (0: any free port) of the loopback address 127.0.0.1.
+   *
+   * @param port the port, or 0 for any free one (see {@link #address()})
+   * @return the listener
+   * @throws IOException if the port cannot be bound
+   */
   static Listener tcp(int port) throws IOException {
     return tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
   }
 
-  /** Listens on {@code address}; an address other than loopback exposes the database. */
+  /**
+   * Listens on {@code address}; an address other than loopback exposes the database.
+   *
+   * @param address the address and port to bind
+   * @return the listener
+   * @throws IOException if the address cannot be bound
+   */
   static Listener tcp(InetSocketAddress address) throws IOException {
     ServerSocketChannel ch = ServerSocketChannel.open();
     try {

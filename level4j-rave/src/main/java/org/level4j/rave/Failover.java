@@ -21,12 +21,21 @@ package org.level4j.rave;
 public record Failover(long lostMicros, long lockWonMicros, long openedMicros,
     long listeningMicros, long publishedMicros, long reconnectedMicros) {
 
-  /** Whether this process became the new leader. */
+  /**
+   * Whether this process became the new leader.
+   *
+   * @return true for the follower that took over, false for one that stayed a follower
+   */
   public boolean tookOver() {
     return lockWonMicros != 0;
   }
 
-  /** The stages as {@code name=ms} pairs, in milliseconds since {@code originMicros}. */
+  /**
+   * The stages as {@code name=ms} pairs, in milliseconds since {@code originMicros}.
+   *
+   * @param originMicros the wall-clock time to count from, in microseconds
+   * @return the stages, such as {@code lost=0.0 lock=5.1 ...}
+   */
   public String describe(long originMicros) {
     StringBuilder s = new StringBuilder();
     stage(s, "lost", lostMicros, originMicros);

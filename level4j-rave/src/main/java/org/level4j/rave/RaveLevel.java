@@ -44,12 +44,23 @@ public final class RaveLevel extends ForwardingDatabase {
     this.presence = presence;
   }
 
-  /** Opens {@code dir} (created if missing) as leader or follower, with default options. */
+  /**
+   * Opens {@code dir} (created if missing) as leader or follower, with default options.
+   *
+   * @param dir the database directory, shared with the other processes
+   * @return the open database; close it to leave
+   */
   public static RaveLevel open(Path dir) {
     return open(dir, RaveOptions.defaults());
   }
 
-  /** Opens {@code dir} (created if missing) as leader or follower. */
+  /**
+   * Opens {@code dir} (created if missing) as leader or follower.
+   *
+   * @param dir the database directory, shared with the other processes
+   * @param options RocksDB options for a leader, retry, how long to keep trying
+   * @return the open database; close it to leave
+   */
   public static RaveLevel open(Path dir, RaveOptions options) {
     Presence p = Presence.acquire(dir, options);
     try {
@@ -60,7 +71,11 @@ public final class RaveLevel extends ForwardingDatabase {
     }
   }
 
-  /** Whether this process is the leader now (it holds the RocksDB database). */
+  /**
+   * Whether this process is the leader now (it holds the RocksDB database).
+   *
+   * @return true while this process leads
+   */
   public boolean isLeader() {
     return presence.isLeader();
   }
@@ -68,6 +83,9 @@ public final class RaveLevel extends ForwardingDatabase {
   /**
    * Runs {@code listener} when this process becomes leader (at once if it already is), on the
    * thread that won the election. Keep it short.
+   *
+   * @param listener runs each time this process becomes leader
+   * @return close it to stop listening
    */
   public Registration onLeader(Runnable listener) {
     presence.onLeader(listener);
@@ -78,6 +96,9 @@ public final class RaveLevel extends ForwardingDatabase {
    * Runs {@code listener} after each change of leader this process lived through (as the follower
    * that took over, or one that stayed a follower), once it is connected to the new leader, with
    * when each stage happened. On a thread of the connection: keep it short.
+   *
+   * @param listener receives the stages of each failover
+   * @return close it to stop listening
    */
   public Registration onFailover(java.util.function.Consumer<Failover> listener) {
     java.util.Objects.requireNonNull(listener, "listener");
@@ -85,17 +106,29 @@ public final class RaveLevel extends ForwardingDatabase {
     return () -> presence.removeFailoverListener(listener);
   }
 
-  /** The last change of leader this process lived through, if any. */
+  /**
+   * The last change of leader this process lived through, if any.
+   *
+   * @return the last failover, or empty
+   */
   public java.util.Optional<Failover> lastFailover() {
     return java.util.Optional.ofNullable(presence.lastFailover());
   }
 
-  /** The directory, as an absolute real path. */
+  /**
+   * The directory, as an absolute real path.
+   *
+   * @return the directory
+   */
   public Path location() {
     return presence.dir();
   }
 
-  /** How many times this process took over after a leader went. */
+  /**
+   * How many times this process took over after a leader went.
+   *
+   * @return the number of takeovers by this process
+   */
   public long failovers() {
     return presence.failovers();
   }
@@ -104,13 +137,23 @@ public final class RaveLevel extends ForwardingDatabase {
     return presence;
   }
 
-  /** The pid of the live process leading {@code dir}, if any (from its LEADER.info record). */
+  /**
+   * The pid of the live process leading {@code dir}, if any (from its LEADER.info record).
+   *
+   * @param dir a RaveLevel directory
+   * @return the leader's pid, or empty if no live process leads
+   */
   public static OptionalLong leaderPid(Path dir) {
     LeaderInfo info = LeaderInfo.read(dir);
     return info == null || !info.alive() ? OptionalLong.empty() : OptionalLong.of(info.pid());
   }
 
-  /** The socket the current leader of {@code dir} listens on, or null if none is published. */
+  /**
+   * The socket the current leader of {@code dir} listens on, or null if none is published.
+   *
+   * @param dir a RaveLevel directory
+   * @return the socket, or {@code null}
+   */
   public static Path leaderSocket(Path dir) {
     LeaderInfo info = LeaderInfo.read(dir);
     return info == null || !info.alive() ? null : info.socket();

@@ -33,12 +33,21 @@ public final class RaveLevelMetrics implements MeterBinder {
   private final RaveLevel db;
   private final Tags tags;
 
-  /** Meters for {@code db}, tagged {@code dir=<its directory>}. */
+  /**
+   * Meters for {@code db}, tagged {@code dir=<its directory>}.
+   *
+   * @param db the database to measure
+   */
   public RaveLevelMetrics(RaveLevel db) {
     this(db, Tags.empty());
   }
 
-  /** Meters for {@code db}, tagged {@code dir=<its directory>} and with {@code tags}. */
+  /**
+   * Meters for {@code db}, tagged {@code dir=<its directory>} and with {@code tags}.
+   *
+   * @param db the database to measure
+   * @param tags added to every meter
+   */
   public RaveLevelMetrics(RaveLevel db, Iterable<Tag> tags) {
     this.db = Objects.requireNonNull(db, "db");
     this.tags = Tags.of(Objects.requireNonNull(tags, "tags")).and("dir", db.location().toString());

@@ -17,10 +17,20 @@ public final class RaveOptions {
     this.retry = b.retry;
   }
 
+  /**
+   * A 2 MiB RocksDB write buffer, 30 seconds to give up, and retry on.
+   *
+   * @return the default options
+   */
   public static RaveOptions defaults() {
     return builder().build();
   }
 
+  /**
+   * A builder that starts from the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -28,6 +38,8 @@ public final class RaveOptions {
   /**
    * RocksDB options, used by whichever process becomes leader. The default has a 2 MiB write
    * buffer, which keeps the log a new leader replays short.
+   *
+   * @return the RocksDB options
    */
   public RocksOptions rocks() {
     return rocks;
@@ -36,6 +48,8 @@ public final class RaveOptions {
   /**
    * How long a follower keeps trying to reach a leader (or become one) before its pending and new
    * operations fail with {@code LEVEL_CONNECTION_LOST}. Default: 30 seconds.
+   *
+   * @return how long a follower keeps trying
    */
   public Duration giveUpAfter() {
     return giveUpAfter;
@@ -44,6 +58,8 @@ public final class RaveOptions {
   /**
    * Whether operations pending when the leader goes are retried on the next leader (default
    * true). Without retry they fail with {@code LEVEL_CONNECTION_LOST}.
+   *
+   * @return true if pending operations are retried
    */
   public boolean retry() {
     return retry;
@@ -65,11 +81,23 @@ public final class RaveOptions {
 
     private Builder() {}
 
+    /**
+     * See {@link RaveOptions#rocks()}.
+     *
+     * @param rocks the RocksDB options a leader opens with
+     * @return this builder
+     */
     public Builder rocks(RocksOptions rocks) {
       this.rocks = java.util.Objects.requireNonNull(rocks, "rocks");
       return this;
     }
 
+    /**
+     * See {@link RaveOptions#giveUpAfter()}; zero or positive.
+     *
+     * @param giveUpAfter how long a follower keeps trying
+     * @return this builder
+     */
     public Builder giveUpAfter(Duration giveUpAfter) {
       if (giveUpAfter == null || giveUpAfter.isNegative()) {
         throw new IllegalArgumentException("giveUpAfter must be zero or positive");
@@ -78,11 +106,22 @@ public final class RaveOptions {
       return this;
     }
 
+    /**
+     * See {@link RaveOptions#retry()}.
+     *
+     * @param retry whether pending operations are retried on the next leader
+     * @return this builder
+     */
     public Builder retry(boolean retry) {
       this.retry = retry;
       return this;
     }
 
+    /**
+     * The options set so far.
+     *
+     * @return the options
+     */
     public RaveOptions build() {
       return new RaveOptions(this);
     }

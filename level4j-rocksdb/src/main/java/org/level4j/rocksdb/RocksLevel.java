@@ -26,7 +26,12 @@ import org.level4j.LevelException;
 public final class RocksLevel {
   private RocksLevel() {}
 
-  /** Opens (creating if needed) the database in {@code dir} with {@link RocksOptions#defaults()}. */
+  /**
+   * Opens (creating if needed) the database in {@code dir} with {@link RocksOptions#defaults()}.
+   *
+   * @param dir the database directory
+   * @return the open database; close it when done
+   */
   public static Database open(Path dir) {
     return open(dir, RocksOptions.defaults());
   }
@@ -34,11 +39,14 @@ public final class RocksLevel {
   /**
    * Opens the database in {@code dir}.
    *
+   * @param dir the database directory
+   * @param options how to open and tune RocksDB
    * @throws LevelException {@link ErrorCode#LEVEL_LOCKED} if another process (or another open
    *     database in this one) holds the directory, {@link ErrorCode#LEVEL_DATABASE_MISSING} or
    *     {@link ErrorCode#LEVEL_DATABASE_EXISTS} as the options ask, {@link
    *     ErrorCode#LEVEL_CORRUPTION} if the files cannot be read, {@link ErrorCode#LEVEL_IO_ERROR}
    *     for other failures
+   * @return the open database; close it when done
    */
   public static Database open(Path dir, RocksOptions options) {
     if (dir == null) {

@@ -47,17 +47,29 @@ public final class RocksOptions {
     this.compression = b.compression;
   }
 
-  /** Every option at its default. */
+  /**
+   * Every option at its default.
+   *
+   * @return the default options
+   */
   public static RocksOptions defaults() {
     return DEFAULTS;
   }
 
-  /** A builder starting from the defaults. */
+  /**
+   * A builder starting from the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder starting from these options. */
+  /**
+   * A builder starting from these options.
+   *
+   * @return a new builder with these options
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.createIfMissing = createIfMissing;
@@ -73,6 +85,8 @@ public final class RocksOptions {
    * Create the directory (and its parents) and an empty database if there is none (default
    * true). When false, opening a directory without a database fails with {@link
    * ErrorCode#LEVEL_DATABASE_MISSING}.
+   *
+   * @return true if a missing database is created
    */
   public boolean createIfMissing() {
     return createIfMissing;
@@ -81,6 +95,8 @@ public final class RocksOptions {
   /**
    * Fail with {@link ErrorCode#LEVEL_DATABASE_EXISTS} if the directory already holds a database
    * (default false).
+   *
+   * @return true if an existing database is an error
    */
   public boolean errorIfExists() {
     return errorIfExists;
@@ -90,12 +106,18 @@ public final class RocksOptions {
    * Make every write durable (fsync of the write-ahead log) before it is acknowledged (default
    * false). Without it a write survives a crash of the process, not of the machine; {@link
    * org.level4j.WriteOptions#SYNC} asks for this on one write only.
+   *
+   * @return true if every write is synced
    */
   public boolean syncWrites() {
     return syncWrites;
   }
 
-  /** Bytes of uncompressed blocks kept in memory for reads (default 32 MiB). */
+  /**
+   * Bytes of uncompressed blocks kept in memory for reads (default 32 MiB).
+   *
+   * @return the block cache size in bytes
+   */
   public long blockCacheBytes() {
     return blockCacheBytes;
   }
@@ -104,12 +126,18 @@ public final class RocksOptions {
    * Bytes of writes gathered in memory before they are written out as a table file (default 64
    * MiB, RocksDB's own default). Larger buffers absorb write bursts at the cost of memory and a
    * longer replay of the log after a crash.
+   *
+   * @return the write buffer size in bytes
    */
   public long writeBufferBytes() {
     return writeBufferBytes;
   }
 
-  /** Compression of table files (default {@link Compression#LZ4}). */
+  /**
+   * Compression of table files (default {@link Compression#LZ4}).
+   *
+   * @return the compression
+   */
   public Compression compression() {
     return compression;
   }
@@ -149,25 +177,45 @@ public final class RocksOptions {
 
     private Builder() {}
 
-    /** See {@link RocksOptions#createIfMissing()}. */
+    /**
+     * See {@link RocksOptions#createIfMissing()}.
+     *
+     * @param value whether to create a missing database
+     * @return this builder
+     */
     public Builder createIfMissing(boolean value) {
       this.createIfMissing = value;
       return this;
     }
 
-    /** See {@link RocksOptions#errorIfExists()}. */
+    /**
+     * See {@link RocksOptions#errorIfExists()}.
+     *
+     * @param value whether an existing database is an error
+     * @return this builder
+     */
     public Builder errorIfExists(boolean value) {
       this.errorIfExists = value;
       return this;
     }
 
-    /** See {@link RocksOptions#syncWrites()}. */
+    /**
+     * See {@link RocksOptions#syncWrites()}.
+     *
+     * @param value whether to sync every write
+     * @return this builder
+     */
     public Builder syncWrites(boolean value) {
       this.syncWrites = value;
       return this;
     }
 
-    /** See {@link RocksOptions#blockCacheBytes()}; 0 turns the cache off. */
+    /**
+     * See {@link RocksOptions#blockCacheBytes()}; 0 turns the cache off.
+     *
+     * @param bytes the block cache size
+     * @return this builder
+     */
     public Builder blockCacheBytes(long bytes) {
       if (bytes < 0) {
         throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
@@ -177,7 +225,12 @@ public final class RocksOptions {
       return this;
     }
 
-    /** See {@link RocksOptions#writeBufferBytes()}; at least 64 KiB. */
+    /**
+     * See {@link RocksOptions#writeBufferBytes()}; at least 64 KiB.
+     *
+     * @param bytes the write buffer size
+     * @return this builder
+     */
     public Builder writeBufferBytes(long bytes) {
       if (bytes < (64L << 10)) {
         throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
@@ -187,7 +240,12 @@ public final class RocksOptions {
       return this;
     }
 
-    /** See {@link RocksOptions#compression()}. */
+    /**
+     * See {@link RocksOptions#compression()}.
+     *
+     * @param value the compression, not {@code null}
+     * @return this builder
+     */
     public Builder compression(Compression value) {
       if (value == null) {
         throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
@@ -197,6 +255,11 @@ public final class RocksOptions {
       return this;
     }
 
+    /**
+     * The options set so far.
+     *
+     * @return the options
+     */
     public RocksOptions build() {
       return new RocksOptions(this);
     }
