@@ -5,20 +5,13 @@
 // A fourth iterator fails with the code LEVEL_LIMIT_EXCEEDED, the connection goes on, and closing
 // an iterator makes room for another. Prints "ok limits"; exits non-zero at the first failure.
 
-const net = require('net')
-const { pipeline } = require('stream')
 const assert = require('assert')
-const { ManyLevelGuest } = require('many-level')
+const connectGuest = require('./connect-guest')
 
 const target = process.argv[2] || ''
 
 async function main () {
-  const db = new ManyLevelGuest()
-  const socket = target.startsWith('unix:')
-    ? net.connect(target.slice(5))
-    : net.connect(Number(target.slice(4)), '127.0.0.1')
-  pipeline(socket, db.connect(), socket, () => {})
-  await db.open()
+  const db = await connectGuest(target)
   await db.put('a', '1')
 
   const held = []
