@@ -27,7 +27,8 @@ import org.level4j.Op;
  *   <caption>Per-connection limits</caption>
  *   <tr><th>limit</th><th>default</th><th>beyond it</th></tr>
  *   <tr><td>{@link #maxFrameBytes}</td><td>64 MiB</td>
- *       <td>the connection is closed (a protocol error)</td></tr>
+ *       <td>the connection is closed (a protocol error); a getMany whose answer would be larger
+ *       is answered with {@link ErrorCode#LEVEL_LIMIT_EXCEEDED}</td></tr>
  *   <tr><td>{@link #maxUnsentBytes}</td><td>1 MiB</td>
  *       <td>the host stops reading the connection until its guest has read enough answers</td></tr>
  *   <tr><td>{@link #maxRequestsInFlight}</td><td>4096</td>
@@ -100,7 +101,8 @@ public final class HostOptions {
 
   /**
    * The largest frame a guest may send; a larger one closes its connection (the guest's other
-   * requests on it fail or are retried). Default 64 MiB.
+   * requests on it fail or are retried). Also the largest answer to a getMany: one whose values
+   * would take more is answered with {@link ErrorCode#LEVEL_LIMIT_EXCEEDED}. Default 64 MiB.
    */
   public HostOptions maxFrameBytes(int maxFrameBytes) {
     atLeast("maxFrameBytes", maxFrameBytes, 16);

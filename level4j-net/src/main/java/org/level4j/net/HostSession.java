@@ -35,7 +35,8 @@ import org.level4j.Op;
  * maxRequestsInFlight} and iterators beyond {@code maxIterators} are refused with {@code
  * LEVEL_LIMIT_EXCEEDED} and cost nothing more. The ids of refused iterators are remembered (at
  * most {@code maxIterators} of them, until the guest closes them) so that a guest's later ack,
- * seek or close of one is not mistaken for a protocol error.
+ * seek or close of one is not mistaken for a protocol error. A getMany whose values would pass
+ * {@code maxFrameBytes} is refused the same way ({@link GetManyAnswer}).
  */
 final class HostSession implements FrameReader.Handler {
   private static final System.Logger LOG = Host.LOG;
@@ -150,7 +151,7 @@ final class HostSession implements FrameReader.Handler {
     } else if (m instanceof Wire.Write w) {
       answerWrite(w.id(), write(w));
     } else if (m instanceof Wire.GetMany g) {
-      answerMany(g.id(), async.getMany(g.keys()));
+      answerMany(g.id(), GetManyAnswer.read(db, g.keys(), options.maxFrameBytes()));
     } else if (m instanceof Wire.Clear c) {
       answer(c.id(), options.readOnly() ? readOnly() : async.clear(c.range()));
     } else if (m instanceof Wire.Iterator i) {

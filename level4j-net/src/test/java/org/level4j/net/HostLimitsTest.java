@@ -194,6 +194,34 @@ class HostLimitsTest {
     assertThat(guest.isConnected()).isTrue();
   }
 
+  @Test
+  void aGetManyWhoseAnswerWouldPassTheFrameLimitIsRefusedAndTheGuestGoesOn() throws Exception {
+    Database db = keep(MemoryLevel.open());
+    db.put("big", "v".repeat(100_000));
+    Path socket = dir.resolve("db.sock");
+    serve(db, HostOptions.defaults().maxFrameBytes(1 << 20), socket);
+    Guest guest = keep(Guest.connect(Connector.unix(socket)));
+    for (int copies : new int[] {11, GetManyAnswer.SLICE * 2}) { // read whole; read in slices
+      List<String> keys = java.util.Collections.nCopies(copies, "big");
+      assertThatThrownBy(() -> guest.getMany(keys))
+          .isInstanceOfSatisfying(LevelException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_LIMIT_EXCEEDED);
+            assertThat(e.getMessage()).contains(copies + " keys take more than 1048576 bytes");
+          });
+    }
+    assertThat(guest.getMany(java.util.Collections.nCopies(10, "big"))).hasSize(10)
+        .allMatch(v -> v.length() == 100_000);
+    List<String> many = new ArrayList<>();
+    for (int i = 0; i < GetManyAnswer.SLICE * 3; i++) {
+      many.add("k" + i);
+      db.put("k" + i, "v" + i);
+    }
+    List<String> values = guest.getMany(many);
+    for (int i = 0; i < many.size(); i++) {
+      assertThat(values.get(i)).isEqualTo("v" + i);
+    }
+  }
+
   /**
    * Host B serves a guest of host A, so B's requests are in flight until A answers; A's hook
    * holds the first batch, and with it everything behind it on that connection.
