@@ -122,7 +122,7 @@ final class HostSession implements FrameReader.Handler {
     if (m != null && !(m instanceof Wire.IteratorAck) && !isProbe(m)) {
       host.served.increment();
     }
-    if (isRequest(m) && !admitted(m)) {
+    if (m instanceof Wire.Request r && !admitted(r)) {
       return;
     }
     if (m instanceof Wire.Put p) {
@@ -227,17 +227,11 @@ final class HostSession implements FrameReader.Handler {
     it.start();
   }
 
-  private static boolean isRequest(Object m) {
-    return m instanceof Wire.Get || m instanceof Wire.Put || m instanceof Wire.Delete
-        || m instanceof Wire.Batch || m instanceof Wire.Write || m instanceof Wire.GetMany
-        || m instanceof Wire.Clear;
-  }
-
   /**
-   * Counts request {@code m} as in flight, or, with {@code maxRequestsInFlight} already under way
+   * Counts request {@code r} as in flight, or, with {@code maxRequestsInFlight} already under way
    * even after applying the held writes, answers it with LEVEL_LIMIT_EXCEEDED and returns false.
    */
-  private boolean admitted(Object m) {
+  private boolean admitted(Wire.Request r) {
     int max = options.maxRequestsInFlight();
     if (inFlight.get() >= max) {
       writeHeld();
@@ -251,28 +245,13 @@ final class HostSession implements FrameReader.Handler {
         + "(HostOptions.maxRequestsInFlight, serve --max-requests-in-flight): wait for answers "
         + "before sending more");
     synchronized (outbox) {
-      if (m instanceof Wire.GetMany g) {
-        Wire.getManyCallback(outbox.out(), g.id(), refused, null);
+      if (r instanceof Wire.GetMany) {
+        Wire.getManyCallback(outbox.out(), r.id(), refused, null);
       } else {
-        Wire.callback(outbox.out(), idOf(m), refused, null);
+        Wire.callback(outbox.out(), r.id(), refused, null);
       }
     }
     return false;
-  }
-
-  private static int idOf(Object m) {
-    if (m instanceof Wire.Get g) {
-      return g.id();
-    } else if (m instanceof Wire.Put p) {
-      return p.id();
-    } else if (m instanceof Wire.Delete d) {
-      return d.id();
-    } else if (m instanceof Wire.Batch b) {
-      return b.id();
-    } else if (m instanceof Wire.Write w) {
-      return w.id();
-    }
-    return ((Wire.Clear) m).id();
   }
 
   /** Bytes of answers not yet sent to this guest. */
