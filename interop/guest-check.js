@@ -5,10 +5,8 @@
 // Prints one line per check and "ok N checks"; exits non-zero at the first failure. Leaves the
 // keys "node-wrote" and a binary key behind for the Java side to read.
 
-const net = require('net')
-const { pipeline } = require('stream')
 const assert = require('assert')
-const { ManyLevelGuest } = require('many-level')
+const connectGuest = require('./connect-guest')
 
 const target = process.argv[2] || ''
 let checks = 0
@@ -20,12 +18,7 @@ async function check (name, fn) {
 }
 
 async function main () {
-  const db = new ManyLevelGuest()
-  const socket = target.startsWith('unix:')
-    ? net.connect(target.slice(5))
-    : net.connect(Number(target.slice(4)), '127.0.0.1')
-  pipeline(socket, db.connect(), socket, () => {})
-  await db.open()
+  const db = await connectGuest(target)
 
   await check('put, get, del', async () => {
     await db.put('a', '1')

@@ -54,7 +54,13 @@ public enum ErrorCode {
   /** The storage engine failed (I/O error, disk full, ...); the cause has the engine's own words. */
   LEVEL_IO_ERROR,
   /** A peer broke the wire protocol. */
-  LEVEL_PROTOCOL_ERROR;
+  LEVEL_PROTOCOL_ERROR,
+  /**
+   * A host refused a request because the connection holds as much as the host allows it (open
+   * iterators, requests in flight); the message names the limit. The connection stays usable:
+   * close iterators or wait for answers, then ask again.
+   */
+  LEVEL_LIMIT_EXCEEDED;
 
   /**
    * The code named {@code name}, or {@link #LEVEL_REMOTE_ERROR} if the name is not one of ours

@@ -24,14 +24,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code level4j serve DIR [--tcp HOST:PORT] [--socket PATH] [--readonly]}: holds a database and
- * serves it to guests (other {@code level4j} commands with {@code --connect}, level4j
- * {@code Guest}s, Node {@code many-level} guests) until the process is stopped.
+ * {@code level4j serve DIR [--tcp HOST:PORT] [--socket PATH] [--readonly] [--max-… N]}: holds a
+ * database and serves it to guests (other {@code level4j} commands with {@code --connect},
+ * level4j {@code Guest}s, Node {@code many-level} guests) until the process is stopped. The
+ * {@code --max-…} flags set the per-connection limits of {@link HostOptions} on the addresses it
+ * listens on.
  */
 @Command(name = "serve",
     description = {
@@ -57,14 +60,35 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--readonly", description = "Refuse writes (guests get LEVEL_READONLY).")
   boolean readonly;
 
+  @Option(names = "--max-frame-bytes", paramLabel = "N",
+      description = "Per connection: the largest frame a guest may send; a larger one closes its"
+          + " connection (default 64 MiB).")
+  Integer maxFrameBytes;
+
+  @Option(names = "--max-unsent-bytes", paramLabel = "N",
+      description = "Per connection: bytes of answers that may wait for the guest to read them"
+          + " before the host stops reading its requests, until it reads (default 1 MiB).")
+  Integer maxUnsentBytes;
+
+  @Option(names = "--max-requests-in-flight", paramLabel = "N",
+      description = "Per connection: requests under way at once; more are answered with"
+          + " LEVEL_LIMIT_EXCEEDED (default 4096).")
+  Integer maxRequestsInFlight;
+
+  @Option(names = "--max-iterators", paramLabel = "N",
+      description = "Per connection: iterators open at once; more fail with LEVEL_LIMIT_EXCEEDED"
+          + " (default 1024).")
+  Integer maxIterators;
+
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
+    HostOptions options = hostOptions(); // wrong flags fail before the database opens
     Database db = Target.open(dir, !readonly);
-    Host host = Host.of(db, HostOptions.defaults().readOnly(readonly));
+    Host host = Host.of(db, options);
     // Runs on Ctrl-C and kill (not on SIGKILL): removes the socket file and closes the database.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       host.close();
@@ -89,6 +113,28 @@ final class ServeCommand implements Callable<Integer> {
     }
     new CountDownLatch(1).await(); // until the process is stopped
     return Main.OK;
+  }
+
+  /** The host's options from the flags; the limits not given keep HostOptions' defaults. */
+  HostOptions hostOptions() {
+    HostOptions o = HostOptions.defaults().readOnly(readonly);
+    try {
+      if (maxFrameBytes != null) {
+        o = o.maxFrameBytes(maxFrameBytes);
+      }
+      if (maxUnsentBytes != null) {
+        o = o.maxUnsentBytes(maxUnsentBytes);
+      }
+      if (maxRequestsInFlight != null) {
+        o = o.maxRequestsInFlight(maxRequestsInFlight);
+      }
+      if (maxIterators != null) {
+        o = o.maxIterators(maxIterators);
+      }
+    } catch (LevelException e) {
+      throw new ParameterException(spec.commandLine(), e.reason());
+    }
+    return o;
   }
 
   private static SocketAddress listen(Host host, Listener listener) {

@@ -23,7 +23,7 @@ class ProcessTest {
   @TempDir
   Path tmp;
 
-  private static ProcessBuilder command(String... args) {
+  static ProcessBuilder command(String... args) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",

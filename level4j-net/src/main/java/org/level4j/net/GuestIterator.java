@@ -26,6 +26,13 @@ import org.level4j.spi.EngineIterator;
  * Futures are completed after the lock is released (the {@code Runnable}s returned).
  */
 final class GuestIterator implements EngineIterator {
+  /**
+   * The most IteratorData messages buffered at once: twice what flow control lets a host send
+   * unacknowledged (many-level's hosts and level4j's send two at most), so a host that ignores
+   * it is caught (the connection is closed as broken) instead of filling this process.
+   */
+  static final int MAX_BUFFERED = 4;
+
   private final GuestEngine engine;
   int id; // changes when a seek restarts the iterator; guarded by the engine's lock
   private final Range<byte[]> range;
@@ -242,6 +249,10 @@ final class GuestIterator implements EngineIterator {
     if (data.isEmpty() || data.size() % step != 0) {
       throw new Wire.Malformed("iterator " + Integer.toUnsignedString(id) + " received "
           + data.size() + " items, not a multiple of " + step);
+    }
+    if (chunks.size() == MAX_BUFFERED) {
+      throw new Wire.Malformed("iterator " + Integer.toUnsignedString(id) + " received more than "
+          + MAX_BUFFERED + " messages unacknowledged (flow control allows 2)");
     }
     chunks.add(new Chunk(data));
     return serveWaiterLocked();

@@ -30,6 +30,12 @@ import org.level4j.LevelException;
  * unknown iterator) is closed with a logged reason; the others go on. A request is applied only
  * once its whole frame has arrived and decoded, so a batch is never applied in part.
  *
+ * <p>What one connection may make the host hold is bounded ({@link HostOptions} has the limits
+ * and their defaults): a guest that sends without reading its answers stops being read once
+ * {@link HostOptions#maxUnsentBytes} of answers wait for it, and iterators and requests in flight
+ * beyond their caps are refused with {@link ErrorCode#LEVEL_LIMIT_EXCEEDED}, leaving the
+ * connection usable. The other connections are served meanwhile.
+ *
  * <p>The host works on the database's bytes ({@link Database#bytes()}); its prewrite hooks and
  * write listeners run as for local writes. Closing the host closes its listeners and connections,
  * not the database.
@@ -146,6 +152,46 @@ public final class Host implements AutoCloseable {
    */
   public long requestsServed() {
     return served.sum();
+  }
+
+  /**
+   * Bytes of answers waiting for their guests to read them, over all connections, for
+   * monitoring; each connection keeps about {@link HostOptions#maxUnsentBytes} at most.
+   *
+   * @return the bytes waiting to be sent
+   */
+  public long unsentBytes() {
+    long sum = 0;
+    for (HostSession s : sessions) {
+      sum += s.unsentBytes();
+    }
+    return sum;
+  }
+
+  /**
+   * Iterators guests hold open now, over all connections, for monitoring.
+   *
+   * @return the number of open iterators
+   */
+  public int openIterators() {
+    int sum = 0;
+    for (HostSession s : sessions) {
+      sum += s.openIterators();
+    }
+    return sum;
+  }
+
+  /**
+   * Requests received and not yet answered, over all connections, for monitoring.
+   *
+   * @return the number of requests under way
+   */
+  public int requestsInFlight() {
+    int sum = 0;
+    for (HostSession s : sessions) {
+      sum += s.requestsInFlight();
+    }
+    return sum;
   }
 
   /** Stops listening and closes every connection; the database stays open. Closing twice is harmless. */

@@ -20,28 +20,57 @@ import org.level4j.Op;
  * values as raw bytes. A hook rejects the write by throwing: the guest receives the exception's
  * code if it is a {@link LevelException}, else {@link ErrorCode#LEVEL_HOOK_ERROR}, with its
  * message, and nothing of the write is applied.
+ *
+ * <h2>What one connection may make the host hold</h2>
+ * Each connection is bounded, whatever its guest sends, by four limits:
+ * <table>
+ *   <caption>Per-connection limits</caption>
+ *   <tr><th>limit</th><th>default</th><th>beyond it</th></tr>
+ *   <tr><td>{@link #maxFrameBytes}</td><td>64 MiB</td>
+ *       <td>the connection is closed (a protocol error); a getMany whose answer would be larger
+ *       is answered with {@link ErrorCode#LEVEL_LIMIT_EXCEEDED}</td></tr>
+ *   <tr><td>{@link #maxUnsentBytes}</td><td>1 MiB</td>
+ *       <td>the host stops reading the connection until its guest has read enough answers</td></tr>
+ *   <tr><td>{@link #maxRequestsInFlight}</td><td>4096</td>
+ *       <td>the request is answered with {@link ErrorCode#LEVEL_LIMIT_EXCEEDED}</td></tr>
+ *   <tr><td>{@link #maxIterators}</td><td>1024</td>
+ *       <td>the iterator fails with {@link ErrorCode#LEVEL_LIMIT_EXCEEDED}</td></tr>
+ * </table>
+ * A refused request or iterator leaves the connection usable. So a connection holds at most one
+ * frame being read (and the puts and dels of one read, applied together), about
+ * {@code maxUnsentBytes} of answers plus the one being added, and {@code maxIterators} open
+ * database iterators (measured on RocksDB: 1024 of them added 11 MB to a serving process). A
+ * database that answers later (a {@link Guest} of another host) also holds each request in
+ * flight until it answers, and answers it completes on its own threads may pass {@code
+ * maxUnsentBytes} by what was in flight; one that answers at once, as {@code RocksLevel} and a
+ * leading {@code RaveLevel} do, holds none.
  */
 public final class HostOptions {
-  private static final HostOptions DEFAULTS =
-      new HostOptions(false, null, null, null, Wire.DEFAULT_MAX_FRAME_BYTES);
+  private static final HostOptions DEFAULTS = new HostOptions(false, null, null, null,
+      new Limits(Wire.DEFAULT_MAX_FRAME_BYTES, 1 << 20, 4096, 1024));
 
   private final boolean readOnly;
   private final BiConsumer<byte[], byte[]> preput;
   private final Consumer<byte[]> predel;
   private final Consumer<List<Op<byte[], byte[]>>> prebatch;
-  private final int maxFrameBytes;
+  private final Limits limits;
+
+  /** The per-connection limits, kept together so each option changes one of them. */
+  private record Limits(int maxFrameBytes, int maxUnsentBytes, int maxRequestsInFlight,
+      int maxIterators) {}
 
   private HostOptions(boolean readOnly, BiConsumer<byte[], byte[]> preput,
-      Consumer<byte[]> predel, Consumer<List<Op<byte[], byte[]>>> prebatch, int maxFrameBytes) {
+      Consumer<byte[]> predel, Consumer<List<Op<byte[], byte[]>>> prebatch, Limits limits) {
     this.readOnly = readOnly;
     this.preput = preput;
     this.predel = predel;
     this.prebatch = prebatch;
-    this.maxFrameBytes = maxFrameBytes;
+    this.limits = limits;
   }
 
   /**
-   * Read-write, no hooks, frames up to 64 MiB.
+   * Read-write, no hooks; per connection: frames up to 64 MiB, 1 MiB of unsent answers, 4096
+   * requests in flight, 1024 open iterators (see the class description).
    *
    * @return the default options
    */
@@ -56,7 +85,7 @@ public final class HostOptions {
    * @return a copy with that setting
    */
   public HostOptions readOnly(boolean readOnly) {
-    return new HostOptions(readOnly, preput, predel, prebatch, maxFrameBytes);
+    return new HostOptions(readOnly, preput, predel, prebatch, limits);
   }
 
   /**
@@ -66,7 +95,7 @@ public final class HostOptions {
    * @return a copy with that hook
    */
   public HostOptions preput(BiConsumer<byte[], byte[]> hook) {
-    return new HostOptions(readOnly, hook, predel, prebatch, maxFrameBytes);
+    return new HostOptions(readOnly, hook, predel, prebatch, limits);
   }
 
   /**
@@ -76,7 +105,7 @@ public final class HostOptions {
    * @return a copy with that hook
    */
   public HostOptions predel(Consumer<byte[]> hook) {
-    return new HostOptions(readOnly, preput, hook, prebatch, maxFrameBytes);
+    return new HostOptions(readOnly, preput, hook, prebatch, limits);
   }
 
   /**
@@ -87,22 +116,68 @@ public final class HostOptions {
    * @return a copy with that hook
    */
   public HostOptions prebatch(Consumer<List<Op<byte[], byte[]>>> hook) {
-    return new HostOptions(readOnly, preput, predel, hook, maxFrameBytes);
+    return new HostOptions(readOnly, preput, predel, hook, limits);
   }
 
   /**
    * The largest frame a guest may send; a larger one closes its connection (the guest's other
-   * requests on it fail or are retried). Default 64 MiB.
+   * requests on it fail or are retried). Also the largest answer to a getMany: one whose values
+   * would take more is answered with {@link ErrorCode#LEVEL_LIMIT_EXCEEDED}. Default 64 MiB.
    *
    * @param maxFrameBytes at least 16
    * @return a copy with that setting
    */
   public HostOptions maxFrameBytes(int maxFrameBytes) {
-    if (maxFrameBytes < 16) {
-      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
-          "maxFrameBytes must be at least 16, got " + maxFrameBytes);
-    }
-    return new HostOptions(readOnly, preput, predel, prebatch, maxFrameBytes);
+    atLeast("maxFrameBytes", maxFrameBytes, 16);
+    return with(new Limits(maxFrameBytes, limits.maxUnsentBytes, limits.maxRequestsInFlight,
+        limits.maxIterators));
+  }
+
+  /**
+   * How many bytes of answers may wait for a guest to read them before the host stops reading
+   * that guest's requests (backpressure); it reads again once the guest has read enough. One
+   * answer is never split, so a larger one is still sent whole. Default 1 MiB: the socket's own
+   * buffers come on top, and a guest that reads at all keeps far less waiting.
+   *
+   * @param maxUnsentBytes at least 1
+   * @return a copy with that setting
+   */
+  public HostOptions maxUnsentBytes(int maxUnsentBytes) {
+    atLeast("maxUnsentBytes", maxUnsentBytes, 1);
+    return with(new Limits(limits.maxFrameBytes, maxUnsentBytes, limits.maxRequestsInFlight,
+        limits.maxIterators));
+  }
+
+  /**
+   * How many requests of one connection may be under way (received, not yet answered) at once;
+   * beyond it a request is answered with {@link ErrorCode#LEVEL_LIMIT_EXCEEDED} and not started.
+   * Default 4096: a database that answers at once never has more than the puts and dels of one
+   * read under way (the host applies at most 1024 of them together), so this only ever binds a
+   * host whose database answers later, where it allows for example 64 threads with 64 calls in
+   * flight each (a follower's threads share one connection).
+   *
+   * @param maxRequestsInFlight at least 1
+   * @return a copy with that setting
+   */
+  public HostOptions maxRequestsInFlight(int maxRequestsInFlight) {
+    atLeast("maxRequestsInFlight", maxRequestsInFlight, 1);
+    return with(new Limits(limits.maxFrameBytes, limits.maxUnsentBytes, maxRequestsInFlight,
+        limits.maxIterators));
+  }
+
+  /**
+   * How many iterators one connection may hold open; opening another fails that iterator with
+   * {@link ErrorCode#LEVEL_LIMIT_EXCEEDED} (the connection and its other iterators go on). Default
+   * 1024: room for, say, 256 threads of a follower with 4 iterators open each, at about 11 MB of
+   * the host's memory (measured on RocksDB; 20,000 open iterators cost about 160 MB).
+   *
+   * @param maxIterators at least 1
+   * @return a copy with that setting
+   */
+  public HostOptions maxIterators(int maxIterators) {
+    atLeast("maxIterators", maxIterators, 1);
+    return with(new Limits(limits.maxFrameBytes, limits.maxUnsentBytes,
+        limits.maxRequestsInFlight, maxIterators));
   }
 
   /**
@@ -120,7 +195,34 @@ public final class HostOptions {
    * @return the limit in bytes
    */
   public int maxFrameBytes() {
-    return maxFrameBytes;
+    return limits.maxFrameBytes;
+  }
+
+  /**
+   * The unsent answers at which a connection stops being read; see {@link #maxUnsentBytes(int)}.
+   *
+   * @return the limit in bytes
+   */
+  public int maxUnsentBytes() {
+    return limits.maxUnsentBytes;
+  }
+
+  /**
+   * The requests one connection may have under way; see {@link #maxRequestsInFlight(int)}.
+   *
+   * @return the limit
+   */
+  public int maxRequestsInFlight() {
+    return limits.maxRequestsInFlight;
+  }
+
+  /**
+   * The iterators one connection may hold open; see {@link #maxIterators(int)}.
+   *
+   * @return the limit
+   */
+  public int maxIterators() {
+    return limits.maxIterators;
   }
 
   BiConsumer<byte[], byte[]> preputHook() {
@@ -133,5 +235,16 @@ public final class HostOptions {
 
   Consumer<List<Op<byte[], byte[]>>> prebatchHook() {
     return prebatch;
+  }
+
+  private HostOptions with(Limits changed) {
+    return new HostOptions(readOnly, preput, predel, prebatch, changed);
+  }
+
+  private static void atLeast(String name, int value, int least) {
+    if (value < least) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+          name + " must be at least " + least + ", got " + value);
+    }
   }
 }

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.level4j.AsyncLevel;
 import org.level4j.Database;
 import org.level4j.ErrorCode;
@@ -25,6 +28,15 @@ import org.level4j.Op;
  * <p>Answers that are ready while the reader is still working through what it read (every answer
  * of an in-process database) are only appended; the reader flushes them all at once before it
  * waits for more input. Answers completed by other threads flush themselves.
+ *
+ * <p>Bounds (see {@link HostOptions}): after each request the reader waits while more than
+ * {@code maxUnsentBytes} of answers are unsent, so a guest that does not read stops being read
+ * (the kernel's socket buffers then stop its writes). Requests beyond {@code
+ * maxRequestsInFlight} and iterators beyond {@code maxIterators} are refused with {@code
+ * LEVEL_LIMIT_EXCEEDED} and cost nothing more. The ids of refused iterators are remembered (at
+ * most {@code maxIterators} of them, until the guest closes them) so that a guest's later ack,
+ * seek or close of one is not mistaken for a protocol error. A getMany whose values would pass
+ * {@code maxFrameBytes} is refused the same way ({@link GetManyAnswer}).
  */
 final class HostSession implements FrameReader.Handler {
   private static final System.Logger LOG = Host.LOG;
@@ -38,6 +50,10 @@ final class HostSession implements FrameReader.Handler {
   private static final int MAX_HELD = 1024;
 
   private final Map<Integer, HostIterator> iterators = new HashMap<>(); // reader thread only
+  private final Set<Integer> refusedIterators = new HashSet<>(); // reader thread only
+  private volatile int openIterators; // iterators.size(), for Host's counters
+  /** Requests received and not yet answered (held writes included); answered on any thread. */
+  private final AtomicInteger inFlight = new AtomicInteger();
   private final List<Op<byte[], byte[]>> held = new ArrayList<>(); // reader thread only
   private int[] heldIds = new int[64];
   private int heldCount;
@@ -77,6 +93,7 @@ final class HostSession implements FrameReader.Handler {
         it.close();
       }
       iterators.clear();
+      openIterators = 0;
       host.forget(this);
     }
   }
@@ -90,9 +107,23 @@ final class HostSession implements FrameReader.Handler {
 
   @Override
   public void frame(int tag, Wire.In body) {
-    Object m = Wire.decodeRequest(tag, body);
+    request(Wire.decodeRequest(tag, body), tag);
+    if (outbox.unsent() > options.maxUnsentBytes()) {
+      writeHeld(); // their answers too, before this thread may wait for the guest to read
+      try {
+        outbox.awaitRoom(options.maxUnsentBytes());
+      } catch (IOException e) {
+        close(); // the next read ends the session
+      }
+    }
+  }
+
+  private void request(Object m, int tag) {
     if (m != null && !(m instanceof Wire.IteratorAck) && !isProbe(m)) {
       host.served.increment();
+    }
+    if (m instanceof Wire.Request r && !admitted(r)) {
+      return;
     }
     if (m instanceof Wire.Put p) {
       LevelException refused = refuse(p);
@@ -120,24 +151,28 @@ final class HostSession implements FrameReader.Handler {
     } else if (m instanceof Wire.Write w) {
       answerWrite(w.id(), write(w));
     } else if (m instanceof Wire.GetMany g) {
-      answerMany(g.id(), async.getMany(g.keys()));
+      answerMany(g.id(), GetManyAnswer.read(db, g.keys(), options.maxFrameBytes()));
     } else if (m instanceof Wire.Clear c) {
       answer(c.id(), options.readOnly() ? readOnly() : async.clear(c.range()));
     } else if (m instanceof Wire.Iterator i) {
-      if (iterators.containsKey(i.id())) {
-        throw new Wire.Malformed("iterator " + Integer.toUnsignedString(i.id()) + " is already open");
-      }
-      HostIterator it = new HostIterator(this, db, i);
-      iterators.put(i.id(), it);
-      it.start();
+      open(i);
     } else if (m instanceof Wire.IteratorAck a) {
-      iterator(a.id()).ack(a.seq(), a.consumed());
+      HostIterator it = iterator(a.id());
+      if (it != null) {
+        it.ack(a.seq(), a.consumed());
+      }
     } else if (m instanceof Wire.IteratorSeek s) {
-      iterator(s.id()).seek(s.target(), s.seq());
+      HostIterator it = iterator(s.id());
+      if (it != null) {
+        it.seek(s.target(), s.seq());
+      }
     } else if (m instanceof Wire.IteratorClose c) {
       HostIterator it = iterators.remove(c.id());
       if (it != null) {
         it.close();
+        openIterators = iterators.size();
+      } else {
+        refusedIterators.remove(c.id());
       }
     } else {
       LOG.log(System.Logger.Level.DEBUG, "ignoring a frame with unknown tag " + tag);
@@ -159,12 +194,77 @@ final class HostSession implements FrameReader.Handler {
     }
   }
 
+  /** The open iterator {@code id}; null if it was refused (its acks and seeks are dropped). */
   private HostIterator iterator(int id) {
     HostIterator it = iterators.get(id);
-    if (it == null) {
+    if (it == null && !refusedIterators.contains(id)) {
       throw new Wire.Malformed("no open iterator has id " + Integer.toUnsignedString(id));
     }
     return it;
+  }
+
+  private void open(Wire.Iterator i) {
+    if (iterators.containsKey(i.id())) {
+      throw new Wire.Malformed("iterator " + Integer.toUnsignedString(i.id()) + " is already open");
+    }
+    if (iterators.size() >= options.maxIterators()) {
+      if (refusedIterators.size() < options.maxIterators()) {
+        refusedIterators.add(i.id());
+      }
+      LevelException refused = new LevelException(ErrorCode.LEVEL_LIMIT_EXCEEDED, "this "
+          + "connection already has " + iterators.size() + " iterators open, the most the host "
+          + "allows (HostOptions.maxIterators, serve --max-iterators): close iterators you no "
+          + "longer use");
+      synchronized (outbox) {
+        Wire.iteratorError(outbox.out(), i.id(), i.seq(), refused);
+      }
+      return;
+    }
+    refusedIterators.remove(i.id());
+    HostIterator it = new HostIterator(this, db, i);
+    iterators.put(i.id(), it);
+    openIterators = iterators.size();
+    it.start();
+  }
+
+  /**
+   * Counts request {@code r} as in flight, or, with {@code maxRequestsInFlight} already under way
+   * even after applying the held writes, answers it with LEVEL_LIMIT_EXCEEDED and returns false.
+   */
+  private boolean admitted(Wire.Request r) {
+    int max = options.maxRequestsInFlight();
+    if (inFlight.get() >= max) {
+      writeHeld();
+    }
+    if (inFlight.get() < max) {
+      inFlight.incrementAndGet();
+      return true;
+    }
+    LevelException refused = new LevelException(ErrorCode.LEVEL_LIMIT_EXCEEDED, "this "
+        + "connection already has " + max + " requests in flight, the most the host allows "
+        + "(HostOptions.maxRequestsInFlight, serve --max-requests-in-flight): wait for answers "
+        + "before sending more");
+    synchronized (outbox) {
+      if (r instanceof Wire.GetMany) {
+        Wire.getManyCallback(outbox.out(), r.id(), refused, null);
+      } else {
+        Wire.callback(outbox.out(), r.id(), refused, null);
+      }
+    }
+    return false;
+  }
+
+  /** Bytes of answers not yet sent to this guest. */
+  int unsentBytes() {
+    return outbox.unsent();
+  }
+
+  int openIterators() {
+    return openIterators;
+  }
+
+  int requestsInFlight() {
+    return inFlight.get();
   }
 
   /** Why the host will not apply {@code p}, or null. */
@@ -220,6 +320,7 @@ final class HostSession implements FrameReader.Handler {
     heldCount = 0;
     async.batch(ops).whenComplete((v, e) -> {
       LevelException error = e == null ? null : LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR);
+      inFlight.addAndGet(-ids.length);
       synchronized (outbox) {
         for (int id : ids) {
           Wire.callback(outbox.out(), id, error, null);
@@ -299,6 +400,7 @@ final class HostSession implements FrameReader.Handler {
 
   private void answer(int id, CompletableFuture<?> f) {
     f.whenComplete((v, e) -> {
+      inFlight.decrementAndGet();
       LevelException error = e == null ? null : LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR);
       synchronized (outbox) {
         Wire.callback(outbox.out(), id, error, null);
@@ -310,6 +412,7 @@ final class HostSession implements FrameReader.Handler {
   /** A Write's answer carries one byte: 1 if applied now, 0 if its request was applied before. */
   private void answerWrite(int id, CompletableFuture<Boolean> f) {
     f.whenComplete((applied, e) -> {
+      inFlight.decrementAndGet();
       LevelException error = e == null ? null : LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR);
       synchronized (outbox) {
         Wire.callback(outbox.out(), id, error,
@@ -321,6 +424,7 @@ final class HostSession implements FrameReader.Handler {
 
   private void answerGet(int id, CompletableFuture<byte[]> f) {
     f.whenComplete((v, e) -> {
+      inFlight.decrementAndGet();
       synchronized (outbox) {
         if (e != null) {
           Wire.callback(outbox.out(), id, LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR), null);
@@ -336,6 +440,7 @@ final class HostSession implements FrameReader.Handler {
 
   private void answerMany(int id, CompletableFuture<List<byte[]>> f) {
     f.whenComplete((v, e) -> {
+      inFlight.decrementAndGet();
       LevelException error = e == null ? null : LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR);
       synchronized (outbox) {
         Wire.getManyCallback(outbox.out(), id, error, v);

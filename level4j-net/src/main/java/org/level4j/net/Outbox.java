@@ -1,6 +1,7 @@
 package org.level4j.net;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 
 /**
@@ -12,6 +13,10 @@ import java.nio.ByteBuffer;
  * others return at once, their frames left to that writer. There is no writer thread and no
  * hand-off: an idle connection writes in the caller's thread, a busy one coalesces many frames
  * into one write.
+ *
+ * <p>A host's reader bounds what waits here with {@link #awaitRoom}: it stops taking requests
+ * while more than its bound is unsent, so a peer that does not read cannot make the host buffer
+ * answers without end. Every write that ends (done or failed) wakes such a waiter.
  */
 final class Outbox {
   private static final int INITIAL = 8 * 1024;
@@ -21,6 +26,7 @@ final class Outbox {
   private Wire.Out filling = new Wire.Out(INITIAL);
   private Wire.Out spare = new Wire.Out(INITIAL);
   private boolean writing;
+  private int inWrite; // bytes of the buffer the writer holds now (0 when none)
 
   Outbox(Connection connection) {
     this.connection = connection;
@@ -46,6 +52,7 @@ final class Outbox {
       o = filling;
       filling = spare;
       spare = null;
+      inWrite = o.len;
     }
     boolean done = false;
     try {
@@ -56,15 +63,18 @@ final class Outbox {
           o = new Wire.Out(INITIAL);
         }
         synchronized (this) {
+          notifyAll(); // a reader waiting for room (awaitRoom) looks again
           if (filling.len == 0) {
             spare = o;
             writing = false;
+            inWrite = 0;
             done = true;
             return;
           }
           Wire.Out next = filling;
           filling = o;
           o = next;
+          inWrite = o.len;
         }
       }
     } finally {
@@ -74,8 +84,42 @@ final class Outbox {
           filling.clear();
           spare = o;
           writing = false;
+          inWrite = 0;
+          notifyAll();
         }
       }
+    }
+  }
+
+  /** Bytes appended and not yet written (those being written included). */
+  synchronized int unsent() {
+    return filling.len + inWrite;
+  }
+
+  /**
+   * Returns once at most {@code limit} bytes are unsent: writes them in this thread if no other
+   * thread is writing, else waits until the writer has written enough. Blocks for as long as the
+   * peer does not read; closing the connection ends the wait (the writer's write fails).
+   *
+   * @throws IOException if the connection failed
+   */
+  void awaitRoom(int limit) throws IOException {
+    while (true) {
+      synchronized (this) {
+        if (filling.len + inWrite <= limit) {
+          return;
+        }
+        if (writing) {
+          try {
+            wait();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the peer to read");
+          }
+          continue;
+        }
+      }
+      flush();
     }
   }
 }

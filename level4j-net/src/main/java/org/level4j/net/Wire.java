@@ -335,25 +335,30 @@ final class Wire {
 
   // ---- messages, as decoded ------------------------------------------------------------------
 
-  record Get(int id, byte[] key) {}
+  /** A guest's request that the host answers once, by its id (not an iterator's message). */
+  sealed interface Request permits Get, Put, Delete, Batch, Clear, Write, GetMany {
+    int id();
+  }
+
+  record Get(int id, byte[] key) implements Request {}
 
   /** {@code value} is null when the guest sent none (the host refuses that put). */
-  record Put(int id, byte[] key, byte[] value) {}
+  record Put(int id, byte[] key, byte[] value) implements Request {}
 
-  record Delete(int id, byte[] key) {}
+  record Delete(int id, byte[] key) implements Request {}
 
   /** {@code problem} names the first operation that is neither a put with a value nor a del. */
-  record Batch(int id, List<Op<byte[], byte[]>> ops, String problem) {}
+  record Batch(int id, List<Op<byte[], byte[]>> ops, String problem) implements Request {}
 
-  record Clear(int id, Range<byte[]> range) {}
+  record Clear(int id, Range<byte[]> range) implements Request {}
 
   /** {@code request} is null if none was sent; {@code problem} as in {@link Batch}. */
   record Write(int id, List<Op<byte[], byte[]>> ops, org.level4j.RequestId request, boolean sync,
-      String problem) {}
+      String problem) implements Request {}
 
   record Hello(int version, int features) {}
 
-  record GetMany(int id, List<byte[]> keys) {}
+  record GetMany(int id, List<byte[]> keys) implements Request {}
 
   record Iterator(int id, int seq, Range<byte[]> range, boolean keys, boolean values,
       long consumed, byte[] bookmark, byte[] seek) {}

@@ -15,7 +15,7 @@
  *
  * <ul>
  *   <li>{@link org.level4j.net.Host} serves a database; {@link org.level4j.net.HostOptions}
- *       (read-only, pre-write hooks, frame limit).
+ *       (read-only, pre-write hooks, what one connection may make the host hold).
  *   <li>{@link org.level4j.net.Guest} is a database whose data lives in a host;
  *       {@link org.level4j.net.GuestOptions} (retry), {@link org.level4j.net.Connector} (how to
  *       reach the host, again after a drop), {@link org.level4j.net.ConnectionListener}.

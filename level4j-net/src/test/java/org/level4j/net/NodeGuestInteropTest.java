@@ -18,7 +18,8 @@ import org.level4j.MemoryLevel;
 /**
  * npm many-level's own guest against a level4j host: the script {@code interop/guest-check.js}
  * runs put/get/del, batch, getMany, clear, iterators (ranges, reverse, limit, seek, 2000 entries
- * under flow control) with utf8 and binary keys, and a write rejected by a host hook.
+ * under flow control) with utf8 and binary keys, and a write rejected by a host hook; the script
+ * {@code interop/limits-check.js} meets a host's iterator cap.
  */
 class NodeGuestInteropTest {
   @TempDir
@@ -57,8 +58,26 @@ class NodeGuestInteropTest {
     runGuest("unix:" + sock);
   }
 
+  @Test
+  void nodeGuestGetsLimitExceededForAnIteratorBeyondTheCap() throws Exception {
+    Path sock = dir.resolve("limited.sock");
+    try (Host limited = Host.of(db, HostOptions.defaults().maxIterators(3))) {
+      limited.listen(Listener.unix(sock));
+      String out = runScript("limits-check.js", "unix:" + sock);
+      assertThat(out).contains("ok limits");
+    }
+  }
+
   private void runGuest(String target) throws Exception {
-    Process p = NodePeers.start("guest-check.js", target);
+    String out = runScript("guest-check.js", target);
+    assertThat(out).contains("ok 9 checks");
+    assertThat(db.get("node-wrote")).isEqualTo("yes");
+    assertThat(db.bytes().get(new byte[] {(byte) 0xff, 0, (byte) 0xff})).containsExactly(0);
+  }
+
+  /** Runs a Node script to its end; returns its stdout, having checked that it exited with 0. */
+  private static String runScript(String script, String target) throws Exception {
+    Process p = NodePeers.start(script, target);
     String out;
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
         StandardCharsets.UTF_8))) {
@@ -66,8 +85,6 @@ class NodeGuestInteropTest {
     }
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isEqualTo(0);
-    assertThat(out).contains("ok 9 checks");
-    assertThat(db.get("node-wrote")).isEqualTo("yes");
-    assertThat(db.bytes().get(new byte[] {(byte) 0xff, 0, (byte) 0xff})).containsExactly(0);
+    return out;
   }
 }

@@ -33,6 +33,11 @@ final class RawPeer implements AutoCloseable {
     }
   }
 
+  /** Writes what the socket takes now, without waiting; returns how many bytes that was. */
+  int sendSome(ByteBuffer bytes) throws IOException {
+    return channel.write(bytes);
+  }
+
   /** Frames built with {@link Wire}'s encoders. */
   void send(Wire.Out frames) throws IOException {
     send(java.util.Arrays.copyOf(frames.buf, frames.len));
@@ -74,6 +79,12 @@ final class RawPeer implements AutoCloseable {
       if (p >= 0) {
         int len = (int) (p & 0xFF_FFFF_FFFFL);
         int prefix = (int) (p >>> 40);
+        if (prefix + len > in.capacity()) { // a large answer: room for all of it
+          ByteBuffer bigger = ByteBuffer.allocate(prefix + len);
+          bigger.put(in);
+          in = bigger;
+          in.flip();
+        }
         if (in.remaining() >= prefix + len) {
           int start = in.position() + prefix;
           Object m = Wire.decodeResponse(in.get(start) & 0xFF,

@@ -1,0 +1,51 @@
+package org.level4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.level4j.net.HostOptions;
+import picocli.CommandLine;
+
+/** The per-connection limits of {@code level4j serve}: its flags set them, HostOptions' defaults fill in. */
+class ServeOptionsTest {
+  @TempDir
+  Path tmp;
+
+  private static HostOptions parse(String... args) {
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve).parseArgs(args);
+    return serve.hostOptions();
+  }
+
+  @Test
+  void limitsNotGivenKeepTheDefaults() {
+    HostOptions o = parse("db");
+    HostOptions d = HostOptions.defaults();
+    assertThat(o.maxFrameBytes()).isEqualTo(d.maxFrameBytes()).isEqualTo(64 << 20);
+    assertThat(o.maxUnsentBytes()).isEqualTo(d.maxUnsentBytes()).isEqualTo(1 << 20);
+    assertThat(o.maxRequestsInFlight()).isEqualTo(d.maxRequestsInFlight()).isEqualTo(4096);
+    assertThat(o.maxIterators()).isEqualTo(d.maxIterators()).isEqualTo(1024);
+  }
+
+  @Test
+  void eachFlagSetsItsLimit() {
+    HostOptions o = parse("db", "--readonly", "--max-frame-bytes", "4096",
+        "--max-unsent-bytes", "65536", "--max-requests-in-flight", "16", "--max-iterators", "8");
+    assertThat(o.readOnly()).isTrue();
+    assertThat(o.maxFrameBytes()).isEqualTo(4096);
+    assertThat(o.maxUnsentBytes()).isEqualTo(65536);
+    assertThat(o.maxRequestsInFlight()).isEqualTo(16);
+    assertThat(o.maxIterators()).isEqualTo(8);
+  }
+
+  @Test
+  void aLimitOutOfRangeIsAUsageErrorBeforeTheDatabaseOpens() {
+    Path dir = tmp.resolve("db");
+    Run r = Run.of("serve", dir.toString(), "--max-iterators", "0");
+    assertThat(r.code()).isEqualTo(Main.USAGE);
+    assertThat(r.err()).contains("maxIterators must be at least 1, got 0");
+    assertThat(dir).doesNotExist();
+  }
+}

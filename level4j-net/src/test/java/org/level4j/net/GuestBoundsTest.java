@@ -1,0 +1,83 @@
+package org.level4j.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.level4j.Entry;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+import org.level4j.LevelIterator;
+import org.level4j.Range;
+
+/** A guest bounds what it buffers from a host that ignores flow control. */
+class GuestBoundsTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void aHostThatStreamsAnIteratorWithoutAcknowledgementsIsCutOff() throws Exception {
+    Path socket = tmp.resolve("hostile.sock");
+    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      server.bind(UnixDomainSocketAddress.of(socket));
+      Thread hostile = new Thread(() -> flood(server), "hostile-host");
+      hostile.setDaemon(true);
+      hostile.start();
+      try (Guest guest = Guest.connect(Connector.unix(socket))) {
+        LevelIterator<String, Entry<String, String>> it = guest.iterator(Range.all());
+        assertThat(it.next().key()).isEqualTo("k");
+        // Nothing more is taken: what the host sends on must stay within the buffer's bound.
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (guest.isConnected() && System.nanoTime() < deadline) {
+          java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        assertThatThrownBy(it::next).isInstanceOfSatisfying(LevelException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_CONNECTION_LOST);
+          assertThat(e.getMessage()).contains("unacknowledged");
+        });
+      }
+      hostile.join();
+    }
+  }
+
+  /**
+   * Answers the guest's probe, then sends iterator 1 one IteratorData after another without
+   * waiting for acknowledgements, until the guest hangs up.
+   */
+  private static void flood(ServerSocketChannel server) {
+    try (SocketChannel ch = server.accept()) {
+      ByteBuffer in = ByteBuffer.allocate(4096);
+      ch.read(in); // the probe: a GetMany of no keys, id 1
+      Wire.Out o = new Wire.Out(256);
+      Wire.getManyCallback(o, 1, null, List.of());
+      write(ch, o);
+      in.clear();
+      ch.read(in); // the Iterator, id 1, seq 0
+      byte[] k = "k".getBytes(StandardCharsets.UTF_8);
+      for (int i = 0; i < 1000; i++) {
+        Wire.Out d = new Wire.Out(64);
+        Wire.iteratorData(d, 1, 0, List.of(k, k));
+        write(ch, d);
+      }
+    } catch (IOException expected) {
+      // the guest closed the connection
+    }
+  }
+
+  private static void write(SocketChannel ch, Wire.Out o) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(o.buf, 0, o.len);
+    while (b.hasRemaining()) {
+      ch.write(b);
+    }
+  }
+}
