@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Database;
 import org.level4j.MemoryLevel;
+import org.level4j.interop.NodePeers;
 
 /**
  * npm many-level's own guest against a level4j host: the script {@code interop/guest-check.js}
