@@ -84,6 +84,21 @@ async function main () {
     await rev.close()
   })
 
+  await check('seek outside the range ends the iterator until the next seek', async () => {
+    const it = db.keys({ gt: 'k0005', lt: 'k0010' })
+    it.seek('k0004')
+    assert.strictEqual(await it.next(), undefined)
+    it.seek('k0008')
+    assert.deepStrictEqual(await it.all(), ['k0008', 'k0009'])
+    const rev = db.values({ gte: 'k0005', lte: 'k0010', reverse: true })
+    assert.strictEqual(await rev.next(), 'vk0010')
+    rev.seek('k0011')
+    assert.strictEqual(await rev.next(), undefined)
+    rev.seek('k0006')
+    assert.deepStrictEqual(await rev.nextv(5), ['vk0006', 'vk0005'])
+    await rev.close()
+  })
+
   await check('utf8 keys', async () => {
     await db.put('ключ', 'значение')
     await db.put('鍵', '値')

@@ -16,12 +16,19 @@ import org.level4j.spi.EngineIterator;
 
 /**
  * The {@link LevelIterator} users get: an {@link EngineIterator} plus decoding, the limit, the
- * busy check and a {@link Gate} so that closing (by the user or by the database) never frees the
- * engine cursor under a running call.
+ * busy check, the range check of seeks and a {@link Gate} so that closing (by the user or by the
+ * database) never frees the engine cursor under a running call.
+ *
+ * <p>Seeks outside the range are settled here, once for every engine: as in abstract-level, such a
+ * seek leaves the iterator exhausted until the next seek, and the engine is not asked to move at
+ * all. Engines thus only ever seek inside their range (see {@link EngineIterator#seek}), where
+ * every store, local or remote, level4j's or Node's, agrees on where to land.
  */
 final class Cursor<K, T> implements LevelIterator<K, T> {
   private final Root root;
   private final View<K, ?> view;
+  private final Range<byte[]> range;
+  private final boolean seekable;
   private final EngineIterator it;
   private final Function<org.level4j.Entry<byte[], byte[]>, T> decode;
   private final int limit;
@@ -29,13 +36,21 @@ final class Cursor<K, T> implements LevelIterator<K, T> {
   private final Gate gate = new Gate();
   private final AtomicBoolean busy = new AtomicBoolean();
   private volatile long count;
+  /**
+   * Set by a seek outside the range, cleared by the next seek: until then the iterator yields
+   * nothing. Read and written only by calls that won {@link #busy}, whose compare-and-set and
+   * release order them, so a plain field suffices.
+   */
+  private boolean pastEnd;
 
-  Cursor(Root root, View<K, ?> view, EngineIterator it, int limit,
+  Cursor(Root root, View<K, ?> view, Range<byte[]> range, boolean seekable, EngineIterator it,
       Function<org.level4j.Entry<byte[], byte[]>, T> decode, boolean remote) {
     this.root = root;
     this.view = view;
+    this.range = range;
+    this.seekable = seekable;
     this.it = it;
-    this.limit = limit;
+    this.limit = range.limit();
     this.decode = decode;
     this.remote = remote;
   }
@@ -58,6 +73,9 @@ final class Cursor<K, T> implements LevelIterator<K, T> {
     }
     enter();
     try {
+      if (pastEnd) {
+        return Collections.emptyList();
+      }
       return take(fill(it.nextv(n), n));
     } finally {
       leave();
@@ -111,7 +129,7 @@ final class Cursor<K, T> implements LevelIterator<K, T> {
     try {
       int n = want(max);
       enter();
-      if (n == 0) {
+      if (n == 0 || pastEnd) {
         leave();
         return CompletableFuture.completedFuture(Collections.emptyList());
       }
@@ -158,10 +176,34 @@ final class Cursor<K, T> implements LevelIterator<K, T> {
     byte[] t = view.encodeKey(target);
     enter();
     try {
-      it.seek(t);
+      if (!seekable) {
+        throw new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
+            "this database's iterators cannot seek (see supports().seek())");
+      }
+      pastEnd = !inside(range, t);
+      if (!pastEnd) {
+        it.seek(t);
+      }
     } finally {
       leave();
     }
+  }
+
+  /** Whether {@code key} lies within the bounds of {@code r} (whatever its direction). */
+  private static boolean inside(Range<byte[]> r, byte[] key) {
+    if (r.lower() != null) {
+      int c = Bytes.compare(key, r.lower());
+      if (c < 0 || c == 0 && !r.lowerInclusive()) {
+        return false;
+      }
+    }
+    if (r.upper() != null) {
+      int c = Bytes.compare(key, r.upper());
+      if (c > 0 || c == 0 && !r.upperInclusive()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

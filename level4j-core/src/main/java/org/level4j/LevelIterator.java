@@ -37,8 +37,10 @@ public interface LevelIterator<K, T> extends AutoCloseable, Iterable<T> {
   List<T> all();
 
   /**
-   * Moves to the first key at or after {@code target} (at or before it in reverse), staying inside
-   * the range. The limit keeps counting.
+   * Moves to the first key at or after {@code target} (at or before it in reverse). A target
+   * outside the iterator's range, on either side and in either direction, leaves the iterator
+   * exhausted until the next seek, as in abstract-level: on {@code gt("5")}, {@code seek("4")}
+   * yields nothing, not {@code "6"}. The limit keeps counting.
    *
    * @param target the key to move to
    */

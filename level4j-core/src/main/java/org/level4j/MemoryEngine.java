@@ -280,12 +280,13 @@ final class MemoryEngine implements Engine {
       byte[] hi = range.upper();
       boolean hiInc = range.upperInclusive();
       if (target != null) {
-        if (!range.isReverse() && (lo == null || Bytes.compare(target, lo) > 0)) {
-          lo = target;
-          loInc = true;
-        } else if (range.isReverse() && (hi == null || Bytes.compare(target, hi) < 0)) {
+        // The core seeks only inside the range, so the target simply becomes the near bound.
+        if (range.isReverse()) {
           hi = target;
           hiInc = true;
+        } else {
+          lo = target;
+          loInc = true;
         }
       }
       if (lo != null && hi != null) {

@@ -177,7 +177,8 @@ final class Root extends View<String, String> implements Database {
     try {
       EngineIterator it = engine.iterator(range, keys, values,
           s == null ? null : s.engineSnapshot);
-      Cursor<K, T> c = new Cursor<>(this, view, it, range.limit(), decode, remote);
+      Cursor<K, T> c = new Cursor<>(this, view, range, engine.supports().seek(), it, decode,
+          remote);
       cursors.add(c);
       return c;
     } finally {

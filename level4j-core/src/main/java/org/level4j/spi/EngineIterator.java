@@ -18,8 +18,9 @@ public interface EngineIterator {
   List<Entry<byte[], byte[]>> nextv(int max);
 
   /**
-   * Repositions to the first key at or after {@code target} (at or before, in reverse), never
-   * leaving the range: a target outside it moves to the range's edge or past its end.
+   * Repositions to the first key at or after {@code target} (at or before, in reverse). The core
+   * calls it only with a target inside the iterator's range: it handles a target outside the
+   * range itself (the iterator is exhausted until the next seek), so engines need not check.
    *
    * @param target the encoded key to move to
    */

@@ -1,18 +1,25 @@
 package org.level4j.interop;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Node.js peers of the interop tests: the repository's {@code interop/} folder, installed on
- * first use with {@code npm ci} from its lock file, so a fresh clone needs nothing by hand.
+ * The Node.js peers of the interop tests: the repository's {@code interop/} folder, installed with
+ * {@code npm ci} from its lock file on first use (and again whenever the lock file changed since),
+ * so a fresh clone needs nothing by hand, and its scripts run with {@code node}. Node.js and npm
+ * must be on the PATH: the interop tests fail, loudly, without them.
  */
 public final class NodePeers {
+  /** A copy of the lock file that node_modules was installed from, written after npm ci. */
+  private static final String STAMP = "node_modules/.level4j-installed-lock.json";
   private static Path installed;
 
   private NodePeers() {}
@@ -23,14 +30,23 @@ public final class NodePeers {
       return installed;
     }
     Path dir = locate();
-    if (!Files.isDirectory(dir.resolve("node_modules"))) {
+    for (String tool : List.of("node", "npm")) {
+      if (quietly(dir, 60, tool, "--version") != 0) {
+        throw new AssertionError(tool + " is not installed or not on the PATH: the Node interop "
+            + "tests need Node.js (20+) and npm; install them (e.g. apt-get install nodejs npm)");
+      }
+    }
+    byte[] lock = Files.readAllBytes(dir.resolve("package-lock.json"));
+    Path stamp = dir.resolve(STAMP);
+    if (!Files.exists(stamp) || !Arrays.equals(Files.readAllBytes(stamp), lock)) {
       Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
           .directory(dir.toFile()).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-        throw new IllegalStateException("`npm ci` failed in " + dir + " (Node.js 18+ and npm "
+        throw new IllegalStateException("`npm ci` failed in " + dir + " (Node.js 20+ and npm "
             + "are needed for the interop tests):\n" + out);
       }
+      Files.write(stamp, lock);
     }
     installed = dir;
     return dir;
@@ -39,22 +55,59 @@ public final class NodePeers {
   /** Runs {@code node SCRIPT args...} in the interop folder; returns stdout, fails on exit != 0. */
   public static String run(long timeoutSeconds, String script, String... args)
       throws IOException, InterruptedException {
-    Path dir = folder();
-    List<String> cmd = new ArrayList<>(List.of("node", script));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).start();
-    byte[] err = new byte[0];
+    Process p = new ProcessBuilder(command(script, args)).directory(folder().toFile())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("node " + script + " did not finish in " + timeoutSeconds + " s");
     }
-    err = p.getErrorStream().readAllBytes();
     if (p.exitValue() != 0) {
-      throw new AssertionError("node " + script + " exited " + p.exitValue() + ":\n" + out
-          + new String(err, StandardCharsets.UTF_8));
+      throw new AssertionError("node " + script + " exited " + p.exitValue() + " (its stderr is "
+          + "in the test's output):\n" + out);
     }
     return out;
+  }
+
+  /** Starts {@code node SCRIPT args...} in the interop folder; stderr goes to this process's. */
+  public static Process start(String script, String... args)
+      throws IOException, InterruptedException {
+    return new ProcessBuilder(command(script, args)).directory(folder().toFile())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  /** Reads stdout lines of {@code p} until one equals {@code line}; false if it ended first. */
+  public static boolean awaitLine(Process p, String line, List<String> seen) throws IOException {
+    BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+        StandardCharsets.UTF_8));
+    for (String l = r.readLine(); l != null; l = r.readLine()) {
+      seen.add(l);
+      if (l.equals(line)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<String> command(String script, String... args) {
+    List<String> cmd = new ArrayList<>(List.of("node", script));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  private static int quietly(Path dir, int seconds, String... cmd) throws InterruptedException {
+    try {
+      Process p = new ProcessBuilder(cmd).directory(dir.toFile())
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return -1;
+      }
+      return p.exitValue();
+    } catch (IOException notFound) {
+      return -1;
+    }
   }
 
   private static Path locate() {

@@ -516,15 +516,6 @@ final class GuestEngine implements RemoteEngine {
     }
   }
 
-  /** Moves {@code it} to a new id (its old one is closed on the host); returns the new id. */
-  int reopenLocked(GuestIterator it) {
-    iterators.remove(it.id);
-    int id = nextId(lastIteratorId, iterators);
-    lastIteratorId = id;
-    iterators.put(id, it);
-    return id;
-  }
-
   void forgetLocked(GuestIterator it) {
     iterators.remove(it.id);
   }

@@ -2,7 +2,6 @@ package org.level4j.net;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +33,7 @@ final class GuestIterator implements EngineIterator {
   static final int MAX_BUFFERED = 4;
 
   private final GuestEngine engine;
-  int id; // changes when a seek restarts the iterator; guarded by the engine's lock
+  final int id;
   private final Range<byte[]> range;
   private final boolean wireKeys;
   private final boolean values;
@@ -113,12 +112,8 @@ final class GuestIterator implements EngineIterator {
   }
 
   /**
-   * Seeks. A target before the start of the range (in the iteration direction) means "from the
-   * start": level4j's semantics, which a many-level host over abstract-level 1 does not share (it
-   * ends the iterator instead). So such a target is moved to the range's first possible key
-   * where bytes allow ({@code gte x}: x; {@code gt x}: x + 0x00; reverse {@code lte x}: x); for
-   * reverse {@code lt x}, whose largest key below x has no finite name, the iterator is opened
-   * again under a new id instead, with the same range and count.
+   * Seeks. The core calls this only with a target inside the range (it ends the iterator itself
+   * for one outside), where a level4j host and a many-level host over abstract-level agree.
    */
   @Override
   public void seek(byte[] target) {
@@ -134,50 +129,15 @@ final class GuestIterator implements EngineIterator {
       chunks.clear();
       ended = false;
       bookmark = null;
+      seekTarget = target;
       l = engine.linkLocked();
-      byte[] t = clamp(target);
-      if (t == null) {
-        seekTarget = null;
-        int old = id;
-        id = engine.reopenLocked(this);
-        if (l != null) {
-          synchronized (l.outbox) {
-            Wire.iteratorClose(l.outbox.out(), old);
-            Wire.iterator(l.outbox.out(), id, seq, range, wireKeys, values, consumed, null, null);
-          }
-        }
-      } else {
-        seekTarget = t;
-        if (l != null) {
-          synchronized (l.outbox) {
-            Wire.iteratorSeek(l.outbox.out(), id, seq, t);
-          }
+      if (l != null) {
+        synchronized (l.outbox) {
+          Wire.iteratorSeek(l.outbox.out(), id, seq, target);
         }
       }
     }
     GuestEngine.flush(l);
-  }
-
-  /** The target to send, moved inside the range's start; null to restart the iterator. */
-  private byte[] clamp(byte[] target) {
-    if (!range.isReverse()) {
-      byte[] lo = range.lower();
-      if (lo != null) {
-        int c = Arrays.compareUnsigned(target, lo);
-        if (c < 0 || c == 0 && !range.lowerInclusive()) {
-          return range.lowerInclusive() ? lo : Arrays.copyOf(lo, lo.length + 1);
-        }
-      }
-    } else {
-      byte[] hi = range.upper();
-      if (hi != null) {
-        int c = Arrays.compareUnsigned(target, hi);
-        if (c > 0 || c == 0 && !range.upperInclusive()) {
-          return range.upperInclusive() ? hi : null;
-        }
-      }
-    }
-    return target;
   }
 
   @Override

@@ -24,8 +24,11 @@ import org.level4j.Range;
  * <p>Resume after a reconnect: the guest sends its {@code bookmark}, the last key it handed out.
  * The host seeks to the bookmark within the original range and drops that key if it comes first:
  * the next entry is strictly after (below, in reverse) the bookmark and nothing is skipped, for
- * any key bytes. (A range bound {@code gt bookmark} would do the same for reading but would then
- * clamp a later seek back before the bookmark.)
+ * any key bytes. (A range bound {@code gt bookmark} would do the same for reading but would put
+ * a later seek back before the bookmark outside the range, which ends the iterator.)
+ *
+ * <p>Seeks go through the database's iterator, so a target outside the range ends the iterator
+ * until the next seek, as abstract-level says, for many-level guests of Node as for level4j's.
  *
  * <p>Thread safety: the reader thread calls {@link #start}, {@link #ack}, {@link #seek} and
  * {@link #close}; reads may complete on another thread. All state is guarded by this object.

@@ -14,12 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Database;
 import org.level4j.MemoryLevel;
+import org.level4j.interop.NodePeers;
 
 /**
  * npm many-level's own guest against a level4j host: the script {@code interop/guest-check.js}
- * runs put/get/del, batch, getMany, clear, iterators (ranges, reverse, limit, seek, 2000 entries
- * under flow control) with utf8 and binary keys, and a write rejected by a host hook; the script
- * {@code interop/limits-check.js} meets a host's iterator cap.
+ * runs put/get/del, batch, getMany, clear, iterators (ranges, reverse, limit, seek inside and
+ * outside the range, 2000 entries under flow control) with utf8 and binary keys, and a write
+ * rejected by a host hook; the script {@code interop/limits-check.js} meets a host's iterator cap.
  */
 class NodeGuestInteropTest {
   @TempDir
@@ -70,7 +71,7 @@ class NodeGuestInteropTest {
 
   private void runGuest(String target) throws Exception {
     String out = runScript("guest-check.js", target);
-    assertThat(out).contains("ok 9 checks");
+    assertThat(out).contains("ok 10 checks");
     assertThat(db.get("node-wrote")).isEqualTo("yes");
     assertThat(db.bytes().get(new byte[] {(byte) 0xff, 0, (byte) 0xff})).containsExactly(0);
   }

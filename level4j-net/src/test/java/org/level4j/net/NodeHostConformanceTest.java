@@ -11,6 +11,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.level4j.Database;
 import org.level4j.conformance.ConformanceSuite;
 import org.level4j.conformance.LevelFactory;
+import org.level4j.interop.NodePeers;
 
 /**
  * The conformance suite against level4j guests of npm many-level's own host (1.0.1, over

@@ -76,9 +76,20 @@ final class Proc implements AutoCloseable {
   }
 
   /** Waits for a stdout line matching {@code p}; fails with the process's stderr if none comes. */
-  synchronized String await(Predicate<String> p, long timeoutMillis) throws InterruptedException {
+  String await(Predicate<String> p, long timeoutMillis) throws InterruptedException {
+    return awaitAfter(0, p, timeoutMillis);
+  }
+
+  /** How many stdout lines came so far: {@link #awaitAfter} waits for a later one. */
+  synchronized int mark() {
+    return lines.size();
+  }
+
+  /** {@link #await(Predicate, long)} for a line printed after the first {@code mark} lines. */
+  synchronized String awaitAfter(int mark, Predicate<String> p, long timeoutMillis)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMillis;
-    int seen = 0;
+    int seen = mark;
     while (true) {
       for (; seen < lines.size(); seen++) {
         if (p.test(lines.get(seen))) {

@@ -115,7 +115,7 @@ final class RocksCursor implements EngineIterator {
     return Arrays.copyOf(buffer, n);
   }
 
-  /** RocksDB clamps seeks to the iterate bounds: below the lower one lands on it, and so on. */
+  /** The core seeks only inside the range; RocksDB's iterate bounds keep the steps after it there. */
   @Override
   public void seek(byte[] target) {
     if (it == null) {
