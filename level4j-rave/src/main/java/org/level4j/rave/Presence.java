@@ -37,6 +37,12 @@ final class Presence {
   private static final Map<Path, Presence> ALL = new ConcurrentHashMap<>();
 
   private static final long LOCK_RACE_NANOS = 3_000_000_000L;
+  /**
+   * Test-only: a pause after taking RocksDB's LOCK and before opening RocksDB, which widens the
+   * moment a process outside the election could take the directory (MixedFailoverTest). Zero
+   * unless the system property is set.
+   */
+  private static final long OPEN_PAUSE_MILLIS = Long.getLong("level4j.test.openPauseMillis", 0);
 
   private final Path dir;
   private final RaveOptions options;
@@ -59,6 +65,8 @@ final class Presence {
   private final long[] stages = new long[6];
   private volatile Failover lastFailover;
   private volatile Database local;
+  /** RocksDB's LOCK, held while this process leads; closed only after {@link #local} is. */
+  private volatile LockGuard lockGuard;
   private volatile Host host;
   private volatile Guest guest;
   private volatile RaveMonitor monitor;
@@ -219,6 +227,7 @@ final class Presence {
       host = null;
       h.close();
       db.close(); // before stepping down: the next leader needs RocksDB's own lock free
+      releaseLock();
       forgetTakeover();
       seat.stepDown();
       throw new LevelException(ErrorCode.LEVEL_IO_ERROR,
@@ -235,10 +244,11 @@ final class Presence {
   }
 
   /**
-   * Opens RocksDB. When a leader dies, the kernel releases its locks one file at a time: we may
-   * win LEADER a moment before RocksDB's LOCK is free. So a LEVEL_LOCKED is retried briefly (each
-   * failed open also rotates RocksDB's info log, so not for long); a lock still held after that
-   * belongs to a process outside the election.
+   * Takes RocksDB's LOCK (see {@link LockGuard}), then opens RocksDB. When a leader dies, the
+   * kernel releases its locks one file at a time: we may win LEADER a moment before LOCK is free.
+   * So a LOCK held elsewhere is retried briefly; one still held after that belongs to a process
+   * outside the election (a plain RocksLevel, or a Node process that read the directory as
+   * LevelDB and is about to fail).
    */
   private Database openRocks() {
     long deadline = System.nanoTime() + LOCK_RACE_NANOS;
@@ -246,21 +256,40 @@ final class Presence {
     long t0 = System.nanoTime();
     int attempts = 0;
     while (true) {
-      try {
-        attempts++;
-        Database d = RocksLevel.open(dir, options.rocks());
-        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
-          LOG.log(System.Logger.Level.DEBUG, String.format("RocksDB of %s open after %d attempt(s)"
-              + ", %.1f ms", dir, attempts, (System.nanoTime() - t0) / 1e6));
-        }
-        return d;
-      } catch (LevelException e) {
-        if (e.code() != ErrorCode.LEVEL_LOCKED || System.nanoTime() > deadline) {
+      attempts++;
+      LockGuard guard = LockGuard.tryTake(dir);
+      if (guard != null) {
+        try {
+          if (OPEN_PAUSE_MILLIS > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(OPEN_PAUSE_MILLIS * 1_000_000);
+          }
+          Database d = RocksLevel.open(dir, options.rocks());
+          lockGuard = guard;
+          if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            LOG.log(System.Logger.Level.DEBUG, String.format("RocksDB of %s open after %d "
+                + "attempt(s), %.1f ms", dir, attempts, (System.nanoTime() - t0) / 1e6));
+          }
+          return d;
+        } catch (RuntimeException | Error e) {
+          guard.close();
           throw e;
         }
       }
+      if (System.nanoTime() > deadline) {
+        throw new LevelException(ErrorCode.LEVEL_LOCKED, dir.resolve(LockGuard.FILE)
+            + " is locked by another process");
+      }
       java.util.concurrent.locks.LockSupport.parkNanos(pause * 1_000_000);
       pause = Math.min(pause * 2, 100);
+    }
+  }
+
+  /** Releases RocksDB's LOCK; only after the database of this process is closed. */
+  private void releaseLock() {
+    LockGuard g = lockGuard;
+    lockGuard = null;
+    if (g != null) {
+      g.close();
     }
   }
 
@@ -435,6 +464,7 @@ final class Presence {
     if (d != null) {
       d.close();
     }
+    releaseLock();
     seat.close();
   }
 

@@ -24,9 +24,10 @@ import org.level4j.LevelException;
  * down. Nothing here polls: followers are woken by the lock, and by file-system events when a new
  * leader publishes its address.
  *
- * <p>We lock a file of our own, never RocksDB's {@code LOCK}: RocksDB's lock is per process, so a
- * second channel on it inside the leader's JVM would silently drop it, and every failed RocksDB
- * open rotates the leader's info log. RocksDB is opened only after this lock is won.
+ * <p>We elect on a file of our own. RocksDB's {@code LOCK} is taken by the winner only, right after
+ * it has won and before it opens RocksDB ({@link LockGuard}, which explains the care a second
+ * channel on that file needs): every failed RocksDB open rotates the leader's info log, so no
+ * process tries RocksDB before it has won.
  *
  * <p>Threads: {@link #waitForLock} runs on a daemon thread named {@code level4j-seat-...};
  * {@code onWin} runs on that thread. {@link #awaitChange} may be called from any thread.

@@ -58,6 +58,14 @@ final class Proc implements AutoCloseable {
         new ProcessBuilder(cmd).start());
   }
 
+  /** Starts {@code node SCRIPT args...} in the interop folder (its Node peers installed). */
+  static Proc node(String script, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("node", script));
+    cmd.addAll(List.of(args));
+    return new Proc("node " + script + " " + String.join(" ", args), new ProcessBuilder(cmd)
+        .directory(org.level4j.interop.NodePeers.folder().toFile()).start());
+  }
+
   private void pump(BufferedReader r, boolean isErr) {
     try {
       for (String line = r.readLine(); line != null; line = r.readLine()) {
