@@ -54,6 +54,7 @@ final class HostSession implements FrameReader.Handler {
   private final Set<Integer> refusedIterators = new HashSet<>(); // reader thread only
   /** The snapshots this connection's guest took, by the number it gave them; reader thread only. */
   private final Map<Integer, org.level4j.Snapshot> snapshots = new HashMap<>();
+  private volatile int heldSnapshots; // snapshots.size(), for Host's counters
   private volatile int openIterators; // iterators.size(), for Host's counters
   /** Requests received and not yet answered (held writes included); answered on any thread. */
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -101,6 +102,7 @@ final class HostSession implements FrameReader.Handler {
         s.close();
       }
       snapshots.clear();
+      heldSnapshots = 0;
       host.forget(this);
     }
   }
@@ -174,6 +176,7 @@ final class HostSession implements FrameReader.Handler {
       org.level4j.Snapshot s = snapshots.remove(r.snapshot());
       if (s != null) {
         s.close();
+        heldSnapshots = snapshots.size();
       }
     } else if (m instanceof Wire.Clear c) {
       answer(c.id(), options.readOnly() ? readOnly() : async.clear(c.range()));
@@ -278,6 +281,7 @@ final class HostSession implements FrameReader.Handler {
     }
     try {
       snapshots.put(t.snapshot(), db.snapshot());
+      heldSnapshots = snapshots.size();
       return CompletableFuture.completedFuture(null);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -324,6 +328,10 @@ final class HostSession implements FrameReader.Handler {
 
   int openIterators() {
     return openIterators;
+  }
+
+  int heldSnapshots() {
+    return heldSnapshots;
   }
 
   int requestsInFlight() {
