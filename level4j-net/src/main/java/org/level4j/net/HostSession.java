@@ -277,7 +277,8 @@ final class HostSession implements FrameReader.Handler {
     if (snapshots.size() >= options.maxSnapshots()) {
       return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_LIMIT_EXCEEDED,
           "this connection already holds " + snapshots.size() + " snapshots, the most the host "
-              + "allows (HostOptions.maxSnapshots): close snapshots you no longer use"));
+              + "allows (HostOptions.maxSnapshots, serve --max-snapshots): close snapshots you "
+              + "no longer use"));
     }
     try {
       snapshots.put(t.snapshot(), db.snapshot());
