@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.ErrorCode;
@@ -22,6 +24,7 @@ class RaveSnapshotFailoverTest {
   @Test
   void aFollowersSnapshotFailsWithSnapshotNotOpenOnceItTakesOver() throws Exception {
     try (Proc leader = Proc.java(RaveWorker.class, "hold", dir.toString())) {
+      assertThat(leader.await("ROLE")).startsWith("ROLE leader");
       leader.await("READY");
       try (RaveLevel db = RaveLevel.open(dir)) {
         assertThat(db.isLeader()).isFalse();
@@ -31,12 +34,14 @@ class RaveSnapshotFailoverTest {
         db.put("k", "new");
         assertThat(db.get("k", s)).isEqualTo("old");
 
+        CountDownLatch leads = new CountDownLatch(1);
+        db.onLeader(leads::countDown);
         leader.kill(); // this process is the only one left: it takes over
 
-        assertGone(() -> db.get("k", s));
+        assertGone(() -> db.get("k", s)); // whether or not the takeover is done yet
+        assertThat(leads.await(60, TimeUnit.SECONDS)).as("this process took over").isTrue();
         assertThat(db.get("k")).isEqualTo("new");
-        assertThat(db.isLeader()).isTrue();
-        assertGone(() -> db.get("k", s));
+        assertGone(() -> db.get("k", s)); // now read by this process's own RocksDB
         assertGone(() -> db.getMany(List.of("k"), s));
         assertGone(() -> db.keys(Range.all(), s).all());
         s.close();
@@ -50,11 +55,14 @@ class RaveSnapshotFailoverTest {
 
   @Test
   void aFollowersSnapshotFailsWithSnapshotNotOpenWhoeverTakesOver() throws Exception {
-    try (Proc leader = Proc.java(RaveWorker.class, "hold", dir.toString());
-        Proc other = Proc.java(RaveWorker.class, "hold", dir.toString())) {
+    try (Proc leader = Proc.java(RaveWorker.class, "hold", dir.toString())) {
+      assertThat(leader.await("ROLE")).startsWith("ROLE leader");
       leader.await("READY");
+      Proc other = Proc.java(RaveWorker.class, "hold", dir.toString());
+      assertThat(other.await("ROLE")).startsWith("ROLE follower");
       other.await("READY");
-      try (RaveLevel db = RaveLevel.open(dir)) {
+      try (other; RaveLevel db = RaveLevel.open(dir)) {
+        assertThat(db.isLeader()).isFalse();
         db.put("k", "old");
         Snapshot s = db.snapshot();
         Snapshot kept = db.snapshot();
@@ -73,8 +81,8 @@ class RaveSnapshotFailoverTest {
           db.put("k", "newer");
           assertThat(db.get("k", fresh)).isEqualTo("new");
         }
+        other.finish();
       }
-      other.finish();
     }
   }
 
