@@ -11,10 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.level4j.child.ChildMain;
 
 /**
  * A real JVM running one of this module's test mains, with its stdout lines collected so a test
- * can wait for them. Killed with SIGKILL by {@link #kill()}, as a crash would.
+ * can wait for them. Killed with SIGKILL by {@link #kill()}, as a crash would; dies with the test
+ * JVM ({@link ChildMain}).
  */
 final class Proc implements AutoCloseable {
   private final Process process;
@@ -44,16 +46,11 @@ final class Proc implements AutoCloseable {
 
   /** {@link #java(Class, String...)} with extra JVM options ({@code -Dname=value}...). */
   static Proc java(List<String> jvmOptions, Class<?> main, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(jvmOptions);
-    cmd.add("-Xmx256m");
-    cmd.add("-XX:+UseSerialGC");
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(main.getName());
-    cmd.addAll(List.of(args));
+    List<String> options = new ArrayList<>(jvmOptions);
+    options.add("-Xmx256m");
+    options.add("-XX:+UseSerialGC");
+    options.add("-XX:TieredStopAtLevel=1");
+    List<String> cmd = ChildMain.command(options, main, List.of(args));
     return new Proc(main.getSimpleName() + " " + String.join(" ", args),
         new ProcessBuilder(cmd).start());
   }
