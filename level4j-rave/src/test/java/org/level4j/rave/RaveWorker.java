@@ -28,6 +28,9 @@ import org.level4j.conformance.BatchLedger;
  *   <li>{@code hold DIR}: opens, prints {@code ROLE leader|follower}, holds until stdin closes.
  *   <li>{@code write DIR PREFIX}: puts {@code PREFIX<n>} = {@code v<n>} for n = 0, 1, ... and
  *       prints {@code ACK <n>} after each acknowledged put, until stdin closes.
+ *   <li>{@code increment DIR KEY}: one conditional batch (expect KEY to hold 0, put 1), then
+ *       prints {@code INCREMENTED <value of KEY>} or {@code CONFLICT}, and holds until stdin
+ *       closes.
  *   <li>{@code batches DIR PREFIX ACKS}: writes the {@link BatchLedger} batches 0, 1, ... of
  *       PREFIX, appending each acknowledged batch's number to the file ACKS and printing {@code
  *       ACK <b>}, until killed.
@@ -73,6 +76,12 @@ public final class RaveWorker {
         case "write":
           write(db, args[2], in);
           break;
+        case "increment":
+          increment(db, args[2]);
+          while (in.readLine() != null) {
+            // hold until stdin closes
+          }
+          break;
         case "batches":
           batches(db, args[2], Path.of(args[3]));
           break;
@@ -105,6 +114,18 @@ public final class RaveWorker {
     for (long n = 0; stdinWatch.isAlive(); n++) {
       db.put(prefix + n, "v" + n);
       say("ACK " + n);
+    }
+  }
+
+  private static void increment(RaveLevel db, String key) throws Exception {
+    try {
+      db.batch(List.of(Op.expect(key, "0"), Op.put(key, "1")));
+      say("INCREMENTED " + db.get(key));
+    } catch (LevelException e) {
+      if (e.code() != ErrorCode.LEVEL_CONFLICT) {
+        throw e;
+      }
+      say("CONFLICT");
     }
   }
 
