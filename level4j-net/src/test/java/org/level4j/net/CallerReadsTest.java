@@ -197,8 +197,9 @@ class CallerReadsTest {
    */
   @Test
   void everyAnswerArrivesHoweverCallersWait() throws Exception {
-    long seed = System.nanoTime();
-    System.out.println("CallerReadsTest seed " + seed);
+    long seed = Long.getLong("level4j.seed", System.nanoTime());
+    System.out.println("everyAnswerArrivesHoweverCallersWait: seed " + seed
+        + " (replay with -Dlevel4j.seed=" + seed + ")");
     int threads = 4;
     int rounds = 300;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
