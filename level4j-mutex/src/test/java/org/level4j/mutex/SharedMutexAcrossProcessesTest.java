@@ -2,11 +2,6 @@ package org.level4j.mutex;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.level4j.child.ChildProcess;
 import org.level4j.rave.RaveLevel;
 
 /**
@@ -34,39 +30,30 @@ class SharedMutexAcrossProcessesTest {
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void noRevisionIsLostBetweenProcesses() throws Exception {
     Path db = dir.resolve("db");
-    List<Process> procs = new ArrayList<>();
-    List<BufferedReader> outs = new ArrayList<>();
-    List<Writer> ins = new ArrayList<>();
+    List<ChildProcess> procs = new ArrayList<>();
     try {
       for (int i = 0; i < PROCESSES; i++) {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
-            System.getProperty("java.class.path"), MutexWorker.class.getName(), "revise",
-            db.toString(), Integer.toString(REVISIONS))
-            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ChildProcess p = ChildProcess.java(List.of("-Xmx256m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1"), MutexWorker.class, "revise", db.toString(),
+            Integer.toString(REVISIONS));
         procs.add(p);
-        outs.add(new BufferedReader(new InputStreamReader(p.getInputStream(),
-            StandardCharsets.UTF_8)));
-        ins.add(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8));
         // One at a time, so the first is the leader and the others follow it.
-        assertThat(outs.get(i).readLine()).startsWith("READY " + (i == 0 ? "leader" : "follower"));
+        assertThat(p.readLine()).startsWith("READY " + (i == 0 ? "leader" : "follower"));
       }
-      for (Writer in : ins) {
-        in.write("GO\n");
-        in.flush();
+      for (ChildProcess p : procs) {
+        p.send("GO");
       }
       long ok = 0;
       long conflicts = 0;
-      for (BufferedReader out : outs) {
-        String[] done = out.readLine().split(" ");
+      for (ChildProcess p : procs) {
+        String[] done = p.readLine().split(" ");
         assertThat(done[0]).isEqualTo("DONE");
         ok += Long.parseLong(done[1]);
         conflicts += Long.parseLong(done[2]);
       }
       for (int i = PROCESSES - 1; i >= 0; i--) { // followers first, then the leader
-        ins.get(i).close();
-        assertThat(procs.get(i).waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(procs.get(i).exitValue()).isZero();
+        procs.get(i).closeInput();
+        assertThat(procs.get(i).waitFor()).isZero();
       }
       System.out.println("revisions " + ok + ", conflicts " + conflicts);
       assertThat(ok).isEqualTo((long) PROCESSES * REVISIONS);
@@ -75,8 +62,8 @@ class SharedMutexAcrossProcessesTest {
         assertThat(check.sublevel("docs").get("doc")).isEqualTo(Long.toString(ok));
       }
     } finally {
-      for (Process p : procs) {
-        p.destroyForcibly();
+      for (ChildProcess p : procs) {
+        p.close();
       }
     }
   }
