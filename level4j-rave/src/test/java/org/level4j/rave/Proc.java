@@ -99,6 +99,37 @@ final class Proc implements AutoCloseable {
     }
   }
 
+  /** Waits until the process's stderr contains {@code text}; fails if it does not in time. */
+  synchronized void awaitStderr(String text, long timeoutMillis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (stderr.indexOf(text) < 0) {
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0 || !process.isAlive() && stderr.indexOf(text) < 0 && left < timeoutMillis / 2) {
+        throw new AssertionError("timed out waiting for \"" + text + "\" on the stderr of "
+            + name + "; stderr: " + stderr);
+      }
+      wait(Math.min(left, 1000));
+    }
+  }
+
+  /**
+   * Takes thread dumps of the process until one satisfies {@code test}, and returns it: what the
+   * process's threads are doing is the signal, not the time that passed. Fails after {@code
+   * timeoutMillis}.
+   */
+  String awaitThreads(Predicate<String> test, long timeoutMillis) {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    String dump = threads();
+    while (!test.test(dump)) {
+      if (System.currentTimeMillis() > deadline || !process.isAlive()) {
+        throw new AssertionError("no thread dump of " + name + " showed what was awaited; "
+            + "the last:\n" + dump + "\nstderr: " + stderr());
+      }
+      dump = threads();
+    }
+    return dump;
+  }
+
   String await(String prefix) throws InterruptedException {
     return await(l -> l.startsWith(prefix), 60_000);
   }
