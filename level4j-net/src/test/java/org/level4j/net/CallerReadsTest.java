@@ -24,6 +24,7 @@ import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 import org.level4j.MemoryLevel;
 import org.level4j.Range;
+import org.level4j.conformance.Seed;
 
 /**
  * A thread waiting for its own answer over a socket reads it itself (see GuestEngine): these
@@ -198,9 +199,7 @@ class CallerReadsTest {
    */
   @Test
   void everyAnswerArrivesHoweverCallersWait() throws Exception {
-    long seed = Long.getLong("level4j.seed", System.nanoTime());
-    System.out.println("everyAnswerArrivesHoweverCallersWait: seed " + seed
-        + " (replay with -Dlevel4j.seed=" + seed + ")");
+    long seed = Seed.of("everyAnswerArrivesHoweverCallersWait");
     int threads = 4;
     int rounds = 300;
     ExecutorService pool = Executors.newFixedThreadPool(threads);

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Database;
 import org.level4j.conformance.BatchLedger;
 import org.level4j.rocksdb.RocksLevel;
+import org.level4j.conformance.Seed;
 
 /**
  * Crash-atomicity of batches through RaveLevel, with real processes and SIGKILL: a leader writing
@@ -27,10 +28,8 @@ class RaveBatchCrashTest {
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void everyBatchIsAllThereOrNotAtAllAfterLeadersAndFollowersAreKilledMidWrite()
       throws Exception {
-    long seed = Long.getLong("level4j.seed", System.currentTimeMillis());
-    System.out.println("everyBatchIsAllThereOrNotAtAllAfterLeadersAndFollowersAreKilledMidWrite: "
-        + "seed " + seed + " (replay the kill points with -Dlevel4j.seed=" + seed + ")");
-    Random random = new Random(seed);
+    Random random = new Random(
+        Seed.of("everyBatchIsAllThereOrNotAtAllAfterLeadersAndFollowersAreKilledMidWrite"));
     Path db = dir.resolve("db");
     Path acksA = dir.resolve("acks-a");
     Path acksB = dir.resolve("acks-b");

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Database;
 import org.level4j.conformance.BatchLedger;
+import org.level4j.conformance.Seed;
 
 /**
  * Crash-atomicity of batches: a real process writing large batches is killed with SIGKILL, again
@@ -24,10 +25,7 @@ class BatchCrashTest {
 
   @Test
   void everyBatchOfAWriterKilledMidWriteIsAllThereOrNotAtAll() throws Exception {
-    long seed = Long.getLong("level4j.seed", System.currentTimeMillis());
-    System.out.println("everyBatchOfAWriterKilledMidWriteIsAllThereOrNotAtAll: seed " + seed
-        + " (replay the kill points with -Dlevel4j.seed=" + seed + ")");
-    Random random = new Random(seed);
+    Random random = new Random(Seed.of("everyBatchOfAWriterKilledMidWriteIsAllThereOrNotAtAll"));
     Path dir = scratch.resolve("db");
     long[] acknowledged = new long[ROUNDS];
     for (int round = 0; round < ROUNDS; round++) {
