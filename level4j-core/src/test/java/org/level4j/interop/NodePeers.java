@@ -1,7 +1,6 @@
 package org.level4j.interop;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,12 +23,21 @@ public final class NodePeers {
     }
     Path dir = locate();
     if (!Files.isDirectory(dir.resolve("node_modules"))) {
-      Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
-          .directory(dir.toFile()).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-        throw new IllegalStateException("`npm ci` failed in " + dir + " (Node.js 18+ and npm "
-            + "are needed for the interop tests):\n" + out);
+      Path log = Files.createTempFile("level4j-npm", ".txt");
+      try {
+        Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
+            .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
+            .start();
+        boolean finished = p.waitFor(10, TimeUnit.MINUTES);
+        if (!finished) {
+          p.destroyForcibly();
+        }
+        if (!finished || p.exitValue() != 0) {
+          throw new IllegalStateException("`npm ci` failed in " + dir + " (Node.js 18+ and npm "
+              + "are needed for the interop tests):\n" + Files.readString(log));
+        }
+      } finally {
+        Files.deleteIfExists(log);
       }
     }
     installed = dir;
@@ -42,19 +50,26 @@ public final class NodePeers {
     Path dir = folder();
     List<String> cmd = new ArrayList<>(List.of("node", script));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).start();
-    byte[] err = new byte[0];
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("node " + script + " did not finish in " + timeoutSeconds + " s");
+    // Output to files, so that waiting for the process is bounded whatever it does with its pipes.
+    Path outFile = Files.createTempFile("level4j-node-out", ".txt");
+    Path errFile = Files.createTempFile("level4j-node-err", ".txt");
+    try {
+      Process p = new ProcessBuilder(cmd).directory(dir.toFile())
+          .redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("node " + script + " did not finish in " + timeoutSeconds + " s");
+      }
+      String out = Files.readString(outFile);
+      if (p.exitValue() != 0) {
+        throw new AssertionError("node " + script + " exited " + p.exitValue() + ":\n" + out
+            + Files.readString(errFile));
+      }
+      return out;
+    } finally {
+      Files.deleteIfExists(outFile);
+      Files.deleteIfExists(errFile);
     }
-    err = p.getErrorStream().readAllBytes();
-    if (p.exitValue() != 0) {
-      throw new AssertionError("node " + script + " exited " + p.exitValue() + ":\n" + out
-          + new String(err, StandardCharsets.UTF_8));
-    }
-    return out;
   }
 
   private static Path locate() {

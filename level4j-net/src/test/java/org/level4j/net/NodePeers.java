@@ -53,17 +53,41 @@ final class NodePeers {
   static Process start(String script, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("node", script));
     cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).directory(dir().toFile())
+    Process p = new ProcessBuilder(cmd).directory(dir().toFile())
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    killAfter(p, LIFETIME_SECONDS);
+    return p;
   }
 
-  /** Reads stdout lines of {@code p} until one equals {@code line}; false if it ended first. */
+  /** The longest a Node peer may run: no read of its output can wait longer than this. */
+  private static final long LIFETIME_SECONDS = 600;
+
+  /** Kills {@code p} if it still runs after {@code seconds}, which ends any read of its output. */
+  private static void killAfter(Process p, long seconds) {
+    p.onExit().orTimeout(seconds, TimeUnit.SECONDS).whenComplete((done, late) -> {
+      if (late != null) {
+        p.destroyForcibly();
+      }
+    });
+  }
+
+  /**
+   * Reads stdout lines of {@code p} until one equals {@code line}; false if it ended first. If
+   * the line has not come within 60 s, the process is killed (and this returns false).
+   */
   static boolean awaitLine(Process p, String line, List<String> seen) throws IOException {
+    java.util.concurrent.CompletableFuture<Void> found = new java.util.concurrent.CompletableFuture<>();
+    found.orTimeout(60, TimeUnit.SECONDS).whenComplete((v, late) -> {
+      if (late != null) {
+        p.destroyForcibly();
+      }
+    });
     BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
         StandardCharsets.UTF_8));
     for (String l = r.readLine(); l != null; l = r.readLine()) {
       seen.add(l);
       if (l.equals(line)) {
+        found.complete(null);
         return true;
       }
     }
