@@ -10,31 +10,37 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 import org.level4j.Database;
 import org.level4j.MemoryLevel;
+import org.level4j.Supports;
 import org.level4j.conformance.ConformanceSuite;
 import org.level4j.conformance.LevelFactory;
+import org.level4j.conformance.ScratchDirectory;
 
 /** The conformance suite against guests of a level4j host, over a Unix socket and over TCP. */
 class GuestConformanceTest {
+  /** A guest of a level4j host over memory: no explicit snapshots, nothing kept on disk. */
+  private static final Supports GUEST_OF_MEMORY =
+      ConformanceSuite.supportsAllBut("explicitSnapshots", "permanence", "syncWrites");
+
   @TestFactory
   Stream<DynamicNode> overUnixSocket() throws IOException {
-    Path dir = Files.createTempDirectory("level4j-net");
-    return ConformanceSuite.all(new Hosts(dir, true));
+    return ConformanceSuite.all(new Hosts(ScratchDirectory.create("level4j-net"), true),
+        GUEST_OF_MEMORY);
   }
 
   @TestFactory
   Stream<DynamicNode> overTcp() throws IOException {
-    Path dir = Files.createTempDirectory("level4j-net");
-    return ConformanceSuite.all(new Hosts(dir, false));
+    return ConformanceSuite.all(new Hosts(ScratchDirectory.create("level4j-net"), false),
+        GUEST_OF_MEMORY);
   }
 
   /** Each database: a memory database served by its own host, and a guest connected to it. */
   private static final class Hosts implements LevelFactory {
-    private final Path dir;
+    private final ScratchDirectory dir;
     private final boolean unix;
     private final List<AutoCloseable> open = new ArrayList<>();
     private int n;
 
-    Hosts(Path dir, boolean unix) {
+    Hosts(ScratchDirectory dir, boolean unix) {
       this.dir = dir;
       this.unix = unix;
     }
@@ -64,7 +70,7 @@ class GuestConformanceTest {
       for (AutoCloseable c : open) {
         c.close();
       }
-      Files.deleteIfExists(dir);
+      dir.close();
     }
   }
 }
