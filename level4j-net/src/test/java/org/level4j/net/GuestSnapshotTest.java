@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,8 +22,6 @@ import org.level4j.Snapshot;
  * them see): how long they live, what happens to them when the connection goes, and the cap.
  */
 class GuestSnapshotTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
-
   @TempDir
   Path dir;
 
@@ -156,7 +151,7 @@ class GuestSnapshotTest {
       } finally {
         guest.close(); // without closing its snapshots
       }
-      await(() -> b.connections() == 0);
+      HostLimitsTest.await(() -> b.connections() == 0);
       upstream.get("k"); // A reads B's releases before this get
       assertThat(host.heldSnapshots()).isZero();
     }
@@ -169,16 +164,5 @@ class GuestSnapshotTest {
           assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_SNAPSHOT_NOT_OPEN);
           assertThat(e.getMessage()).contains("the host that held this snapshot is gone");
         });
-  }
-
-  /** Waits for {@code condition}, failing after {@link #WAIT}. */
-  private static void await(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the condition did not become true in " + WAIT);
-      }
-      LockSupport.parkNanos(1_000_000);
-    }
   }
 }
