@@ -38,6 +38,15 @@ public interface AsyncLevel<K, V> {
   CompletableFuture<List<V>> getMany(List<K> keys);
 
   /**
+   * {@link Level#getMany(List, Snapshot)}: the values of {@code keys} as of {@code snapshot}.
+   *
+   * @param keys the keys to read
+   * @param snapshot from {@link Level#snapshot()} of the same database
+   * @return a future of the values
+   */
+  CompletableFuture<List<V>> getMany(List<K> keys, Snapshot snapshot);
+
+  /**
    * {@link Level#has(Object)}: whether {@code key} is present.
    *
    * @param key the key to look up

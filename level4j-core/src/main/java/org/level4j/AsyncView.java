@@ -29,7 +29,12 @@ final class AsyncView<K, V> implements AsyncLevel<K, V> {
 
   @Override
   public CompletableFuture<List<V>> getMany(List<K> keys) {
-    return guard(() -> view.root.readManyAsync(view.encodeKeys(keys), null)
+    return getMany(keys, null);
+  }
+
+  @Override
+  public CompletableFuture<List<V>> getMany(List<K> keys, Snapshot snapshot) {
+    return guard(() -> view.root.readManyAsync(view.encodeKeys(keys), snapshot)
         .thenApply(view::decodeValues));
   }
 

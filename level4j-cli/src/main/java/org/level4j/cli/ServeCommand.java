@@ -80,6 +80,11 @@ final class ServeCommand implements Callable<Integer> {
           + " (default 1024).")
   Integer maxIterators;
 
+  @Option(names = "--max-snapshots", paramLabel = "N",
+      description = "Per connection: snapshots a level4j guest holds at once; more fail with"
+          + " LEVEL_LIMIT_EXCEEDED (default 1024).")
+  Integer maxSnapshots;
+
   @Spec
   CommandSpec spec;
 
@@ -130,6 +135,9 @@ final class ServeCommand implements Callable<Integer> {
       }
       if (maxIterators != null) {
         o = o.maxIterators(maxIterators);
+      }
+      if (maxSnapshots != null) {
+        o = o.maxSnapshots(maxSnapshots);
       }
     } catch (LevelException e) {
       throw new ParameterException(spec.commandLine(), e.reason());

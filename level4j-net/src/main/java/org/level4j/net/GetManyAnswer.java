@@ -26,12 +26,13 @@ final class GetManyAnswer {
 
   /**
    * The values of {@code keys}; fails with {@code LEVEL_LIMIT_EXCEEDED} if they would take more
-   * than {@code maxBytes}. Call on the connection's reader thread.
+   * than {@code maxBytes}. Reads from {@code snapshot} if not null (a guest's explicit one). Call
+   * on the connection's reader thread.
    */
   static CompletableFuture<List<byte[]>> read(Level<byte[], byte[]> db, List<byte[]> keys,
-      int maxBytes) {
+      int maxBytes, Snapshot snapshot) {
     if (keys.size() <= SLICE || !db.supports().explicitSnapshots()) {
-      return db.async().getMany(keys).thenApply(values -> {
+      return db.async().getMany(keys, snapshot).thenApply(values -> {
         if (size(values) > maxBytes) {
           throw tooLarge(keys.size(), maxBytes);
         }
@@ -40,7 +41,9 @@ final class GetManyAnswer {
     }
     List<byte[]> values = new ArrayList<>(keys.size());
     long bytes = 0;
-    try (Snapshot s = db.snapshot()) {
+    Snapshot own = null;
+    try {
+      Snapshot s = snapshot != null ? snapshot : (own = db.snapshot());
       for (int from = 0; from < keys.size(); from += SLICE) {
         List<byte[]> slice = db.getMany(keys.subList(from, Math.min(keys.size(), from + SLICE)), s);
         bytes += size(slice);
@@ -51,6 +54,10 @@ final class GetManyAnswer {
       }
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
+    } finally {
+      if (own != null) {
+        own.close();
+      }
     }
     return CompletableFuture.completedFuture(values);
   }

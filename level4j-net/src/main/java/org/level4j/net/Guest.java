@@ -17,8 +17,11 @@ import org.level4j.Registration;
  * }</pre>
  *
  * <p>What it {@link #supports()}: iterators read from an implicit snapshot and can seek; there are
- * no explicit snapshots (the protocol has none) and no sync writes; permanence is what {@link
- * GuestOptions#permanence} declares. Conditional batches and request ids ({@link
+ * no sync writes; permanence is what {@link GuestOptions#permanence} declares. Explicit snapshots
+ * work when the host is a level4j host whose database has them: the host holds each one for this
+ * guest's connection, so after a reconnect, reads with a snapshot taken before fail with {@code
+ * LEVEL_SNAPSHOT_NOT_OPEN} (never reading newer data); many-level has no explicit snapshots, so a
+ * guest of a Node host has none. Conditional batches and request ids ({@link
  * org.level4j.RequestId}) work when the host is a level4j host whose database has them (the guest
  * learns that on connecting); against a Node host they fail with {@code LEVEL_NOT_SUPPORTED}.
  * Each conditional batch carries a request id of the guest's own, so with retry on, a batch

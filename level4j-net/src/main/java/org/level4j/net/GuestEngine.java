@@ -56,6 +56,13 @@ import org.level4j.spi.RemoteEngine;
  * batches carry this guest's own request id (`client`, a per-request `seq`, and the lowest seq
  * still unanswered as settledBelow), so a batch re-sent after a reconnect is applied once.
  *
+ * Snapshots (feature 4 of Hello). snapshot() sends Snapshot with a number of this guest's own
+ * (never reused while the guest lives, so a number of one connection cannot name a snapshot on
+ * another), and the GuestSnapshot records the link it was taken on: the request's link when it
+ * is answered, since a request re-sent after a reconnect takes it on the new link. Reads name it
+ * only on that link; requests and iterators with a snapshot of a link that ended are failed with
+ * LEVEL_SNAPSHOT_NOT_OPEN when the guest reconnects (refusedLocked, reconnectAfter), never re-sent.
+ *
  * Lock order: lock → outbox monitor. The outbox never calls back.
  */
 final class GuestEngine implements RemoteEngine {
@@ -94,6 +101,7 @@ final class GuestEngine implements RemoteEngine {
   private int helloFeatures; // what the current link's Hello said (0: none came)
   private int features; // what the current host serves, known once the probe is answered
   private long lastSeq;
+  private int lastSnapshot;
   private final java.util.TreeSet<Long> unansweredSeqs = new java.util.TreeSet<>();
 
   GuestEngine(Connector connector, GuestOptions options) {
@@ -107,7 +115,8 @@ final class GuestEngine implements RemoteEngine {
   }
 
   private Supports supportsFor(int features) {
-    return new Supports(true, false, true, options.permanence(), false,
+    return new Supports(true, (features & Wire.FEATURE_SNAPSHOTS) != 0, true, options.permanence(),
+        false,
         (features & Wire.FEATURE_PRECONDITIONS) != 0, (features & Wire.FEATURE_REQUEST_IDS) != 0);
   }
 
@@ -236,6 +245,14 @@ final class GuestEngine implements RemoteEngine {
 
   /** Why the current host cannot take {@code r}, or null. */
   private LevelException refusedLocked(Request<?> r) {
+    if (r.snapshot != null && r.snapshot.link != link) {
+      return GuestSnapshot.gone();
+    }
+    if (r.tag == Wire.SNAPSHOT && (features & Wire.FEATURE_SNAPSHOTS) == 0) {
+      return new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED, "the host holds no snapshots for "
+          + "its guests (it is not a level4j host, or its database has no explicit snapshots; see "
+          + "supports().explicitSnapshots())");
+    }
     if (r.tag != Wire.WRITE) {
       return null;
     }
@@ -341,12 +358,16 @@ final class GuestEngine implements RemoteEngine {
 
   @Override
   public CompletableFuture<byte[]> getAsync(byte[] key, EngineSnapshot snapshot) {
-    return send(new Request<byte[]>(this, Wire.GET, key, null, null, null));
+    Request<byte[]> r = new Request<>(this, Wire.GET, key, null, null, null);
+    r.snapshot = (GuestSnapshot) snapshot;
+    return send(r);
   }
 
   @Override
   public CompletableFuture<List<byte[]>> getManyAsync(List<byte[]> keys, EngineSnapshot snapshot) {
-    return send(new Request<List<byte[]>>(this, Wire.GET_MANY, null, null, keys, null));
+    Request<List<byte[]>> r = new Request<>(this, Wire.GET_MANY, null, null, keys, null);
+    r.snapshot = (GuestSnapshot) snapshot;
+    return send(r);
   }
 
   @Override
@@ -399,26 +420,49 @@ final class GuestEngine implements RemoteEngine {
     return send(r);
   }
 
+  /** Asks the host to take a snapshot and hold it for this connection; waits for its answer. */
   @Override
   public EngineSnapshot snapshot() {
-    throw new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
-        "a guest has no explicit snapshots: the many-level protocol has none");
+    Request<Void> r = new Request<>(this, Wire.SNAPSHOT, null, null, null, null);
+    synchronized (lock) {
+      lastSnapshot = lastSnapshot == -1 ? 1 : lastSnapshot + 1; // 0 means "no snapshot"
+      r.number = lastSnapshot;
+    }
+    join(send(r));
+    synchronized (lock) {
+      return new GuestSnapshot(this, r.takenOn, r.number);
+    }
+  }
+
+  /** Lets the host release {@code s}, if the connection it was taken on is still up. */
+  void release(GuestSnapshot s) {
+    Link l;
+    synchronized (lock) {
+      l = link;
+      if (state != State.OPEN || l != s.link) {
+        return; // the host released it when that connection went away
+      }
+      synchronized (l.outbox) {
+        Wire.snapshotRelease(l.outbox.out(), s.number);
+      }
+    }
+    flush(l);
   }
 
   @Override
   public EngineIterator iterator(Range<byte[]> range, boolean keys, boolean values,
       EngineSnapshot snapshot) {
-    if (snapshot != null) {
-      throw new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
-          "a guest has no explicit snapshots: the many-level protocol has none");
-    }
+    GuestSnapshot s = (GuestSnapshot) snapshot;
     Link l;
     GuestIterator it;
     synchronized (lock) {
       checkUsableLocked();
+      if (s != null && s.link != link) {
+        throw GuestSnapshot.gone();
+      }
       int id = nextId(lastIteratorId, iterators);
       lastIteratorId = id;
-      it = new GuestIterator(this, id, range, keys, values, options.retry());
+      it = new GuestIterator(this, id, range, keys, values, options.retry(), s);
       iterators.put(id, it);
       l = link;
       if (l != null) {
@@ -892,6 +936,7 @@ final class GuestEngine implements RemoteEngine {
     }
     Link fresh = new Link(c, options.maxFrameBytes());
     fresh.reconnect = true;
+    List<Runnable> gone = new ArrayList<>();
     synchronized (lock) {
       connecting = false;
       Thread.interrupted();
@@ -904,10 +949,18 @@ final class GuestEngine implements RemoteEngine {
       synchronized (fresh.outbox) {
         Wire.Out o = fresh.outbox.out();
         for (GuestIterator it : iterators.values()) {
-          it.resumeLocked(o);
+          if (it.snapshot == null) {
+            it.resumeLocked(o);
+          } else {
+            Runnable done = it.failLocked(GuestSnapshot.gone()); // never from another host
+            if (done != null) {
+              gone.add(done);
+            }
+          }
         }
       }
     }
+    gone.forEach(Runnable::run);
     fresh.flush(); // listeners hear of it once the host answers the probe (a live host)
     return fresh;
   }
@@ -1053,6 +1106,9 @@ final class GuestEngine implements RemoteEngine {
     boolean sync;
     org.level4j.RequestId request; // the caller's request id, for a Write
     long seq; // this guest's own request number, for a conditional Write without one
+    GuestSnapshot snapshot; // the snapshot a Get or GetMany reads from, or null
+    int number; // the number a Snapshot request gives its snapshot
+    Link takenOn; // the link a Snapshot request was last sent on (guarded by the lock)
 
     Request(GuestEngine engine, int tag, byte[] key, byte[] value, List<byte[]> keys,
         List<Op<byte[], byte[]>> ops) {
@@ -1080,7 +1136,11 @@ final class GuestEngine implements RemoteEngine {
           Wire.write(o, id, ops, engine.requestIdLocked(this), sync);
           break;
         case Wire.GET:
-          Wire.get(o, id, key);
+          Wire.get(o, id, key, snapshot == null ? 0 : snapshot.number);
+          break;
+        case Wire.SNAPSHOT:
+          Wire.snapshot(o, id, number);
+          takenOn = engine.link;
           break;
         case Wire.PUT:
           Wire.put(o, id, key, value);
@@ -1092,7 +1152,7 @@ final class GuestEngine implements RemoteEngine {
           Wire.batch(o, id, ops);
           break;
         case Wire.GET_MANY:
-          Wire.getMany(o, id, keys);
+          Wire.getMany(o, id, keys, snapshot == null ? 0 : snapshot.number);
           break;
         case Wire.CLEAR:
           Wire.clear(o, id, range);

@@ -34,6 +34,8 @@ final class GuestIterator implements EngineIterator {
 
   private final GuestEngine engine;
   final int id;
+  /** The explicit snapshot it reads, or null; such an iterator is never resumed elsewhere. */
+  final GuestSnapshot snapshot;
   private final Range<byte[]> range;
   private final boolean wireKeys;
   private final boolean values;
@@ -61,8 +63,9 @@ final class GuestIterator implements EngineIterator {
   }
 
   GuestIterator(GuestEngine engine, int id, Range<byte[]> range, boolean keys, boolean values,
-      boolean retry) {
+      boolean retry, GuestSnapshot snapshot) {
     this.engine = engine;
+    this.snapshot = snapshot;
     this.id = id;
     this.range = range;
     this.wireKeys = keys || retry;
@@ -71,7 +74,8 @@ final class GuestIterator implements EngineIterator {
   }
 
   void encodeOpen(Wire.Out o) {
-    Wire.iterator(o, id, seq, range, wireKeys, values, 0, null, null);
+    Wire.iterator(o, id, seq, range, wireKeys, values, 0, null, null,
+        snapshot == null ? 0 : snapshot.number);
   }
 
   // ---- user side -----------------------------------------------------------------------------

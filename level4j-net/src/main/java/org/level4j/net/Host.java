@@ -182,6 +182,20 @@ public final class Host implements AutoCloseable {
   }
 
   /**
+   * Snapshots guests hold now (taken and not yet released), over all connections, for
+   * monitoring; each connection holds at most {@link HostOptions#maxSnapshots}.
+   *
+   * @return the number of snapshots held
+   */
+  public int heldSnapshots() {
+    int sum = 0;
+    for (HostSession s : sessions) {
+      sum += s.heldSnapshots();
+    }
+    return sum;
+  }
+
+  /**
    * Requests received and not yet answered, over all connections, for monitoring.
    *
    * @return the number of requests under way

@@ -62,7 +62,9 @@ final class HostIterator {
   private final byte[] initialSeek;
   private RuntimeException failure;
 
-  HostIterator(HostSession session, Level<byte[], byte[]> db, Wire.Iterator m) {
+  /** {@code snapshot}: the explicit snapshot the guest named, or null for an implicit one. */
+  HostIterator(HostSession session, Level<byte[], byte[]> db, Wire.Iterator m,
+      org.level4j.Snapshot snapshot) {
     this.session = session;
     this.id = m.id();
     this.seq = m.seq();
@@ -80,8 +82,8 @@ final class HostIterator {
     Range<byte[]> unlimited = r.limit(-1);
     LevelIterator<byte[], ?> opened = null;
     try {
-      opened = mode == Mode.ENTRIES ? db.iterator(unlimited)
-          : mode == Mode.KEYS ? db.keys(unlimited) : db.values(unlimited);
+      opened = mode == Mode.ENTRIES ? db.iterator(unlimited, snapshot)
+          : mode == Mode.KEYS ? db.keys(unlimited, snapshot) : db.values(unlimited, snapshot);
     } catch (RuntimeException e) {
       failure = e; // answered by start(); the id stays known so later acks are not an error
     }

@@ -32,8 +32,9 @@ import org.level4j.Op;
  * <p>Bounds (see {@link HostOptions}): after each request the reader waits while more than
  * {@code maxUnsentBytes} of answers are unsent, so a guest that does not read stops being read
  * (the kernel's socket buffers then stop its writes). Requests beyond {@code
- * maxRequestsInFlight} and iterators beyond {@code maxIterators} are refused with {@code
- * LEVEL_LIMIT_EXCEEDED} and cost nothing more. The ids of refused iterators are remembered (at
+ * maxRequestsInFlight}, iterators beyond {@code maxIterators} and snapshots beyond {@code
+ * maxSnapshots} are refused with {@code LEVEL_LIMIT_EXCEEDED} and cost nothing more; the
+ * snapshots a connection holds are released when it ends. The ids of refused iterators are remembered (at
  * most {@code maxIterators} of them, until the guest closes them) so that a guest's later ack,
  * seek or close of one is not mistaken for a protocol error. A getMany whose values would pass
  * {@code maxFrameBytes} is refused the same way ({@link GetManyAnswer}).
@@ -51,6 +52,9 @@ final class HostSession implements FrameReader.Handler {
 
   private final Map<Integer, HostIterator> iterators = new HashMap<>(); // reader thread only
   private final Set<Integer> refusedIterators = new HashSet<>(); // reader thread only
+  /** The snapshots this connection's guest took, by the number it gave them; reader thread only. */
+  private final Map<Integer, org.level4j.Snapshot> snapshots = new HashMap<>();
+  private volatile int heldSnapshots; // snapshots.size(), for Host's counters
   private volatile int openIterators; // iterators.size(), for Host's counters
   /** Requests received and not yet answered (held writes included); answered on any thread. */
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -94,6 +98,11 @@ final class HostSession implements FrameReader.Handler {
       }
       iterators.clear();
       openIterators = 0;
+      for (org.level4j.Snapshot s : snapshots.values()) {
+        s.close();
+      }
+      snapshots.clear();
+      heldSnapshots = 0;
       host.forget(this);
     }
   }
@@ -145,13 +154,30 @@ final class HostSession implements FrameReader.Handler {
     }
     writeHeld(); // whatever comes next sees the writes sent before it
     if (m instanceof Wire.Get g) {
-      answerGet(g.id(), async.get(g.key()));
+      if (g.snapshot() == 0) {
+        answerGet(g.id(), async.get(g.key()));
+      } else {
+        org.level4j.Snapshot s = snapshots.get(g.snapshot());
+        answerGet(g.id(), s == null ? CompletableFuture.failedFuture(noSnapshot(g.snapshot()))
+            : async.get(g.key(), s));
+      }
     } else if (m instanceof Wire.Batch b) {
       answer(b.id(), batch(b));
     } else if (m instanceof Wire.Write w) {
       answerWrite(w.id(), write(w));
     } else if (m instanceof Wire.GetMany g) {
-      answerMany(g.id(), GetManyAnswer.read(db, g.keys(), options.maxFrameBytes()));
+      org.level4j.Snapshot s = snapshots.get(g.snapshot());
+      answerMany(g.id(), g.snapshot() != 0 && s == null
+          ? CompletableFuture.failedFuture(noSnapshot(g.snapshot()))
+          : GetManyAnswer.read(db, g.keys(), options.maxFrameBytes(), s));
+    } else if (m instanceof Wire.TakeSnapshot t) {
+      answer(t.id(), takeSnapshot(t));
+    } else if (m instanceof Wire.ReleaseSnapshot r) {
+      org.level4j.Snapshot s = snapshots.remove(r.snapshot());
+      if (s != null) {
+        s.close();
+        heldSnapshots = snapshots.size();
+      }
     } else if (m instanceof Wire.Clear c) {
       answer(c.id(), options.readOnly() ? readOnly() : async.clear(c.range()));
     } else if (m instanceof Wire.Iterator i) {
@@ -221,10 +247,52 @@ final class HostSession implements FrameReader.Handler {
       return;
     }
     refusedIterators.remove(i.id());
-    HostIterator it = new HostIterator(this, db, i);
+    org.level4j.Snapshot snapshot = null;
+    if (i.snapshot() != 0) {
+      snapshot = snapshots.get(i.snapshot());
+      if (snapshot == null) {
+        synchronized (outbox) {
+          Wire.iteratorError(outbox.out(), i.id(), i.seq(), noSnapshot(i.snapshot()));
+        }
+        refusedIterators.add(i.id());
+        return;
+      }
+    }
+    HostIterator it = new HostIterator(this, db, i, snapshot);
     iterators.put(i.id(), it);
     openIterators = iterators.size();
     it.start();
+  }
+
+  /**
+   * Takes the snapshot a guest asked for, unless this connection already holds {@code
+   * maxSnapshots} of them. Taken here, on the reader thread, after the writes received before it
+   * were started, as every read is.
+   */
+  private CompletableFuture<Void> takeSnapshot(Wire.TakeSnapshot t) {
+    if (snapshots.containsKey(t.snapshot())) {
+      throw new Wire.Malformed("snapshot " + Integer.toUnsignedString(t.snapshot())
+          + " is already held");
+    }
+    if (snapshots.size() >= options.maxSnapshots()) {
+      return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_LIMIT_EXCEEDED,
+          "this connection already holds " + snapshots.size() + " snapshots, the most the host "
+              + "allows (HostOptions.maxSnapshots, serve --max-snapshots): close snapshots you "
+              + "no longer use"));
+    }
+    try {
+      snapshots.put(t.snapshot(), db.snapshot());
+      heldSnapshots = snapshots.size();
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static LevelException noSnapshot(int snapshot) {
+    return new LevelException(ErrorCode.LEVEL_SNAPSHOT_NOT_OPEN, "this connection holds no "
+        + "snapshot " + Integer.toUnsignedString(snapshot) + " (it was released, or taken on "
+        + "another connection): take a new snapshot");
   }
 
   /**
@@ -261,6 +329,10 @@ final class HostSession implements FrameReader.Handler {
 
   int openIterators() {
     return openIterators;
+  }
+
+  int heldSnapshots() {
+    return heldSnapshots;
   }
 
   int requestsInFlight() {
@@ -357,7 +429,8 @@ final class HostSession implements FrameReader.Handler {
   private void hello() throws IOException {
     org.level4j.Supports s = db.supports();
     int features = (s.conditionalBatch() ? Wire.FEATURE_PRECONDITIONS : 0)
-        | (s.exactlyOnce() ? Wire.FEATURE_REQUEST_IDS : 0);
+        | (s.exactlyOnce() ? Wire.FEATURE_REQUEST_IDS : 0)
+        | (s.explicitSnapshots() ? Wire.FEATURE_SNAPSHOTS : 0);
     synchronized (outbox) {
       Wire.hello(outbox.out(), features);
     }

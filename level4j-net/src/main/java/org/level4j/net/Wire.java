@@ -34,6 +34,8 @@ import org.level4j.Range;
  * <pre>
  *   guest → host                          host → guest
  *   32 Write                              32 Hello
+ *   33 Snapshot
+ *   34 SnapshotRelease
  * </pre>
  * A level4j host sends Hello first thing on every connection, saying which extensions it
  * serves. A guest learns whether its host is a level4j one by asking something (a GetMany of no
@@ -41,16 +43,24 @@ import org.level4j.Range;
  * may carry preconditions and a request id ({@link org.level4j.RequestId}); Write is answered
  * with a Callback whose value is one byte: 1 if applied now, 0 if its request was applied before.
  *
+ * <p>Explicit snapshots (feature 4): Snapshot asks the host to take a snapshot under a number the
+ * guest chooses, answered with a Callback (an error, say {@code LEVEL_LIMIT_EXCEEDED}, or none);
+ * SnapshotRelease, unanswered, lets it go. Get, GetMany and Iterator then name it in their field
+ * 14, which only such a host is sent (a Node host would skip the field and read the latest data).
+ * A snapshot lives as long as its connection: the host releases a connection's snapshots when it
+ * goes away, and a guest never names a snapshot of an earlier connection on a new one.
+ *
  * <h2>Messages (proto2; field number, type; * = required)</h2>
  * <pre>
- *   Get             1 id*, 2 key*
+ *   Get             1 id*, 2 key*, 14 snapshot‡
  *   Put             1 id*, 2 key*, 3 value
  *   Delete          1 id*, 2 key*
  *   Batch           1 id*, 2 repeated Operation ops
  *     Operation     1 type* ("put" | "del"), 2 key*, 3 value
  *   Clear           1 id*, 2 Options options
- *   GetMany         1 id*, 2 repeated bytes keys
- *   Iterator        1 id*, 2 seq*, 3 Options options*, 4 consumed* (uint64), 5 bookmark, 6 seek
+ *   GetMany         1 id*, 2 repeated bytes keys, 14 snapshot‡
+ *   Iterator        1 id*, 2 seq*, 3 Options options*, 4 consumed* (uint64), 5 bookmark, 6 seek,
+ *                   14 snapshot‡
  *   IteratorClose   1 id*
  *   IteratorAck     1 id*, 2 seq*, 3 consumed* (uint64)
  *   IteratorSeek    1 id*, 2 seq*, 3 target*
@@ -67,8 +77,12 @@ import org.level4j.Range;
  *   Write (32)      1 id*, 2 repeated Operation ops, 3 client, 4 seq (uint64),
  *                   5 settledBelow (uint64), 6 sync (bool)
  *     Operation     as Batch's, plus type "expect": field 3 absent means "expect absent"
- *   Hello (32)      1 version* (1), 2 features (uint: 1 = preconditions, 2 = request ids)
+ *   Hello (32)      1 version* (1), 2 features (uint: 1 = preconditions, 2 = request ids,
+ *                   4 = snapshots)
+ *   Snapshot (33)   1 id*, 2 snapshot*
+ *   SnapshotRelease (34)  1 snapshot*
  * </pre>
+ * ‡ field 14 (uint32, 0 or absent = none) is a level4j extension: the snapshot to read from.
  * A get of a missing key is answered with the error {@code LEVEL_NOT_FOUND} and no value: a
  * many-level 1.x guest (abstract-level 1) expects exactly that, and Node hosts send it. A guest
  * reads either that or a Callback without value and error as "not found".
@@ -106,6 +120,10 @@ final class Wire {
   static final int WRITE = 32;
   /** Host → guest: the extensions this host serves, sent when a connection opens. */
   static final int HELLO = 32;
+  /** Guest → host: take a snapshot, under the number the guest gives it. */
+  static final int SNAPSHOT = 33;
+  /** Guest → host: release a snapshot; not answered. */
+  static final int SNAPSHOT_RELEASE = 34;
 
   static final int VERSION = 1;
   /** A Write's Callback value: applied now, or (its request id) applied before. */
@@ -114,6 +132,9 @@ final class Wire {
   /** Hello's feature bits. */
   static final int FEATURE_PRECONDITIONS = 1;
   static final int FEATURE_REQUEST_IDS = 2;
+  static final int FEATURE_SNAPSHOTS = 4;
+  /** The extension field of Get, GetMany and Iterator naming the snapshot to read from. */
+  private static final int SNAPSHOT_FIELD = 14;
 
   /** The extension field carrying an error's human-readable reason. */
   private static final int REASON_FIELD = 15;
@@ -134,9 +155,34 @@ final class Wire {
   // ---- guest → host: encoding ----------------------------------------------------------------
 
   static void get(Out o, int id, byte[] key) {
+    get(o, id, key, 0);
+  }
+
+  /** A get from snapshot {@code snapshot} (0: the latest data). */
+  static void get(Out o, int id, byte[] key, int snapshot) {
     int f = o.begin(GET);
     o.uint(1, id);
     o.bytes(2, key);
+    snapshotField(o, snapshot);
+    o.end(f);
+  }
+
+  private static void snapshotField(Out o, int snapshot) {
+    if (snapshot != 0) {
+      o.uint(SNAPSHOT_FIELD, snapshot);
+    }
+  }
+
+  static void snapshot(Out o, int id, int snapshot) {
+    int f = o.begin(SNAPSHOT);
+    o.uint(1, id);
+    o.uint(2, snapshot);
+    o.end(f);
+  }
+
+  static void snapshotRelease(Out o, int snapshot) {
+    int f = o.begin(SNAPSHOT_RELEASE);
+    o.uint(1, snapshot);
     o.end(f);
   }
 
@@ -205,16 +251,26 @@ final class Wire {
   }
 
   static void getMany(Out o, int id, List<byte[]> keys) {
+    getMany(o, id, keys, 0);
+  }
+
+  static void getMany(Out o, int id, List<byte[]> keys, int snapshot) {
     int f = o.begin(GET_MANY);
     o.uint(1, id);
     for (byte[] k : keys) {
       o.bytes(2, k);
     }
+    snapshotField(o, snapshot);
     o.end(f);
   }
 
   static void iterator(Out o, int id, int seq, Range<byte[]> range, boolean keys, boolean values,
       long consumed, byte[] bookmark, byte[] seek) {
+    iterator(o, id, seq, range, keys, values, consumed, bookmark, seek, 0);
+  }
+
+  static void iterator(Out o, int id, int seq, Range<byte[]> range, boolean keys, boolean values,
+      long consumed, byte[] bookmark, byte[] seek, int snapshot) {
     int f = o.begin(ITERATOR);
     o.uint(1, id);
     o.uint(2, seq);
@@ -226,6 +282,7 @@ final class Wire {
     o.varintField(4, consumed);
     o.bytes(5, bookmark);
     o.bytes(6, seek);
+    snapshotField(o, snapshot);
     o.end(f);
   }
 
@@ -336,11 +393,12 @@ final class Wire {
   // ---- messages, as decoded ------------------------------------------------------------------
 
   /** A guest's request that the host answers once, by its id (not an iterator's message). */
-  sealed interface Request permits Get, Put, Delete, Batch, Clear, Write, GetMany {
+  sealed interface Request permits Get, Put, Delete, Batch, Clear, Write, GetMany, TakeSnapshot {
     int id();
   }
 
-  record Get(int id, byte[] key) implements Request {}
+  /** {@code snapshot} 0: the latest data (as in GetMany and Iterator). */
+  record Get(int id, byte[] key, int snapshot) implements Request {}
 
   /** {@code value} is null when the guest sent none (the host refuses that put). */
   record Put(int id, byte[] key, byte[] value) implements Request {}
@@ -358,10 +416,15 @@ final class Wire {
 
   record Hello(int version, int features) {}
 
-  record GetMany(int id, List<byte[]> keys) implements Request {}
+  record GetMany(int id, List<byte[]> keys, int snapshot) implements Request {}
 
   record Iterator(int id, int seq, Range<byte[]> range, boolean keys, boolean values,
-      long consumed, byte[] bookmark, byte[] seek) {}
+      long consumed, byte[] bookmark, byte[] seek, int snapshot) {}
+
+  /** The Snapshot extension: take one, numbered {@code snapshot} on this connection. */
+  record TakeSnapshot(int id, int snapshot) implements Request {}
+
+  record ReleaseSnapshot(int snapshot) {}
 
   record IteratorClose(int id) {}
 
@@ -390,8 +453,8 @@ final class Wire {
   static Object decodeRequest(int tag, In in) {
     switch (tag) {
       case GET: {
-        Fields m = in.fields(0, 0b100, 0b110);
-        return new Get(m.id, m.b2);
+        Fields m = in.fields(1 << SNAPSHOT_FIELD, 0b100, 0b110);
+        return new Get(m.id, m.b2, (int) m.v14);
       }
       case PUT: {
         Fields m = in.fields(0, 0b1100, 0b110);
@@ -423,6 +486,17 @@ final class Wire {
       }
       case WRITE:
         return decodeWrite(in);
+      case SNAPSHOT: {
+        Fields m = in.fields(0b100, 0, 0b110);
+        if ((int) m.v2 == 0) {
+          throw new Malformed("Snapshot numbers its snapshot 0");
+        }
+        return new TakeSnapshot(m.id, (int) m.v2);
+      }
+      case SNAPSHOT_RELEASE: {
+        Fields m = in.fields(0, 0, 0b10);
+        return new ReleaseSnapshot(m.id);
+      }
       default:
         return null;
     }
@@ -560,6 +634,7 @@ final class Wire {
     int id = 0;
     boolean hasId = false;
     List<byte[]> keys = new ArrayList<>();
+    int snapshot = 0;
     while (in.more()) {
       int key = in.key();
       if (key == (1 << 3 | VARINT)) {
@@ -567,6 +642,8 @@ final class Wire {
         hasId = true;
       } else if (key == (2 << 3 | LEN)) {
         keys.add(in.bytes());
+      } else if (key == (SNAPSHOT_FIELD << 3 | VARINT)) {
+        snapshot = (int) in.varint();
       } else {
         in.skip(key);
       }
@@ -574,7 +651,7 @@ final class Wire {
     if (!hasId) {
       throw new Malformed("GetMany lacks its id");
     }
-    return new GetMany(id, keys);
+    return new GetMany(id, keys, snapshot);
   }
 
   private static Iterator decodeIterator(In in) {
@@ -585,6 +662,7 @@ final class Wire {
     boolean[] keysValues = {false, false};
     byte[] bookmark = null;
     byte[] seek = null;
+    int snapshot = 0;
     int seen = 0;
     while (in.more()) {
       int key = in.key();
@@ -611,6 +689,9 @@ final class Wire {
         case 6 << 3 | LEN:
           seek = in.bytes();
           break;
+        case SNAPSHOT_FIELD << 3 | VARINT:
+          snapshot = (int) in.varint();
+          break;
         default:
           in.skip(key);
       }
@@ -621,7 +702,8 @@ final class Wire {
     if (consumed < 0) {
       throw new Malformed("Iterator has a negative consumed count");
     }
-    return new Iterator(id, seq, range, keysValues[0], keysValues[1], consumed, bookmark, seek);
+    return new Iterator(id, seq, range, keysValues[0], keysValues[1], consumed, bookmark, seek,
+        snapshot);
   }
 
   /** Options (or ClearOptions): the range, and keys/values into {@code keysValues} if given. */
@@ -1066,9 +1148,9 @@ final class Wire {
     }
 
     /**
-     * Reads a flat message: field 1 is the id (varint); fields 2, 3 and 15 are varints where
-     * {@code varints} has their bit set, byte strings where {@code strings} has it, and skipped
-     * otherwise. Fields in {@code required} (bit i = field i) must be present.
+     * Reads a flat message: field 1 is the id (varint); fields 2, 3 and 14 are varints where
+     * {@code varints} has their bit set, fields 2, 3 and 15 byte strings where {@code strings}
+     * has it, and others are skipped. Fields in {@code required} (bit i = field i) must be present.
      */
     Fields fields(int varints, int strings, int required) {
       Fields f = new Fields();
@@ -1087,8 +1169,10 @@ final class Wire {
             f.id = (int) v;
           } else if (field == 2) {
             f.v2 = v;
-          } else {
+          } else if (field == 3) {
             f.v3 = v;
+          } else {
+            f.v14 = v;
           }
         } else if ((strings & bit) != 0) {
           if ((key & 7) != LEN) {
@@ -1120,6 +1204,7 @@ final class Wire {
     int id;
     long v2;
     long v3;
+    long v14;
     byte[] b2;
     byte[] b3;
     String reason;

@@ -17,9 +17,12 @@ import org.level4j.conformance.ScratchDirectory;
 
 /** The conformance suite against guests of a level4j host, over a Unix socket and over TCP. */
 class GuestConformanceTest {
-  /** A guest of a level4j host over memory: no explicit snapshots, nothing kept on disk. */
+  /**
+   * A guest of a level4j host over memory: explicit snapshots (held by the host for the
+   * connection), nothing kept on disk.
+   */
   private static final Supports GUEST_OF_MEMORY =
-      ConformanceSuite.supportsAllBut("explicitSnapshots", "permanence", "syncWrites");
+      ConformanceSuite.supportsAllBut("permanence", "syncWrites");
 
   @TestFactory
   Stream<DynamicNode> overUnixSocket() throws IOException {

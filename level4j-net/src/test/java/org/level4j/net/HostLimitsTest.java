@@ -285,7 +285,7 @@ class HostLimitsTest {
   }
 
   /** Waits for {@code condition}, failing after {@link #WAIT}. */
-  private static void await(BooleanSupplier condition) {
+  static void await(BooleanSupplier condition) {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

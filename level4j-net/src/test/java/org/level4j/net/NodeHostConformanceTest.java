@@ -22,7 +22,8 @@ import org.level4j.interop.NodePeers;
 class NodeHostConformanceTest {
   @TestFactory
   Stream<DynamicNode> againstANodeHost() throws Exception {
-    // many-level's host: no explicit snapshots, no preconditions, no request records.
+    // many-level's host: no explicit snapshots (level4j's Snapshot extension is not served),
+    // no preconditions, no request records.
     return ConformanceSuite.all(new NodeHost(), ConformanceSuite.supportsAllBut(
         "explicitSnapshots", "permanence", "syncWrites", "conditionalBatch", "exactlyOnce"));
   }

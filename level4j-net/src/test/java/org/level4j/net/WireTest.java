@@ -25,7 +25,7 @@ class WireTest {
   }
 
   /** Decodes the single frame in {@code o} as a request. */
-  private static Object request(Wire.Out o) {
+  static Object request(Wire.Out o) {
     ByteBuffer buf = ByteBuffer.wrap(bytes(o));
     long p = Wire.peekLength(buf);
     int prefix = (int) (p >>> 40);

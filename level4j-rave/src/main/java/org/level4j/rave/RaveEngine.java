@@ -11,6 +11,7 @@ import org.level4j.LevelIterator;
 import org.level4j.Op;
 import org.level4j.Range;
 import org.level4j.RequestId;
+import org.level4j.Snapshot;
 import org.level4j.Supports;
 import org.level4j.spi.EngineIterator;
 import org.level4j.spi.EngineSnapshot;
@@ -27,9 +28,13 @@ final class RaveEngine implements RemoteEngine {
   /**
    * Conditional batches and request ids work in both roles: the leader's RocksDB checks and
    * records them, and a follower's guest sends them with a request id of its own, so a batch
-   * re-sent to a new leader after a failover is applied once.
+   * re-sent to a new leader after a failover is applied once. Explicit snapshots too: the
+   * leader's RocksDB holds them, for a follower through its guest.
    */
-  private static final Supports SUPPORTS = new Supports(true, false, true, true, false, true, true);
+  private static final Supports SUPPORTS = new Supports(true, true, true, true, false, true, true);
+  /** A follower of a leader that holds no snapshots for its guests (a Node rave-level one). */
+  private static final Supports WITHOUT_SNAPSHOTS =
+      new Supports(true, false, true, true, false, true, true);
 
   private final Presence presence;
   private boolean opened;
@@ -54,7 +59,26 @@ final class RaveEngine implements RemoteEngine {
 
   @Override
   public Supports supports() {
-    return SUPPORTS;
+    Database d;
+    try {
+      d = presence.target();
+    } catch (LevelException closed) {
+      return SUPPORTS;
+    }
+    return d.supports().explicitSnapshots() ? SUPPORTS : WITHOUT_SNAPSHOTS;
+  }
+
+  /** The database to read: {@code snapshot}'s, if it is still the target, else the target. */
+  private Level<byte[], byte[]> target(EngineSnapshot snapshot) {
+    Database d = presence.target();
+    if (snapshot != null) {
+      ((RaveSnapshot) snapshot).checkStill(d);
+    }
+    return d.bytes();
+  }
+
+  private static Snapshot of(EngineSnapshot snapshot) {
+    return snapshot == null ? null : ((RaveSnapshot) snapshot).snapshot;
   }
 
   private Level<byte[], byte[]> target() {
@@ -69,12 +93,20 @@ final class RaveEngine implements RemoteEngine {
 
   @Override
   public CompletableFuture<byte[]> getAsync(byte[] key, EngineSnapshot snapshot) {
-    return target().async().get(key);
+    try {
+      return target(snapshot).async().get(key, of(snapshot));
+    } catch (LevelException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   @Override
   public CompletableFuture<List<byte[]>> getManyAsync(List<byte[]> keys, EngineSnapshot snapshot) {
-    return target().async().getMany(keys);
+    try {
+      return target(snapshot).async().getMany(keys, of(snapshot));
+    } catch (LevelException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   @Override
@@ -114,22 +146,24 @@ final class RaveEngine implements RemoteEngine {
   @Override
   public EngineIterator iterator(Range<byte[]> range, boolean keys, boolean values,
       EngineSnapshot snapshot) {
-    Level<byte[], byte[]> t = target();
+    Level<byte[], byte[]> t = target(snapshot);
+    Snapshot s = of(snapshot);
     if (keys && !values) {
-      LevelIterator<byte[], byte[]> it = t.keys(range);
+      LevelIterator<byte[], byte[]> it = t.keys(range, s);
       return new Adapter<>(it, true);
     }
     if (values && !keys) {
-      LevelIterator<byte[], byte[]> it = t.values(range);
+      LevelIterator<byte[], byte[]> it = t.values(range, s);
       return new Adapter<>(it, false);
     }
-    return new Adapter<>(t.iterator(range), true);
+    return new Adapter<>(t.iterator(range, s), true);
   }
 
+  /** A snapshot of the current target: the leader's RocksDB, held here or for this guest. */
   @Override
   public EngineSnapshot snapshot() {
-    throw new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
-        "RaveLevel has no explicit snapshots: a follower's reads go to another process");
+    Database d = presence.target();
+    return new RaveSnapshot(d, d.bytes().snapshot());
   }
 
   private static <T> T join(CompletableFuture<T> f) {

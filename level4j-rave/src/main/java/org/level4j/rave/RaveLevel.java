@@ -28,8 +28,10 @@ import org.level4j.Registration;
  * }
  * }</pre>
  *
- * <p>The full {@link org.level4j.Level} API works, sync and async, except explicit snapshots
- * (a follower reads from another process; {@link #supports()} says so). Conditional batches work
+ * <p>The full {@link org.level4j.Level} API works, sync and async. Explicit snapshots are held
+ * by the leader's RocksDB, for a follower through its connection; a snapshot lives no longer than
+ * the leader it was taken from: after a failover, reads with it fail with {@code
+ * LEVEL_SNAPSHOT_NOT_OPEN} (take a new one) instead of reading newer data. Conditional batches work
  * in every process and are applied exactly once even when the leader dies while applying one
  * (see {@link org.level4j.RequestId}); a {@code LevelMutex.shared} over a RaveLevel keeps its
  * read-then-write checks across processes. Events (write listeners,
