@@ -13,30 +13,44 @@ import org.level4j.MemoryLevel;
 import org.level4j.conformance.ConformanceSuite;
 import org.level4j.conformance.LevelFactory;
 
-/** The conformance suite against guests of a level4j host, over a Unix socket and over TCP. */
+/**
+ * The conformance suite against guests of a level4j host, over a Unix socket, over TCP and over
+ * TLS with client certificates.
+ */
 class GuestConformanceTest {
   @TestFactory
-  Stream<DynamicNode> overUnixSocket() throws IOException {
+  Stream<DynamicNode> overUnixSocket() throws Exception {
     Path dir = Files.createTempDirectory("level4j-net");
-    return ConformanceSuite.all(new Hosts(dir, true));
+    return ConformanceSuite.all(new Hosts(dir, Transport.UNIX));
   }
 
   @TestFactory
-  Stream<DynamicNode> overTcp() throws IOException {
+  Stream<DynamicNode> overTcp() throws Exception {
     Path dir = Files.createTempDirectory("level4j-net");
-    return ConformanceSuite.all(new Hosts(dir, false));
+    return ConformanceSuite.all(new Hosts(dir, Transport.TCP));
   }
+
+  @TestFactory
+  Stream<DynamicNode> overTls() throws Exception {
+    Path dir = Files.createTempDirectory("level4j-net");
+    return ConformanceSuite.all(new Hosts(dir, Transport.TLS));
+  }
+
+  private enum Transport { UNIX, TCP, TLS }
 
   /** Each database: a memory database served by its own host, and a guest connected to it. */
   private static final class Hosts implements LevelFactory {
     private final Path dir;
-    private final boolean unix;
+    private final Transport transport;
+    private final TestCertificates certificates;
     private final List<AutoCloseable> open = new ArrayList<>();
     private int n;
 
-    Hosts(Path dir, boolean unix) {
+    Hosts(Path dir, Transport transport) throws Exception {
       this.dir = dir;
-      this.unix = unix;
+      this.transport = transport;
+      this.certificates = transport == Transport.TLS
+          ? TestCertificates.make(Files.createDirectory(dir.resolve("certs"))) : null;
     }
 
     @Override
@@ -46,15 +60,21 @@ class GuestConformanceTest {
       open.add(host);
       open.add(db);
       Connector connector;
-      if (unix) {
+      if (transport == Transport.UNIX) {
         Path sock = dir.resolve("h" + (n++) + ".sock");
         host.listen(Listener.unix(sock));
         connector = Connector.unix(sock);
-      } else {
+      } else if (transport == Transport.TCP) {
         Listener l = Listener.tcp(0);
         host.listen(l);
         connector = Connector.tcp("127.0.0.1",
             ((java.net.InetSocketAddress) l.address()).getPort());
+      } else {
+        Listener l = Listener.tls(new java.net.InetSocketAddress("127.0.0.1", 0),
+            certificates.host());
+        host.listen(l);
+        connector = Connector.tls("localhost",
+            ((java.net.InetSocketAddress) l.address()).getPort(), certificates.guest());
       }
       return Guest.connect(connector);
     }
@@ -63,6 +83,14 @@ class GuestConformanceTest {
     public synchronized void cleanup() throws Exception {
       for (AutoCloseable c : open) {
         c.close();
+      }
+      if (certificates != null) {
+        try (Stream<Path> files = Files.list(certificates.dir)) {
+          for (Path f : (Iterable<Path>) files::iterator) {
+            Files.delete(f);
+          }
+        }
+        Files.delete(certificates.dir);
       }
       Files.deleteIfExists(dir);
     }
