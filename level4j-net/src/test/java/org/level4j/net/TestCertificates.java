@@ -10,10 +10,11 @@ import javax.net.ssl.SSLContext;
  * Key and trust stores made by the JDK's {@code keytool} at test time (nothing private is kept
  * in the repository): a host whose certificate names localhost and 127.0.0.1, a guest the host
  * trusts, and a stranger that nobody trusts. Each is self-signed; each side's trust store holds
- * the other side's certificate.
+ * the other side's certificate. Public for the command line's tests, which use the files.
  */
-final class TestCertificates {
-  static final char[] PASSWORD = "level4j-test".toCharArray();
+public final class TestCertificates {
+  /** The password of every store. */
+  public static final char[] PASSWORD = "level4j-test".toCharArray();
 
   final Path dir;
 
@@ -21,8 +22,16 @@ final class TestCertificates {
     this.dir = dir;
   }
 
-  /** Makes the stores in {@code dir}. */
-  static TestCertificates make(Path dir) throws IOException, InterruptedException {
+  /**
+   * Makes the stores in {@code dir}: host.p12, guest.p12 and stranger.p12 (keys), and
+   * host-trusts.p12 (the guest) and guest-trusts.p12 (the host).
+   *
+   * @param dir an empty directory
+   * @return the stores
+   * @throws IOException if keytool cannot run
+   * @throws InterruptedException if interrupted while it runs
+   */
+  public static TestCertificates make(Path dir) throws IOException, InterruptedException {
     TestCertificates c = new TestCertificates(dir);
     c.keyPair("host", "CN=localhost", "SAN=dns:localhost,ip:127.0.0.1");
     c.keyPair("guest", "CN=guest", null);
@@ -70,6 +79,16 @@ final class TestCertificates {
   private void trust(String store, String name) throws IOException, InterruptedException {
     keytool(List.of("-importcert", "-noprompt", "-alias", name, "-file", file(name + ".cer"),
         "-storetype", "PKCS12", "-keystore", file(store), "-storepass", new String(PASSWORD)));
+  }
+
+  /**
+   * One of the stores.
+   *
+   * @param name its file name, as in host.p12
+   * @return its path
+   */
+  public Path store(String name) {
+    return dir.resolve(name);
   }
 
   private String file(String name) {
