@@ -10,7 +10,7 @@ import javax.net.ssl.SSLContext;
  * Key and trust stores made by the JDK's {@code keytool} at test time (nothing private is kept
  * in the repository): a host whose certificate names localhost and 127.0.0.1, a guest the host
  * trusts, and a stranger that nobody trusts. Each is self-signed; each side's trust store holds
- * the other side's certificate. Public for the command line's tests, which use the files.
+ * the other side's certificate; each certificate is also in a PEM file, as in host.cer. Public for the command line's tests, which use the files.
  */
 public final class TestCertificates {
   /** The password of every store. */
@@ -73,7 +73,7 @@ public final class TestCertificates {
     }
     keytool(args);
     keytool(List.of("-exportcert", "-alias", name, "-keystore", file(name + ".p12"),
-        "-storepass", new String(PASSWORD), "-file", file(name + ".cer")));
+        "-storepass", new String(PASSWORD), "-rfc", "-file", file(name + ".cer")));
   }
 
   private void trust(String store, String name) throws IOException, InterruptedException {
