@@ -24,12 +24,16 @@ final class TlsListener implements Listener {
 
   @Override
   public Connection accept() throws IOException {
-    Socket raw = socket.accept();
-    try {
-      return TlsConnection.accepted(raw, context);
-    } catch (IOException | RuntimeException e) {
-      raw.close();
-      throw e;
+    while (true) {
+      Socket raw = socket.accept();
+      try {
+        return TlsConnection.accepted(raw, context);
+      } catch (IOException e) {
+        // A peer that reset its connection at once: only this connection is lost, and throwing
+        // here would stop the host listening.
+        raw.close();
+        Host.LOG.log(System.Logger.Level.DEBUG, "dropped a connection on " + this, e);
+      }
     }
   }
 
