@@ -35,7 +35,13 @@ class ProcessTest {
   }
 
   private static Run spawn(String stdin, String... args) throws IOException, InterruptedException {
-    Process p = command(args).start();
+    return spawn(command(args), stdin);
+  }
+
+  /** Runs {@code command} to its end with {@code stdin} as its input. */
+  static Run spawn(ProcessBuilder command, String stdin)
+      throws IOException, InterruptedException {
+    Process p = command.start();
     try (OutputStream in = p.getOutputStream()) {
       in.write(stdin.getBytes(StandardCharsets.UTF_8));
     }
@@ -44,7 +50,7 @@ class ProcessTest {
     byte[] err = p.getErrorStream().readAllBytes();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError("level4j " + String.join(" ", args) + " did not finish");
+      throw new AssertionError(String.join(" ", command.command()) + " did not finish");
     }
     return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8),
         new String(err, StandardCharsets.UTF_8));

@@ -23,19 +23,11 @@ class ServeTlsTest {
   @TempDir
   Path tmp;
 
+  /** A command as a process, with the stores' password in its environment. */
   private static Run spawn(String... args) throws Exception {
     ProcessBuilder pb = ProcessTest.command(args);
     pb.environment().put(TlsFlags.PASSWORD_ENV, new String(TestCertificates.PASSWORD));
-    Process p = pb.start();
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("level4j " + String.join(" ", args) + " did not finish");
-    }
-    return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8),
-        new String(err, StandardCharsets.UTF_8));
+    return ProcessTest.spawn(pb, "");
   }
 
   @Test

@@ -42,25 +42,25 @@ public final class TestCertificates {
   }
 
   SSLContext host() {
-    return Tls.context(dir.resolve("host.p12"), PASSWORD, dir.resolve("host-trusts.p12"),
-        PASSWORD);
+    return context("host.p12", "host-trusts.p12");
   }
 
   SSLContext guest() {
-    return Tls.context(dir.resolve("guest.p12"), PASSWORD, dir.resolve("guest-trusts.p12"),
-        PASSWORD);
+    return context("guest.p12", "guest-trusts.p12");
   }
 
   /** A guest with a certificate of its own that the host does not trust. */
   SSLContext stranger() {
-    return Tls.context(dir.resolve("stranger.p12"), PASSWORD, dir.resolve("guest-trusts.p12"),
-        PASSWORD);
+    return context("stranger.p12", "guest-trusts.p12");
   }
 
   /** A host that the guest does not trust. */
   SSLContext strangeHost() {
-    return Tls.context(dir.resolve("stranger.p12"), PASSWORD, dir.resolve("host-trusts.p12"),
-        PASSWORD);
+    return context("stranger.p12", "host-trusts.p12");
+  }
+
+  private SSLContext context(String keys, String trusted) {
+    return Tls.context(store(keys), PASSWORD, store(trusted), PASSWORD);
   }
 
   private void keyPair(String name, String dname, String san)

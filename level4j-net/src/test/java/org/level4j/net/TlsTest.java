@@ -28,7 +28,7 @@ class TlsTest {
 
   static TestCertificates certificates;
 
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final Opened opened = new Opened();
   private Database db;
   private Host host;
   private int port;
@@ -40,14 +40,11 @@ class TlsTest {
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
+    opened.close();
   }
 
   private <T extends AutoCloseable> T keep(T t) {
-    open.add(t);
-    return t;
+    return opened.keep(t);
   }
 
   private void serveTls(SSLContext context) throws Exception {
