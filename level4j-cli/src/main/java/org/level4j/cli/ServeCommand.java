@@ -43,17 +43,20 @@ import picocli.CommandLine.TypeConversionException;
  */
 @Command(name = "serve",
     description = {
-        "Hold the database in DIR and serve it until stopped (Ctrl-C): on a Unix socket",
-        "(DIR/level4j.sock, or --socket PATH) and, with --tcp, on a TCP port too. Prints one",
-        "`listening on URI` line per address; other commands reach it with --connect URI.",
+        "Hold the database in DIR and serve it until stopped (Ctrl-C): on a Unix",
+        "socket (DIR/level4j.sock, or --socket PATH) and, with --tcp, on a TCP port",
+        "too. Prints one `listening on URI` line per address; other commands reach it",
+        "with --connect URI.",
         "",
-        "Security: the Unix socket is readable and writable by you only, in a directory other",
-        "users cannot write, and only processes of your user id may connect (--allow-uid to",
-        "name others). TCP with --tls-key-store and --tls-trust-store is TLS with client",
-        "certificates: only guests whose certificate the trust store trusts get in (the stores'",
-        "password is read from $" + TlsFlags.PASSWORD_ENV + "). Plain TCP listens on a loopback",
-        "address only, unless --insecure says that anyone who can reach the port may read and",
-        "write the whole database (for Node many-level guests without TLS on a trusted network).",
+        "Who may connect: the Unix socket is readable and writable by you only, in a",
+        "directory other users cannot write, and only processes of your user id may",
+        "connect (--allow-uid names others). --tcp with --tls-key-store and",
+        "--tls-trust-store is TLS with client certificates: only guests whose",
+        "certificate the trust store trusts get in (the stores' password is read from",
+        "$" + TlsFlags.PASSWORD_ENV + "). Plain --tcp listens on a loopback address",
+        "only, unless --insecure says that anyone who can reach the port may read and",
+        "write the whole database (for Node many-level guests without TLS, on a",
+        "trusted network).",
         ""})
 final class ServeCommand implements Callable<Integer> {
   static final String DEFAULT_SOCKET = "level4j.sock";
