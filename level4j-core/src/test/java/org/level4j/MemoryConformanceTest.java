@@ -9,6 +9,7 @@ import org.level4j.conformance.ConformanceSuite;
 class MemoryConformanceTest {
   @TestFactory
   Stream<DynamicNode> conformance() {
-    return ConformanceSuite.all(MemoryLevel::open);
+    return ConformanceSuite.all(MemoryLevel::open,
+        ConformanceSuite.supportsAllBut("permanence", "syncWrites"));
   }
 }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.level4j.Database;
+import org.level4j.Range;
 
 /** {@code bench --followers K}: real processes, an idle leader and K writing followers. */
 class BenchFollowersTest {
@@ -23,5 +25,9 @@ class BenchFollowersTest {
     assertThat(o.get("keysStored").asLong()).isEqualTo(100);
     assertThat(o.get("perProcess")).hasSize(2);
     assertThat(o.get("opsPerSec").asLong()).isPositive();
+    // Not only bench's word for it: the directory holds the 100 keys.
+    try (Database db = Target.open(tmp.resolve("db"), false)) {
+      assertThat(db.keys(Range.all()).stream().count()).isEqualTo(100);
+    }
   }
 }

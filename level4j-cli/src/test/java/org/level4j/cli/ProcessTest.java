@@ -2,18 +2,18 @@ package org.level4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.level4j.Database;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.level4j.Database;
+import org.level4j.child.ChildMain;
+import org.level4j.child.ChildProcess;
 
 /**
  * The command as a separate JVM, the way the {@code ./level4j} script starts it: exit codes and
@@ -24,36 +24,33 @@ class ProcessTest {
   Path tmp;
 
   static ProcessBuilder command(String... args) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
+    ProcessBuilder pb = new ProcessBuilder(ChildMain.command(
+        List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), Main.class, List.of(args)));
     pb.environment().put("LC_ALL", "C.UTF-8"); // as the script does: the JVM decodes argv by it
     return pb;
   }
 
-  private static Run spawn(String stdin, String... args) throws IOException, InterruptedException {
-    return spawn(command(args), stdin);
+  private Run spawn(String stdin, String... args) throws IOException, InterruptedException {
+    return spawn(command(args), stdin, tmp);
   }
 
-  /** Runs {@code command} to its end with {@code stdin} as its input. */
-  static Run spawn(ProcessBuilder command, String stdin)
+  /**
+   * Runs {@code command} to its end with {@code stdin} as its input; its output goes through
+   * files in {@code tmp}, so that a process that hangs cannot hang the read of its output.
+   */
+  static Run spawn(ProcessBuilder command, String stdin, Path tmp)
       throws IOException, InterruptedException {
-    Process p = command.start();
+    Path out = Files.createTempFile(tmp, "out", ".txt");
+    Path err = Files.createTempFile(tmp, "err", ".txt");
+    Process p = command.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     try (OutputStream in = p.getOutputStream()) {
       in.write(stdin.getBytes(StandardCharsets.UTF_8));
     }
-    // Read both streams fully; outputs here are small enough not to fill a pipe.
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError(String.join(" ", command.command()) + " did not finish");
     }
-    return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8),
-        new String(err, StandardCharsets.UTF_8));
+    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
   }
 
   @Test
@@ -105,10 +102,9 @@ class ProcessTest {
   void serveListensUntilStoppedAndRecoversFromAStaleSocket() throws Exception {
     Path dir = tmp.resolve("db");
     Path sock = tmp.resolve("s.sock");
-    Process serve = startServe(dir, sock);
+    ChildProcess serve = startServe(dir, sock);
     try {
-      BufferedReader lines = new BufferedReader(
-          new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+      ChildProcess lines = serve;
       assertThat(lines.readLine()).isEqualTo("serving " + dir.toAbsolutePath());
       assertThat(lines.readLine()).isEqualTo("listening on unix:" + sock.toAbsolutePath());
       String tcpLine = lines.readLine();
@@ -121,42 +117,30 @@ class ProcessTest {
       assertThat(direct.code()).as("a direct command follows the serving leader").isZero();
       assertThat(direct.out()).isEqualTo("v\n");
 
-      serve.destroy(); // SIGTERM: stops cleanly
-      assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      serve.process().destroy(); // SIGTERM: stops cleanly
+      serve.waitFor();
       assertThat(sock).doesNotExist();
     } finally {
-      serve.destroyForcibly();
+      serve.close();
     }
 
     // SIGKILL leaves the socket file behind; the next serve replaces it.
-    Process again = startServe(dir, sock);
-    try {
-      BufferedReader lines = new BufferedReader(
-          new InputStreamReader(again.getInputStream(), StandardCharsets.UTF_8));
-      lines.readLine();
-      assertThat(lines.readLine()).startsWith("listening on unix:");
-      again.destroyForcibly();
-      assertThat(again.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    try (ChildProcess again = startServe(dir, sock)) {
+      again.readLine();
+      assertThat(again.readLine()).startsWith("listening on unix:");
+      again.kill();
       assertThat(sock).exists();
-    } finally {
-      again.destroyForcibly();
     }
-    Process third = startServe(dir, sock);
-    try {
-      BufferedReader lines = new BufferedReader(
-          new InputStreamReader(third.getInputStream(), StandardCharsets.UTF_8));
-      lines.readLine();
-      assertThat(lines.readLine()).startsWith("listening on unix:");
+    try (ChildProcess third = startServe(dir, sock)) {
+      third.readLine();
+      assertThat(third.readLine()).startsWith("listening on unix:");
       assertThat(Run.of("get", "--connect", "unix:" + sock, "k").out()).isEqualTo("v\n");
-    } finally {
-      third.destroyForcibly();
-      third.waitFor(30, TimeUnit.SECONDS);
     }
   }
 
-  private static Process startServe(Path dir, Path sock) throws IOException {
-    return command("serve", dir.toString(), "--socket", sock.toString(), "--tcp", "127.0.0.1:0")
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+  private static ChildProcess startServe(Path dir, Path sock) throws IOException {
+    return ChildProcess.start(
+        command("serve", dir.toString(), "--socket", sock.toString(), "--tcp", "127.0.0.1:0")
+            .redirectError(ProcessBuilder.Redirect.INHERIT));
   }
 }

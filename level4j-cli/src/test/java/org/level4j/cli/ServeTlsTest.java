@@ -24,10 +24,10 @@ class ServeTlsTest {
   Path tmp;
 
   /** A command as a process, with the stores' password in its environment. */
-  private static Run spawn(String... args) throws Exception {
+  private Run spawn(String... args) throws Exception {
     ProcessBuilder pb = ProcessTest.command(args);
     pb.environment().put(TlsFlags.PASSWORD_ENV, new String(TestCertificates.PASSWORD));
-    return ProcessTest.spawn(pb, "");
+    return ProcessTest.spawn(pb, "", tmp);
   }
 
   @Test

@@ -92,12 +92,14 @@ final class ConcurrencyTests {
         db.put("k" + k, "initial");
       }
       AtomicBoolean stop = new AtomicBoolean();
+      Overlap overlap = new Overlap();
       List<Callable<Object>> tasks = new ArrayList<>();
       for (int w = 0; w < 2; w++) {
         int writer = w;
         tasks.add(() -> {
           try {
             for (int i = 0; i < 500; i++) {
+              overlap.writing(i, 500);
               db.put("k" + (i % 10), "w" + writer + ":" + i);
             }
           } finally {
@@ -109,15 +111,18 @@ final class ConcurrencyTests {
       for (int r = 0; r < 2; r++) {
         tasks.add(() -> {
           while (!stop.get()) {
+            boolean during = overlap.readStarts();
             for (int k = 0; k < 10; k++) {
               assertThat(db.get("k" + k)).matches("initial|w[01]:\\d+");
             }
             assertThat(db.getMany(List.of("k0", "k9"))).doesNotContainNull();
+            overlap.readEnded(during);
           }
           return null;
         });
       }
       runAll(tasks);
+      overlap.check();
     });
     f.test("iteratorsSeeAConstantSumWhileBatchesMoveValue", db -> invariant(db, false));
     f.test("explicitSnapshotsSeeAConstantSumWhileBatchesMoveValue", db -> {
@@ -129,10 +134,12 @@ final class ConcurrencyTests {
     });
     f.test("batchesAreNeverSeenHalfApplied", db -> {
       AtomicBoolean stop = new AtomicBoolean();
+      Overlap overlap = new Overlap();
       List<Callable<Object>> tasks = new ArrayList<>();
       tasks.add(() -> {
         try {
           for (int i = 0; i < 300; i++) {
+            overlap.writing(i, 300);
             String v = Integer.toString(i);
             db.batch(List.of(Op.put("a", v), Op.put("b", v), Op.put("c", v)));
           }
@@ -143,6 +150,7 @@ final class ConcurrencyTests {
       });
       tasks.add(() -> {
         while (!stop.get()) {
+          boolean during = overlap.readStarts();
           try (LevelIterator<String, String> it = db.values(Range.all())) {
             List<String> values = it.all();
             if (!values.isEmpty() && db.supports().implicitSnapshots()) {
@@ -150,10 +158,12 @@ final class ConcurrencyTests {
               assertThat(Set.copyOf(values)).hasSize(1);
             }
           }
+          overlap.readEnded(during);
         }
         return null;
       });
       runAll(tasks);
+      overlap.check();
     });
     f.test("manyIteratorsInParallelThreads", db -> {
       for (int i = 0; i < 200; i++) {
@@ -210,6 +220,7 @@ final class ConcurrencyTests {
     }
     Object writeLock = new Object();
     AtomicBoolean stop = new AtomicBoolean();
+    Overlap overlap = new Overlap();
     List<Callable<Object>> tasks = new ArrayList<>();
     int writers = 2;
     int[] finished = {0};
@@ -218,6 +229,7 @@ final class ConcurrencyTests {
       tasks.add(() -> {
         try {
           for (int i = 0; i < 300; i++) {
+            overlap.writing(i, 300);
             String from = account(random.nextInt(ACCOUNTS));
             String to = account(random.nextInt(ACCOUNTS));
             long amount = random.nextInt(50);
@@ -243,9 +255,8 @@ final class ConcurrencyTests {
     }
     for (int r = 0; r < 2; r++) {
       tasks.add(() -> {
-        int reads = 0;
-        while (!stop.get() || reads == 0) {
-          reads++;
+        while (!stop.get()) {
+          boolean during = overlap.readStarts();
           if (explicit) {
             try (Snapshot s = db.snapshot()) {
               List<String> names = new ArrayList<>();
@@ -277,11 +288,13 @@ final class ConcurrencyTests {
               }
             }
           }
+          overlap.readEnded(during);
         }
         return null;
       });
     }
     runAll(tasks);
+    overlap.check();
     long sum = 0;
     try (LevelIterator<String, Long> it = accounts.values(Range.all())) {
       for (Long v : it) {
@@ -289,6 +302,42 @@ final class ConcurrencyTests {
       }
     }
     assertThat(sum).isEqualTo(TOTAL);
+  }
+
+  /**
+   * Makes reads and writes overlap, so that a test of readers during writes cannot pass having
+   * read nothing while anything was written (a fast writer may finish before a reader starts).
+   * Each writer stops halfway through its writes until some read has run from start to end while
+   * writes were under way; {@link #check()} then asserts it happened.
+   */
+  private static final class Overlap {
+    private final java.util.concurrent.CountDownLatch readDuringWrites =
+        new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean writing;
+
+    /** A writer calls this before its write {@code i} of {@code n}. */
+    void writing(int i, int n) throws InterruptedException {
+      writing = true;
+      if (i == n / 2 && !readDuringWrites.await(30, TimeUnit.SECONDS)) {
+        throw new AssertionError("no read ran while writes were under way");
+      }
+    }
+
+    /** A reader calls this before a read; pass what it returns to {@link #readEnded}. */
+    boolean readStarts() {
+      return writing;
+    }
+
+    void readEnded(boolean startedDuringWrites) {
+      if (startedDuringWrites) {
+        readDuringWrites.countDown();
+      }
+    }
+
+    void check() {
+      assertThat(readDuringWrites.getCount()).as("reads that ran while writes were under way")
+          .isZero();
+    }
   }
 
   private static String account(int i) {

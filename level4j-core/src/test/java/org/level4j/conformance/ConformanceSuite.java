@@ -1,8 +1,14 @@
 package org.level4j.conformance;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.RecordComponent;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.level4j.Database;
+import org.level4j.Supports;
 
 /**
  * The one test suite every level4j implementation runs. An engine module has a single test class:
@@ -11,7 +17,8 @@ import org.junit.jupiter.api.DynamicNode;
  * class RocksConformanceTest {
  *   @TestFactory
  *   Stream<DynamicNode> conformance() {
- *     return ConformanceSuite.all(() -> RocksLevel.open(tempDir()));
+ *     return ConformanceSuite.all(() -> RocksLevel.open(tempDir()),
+ *         ConformanceSuite.supportsAllBut());
  *   }
  * }
  * }</pre>
@@ -43,12 +50,21 @@ public final class ConformanceSuite {
           ConcurrencyTests::all);
 
   /**
-   * Every conformance test, grouped by feature, against databases from {@code factory}. The
-   * factory's {@link LevelFactory#cleanup()} runs when JUnit closes the returned stream.
+   * Every conformance test, grouped by feature, against databases from {@code factory}, after a
+   * first case that checks the databases declare {@code expected}: many cases take another branch
+   * where a feature is not supported, so a flag flipped by mistake must fail here rather than
+   * move them there unnoticed. The factory's {@link LevelFactory#cleanup()} runs when JUnit
+   * closes the returned stream.
    */
-  public static Stream<DynamicNode> all(LevelFactory factory) {
-    return FEATURES.stream()
-        .map(feature -> feature.apply(factory))
+  public static Stream<DynamicNode> all(LevelFactory factory, Supports expected) {
+    DynamicNode declared = DynamicTest.dynamicTest("supports " + expected, () -> {
+      try (Database db = factory.open()) {
+        assertThat(db.supports()).as("what the database declares it supports")
+            .isEqualTo(expected);
+      }
+    });
+    return Stream.concat(Stream.of(declared), FEATURES.stream()
+        .map(feature -> feature.apply(factory)))
         .onClose(() -> {
           try {
             factory.cleanup();
@@ -56,5 +72,28 @@ public final class ConformanceSuite {
             throw new IllegalStateException("LevelFactory.cleanup() failed: " + e, e);
           }
         });
+  }
+
+  /**
+   * A {@link Supports} with every feature but those named (by their {@link Supports} component
+   * names, as {@code "explicitSnapshots"}), so a conformance class reads as what its engine lacks.
+   */
+  public static Supports supportsAllBut(String... missing) {
+    RecordComponent[] components = Supports.class.getRecordComponents();
+    java.util.Set<String> left = new java.util.HashSet<>(java.util.List.of(missing));
+    Object[] flags = new Object[components.length];
+    Class<?>[] types = new Class<?>[components.length];
+    for (int i = 0; i < components.length; i++) {
+      flags[i] = !left.remove(components[i].getName());
+      types[i] = boolean.class;
+    }
+    if (!left.isEmpty()) {
+      throw new IllegalArgumentException("Supports has no " + left);
+    }
+    try {
+      return Supports.class.getDeclaredConstructor(types).newInstance(flags);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -14,7 +14,9 @@ import org.level4j.rave.RaveLevel;
  * The process {@link SharedMutexAcrossProcessesTest} starts: {@code revise DIR N} opens DIR as a
  * RaveLevel, prints {@code READY <role>}, waits for a {@code GO} line, then makes N revisions of
  * one document through a shared LevelMutex (the seed's revision check: the revision it read must
- * still be the stored one), retrying on conflict, and prints {@code DONE <ok> <conflicts>}.
+ * still be the stored one), retrying on conflict, and prints {@code DONE <ok> <conflicts>}. With
+ * a fourth argument {@code over}, the mutex is the plain one ({@link LevelMutex#over}), which
+ * orders only this process's own reads and writes.
  */
 public final class MutexWorker {
   private MutexWorker() {}
@@ -25,7 +27,9 @@ public final class MutexWorker {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     try (RaveLevel db = RaveLevel.open(dir)) {
       Level<String, String> docs = db.sublevel("docs");
-      try (LevelMutex<String, String> mutex = LevelMutex.shared(docs)) {
+      boolean plain = args.length > 3 && args[3].equals("over");
+      try (LevelMutex<String, String> mutex = plain ? LevelMutex.over(docs)
+          : LevelMutex.shared(docs)) {
         System.out.println("READY " + (db.isLeader() ? "leader" : "follower"));
         System.out.flush();
         if (!"GO".equals(in.readLine())) {

@@ -24,6 +24,7 @@ import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 import org.level4j.MemoryLevel;
 import org.level4j.Range;
+import org.level4j.conformance.Seed;
 
 /**
  * A thread waiting for its own answer over a socket reads it itself (see GuestEngine): these
@@ -103,9 +104,10 @@ class CallerReadsTest {
       });
       t.start();
       assertThat(writeHeld.await(10, TimeUnit.SECONDS)).isTrue();
-      Thread.sleep(50); // let the caller block reading
+      awaitWaitingForItsAnswer(t);
       t.interrupt();
-      Thread.sleep(50);
+      // The caller takes note of the interrupt (clearing it for now) and waits again.
+      awaitWaitingForItsAnswer(t);
       holdWrites.set(false);
       release.countDown();
       done.get(10, TimeUnit.SECONDS);
@@ -197,8 +199,7 @@ class CallerReadsTest {
    */
   @Test
   void everyAnswerArrivesHoweverCallersWait() throws Exception {
-    long seed = System.nanoTime();
-    System.out.println("CallerReadsTest seed " + seed);
+    long seed = Seed.of("everyAnswerArrivesHoweverCallersWait");
     int threads = 4;
     int rounds = 300;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -253,5 +254,36 @@ class CallerReadsTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * Waits until {@code caller} is blocked waiting inside the guest (parked, or in a selector's
+   * wait) with no interrupt pending: its own state is the signal, not time.
+   */
+  private static void awaitWaitingForItsAnswer(Thread caller) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!waitingInTheGuest(caller)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the caller never waited in the guest: "
+            + java.util.Arrays.toString(caller.getStackTrace()));
+      }
+      Thread.sleep(1);
+    }
+  }
+
+  private static boolean waitingInTheGuest(Thread t) {
+    if (t.isInterrupted()) {
+      return false;
+    }
+    StackTraceElement[] stack = t.getStackTrace();
+    boolean inGuest = false;
+    boolean blocked = t.getState() == Thread.State.WAITING
+        || t.getState() == Thread.State.TIMED_WAITING;
+    for (StackTraceElement e : stack) {
+      inGuest |= e.getClassName().startsWith("org.level4j.net.");
+      blocked |= e.getMethodName().equals("select")
+          && e.getClassName().startsWith("sun.nio.ch.");
+    }
+    return inGuest && blocked;
   }
 }

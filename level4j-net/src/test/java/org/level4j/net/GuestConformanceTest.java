@@ -10,43 +10,49 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 import org.level4j.Database;
 import org.level4j.MemoryLevel;
+import org.level4j.Supports;
 import org.level4j.conformance.ConformanceSuite;
 import org.level4j.conformance.LevelFactory;
+import org.level4j.conformance.ScratchDirectory;
 
 /**
  * The conformance suite against guests of a level4j host, over a Unix socket, over TCP and over
  * TLS with client certificates.
  */
 class GuestConformanceTest {
+  /** A guest of a level4j host over memory: no explicit snapshots, nothing kept on disk. */
+  private static final Supports GUEST_OF_MEMORY =
+      ConformanceSuite.supportsAllBut("explicitSnapshots", "permanence", "syncWrites");
+
   @TestFactory
   Stream<DynamicNode> overUnixSocket() throws Exception {
-    Path dir = Files.createTempDirectory("level4j-net");
-    return ConformanceSuite.all(new Hosts(dir, Transport.UNIX));
+    return ConformanceSuite.all(new Hosts(ScratchDirectory.create("level4j-net"), Transport.UNIX),
+        GUEST_OF_MEMORY);
   }
 
   @TestFactory
   Stream<DynamicNode> overTcp() throws Exception {
-    Path dir = Files.createTempDirectory("level4j-net");
-    return ConformanceSuite.all(new Hosts(dir, Transport.TCP));
+    return ConformanceSuite.all(new Hosts(ScratchDirectory.create("level4j-net"), Transport.TCP),
+        GUEST_OF_MEMORY);
   }
 
   @TestFactory
   Stream<DynamicNode> overTls() throws Exception {
-    Path dir = Files.createTempDirectory("level4j-net");
-    return ConformanceSuite.all(new Hosts(dir, Transport.TLS));
+    return ConformanceSuite.all(new Hosts(ScratchDirectory.create("level4j-net"), Transport.TLS),
+        GUEST_OF_MEMORY);
   }
 
   private enum Transport { UNIX, TCP, TLS }
 
   /** Each database: a memory database served by its own host, and a guest connected to it. */
   private static final class Hosts implements LevelFactory {
-    private final Path dir;
+    private final ScratchDirectory dir;
     private final Transport transport;
     private final TestCertificates certificates;
     private final List<AutoCloseable> open = new ArrayList<>();
     private int n;
 
-    Hosts(Path dir, Transport transport) throws Exception {
+    Hosts(ScratchDirectory dir, Transport transport) throws Exception {
       this.dir = dir;
       this.transport = transport;
       this.certificates = transport == Transport.TLS
@@ -84,15 +90,7 @@ class GuestConformanceTest {
       for (AutoCloseable c : open) {
         c.close();
       }
-      if (certificates != null) {
-        try (Stream<Path> files = Files.list(certificates.dir)) {
-          for (Path f : (Iterable<Path>) files::iterator) {
-            Files.delete(f);
-          }
-        }
-        Files.delete(certificates.dir);
-      }
-      Files.deleteIfExists(dir);
+      dir.close(); // the certificates too
     }
   }
 }

@@ -194,6 +194,7 @@ final class Presence {
     try {
       db = openRocks();
       mark(OPENED);
+      haltAfterWriting(db);
     } catch (LevelException e) {
       forgetTakeover();
       seat.stepDown();
@@ -240,6 +241,29 @@ final class Presence {
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "a leader listener failed", e);
       }
+    }
+  }
+
+  /**
+   * TEST ONLY, off unless this system property names a key: a leader then halts (no shutdown
+   * hook, as a SIGKILL) right after it applied a write of that key, before it answered it, so a
+   * test can make "applied but unanswered" happen every time (RaveFaultPointTest). Never set it
+   * outside tests.
+   */
+  static final String HALT_AFTER_WRITING = "level4j.test.haltAfterWriting";
+  /** The exit status of a leader halted by {@link #HALT_AFTER_WRITING}. */
+  static final int HALTED_AFTER_WRITING = 86;
+
+  private static void haltAfterWriting(Database db) {
+    String key = System.getProperty(HALT_AFTER_WRITING);
+    if (key != null) {
+      db.onWrite(ops -> {
+        for (org.level4j.Op<String, String> op : ops) {
+          if (op.key().equals(key)) {
+            Runtime.getRuntime().halt(HALTED_AFTER_WRITING);
+          }
+        }
+      });
     }
   }
 

@@ -11,10 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.level4j.child.ChildMain;
 
 /**
  * A real JVM running one of this module's test mains, with its stdout lines collected so a test
- * can wait for them. Killed with SIGKILL by {@link #kill()}, as a crash would.
+ * can wait for them. Killed with SIGKILL by {@link #kill()}, as a crash would; dies with the test
+ * JVM ({@link ChildMain}).
  */
 final class Proc implements AutoCloseable {
   private final Process process;
@@ -44,16 +46,11 @@ final class Proc implements AutoCloseable {
 
   /** {@link #java(Class, String...)} with extra JVM options ({@code -Dname=value}...). */
   static Proc java(List<String> jvmOptions, Class<?> main, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(jvmOptions);
-    cmd.add("-Xmx256m");
-    cmd.add("-XX:+UseSerialGC");
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(main.getName());
-    cmd.addAll(List.of(args));
+    List<String> options = new ArrayList<>(jvmOptions);
+    options.add("-Xmx256m");
+    options.add("-XX:+UseSerialGC");
+    options.add("-XX:TieredStopAtLevel=1");
+    List<String> cmd = ChildMain.command(options, main, List.of(args));
     return new Proc(main.getSimpleName() + " " + String.join(" ", args),
         new ProcessBuilder(cmd).start());
   }
@@ -113,12 +110,44 @@ final class Proc implements AutoCloseable {
         wait(Math.min(left, 200)); // let the pump finish, then fail on the next round
         if (seen >= lines.size()) {
           throw new AssertionError(name + " exited (" + process.exitValue()
-              + ") before the expected line; stderr: " + stderr);
+              + ") before the expected line; stdout tail: "
+              + lines.subList(Math.max(0, lines.size() - 5), lines.size()) + "; stderr: " + stderr);
         }
       } else {
         wait(left);
       }
     }
+  }
+
+  /** Waits until the process's stderr contains {@code text}; fails if it does not in time. */
+  synchronized void awaitStderr(String text, long timeoutMillis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (stderr.indexOf(text) < 0) {
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0 || !process.isAlive() && stderr.indexOf(text) < 0 && left < timeoutMillis / 2) {
+        throw new AssertionError("timed out waiting for \"" + text + "\" on the stderr of "
+            + name + "; stderr: " + stderr);
+      }
+      wait(Math.min(left, 1000));
+    }
+  }
+
+  /**
+   * Takes thread dumps of the process until one satisfies {@code test}, and returns it: what the
+   * process's threads are doing is the signal, not the time that passed. Fails after {@code
+   * timeoutMillis}.
+   */
+  String awaitThreads(Predicate<String> test, long timeoutMillis) {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    String dump = threads();
+    while (!test.test(dump)) {
+      if (System.currentTimeMillis() > deadline || !process.isAlive()) {
+        throw new AssertionError("no thread dump of " + name + " showed what was awaited; "
+            + "the last:\n" + dump + "\nstderr: " + stderr());
+      }
+      dump = threads();
+    }
+    return dump;
   }
 
   String await(String prefix) throws InterruptedException {

@@ -1,6 +1,5 @@
 package org.level4j.rave;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,14 +8,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
+import org.level4j.Supports;
 import org.level4j.conformance.ConformanceSuite;
+import org.level4j.conformance.ScratchDirectory;
 
 /**
  * The conformance suite against RaveLevel as a follower: another process (one for the whole
  * suite) leads every directory, and this JVM's handles reach it over its Unix socket.
  */
 class RaveFollowerConformanceTest {
+  /** RaveLevel, leader or follower: no explicit snapshots, SYNC not honoured. */
+  static final Supports RAVE = ConformanceSuite.supportsAllBut("explicitSnapshots", "syncWrites");
+
   private static Proc leaders;
+  private static ScratchDirectory base;
   private static final List<String> led = new ArrayList<>();
 
   @BeforeAll
@@ -27,11 +32,14 @@ class RaveFollowerConformanceTest {
   @AfterAll
   static void stopLeader() throws Exception {
     leaders.finish();
+    if (base != null) {
+      base.close(); // after the leader closed its databases
+    }
   }
 
   @TestFactory
   Stream<DynamicNode> conformance() throws Exception {
-    Path base = Files.createTempDirectory("level4j-rave-follower");
+    base = ScratchDirectory.create("level4j-rave-follower");
     int[] n = {0};
     return ConformanceSuite.all(() -> {
       // Let the leader close directories of finished tests, so it holds only a few at a time.
@@ -48,6 +56,6 @@ class RaveFollowerConformanceTest {
         throw new AssertionError("expected to follow the leader process");
       }
       return db;
-    });
+    }, RAVE);
   }
 }

@@ -1,18 +1,29 @@
 package org.level4j.rave;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
+import org.level4j.Database;
 import org.level4j.conformance.ConformanceSuite;
+import org.level4j.conformance.LevelFactory;
+import org.level4j.conformance.ScratchDirectory;
 
 /** The conformance suite against RaveLevel in the process that leads (opens RocksDB itself). */
 class RaveLeaderConformanceTest {
   @TestFactory
   Stream<DynamicNode> conformance() throws Exception {
-    Path base = Files.createTempDirectory("level4j-rave-leader");
+    ScratchDirectory base = ScratchDirectory.create("level4j-rave-leader");
     int[] n = {0};
-    return ConformanceSuite.all(() -> RaveLevel.open(base.resolve("db" + n[0]++)));
+    return ConformanceSuite.all(new LevelFactory() {
+      @Override
+      public Database open() {
+        return RaveLevel.open(base.resolve("db" + n[0]++));
+      }
+
+      @Override
+      public void cleanup() {
+        base.close();
+      }
+    }, RaveFollowerConformanceTest.RAVE);
   }
 }

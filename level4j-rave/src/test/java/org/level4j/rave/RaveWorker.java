@@ -19,6 +19,7 @@ import org.level4j.LevelIterator;
 import org.level4j.Op;
 import org.level4j.Range;
 import org.level4j.WriteOptions;
+import org.level4j.conformance.BatchLedger;
 
 /**
  * The process the multi-process tests start. Modes:
@@ -27,6 +28,12 @@ import org.level4j.WriteOptions;
  *   <li>{@code hold DIR}: opens, prints {@code ROLE leader|follower}, holds until stdin closes.
  *   <li>{@code write DIR PREFIX}: puts {@code PREFIX<n>} = {@code v<n>} for n = 0, 1, ... and
  *       prints {@code ACK <n>} after each acknowledged put, until stdin closes.
+ *   <li>{@code increment DIR KEY}: one conditional batch (expect KEY to hold 0, put 1), then
+ *       prints {@code INCREMENTED <value of KEY>} or {@code CONFLICT}, and holds until stdin
+ *       closes.
+ *   <li>{@code batches DIR PREFIX ACKS}: writes the {@link BatchLedger} batches 0, 1, ... of
+ *       PREFIX, appending each acknowledged batch's number to the file ACKS and printing {@code
+ *       ACK <b>}, until killed.
  *   <li>{@code scan DIR forward|reverse PAUSE_AT}: iterates every key one at a time, printing
  *       {@code KEY <hex>}; after PAUSE_AT keys prints {@code PAUSED} and waits for a stdin line.
  *   <li>{@code cas DIR COUNTERS THREADS sync|default}: THREADS threads increment the keys
@@ -69,6 +76,15 @@ public final class RaveWorker {
         case "write":
           write(db, args[2], in);
           break;
+        case "increment":
+          increment(db, args[2]);
+          while (in.readLine() != null) {
+            // hold until stdin closes
+          }
+          break;
+        case "batches":
+          batches(db, args[2], Path.of(args[3]));
+          break;
         case "scan":
           scan(db, args[2].equals("reverse"), Integer.parseInt(args[3]), in);
           break;
@@ -98,6 +114,28 @@ public final class RaveWorker {
     for (long n = 0; stdinWatch.isAlive(); n++) {
       db.put(prefix + n, "v" + n);
       say("ACK " + n);
+    }
+  }
+
+  private static void increment(RaveLevel db, String key) throws Exception {
+    try {
+      db.batch(List.of(Op.expect(key, "0"), Op.put(key, "1")));
+      say("INCREMENTED " + db.get(key));
+    } catch (LevelException e) {
+      if (e.code() != ErrorCode.LEVEL_CONFLICT) {
+        throw e;
+      }
+      say("CONFLICT");
+    }
+  }
+
+  private static void batches(RaveLevel db, String prefix, Path acks) throws Exception {
+    try (java.io.FileOutputStream out = new java.io.FileOutputStream(acks.toFile(), true)) {
+      for (long b = 0; ; b++) {
+        db.batch(BatchLedger.batch(prefix, b));
+        out.write((b + "\n").getBytes(StandardCharsets.US_ASCII)); // one write: survives SIGKILL
+        say("ACK " + b);
+      }
     }
   }
 

@@ -328,6 +328,15 @@ final class RocksEngine implements Engine {
 
   // ---- writes --------------------------------------------------------------------------------
 
+  /** A RocksDB property of the open database, for tests (WAL syncs in "rocksdb.dbstats"). */
+  String property(String name) {
+    try {
+      return handles.db.getProperty(name);
+    } catch (RocksDBException e) {
+      throw failure("read property " + name, e);
+    }
+  }
+
   @Override
   public void write(List<Op<byte[], byte[]>> ops, boolean sync) {
     Handles h = handles;

@@ -1,35 +1,34 @@
 package org.level4j.rocksdb;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import org.level4j.child.ChildMain;
+import org.level4j.child.ChildProcess;
 
 /**
  * A real JVM running a test main class on the test classpath, for tests that need another
  * process. Its java.io.tmpdir is {@code scratch/tmp}, so anything it leaves there is removed with
  * the test's directory even when the process is SIGKILLed (and tests can look at what it left).
+ * It dies with the test JVM, and no read of its output waits without a bound ({@link
+ * ChildProcess}).
  */
 final class JavaProcess implements AutoCloseable {
+  private final ChildProcess child;
   final Process process;
-  private final BufferedReader out;
 
-  private JavaProcess(Process process) {
-    this.process = process;
-    this.out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+  private JavaProcess(ChildProcess child) {
+    this.child = child;
+    this.process = child.process();
   }
 
   static JavaProcess start(Path scratch, Class<?> main, String... args) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command(scratch, List.of(), main, args))
         .redirectError(ProcessBuilder.Redirect.INHERIT);
-    return new JavaProcess(pb.start());
+    return new JavaProcess(ChildProcess.start(pb));
   }
 
   /**
@@ -42,48 +41,40 @@ final class JavaProcess implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(command(scratch, jvmOptions, main, args))
         .redirectErrorStream(true);
     pb.environment().putAll(env);
-    return new JavaProcess(pb.start());
+    return new JavaProcess(ChildProcess.start(pb));
   }
 
   private static List<String> command(Path scratch, List<String> jvmOptions, Class<?> main,
       String... args) throws IOException {
     Path tmp = Files.createDirectories(scratch.resolve("tmp"));
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx128m");
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add("-Djava.io.tmpdir=" + tmp);
-    cmd.addAll(jvmOptions);
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(main.getName());
-    cmd.addAll(List.of(args));
-    return cmd;
+    List<String> options = new ArrayList<>();
+    options.add("-Xmx128m");
+    options.add("-XX:TieredStopAtLevel=1");
+    options.add("-Djava.io.tmpdir=" + tmp);
+    options.addAll(jvmOptions);
+    return ChildMain.command(options, main, List.of(args));
   }
 
-  /** The next line the process printed, or null if it ended. */
-  String readLine() throws IOException {
-    return out.readLine();
+  /** The next line the process printed, or null if it ended; bounded by ChildProcess. */
+  String readLine() throws InterruptedException {
+    return child.readLine();
   }
 
   /** Everything the process prints from now until it ends, then its exit code. */
-  int finish(StringBuilder output) throws IOException, InterruptedException {
+  int finish(StringBuilder output) throws InterruptedException {
     for (String line = readLine(); line != null; line = readLine()) {
       output.append(line).append('\n');
     }
-    return process.waitFor();
+    return child.waitFor();
   }
 
   /** SIGKILL, and wait until the process is gone. */
   void kill() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor(30, TimeUnit.SECONDS);
+    child.kill();
   }
 
   @Override
   public void close() throws InterruptedException {
-    if (process.isAlive()) {
-      kill();
-    }
+    child.close();
   }
 }

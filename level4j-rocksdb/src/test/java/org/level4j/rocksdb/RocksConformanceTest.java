@@ -22,7 +22,7 @@ class RocksConformanceTest {
 
   @TestFactory
   Stream<DynamicNode> conformance() {
-    return ConformanceSuite.all(new FreshDirectories());
+    return ConformanceSuite.all(new FreshDirectories(), ConformanceSuite.supportsAllBut());
   }
 
   /**

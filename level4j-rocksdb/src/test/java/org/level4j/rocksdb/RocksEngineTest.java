@@ -152,19 +152,22 @@ class RocksEngineTest {
       it.nextv(1);
       EngineSnapshot snapshot = engine.snapshot();
       java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+      java.util.concurrent.atomic.AtomicReference<Throwable> failed =
+          new java.util.concurrent.atomic.AtomicReference<>();
       Thread user = new Thread(() -> {
         try {
-          start.await();
+          start.await(30, java.util.concurrent.TimeUnit.SECONDS);
           it.close();
           snapshot.close();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
+        } catch (Throwable e) {
+          failed.set(e); // an uncaught exception would only be logged, and the test pass
         }
       });
       user.start();
-      start.await();
+      start.await(30, java.util.concurrent.TimeUnit.SECONDS);
       engine.close();
       user.join();
+      assertThat(failed.get()).as("the closing thread's failure in round %s", round).isNull();
     }
   }
 }
