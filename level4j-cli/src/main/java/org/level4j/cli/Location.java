@@ -2,8 +2,10 @@ package org.level4j.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 import org.level4j.Database;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -17,9 +19,13 @@ import picocli.CommandLine.TypeConversionException;
  */
 final class Location {
   @Option(names = "--connect", paramLabel = "URI", converter = Uri.class,
-      description = "Use the database served at tcp://HOST:PORT or unix:PATH (see `serve`)"
-          + " instead of a directory; then leave DIR out.")
+      description = "Use the database served at tcp://HOST:PORT, tls://HOST:PORT (with"
+          + " --tls-key-store and --tls-trust-store) or unix:PATH (see `serve`) instead of a"
+          + " directory; then leave DIR out.")
   String connect;
+
+  @Mixin
+  TlsFlags tls;
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;
@@ -45,7 +51,20 @@ final class Location {
 
   /** Opens the database; call {@link #operands} first. */
   Database open(List<String> args, boolean create) {
-    return connect != null ? Target.connect(connect) : Target.open(Path.of(args.get(0)), create);
+    if (connect == null) {
+      if (tls.given()) {
+        throw new ParameterException(command.commandLine(), "--tls-… flags go with --connect");
+      }
+      return Target.open(Path.of(args.get(0)), create);
+    }
+    SSLContext context;
+    try {
+      context = tls.context();
+      Target.connector(connect, context); // tls:// without the stores is a usage error
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(command.commandLine(), e.getMessage());
+    }
+    return Target.connect(connect, context);
   }
 
   /** Checks a --connect address while parsing, so that a wrong one is a usage error. */
@@ -53,7 +72,7 @@ final class Location {
     @Override
     public String convert(String value) {
       try {
-        Target.connector(value);
+        Target.check(value);
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(e.getMessage());
       }

@@ -11,8 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 import org.level4j.Database;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
@@ -22,6 +25,7 @@ import org.level4j.net.HostOptions;
 import org.level4j.net.Listener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -30,7 +34,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code level4j serve DIR [--tcp HOST:PORT] [--socket PATH] [--readonly] [--max-… N]}: holds a
+ * {@code level4j serve DIR [--tcp HOST:PORT [--tls-key-store FILE --tls-trust-store FILE |
+ * --insecure]] [--socket PATH [--allow-uid UID]] [--readonly] [--max-… N]}: holds a
  * database and serves it to guests (other {@code level4j} commands with {@code --connect},
  * level4j {@code Guest}s, Node {@code many-level} guests) until the process is stopped. The
  * {@code --max-…} flags set the per-connection limits of {@link HostOptions} on the addresses it
@@ -38,9 +43,21 @@ import picocli.CommandLine.TypeConversionException;
  */
 @Command(name = "serve",
     description = {
-        "Hold the database in DIR and serve it until stopped (Ctrl-C): on a Unix socket",
-        "(DIR/level4j.sock, or --socket PATH) and, with --tcp, on a TCP port too. Prints one",
-        "`listening on URI` line per address; other commands reach it with --connect URI."})
+        "Hold the database in DIR and serve it until stopped (Ctrl-C): on a Unix",
+        "socket (DIR/level4j.sock, or --socket PATH) and, with --tcp, on a TCP port",
+        "too. Prints one `listening on URI` line per address; other commands reach it",
+        "with --connect URI.",
+        "",
+        "Who may connect: the Unix socket is readable and writable by you only, in a",
+        "directory other users cannot write, and only processes of your user id may",
+        "connect (--allow-uid names others). --tcp with --tls-key-store and",
+        "--tls-trust-store is TLS with client certificates: only guests whose",
+        "certificate the trust store trusts get in (the stores' password is read from",
+        "$" + TlsFlags.PASSWORD_ENV + "). Plain --tcp listens on a loopback address",
+        "only, unless --insecure says that anyone who can reach the port may read and",
+        "write the whole database (for Node many-level guests without TLS, on a",
+        "trusted network).",
+        ""})
 final class ServeCommand implements Callable<Integer> {
   static final String DEFAULT_SOCKET = "level4j.sock";
 
@@ -48,9 +65,23 @@ final class ServeCommand implements Callable<Integer> {
   Path dir;
 
   @Option(names = "--tcp", paramLabel = "HOST:PORT", converter = TcpAddress.class,
-      description = "Listen on TCP (port 0: any free port). Anyone who can reach it can read and"
-          + " write the whole database: keep it on 127.0.0.1 unless you mean otherwise.")
+      description = "Listen on TCP (port 0: any free port); with TLS if --tls-key-store and"
+          + " --tls-trust-store are given. Without TLS only a loopback address is allowed, unless"
+          + " --insecure.")
   InetSocketAddress tcp;
+
+  @Mixin
+  TlsFlags tls;
+
+  @Option(names = "--insecure",
+      description = "Allow --tcp without TLS on an address other than loopback: anyone who can"
+          + " reach it can read and write the whole database, with no authentication.")
+  boolean insecure;
+
+  @Option(names = "--allow-uid", paramLabel = "UID",
+      description = "A user id allowed to connect to the Unix socket (repeatable; default: yours"
+          + " only). Others also need the socket file's permissions widened.")
+  Set<Integer> allowUids = new TreeSet<>();
 
   @Option(names = "--socket", paramLabel = "PATH",
       description = "The Unix domain socket to listen on, instead of DIR/level4j.sock (either"
@@ -92,6 +123,7 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     HostOptions options = hostOptions(); // wrong flags fail before the database opens
+    SSLContext context = tlsContext();
     Database db = Target.open(dir, !readonly);
     Host host = Host.of(db, options);
     // Runs on Ctrl-C and kill (not on SIGKILL): removes the socket file and closes the database.
@@ -102,9 +134,9 @@ final class ServeCommand implements Callable<Integer> {
     try {
       List<String> addresses = new ArrayList<>();
       Path path = socket != null ? socket : dir.resolve(DEFAULT_SOCKET);
-      addresses.add(uri(listen(host, unixListener(path))));
+      addresses.add(uri(listen(host, unixListener(path, allowUids)), false));
       if (tcp != null) {
-        addresses.add(uri(listen(host, tcpListener(tcp))));
+        addresses.add(uri(listen(host, tcpListener(tcp, context, insecure)), context != null));
       }
       out.println("serving " + dir.toAbsolutePath() + (readonly ? " (read-only)" : ""));
       for (String a : addresses) {
@@ -145,14 +177,35 @@ final class ServeCommand implements Callable<Integer> {
     return o;
   }
 
+  /** The TLS context from the flags, or null; a wrong combination of flags is a usage error. */
+  private SSLContext tlsContext() {
+    if (tls.given() && tcp == null) {
+      throw new ParameterException(spec.commandLine(), "--tls-… flags need --tcp");
+    }
+    if (tls.given() && insecure) {
+      throw new ParameterException(spec.commandLine(), "--insecure is for plain TCP, not TLS");
+    }
+    if (tcp != null && !tls.given() && !insecure && !tcp.getAddress().isLoopbackAddress()) {
+      throw new ParameterException(spec.commandLine(), "refusing to serve " + tcp
+          + " without TLS: anyone who can reach it could read and write the whole database."
+          + " Give --tls-key-store and --tls-trust-store (guests then need a certificate), use"
+          + " a loopback address, or --insecure if that is what you mean");
+    }
+    try {
+      return tls.context();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
   private static SocketAddress listen(Host host, Listener listener) {
     host.listen(listener);
     return listener.address();
   }
 
-  private static Listener unixListener(Path path) {
+  private static Listener unixListener(Path path, Set<Integer> allowUids) {
     try {
-      return Listener.unix(path);
+      return Listener.unix(path, false, allowUids);
     } catch (IOException e) {
       if (!Files.exists(path)) {
         throw cannotListen("unix:" + path, e, path.toAbsolutePath().toString().length() > 100
@@ -165,7 +218,7 @@ final class ServeCommand implements Callable<Integer> {
       live = Connection.unix(path);
     } catch (IOException refused) {
       try {
-        return Listener.unix(path, true);
+        return Listener.unix(path, true, allowUids);
       } catch (IOException e) {
         throw cannotListen("unix:" + path, e, "");
       }
@@ -175,9 +228,17 @@ final class ServeCommand implements Callable<Integer> {
         + ": another running host listens there (give another --socket)");
   }
 
-  private static Listener tcpListener(InetSocketAddress address) {
+  private static Listener tcpListener(InetSocketAddress address, SSLContext context,
+      boolean insecure) {
     try {
-      return Listener.tcp(address);
+      if (context != null) {
+        return Listener.tls(address, context);
+      }
+      if (insecure && !address.getAddress().isLoopbackAddress()) {
+        System.err.println("warning: serving " + address + " without TLS (--insecure): anyone"
+            + " who can reach it can read and write the whole database");
+      }
+      return Listener.tcpInsecure(address);
     } catch (IOException e) {
       throw cannotListen("tcp://" + address.getHostString() + ":" + address.getPort(), e, "");
     }
@@ -188,13 +249,13 @@ final class ServeCommand implements Callable<Integer> {
         "cannot listen on " + where + ": " + e.getMessage() + hint, e);
   }
 
-  private static String uri(SocketAddress address) {
+  private static String uri(SocketAddress address, boolean tls) {
     if (address instanceof UnixDomainSocketAddress) {
       return "unix:" + ((UnixDomainSocketAddress) address).getPath();
     }
     InetSocketAddress a = (InetSocketAddress) address;
     String host = a.getAddress().getHostAddress();
-    return "tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    return (tls ? "tls://" : "tcp://") + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 
   /** HOST:PORT, [IPv6]:PORT, or PORT alone for the loopback address. */

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
 import org.level4j.Database;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
@@ -47,30 +48,45 @@ final class Target {
   /**
    * A guest of the host at {@code uri}, connected.
    *
-   * @param uri {@code tcp://HOST:PORT} or {@code unix:PATH}, as checked by {@link #connector}
+   * @param uri {@code tcp://HOST:PORT}, {@code tls://HOST:PORT} or {@code unix:PATH}, as checked
+   *     by {@link #connector}
+   * @param tls the TLS context for a {@code tls://} address, else null
    */
-  static Database connect(String uri) {
+  static Database connect(String uri, SSLContext tls) {
     try {
-      return Guest.connect(connector(uri));
+      return Guest.connect(connector(uri, tls));
     } catch (LevelException e) {
       if (e.code() == ErrorCode.LEVEL_DATABASE_NOT_OPENED) {
+        // The innermost cause says what went wrong, except with TLS, where the outermost TLS
+        // error says what to do about it (its own cause is the bare alert).
         Throwable root = e;
-        while (root.getCause() != null) {
+        while (root.getCause() != null && !(root instanceof javax.net.ssl.SSLException)) {
           root = root.getCause();
         }
         throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED, "cannot connect to " + uri
-            + ": " + root.getMessage() + " (is `level4j serve` running there?)", e);
+            + ": " + root.getMessage() + (root instanceof javax.net.ssl.SSLException ? ""
+                : " (is `level4j serve` running there?)"), e);
       }
       throw e;
     }
   }
 
   /**
-   * How to reach {@code uri}: {@code tcp://HOST:PORT} or {@code unix:PATH}.
+   * Checks that {@code uri} is an address {@link #connector} takes.
    *
    * @throws IllegalArgumentException saying what is wrong with {@code uri}
    */
-  static Connector connector(String uri) {
+  static void check(String uri) {
+    connector(uri.startsWith("tls://") ? "tcp://" + uri.substring("tls://".length()) : uri, null);
+  }
+
+  /**
+   * How to reach {@code uri}: {@code tcp://HOST:PORT}, {@code tls://HOST:PORT} (with {@code tls},
+   * from {@link TlsFlags}) or {@code unix:PATH}.
+   *
+   * @throws IllegalArgumentException saying what is wrong with {@code uri}
+   */
+  static Connector connector(String uri, SSLContext tls) {
     if (uri.startsWith("unix:")) {
       String path = uri.substring("unix:".length());
       if (path.isEmpty()) {
@@ -78,7 +94,8 @@ final class Target {
       }
       return Connector.unix(Path.of(path));
     }
-    if (uri.startsWith("tcp://")) {
+    boolean secure = uri.startsWith("tls://");
+    if (uri.startsWith("tcp://") || secure) {
       URI parsed;
       try {
         parsed = new URI(uri);
@@ -94,9 +111,16 @@ final class Target {
       }
       // URI keeps an IPv6 host in brackets; the socket wants it without.
       String name = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-      return Connector.tcp(name, port);
+      if (!secure) {
+        return Connector.tcp(name, port);
+      }
+      if (tls == null) {
+        throw new IllegalArgumentException("tls:// needs --tls-key-store and --tls-trust-store"
+            + " (the stores' password in $" + TlsFlags.PASSWORD_ENV + ")");
+      }
+      return Connector.tls(name, port, tls);
     }
     throw new IllegalArgumentException(
-        "expected tcp://HOST:PORT or unix:PATH, not " + uri);
+        "expected tcp://HOST:PORT, tls://HOST:PORT or unix:PATH, not " + uri);
   }
 }

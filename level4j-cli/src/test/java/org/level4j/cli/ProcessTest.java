@@ -31,16 +31,24 @@ class ProcessTest {
   }
 
   private Run spawn(String stdin, String... args) throws IOException, InterruptedException {
-    // Both streams to files, so that a process that hangs cannot hang the read of its output.
+    return spawn(command(args), stdin, tmp);
+  }
+
+  /**
+   * Runs {@code command} to its end with {@code stdin} as its input; its output goes through
+   * files in {@code tmp}, so that a process that hangs cannot hang the read of its output.
+   */
+  static Run spawn(ProcessBuilder command, String stdin, Path tmp)
+      throws IOException, InterruptedException {
     Path out = Files.createTempFile(tmp, "out", ".txt");
     Path err = Files.createTempFile(tmp, "err", ".txt");
-    Process p = command(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process p = command.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     try (OutputStream in = p.getOutputStream()) {
       in.write(stdin.getBytes(StandardCharsets.UTF_8));
     }
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError("level4j " + String.join(" ", args) + " did not finish");
+      throw new AssertionError(String.join(" ", command.command()) + " did not finish");
     }
     return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
   }

@@ -1,6 +1,7 @@
 package org.level4j.net;
 
 import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
 
 /**
  * How a {@link Guest} gets a connection to its host: called once when the guest opens and, in
@@ -40,5 +41,21 @@ public interface Connector {
    */
   static Connector tcp(String host, int port) {
     return () -> Connection.tcp(host, port);
+  }
+
+  /**
+   * Connects over TLS, presenting this guest's certificate and checking the host's: it must be
+   * trusted by {@code context}'s trust store and name {@code host} (a DNS name or IP address in
+   * its subject alternative names). {@link Tls#context} builds a context from PKCS12 stores.
+   * When the host refuses this guest's certificate, opening the guest fails with {@code
+   * LEVEL_DATABASE_NOT_OPENED} and a message saying so.
+   *
+   * @param host the host's name or address, as its certificate names it
+   * @param port the port
+   * @param context this guest's key and the certificates it trusts for hosts
+   * @return a connector
+   */
+  static Connector tls(String host, int port, SSLContext context) {
+    return () -> TlsConnection.connect(host, port, context);
   }
 }

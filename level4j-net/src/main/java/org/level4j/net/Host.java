@@ -97,7 +97,33 @@ public final class Host implements AutoCloseable {
       connection.close();
       return;
     }
-    start("level4j-host-" + THREADS.incrementAndGet(), s::run);
+    start("level4j-host-" + THREADS.incrementAndGet(), () -> {
+      if (authenticated(connection)) {
+        s.run();
+      } else {
+        sessions.remove(s);
+      }
+    });
+  }
+
+  /**
+   * Completes a TLS connection's handshake, on the connection's own thread and before anything is
+   * read from it; a guest without a trusted certificate is closed here.
+   */
+  private boolean authenticated(Connection connection) {
+    if (!(connection instanceof TlsConnection tls)) {
+      return true;
+    }
+    try {
+      tls.handshake();
+      return true;
+    } catch (IOException e) {
+      if (!closed) {
+        LOG.log(System.Logger.Level.WARNING, e.getMessage());
+      }
+      connection.close();
+      return false;
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package org.level4j.net;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
@@ -11,14 +12,21 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
 
 /**
  * Where a {@link Host} accepts connections: a Unix domain socket or a TCP port. Give it to
  * {@link Host#listen}, or call {@link #accept()} yourself.
  *
- * <p>A Unix socket file is made readable and writable by its owner only. TCP listens on the
- * loopback address unless given another one: anyone who can reach a host can read and write its
- * whole database.
+ * <p>Anything reachable over a network is authenticated. A Unix socket file is made readable and
+ * writable by its owner only, in a directory other users cannot write, and each peer's user id is
+ * checked when it connects (by default only the host's own user may connect). {@link #tls}
+ * authenticates both sides with certificates. Plain {@link #tcp} listens on a loopback address
+ * only; anywhere else it is refused, unless asked for with {@link #tcpInsecure} (for Node {@code
+ * many-level} guests that do not speak TLS, on a network you trust).
  */
 public interface Listener extends AutoCloseable {
   /**
@@ -63,7 +71,29 @@ public interface Listener extends AutoCloseable {
    * @throws IOException if the socket cannot be bound
    */
   static Listener unix(Path path, boolean replaceExisting) throws IOException {
+    return unix(path, replaceExisting, Set.of());
+  }
+
+  /**
+   * Listens on a Unix domain socket at {@code path}, accepting only peers whose user id is one of
+   * {@code allowedUids} (if empty: the host's own user id, as the other {@code unix} methods do),
+   * checked with the peer credentials the kernel gives ({@code SO_PEERCRED}); the others are closed at once, before anything is read
+   * (and logged). The directory of {@code path} must not be writable by other users (unless it
+   * has the sticky bit, as {@code /tmp} does), since they could replace the socket there.
+   *
+   * @param path the socket file to create
+   * @param replaceExisting whether to delete a file already at {@code path}
+   * @param allowedUids the user ids allowed to connect (empty: only the host's own); the socket
+   *     file stays owner-only, so other users also need its permissions widened
+   * @return the listener
+   * @throws IOException if the socket cannot be bound
+   * @throws org.level4j.LevelException {@code LEVEL_INVALID_ARGUMENT} if other users can write
+   *     the directory
+   */
+  static Listener unix(Path path, boolean replaceExisting, Set<Integer> allowedUids)
+      throws IOException {
     Path p = path.toAbsolutePath();
+    UnixPeers.checkDirectory(p.getParent());
     if (replaceExisting) {
       Files.deleteIfExists(p);
     }
@@ -77,11 +107,11 @@ public interface Listener extends AutoCloseable {
       } catch (UnsupportedOperationException notPosix) {
         // Windows: the socket file inherits the directory's ACL.
       }
+      return new SocketListener(ch, p, UnixPeers.of(p, allowedUids));
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
     }
-    return new SocketListener(ch, p);
   }
 
   /**
@@ -96,21 +126,72 @@ public interface Listener extends AutoCloseable {
   }
 
   /**
-   * Listens on {@code address}; an address other than loopback exposes the database.
+   * Listens without TLS on {@code address}, which must be a loopback address: anyone who can
+   * reach a plain TCP port can read and write the whole database. Use {@link #tls} on a network,
+   * or {@link #tcpInsecure} if it must be open.
+   *
+   * @param address a loopback address and port to bind
+   * @return the listener
+   * @throws IOException if the address cannot be bound
+   * @throws org.level4j.LevelException {@code LEVEL_INVALID_ARGUMENT} if the address is not a
+   *     loopback address
+   */
+  static Listener tcp(InetSocketAddress address) throws IOException {
+    if (address.getAddress() == null || !address.getAddress().isLoopbackAddress()) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "refusing to listen on "
+          + address + " without TLS: anyone who reaches it could read and write the whole "
+          + "database. Use Listener.tls (guests with client certificates), a loopback address, "
+          + "or Listener.tcpInsecure if the network is trusted (`level4j serve --insecure`)");
+    }
+    return tcpInsecure(address);
+  }
+
+  /**
+   * Listens without TLS on any {@code address}, with no authentication at all: for Node {@code
+   * many-level} guests that do not speak TLS, on a network where everyone who can reach the port
+   * may read and write the whole database. Logs a warning when the address is not loopback.
    *
    * @param address the address and port to bind
    * @return the listener
    * @throws IOException if the address cannot be bound
    */
-  static Listener tcp(InetSocketAddress address) throws IOException {
+  static Listener tcpInsecure(InetSocketAddress address) throws IOException {
     ServerSocketChannel ch = ServerSocketChannel.open();
     try {
       ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       ch.bind(address);
+      SocketListener l = new SocketListener(ch, null, null);
+      if (address.getAddress() == null || !address.getAddress().isLoopbackAddress()) {
+        Host.LOG.log(System.Logger.Level.WARNING, "listening on " + l.address() + " without TLS:"
+            + " anyone who reaches it can read and write the whole database");
+      }
+      return l;
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
     }
-    return new SocketListener(ch, null);
+  }
+
+  /**
+   * Listens with TLS on {@code address}, accepting only guests that present a certificate which
+   * {@code context}'s trust store trusts (mutual TLS); the others are refused during the
+   * handshake, before any request is read. {@link Tls#context} builds a context from PKCS12
+   * stores. A Node guest connects with {@code tls.connect} and its own key and certificate.
+   *
+   * @param address the address and port to bind (port 0: any free port)
+   * @param context this host's key and the certificates it trusts for guests
+   * @return the listener
+   * @throws IOException if the address cannot be bound
+   */
+  static Listener tls(InetSocketAddress address, SSLContext context) throws IOException {
+    ServerSocket s = new ServerSocket();
+    try {
+      s.setReuseAddress(true);
+      s.bind(address);
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    return new TlsListener(s, context);
   }
 }

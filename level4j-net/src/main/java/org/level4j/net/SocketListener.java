@@ -8,6 +8,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Objects;
 
 /** A {@link Listener} over a bound server socket channel, Unix domain or TCP. */
@@ -16,9 +17,12 @@ final class SocketListener implements Listener {
   private final Path socketFile;
   private final Object socketFileKey;
   private final SocketAddress address;
+  private final UnixPeers peers; // null for TCP, or where there are no peer credentials
 
-  SocketListener(ServerSocketChannel channel, Path socketFile) throws IOException {
+  SocketListener(ServerSocketChannel channel, Path socketFile, UnixPeers peers)
+      throws IOException {
     this.channel = channel;
+    this.peers = peers;
     this.socketFile = socketFile;
     this.socketFileKey = socketFile == null ? null : fileKey(socketFile);
     this.address = channel.getLocalAddress();
@@ -27,6 +31,9 @@ final class SocketListener implements Listener {
   @Override
   public Connection accept() throws IOException {
     SocketChannel c = channel.accept();
+    while (peers != null && refuse(c)) {
+      c = channel.accept();
+    }
     try {
       if (socketFile == null) {
         c.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -36,6 +43,27 @@ final class SocketListener implements Listener {
       c.close();
       throw e;
     }
+  }
+
+  /** Closes {@code c} if its peer is a user not allowed here, before reading anything from it. */
+  private boolean refuse(SocketChannel c) throws IOException {
+    UserPrincipal user;
+    try {
+      user = peers.refused(c);
+    } catch (IOException | RuntimeException e) {
+      c.close();
+      Host.LOG.log(System.Logger.Level.WARNING, "refused a peer on " + address
+          + ": its user could not be told (" + e + ")");
+      return true;
+    }
+    if (user == null) {
+      return false;
+    }
+    c.close();
+    Host.LOG.log(System.Logger.Level.WARNING, "refused a peer on " + address + ": its user "
+        + user.getName() + " is not one of the allowed user ids " + peers.uids()
+        + " (allow it with Listener.unix(path, replaceExisting, allowedUids))");
+    return true;
   }
 
   @Override

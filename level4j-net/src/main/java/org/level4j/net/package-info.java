@@ -20,8 +20,14 @@
  *       {@link org.level4j.net.GuestOptions} (retry), {@link org.level4j.net.Connector} (how to
  *       reach the host, again after a drop), {@link org.level4j.net.ConnectionListener}.
  *   <li>{@link org.level4j.net.Connection} and {@link org.level4j.net.Listener}: the transports
- *       (Unix domain sockets, TCP, an in-memory pipe).
+ *       (Unix domain sockets, TCP, TLS with client certificates, an in-memory pipe);
+ *       {@link org.level4j.net.Tls} builds TLS contexts from PKCS12 key and trust stores.
  * </ul>
+ *
+ * <p>Anything a host listens on is authenticated: a Unix socket admits only peers of allowed
+ * user ids (the host's own by default), TLS only guests with a trusted certificate, and plain
+ * TCP listens on loopback addresses only unless {@link org.level4j.net.Listener#tcpInsecure}
+ * asks otherwise.
  *
  * <p>The wire format is documented in one place, the package-private class {@code Wire}.
  *

@@ -15,7 +15,10 @@ import org.level4j.conformance.ConformanceSuite;
 import org.level4j.conformance.LevelFactory;
 import org.level4j.conformance.ScratchDirectory;
 
-/** The conformance suite against guests of a level4j host, over a Unix socket and over TCP. */
+/**
+ * The conformance suite against guests of a level4j host, over a Unix socket, over TCP and over
+ * TLS with client certificates.
+ */
 class GuestConformanceTest {
   /**
    * A guest of a level4j host over memory: explicit snapshots (held by the host for the
@@ -25,27 +28,38 @@ class GuestConformanceTest {
       ConformanceSuite.supportsAllBut("permanence", "syncWrites");
 
   @TestFactory
-  Stream<DynamicNode> overUnixSocket() throws IOException {
-    return ConformanceSuite.all(new Hosts(ScratchDirectory.create("level4j-net"), true),
+  Stream<DynamicNode> overUnixSocket() throws Exception {
+    return ConformanceSuite.all(new Hosts(ScratchDirectory.create("level4j-net"), Transport.UNIX),
         GUEST_OF_MEMORY);
   }
 
   @TestFactory
-  Stream<DynamicNode> overTcp() throws IOException {
-    return ConformanceSuite.all(new Hosts(ScratchDirectory.create("level4j-net"), false),
+  Stream<DynamicNode> overTcp() throws Exception {
+    return ConformanceSuite.all(new Hosts(ScratchDirectory.create("level4j-net"), Transport.TCP),
         GUEST_OF_MEMORY);
   }
+
+  @TestFactory
+  Stream<DynamicNode> overTls() throws Exception {
+    return ConformanceSuite.all(new Hosts(ScratchDirectory.create("level4j-net"), Transport.TLS),
+        GUEST_OF_MEMORY);
+  }
+
+  private enum Transport { UNIX, TCP, TLS }
 
   /** Each database: a memory database served by its own host, and a guest connected to it. */
   private static final class Hosts implements LevelFactory {
     private final ScratchDirectory dir;
-    private final boolean unix;
+    private final Transport transport;
+    private final TestCertificates certificates;
     private final List<AutoCloseable> open = new ArrayList<>();
     private int n;
 
-    Hosts(ScratchDirectory dir, boolean unix) {
+    Hosts(ScratchDirectory dir, Transport transport) throws Exception {
       this.dir = dir;
-      this.unix = unix;
+      this.transport = transport;
+      this.certificates = transport == Transport.TLS
+          ? TestCertificates.make(Files.createDirectory(dir.resolve("certs"))) : null;
     }
 
     @Override
@@ -55,15 +69,21 @@ class GuestConformanceTest {
       open.add(host);
       open.add(db);
       Connector connector;
-      if (unix) {
+      if (transport == Transport.UNIX) {
         Path sock = dir.resolve("h" + (n++) + ".sock");
         host.listen(Listener.unix(sock));
         connector = Connector.unix(sock);
-      } else {
+      } else if (transport == Transport.TCP) {
         Listener l = Listener.tcp(0);
         host.listen(l);
         connector = Connector.tcp("127.0.0.1",
             ((java.net.InetSocketAddress) l.address()).getPort());
+      } else {
+        Listener l = Listener.tls(new java.net.InetSocketAddress("127.0.0.1", 0),
+            certificates.host());
+        host.listen(l);
+        connector = Connector.tls("localhost",
+            ((java.net.InetSocketAddress) l.address()).getPort(), certificates.guest());
       }
       return Guest.connect(connector);
     }
@@ -73,7 +93,7 @@ class GuestConformanceTest {
       for (AutoCloseable c : open) {
         c.close();
       }
-      dir.close();
+      dir.close(); // the certificates too
     }
   }
 }

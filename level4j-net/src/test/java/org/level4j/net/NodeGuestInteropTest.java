@@ -20,7 +20,7 @@ import org.level4j.interop.NodePeers;
  * npm many-level's own guest against a level4j host: the script {@code interop/guest-check.js}
  * runs put/get/del, batch, getMany, clear, iterators (ranges, reverse, limit, seek inside and
  * outside the range, 2000 entries under flow control) with utf8 and binary keys, and a write
- * rejected by a host hook; the script {@code interop/limits-check.js} meets a host's iterator cap.
+ * rejected by a host hook, over TCP, TLS with a client certificate and a Unix socket; the script {@code interop/limits-check.js} meets a host's iterator cap.
  */
 class NodeGuestInteropTest {
   @TempDir
@@ -50,6 +50,17 @@ class NodeGuestInteropTest {
     Listener l = Listener.tcp(0);
     host.listen(l);
     runGuest("tcp:" + ((java.net.InetSocketAddress) l.address()).getPort());
+  }
+
+  /** Node's {@code tls.connect} with a client certificate, as a many-level guest would use it. */
+  @Test
+  void nodeGuestOverTlsWithAClientCertificate() throws Exception {
+    Path certs = java.nio.file.Files.createDirectory(dir.resolve("certs"));
+    TestCertificates stores = TestCertificates.make(certs);
+    Listener l = Listener.tls(new java.net.InetSocketAddress("127.0.0.1", 0), stores.host());
+    host.listen(l);
+    runGuest("tls:" + ((java.net.InetSocketAddress) l.address()).getPort() + ":" + certs + ":"
+        + new String(TestCertificates.PASSWORD));
   }
 
   @Test

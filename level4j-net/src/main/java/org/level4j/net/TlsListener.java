@@ -1,0 +1,58 @@
+package org.level4j.net;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketAddress;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A {@link Listener} for TLS guests: accepts plain TCP connections and layers TLS on each. The
+ * handshake is not done here, where one slow or hostile peer would hold up every other: the
+ * {@link Host} does it on the connection's own thread, before reading anything from it.
+ */
+final class TlsListener implements Listener {
+  private final ServerSocket socket;
+  private final SSLContext context;
+  private final SocketAddress address;
+
+  TlsListener(ServerSocket socket, SSLContext context) {
+    this.socket = socket;
+    this.context = context;
+    this.address = socket.getLocalSocketAddress();
+  }
+
+  @Override
+  public Connection accept() throws IOException {
+    while (true) {
+      Socket raw = socket.accept();
+      try {
+        return TlsConnection.accepted(raw, context);
+      } catch (IOException e) {
+        // A peer that reset its connection at once: only this connection is lost, and throwing
+        // here would stop the host listening.
+        raw.close();
+        Host.LOG.log(System.Logger.Level.DEBUG, "dropped a connection on " + this, e);
+      }
+    }
+  }
+
+  @Override
+  public SocketAddress address() {
+    return address;
+  }
+
+  @Override
+  public void close() {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // closing a listening socket has nothing to report
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "tls:" + address;
+  }
+}

@@ -1,0 +1,90 @@
+package org.level4j.net;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+
+/**
+ * Which users may connect to a Unix socket listener: the host's own user unless others are
+ * named, told apart by the peer credentials the kernel gives for a Unix socket ({@code SO_PEERCRED}).
+ * The socket file's permissions already keep other users out; this holds even when a directory's
+ * or the file's permissions are changed later, or a process of another user inherits a socket.
+ */
+final class UnixPeers {
+  private static final int OTHERS_WRITE = 0002;
+  private static final int GROUP_WRITE = 0020;
+  private static final int STICKY = 01000;
+
+  private final Set<UserPrincipal> allowed;
+  private final Set<Integer> uids;
+
+  private UnixPeers(Set<UserPrincipal> allowed, Set<Integer> uids) {
+    this.allowed = allowed;
+    this.uids = uids;
+  }
+
+  /**
+   * The peers of the socket at {@code socketFile}: users {@code allowedUids}, or if empty its
+   * owner (this process's user); null where the platform has no user ids (Windows).
+   */
+  static UnixPeers of(Path socketFile, Set<Integer> allowedUids) throws IOException {
+    if (!FileSystems.getDefault().supportedFileAttributeViews().contains("unix")) {
+      return null;
+    }
+    Set<Integer> uids = new TreeSet<>(allowedUids);
+    if (uids.isEmpty()) {
+      uids.add((Integer) Files.getAttribute(socketFile, "unix:uid"));
+    }
+    UserPrincipalLookupService lookup = FileSystems.getDefault().getUserPrincipalLookupService();
+    Set<UserPrincipal> allowed = new HashSet<>();
+    for (int uid : uids) {
+      allowed.add(lookup.lookupPrincipalByName(Integer.toString(uid))); // a number: that uid
+    }
+    return new UnixPeers(allowed, uids);
+  }
+
+  /**
+   * The user of the peer at the other end of {@code c}, if it is not an allowed one; null if it
+   * is allowed.
+   */
+  UserPrincipal refused(SocketChannel c) throws IOException {
+    if (!c.supportedOptions().contains(ExtendedSocketOptions.SO_PEERCRED)) {
+      return null; // the socket file's permissions are all there is
+    }
+    UnixDomainPrincipal peer = c.getOption(ExtendedSocketOptions.SO_PEERCRED);
+    return allowed.contains(peer.user()) ? null : peer.user();
+  }
+
+  /** The allowed user ids, for messages. */
+  Set<Integer> uids() {
+    return uids;
+  }
+
+  /**
+   * Refuses a socket directory that users other than its owner may write to (they could remove
+   * the socket and put one of theirs in its place), unless it has the sticky bit, which keeps
+   * them from removing or renaming files they do not own.
+   */
+  static void checkDirectory(Path dir) throws IOException {
+    if (dir == null || !FileSystems.getDefault().supportedFileAttributeViews().contains("unix")) {
+      return;
+    }
+    int mode = (Integer) Files.getAttribute(dir, "unix:mode");
+    if ((mode & (OTHERS_WRITE | GROUP_WRITE)) != 0 && (mode & STICKY) == 0) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "refusing to put a socket in "
+          + dir + ": other users can write that directory, so they could replace the socket"
+          + " (make it writable by its owner only, e.g. chmod go-w, or choose another directory)");
+    }
+  }
+}
