@@ -50,7 +50,6 @@ class WireFuzzTest {
     host = Host.of(db, HostOptions.defaults().maxFrameBytes(MAX_FRAME)).listen(
         Listener.unix(socket));
     good = Guest.connect(Connector.unix(socket));
-    good.put("acknowledged", "yes");
   }
 
   @AfterEach
@@ -82,7 +81,8 @@ class WireFuzzTest {
         assertThat(raw.closedWithin(WAIT)).as("connection %d ends", connection).isTrue();
       }
       if (connection % 25 == 0) {
-        assertThat(good.get("acknowledged")).isEqualTo("yes");
+        // The fuzzed frames may write anything (a mutated clear may delete any key), so the
+        // well-behaved guest is checked by a round trip of its own, not by older data.
         good.put("later", Integer.toString(connection));
         assertThat(good.get("later")).isEqualTo(Integer.toString(connection));
       }
@@ -90,7 +90,8 @@ class WireFuzzTest {
     System.out.println("fuzz: " + frames + " frames over " + connection + " connections");
     awaitOnlyTheGoodGuest();
     assertThat(host.openIterators()).as("iterators of closed connections").isZero();
-    assertThat(good.get("acknowledged")).isEqualTo("yes");
+    good.put("last", "yes");
+    assertThat(good.get("last")).isEqualTo("yes");
   }
 
   @Test
@@ -153,7 +154,8 @@ class WireFuzzTest {
     assertThat(wholes).as("some batches survive mutation (mutate leaves some frames intact)")
         .isGreaterThan(100);
     awaitOnlyTheGoodGuest();
-    assertThat(good.get("acknowledged")).isEqualTo("yes");
+    good.put("last", "yes");
+    assertThat(good.get("last")).isEqualTo("yes");
   }
 
   /** The ops of a Batch or Write frame that decodes cleanly and completely, else null. */
