@@ -46,8 +46,15 @@ record LeaderInfo(long pid, Path socket) {
     return "pid=" + pid + "\nsocket=" + socket + "\n";
   }
 
-  /** The published record, or null if no leader has published one (or it is being rewritten). */
+  /**
+   * The published record, or null if no leader has published one (or it is being rewritten), or
+   * if another user's process wrote it (see {@link Owner}).
+   */
   static LeaderInfo read(Path dir) {
+    Path file = dir.resolve(FILE);
+    if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Owner.isOurs(file)) {
+      return null;
+    }
     String text;
     try {
       text = Files.readString(dir.resolve(FILE), StandardCharsets.UTF_8);

@@ -448,7 +448,7 @@ final class Presence {
       }
       LeaderInfo info = LeaderInfo.read(dir);
       Path socket = info != null ? info.socket() : SocketPath.of(dir);
-      if (info != null || Files.exists(socket)) {
+      if ((info != null || Files.exists(socket)) && Owner.isOurs(socket)) {
         try {
           return Connection.unix(socket);
         } catch (IOException e) {
