@@ -191,6 +191,7 @@ final class Proc implements AutoCloseable {
   void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
+    forgetAttachFile();
   }
 
   /** Closes stdin (the workers' signal to close cleanly) and waits for exit. */
@@ -231,5 +232,26 @@ final class Proc implements AutoCloseable {
   @Override
   public void close() {
     process.destroyForcibly();
+    try {
+      process.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    forgetAttachFile();
+  }
+
+  /**
+   * Removes the attach socket a JVM makes in the temporary directory when {@link #threads} asks it
+   * for a dump: the JVM removes it when it exits normally, not when it is killed.
+   */
+  private void forgetAttachFile() {
+    if (!process.isAlive()) {
+      try {
+        java.nio.file.Files.deleteIfExists(Path.of(System.getProperty("java.io.tmpdir"),
+            ".java_pid" + process.pid()));
+      } catch (IOException ignored) {
+        // not ours, or already gone
+      }
+    }
   }
 }
