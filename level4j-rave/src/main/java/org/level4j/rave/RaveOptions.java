@@ -75,7 +75,8 @@ public final class RaveOptions {
      * took about 3 ms off a takeover against 2 MiB but cost the leader's batch_put_1000 about 15%
      * against 4 MiB; 2 MiB cost it about 4%.
      */
-    private RocksOptions rocks = RocksOptions.builder().writeBufferBytes(2L << 20).build();
+    private RocksOptions rocks = RocksOptions.builder().writeBufferBytes(2L << 20)
+        .flushAfter(Duration.ofMillis(100)).build();
     private Duration giveUpAfter = Duration.ofSeconds(30);
     private boolean retry = true;
 

@@ -103,9 +103,10 @@ final class RocksEngine implements Engine {
     final ReadOptions latest = new ReadOptions();
     final WriteOptions plain;
     final WriteOptions sync;
+    final LogBound bound; // null unless RocksOptions.flushAfter is set
 
     Handles(Options options, LRUCache cache, BloomFilter filter, RocksDB db, RequestLog requests,
-        List<AutoCloseable> familyOptions, boolean syncAlways) {
+        List<AutoCloseable> familyOptions, boolean syncAlways, LogBound bound) {
       this.options = options;
       this.cache = cache;
       this.filter = filter;
@@ -114,6 +115,7 @@ final class RocksEngine implements Engine {
       this.familyOptions = familyOptions;
       this.plain = new WriteOptions().setSync(syncAlways);
       this.sync = new WriteOptions().setSync(true);
+      this.bound = bound;
     }
   }
 
@@ -137,6 +139,11 @@ final class RocksEngine implements Engine {
     LRUCache cache = options.blockCacheBytes() > 0 ? new LRUCache(options.blockCacheBytes()) : null;
     BloomFilter filter = new BloomFilter(10);
     Options o = nativeOptions(options, cache, filter);
+    LogBound bound = options.flushAfter().isZero() ? null
+        : new LogBound(options.flushAfter().toNanos(), release.readLock());
+    if (bound != null) {
+      bound.listenOn(o);
+    }
     RocksDB db;
     RequestLog requests = new RequestLog();
     List<AutoCloseable> familyOptions = new ArrayList<>();
@@ -144,6 +151,9 @@ final class RocksEngine implements Engine {
       if (RequestLog.exists(o, dir)) {
         // The directory has request records: RocksDB opens all column families or none.
         DBOptions dbOptions = new DBOptions(o);
+        if (bound != null) {
+          bound.listenOn(dbOptions);
+        }
         ColumnFamilyOptions dataOptions = new ColumnFamilyOptions(o);
         familyOptions.add(dbOptions);
         familyOptions.add(dataOptions);
@@ -156,6 +166,9 @@ final class RocksEngine implements Engine {
         db = RocksDB.open(o, dir.toString());
       }
     } catch (RocksDBException e) {
+      if (bound != null) {
+        bound.close();
+      }
       requests.close();
       closeAll(familyOptions);
       o.close();
@@ -165,7 +178,11 @@ final class RocksEngine implements Engine {
       }
       throw openFailure(dir, e);
     }
-    handles = new Handles(o, cache, filter, db, requests, familyOptions, options.syncWrites());
+    if (bound != null) {
+      bound.start(db);
+    }
+    handles = new Handles(o, cache, filter, db, requests, familyOptions, options.syncWrites(),
+        bound);
   }
 
   private static void closeAll(List<AutoCloseable> all) {
@@ -202,6 +219,9 @@ final class RocksEngine implements Engine {
         // properties for statistics.
         .setAvoidFlushDuringRecovery(true)
         .setSkipStatsUpdateOnDbOpen(true)
+        // Files made obsolete by the open (the old log, MANIFEST, OPTIONS) are deleted by a
+        // background thread, not by the one that opens.
+        .setAvoidUnnecessaryBlockingIO(true)
         // RocksDB opens the table files on open with up to 16 threads it starts and ends for
         // that alone: traced during a RaveLevel takeover, 16 thread starts for a handful of files.
         .setMaxFileOpeningThreads(1);
@@ -249,6 +269,9 @@ final class RocksEngine implements Engine {
     h.latest.close();
     h.plain.close();
     h.sync.close();
+    if (h.bound != null) {
+      h.bound.stop();
+    }
     try {
       h.db.closeE();
     } catch (RocksDBException e) {
@@ -258,6 +281,9 @@ final class RocksEngine implements Engine {
       // closeE() freed every column family handle first; what the families were opened with goes
       // after the database.
       closeAll(h.familyOptions);
+      if (h.bound != null) {
+        h.bound.close();
+      }
       h.requests.close();
       h.options.close();
       h.filter.close();

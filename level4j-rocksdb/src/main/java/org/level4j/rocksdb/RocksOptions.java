@@ -1,5 +1,6 @@
 package org.level4j.rocksdb;
 
+import java.time.Duration;
 import java.util.Objects;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
@@ -37,6 +38,7 @@ public final class RocksOptions {
   private final long blockCacheBytes;
   private final long writeBufferBytes;
   private final Compression compression;
+  private final Duration flushAfter;
 
   private RocksOptions(Builder b) {
     this.createIfMissing = b.createIfMissing;
@@ -45,6 +47,7 @@ public final class RocksOptions {
     this.blockCacheBytes = b.blockCacheBytes;
     this.writeBufferBytes = b.writeBufferBytes;
     this.compression = b.compression;
+    this.flushAfter = b.flushAfter;
   }
 
   /**
@@ -78,6 +81,7 @@ public final class RocksOptions {
     b.blockCacheBytes = blockCacheBytes;
     b.writeBufferBytes = writeBufferBytes;
     b.compression = compression;
+    b.flushAfter = flushAfter;
     return b;
   }
 
@@ -142,6 +146,20 @@ public final class RocksOptions {
     return compression;
   }
 
+  /**
+   * How long writes may stay in the write buffer before it is flushed to a table file, once it
+   * holds at least a thousand entries (default {@link Duration#ZERO}: off, the buffer is flushed
+   * when full). Opening a directory after a crash replays the write-ahead log of everything not
+   * yet flushed, about a microsecond per entry, so this bounds that replay to what is written in
+   * this time; RaveLevel sets it, since a follower taking over from a killed leader replays
+   * before it serves. A buffer that fills faster than this is flushed when full, as without it.
+   *
+   * @return the longest time writes stay only in the write buffer, or zero for no limit
+   */
+  public Duration flushAfter() {
+    return flushAfter;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof RocksOptions)) {
@@ -150,20 +168,22 @@ public final class RocksOptions {
     RocksOptions r = (RocksOptions) o;
     return createIfMissing == r.createIfMissing && errorIfExists == r.errorIfExists
         && syncWrites == r.syncWrites && blockCacheBytes == r.blockCacheBytes
-        && writeBufferBytes == r.writeBufferBytes && compression == r.compression;
+        && writeBufferBytes == r.writeBufferBytes && compression == r.compression
+        && flushAfter.equals(r.flushAfter);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(createIfMissing, errorIfExists, syncWrites, blockCacheBytes,
-        writeBufferBytes, compression);
+        writeBufferBytes, compression, flushAfter);
   }
 
   @Override
   public String toString() {
     return "RocksOptions[createIfMissing=" + createIfMissing + ", errorIfExists=" + errorIfExists
         + ", syncWrites=" + syncWrites + ", blockCacheBytes=" + blockCacheBytes
-        + ", writeBufferBytes=" + writeBufferBytes + ", compression=" + compression + "]";
+        + ", writeBufferBytes=" + writeBufferBytes + ", compression=" + compression
+        + ", flushAfter=" + flushAfter + "]";
   }
 
   /** Builds {@link RocksOptions}; each setter documents its option on {@link RocksOptions}. */
@@ -174,6 +194,7 @@ public final class RocksOptions {
     private long blockCacheBytes = 32L << 20;
     private long writeBufferBytes = 64L << 20;
     private Compression compression = Compression.LZ4;
+    private Duration flushAfter = Duration.ZERO;
 
     private Builder() {}
 
@@ -252,6 +273,22 @@ public final class RocksOptions {
             "compression must not be null (use Compression.NONE)");
       }
       this.compression = value;
+      return this;
+    }
+
+    /**
+     * See {@link RocksOptions#flushAfter()}; zero turns it off, otherwise at least 10 ms.
+     *
+     * @param value the longest time writes stay only in the write buffer
+     * @return this builder
+     */
+    public Builder flushAfter(Duration value) {
+      if (value == null || value.isNegative()
+          || (!value.isZero() && value.compareTo(Duration.ofMillis(10)) < 0)) {
+        throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+            "flushAfter must be zero (off) or at least 10 ms, got " + value);
+      }
+      this.flushAfter = value;
       return this;
     }
 

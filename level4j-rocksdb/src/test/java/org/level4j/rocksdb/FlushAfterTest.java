@@ -1,0 +1,79 @@
+package org.level4j.rocksdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.level4j.Database;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+
+/** RocksOptions.flushAfter: writes do not stay in the write buffer (and the log) for long. */
+class FlushAfterTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aWriteBufferHeldLongerThanTheLimitIsWrittenToATableFile() throws Exception {
+    // 64 MiB of write buffer: 3,000 small puts never fill it, so only the age limit flushes them.
+    RocksOptions options = RocksOptions.builder().flushAfter(Duration.ofMillis(50)).build();
+    try (Database db = RocksLevel.open(dir, options)) {
+      for (int i = 0; i < 3000; i++) {
+        db.put(String.format("k%05d", i), "v" + i);
+      }
+      awaitTableFile(30);
+      assertThat(db.get("k00000")).isEqualTo("v0");
+      assertThat(db.get("k02999")).isEqualTo("v2999");
+    }
+    try (Database db = RocksLevel.open(dir, options)) {
+      assertThat(db.iterator().all()).hasSize(3000);
+    }
+  }
+
+  @Test
+  void closingWhileTheLimitIsCheckedLosesNothing() {
+    RocksOptions options = RocksOptions.builder().flushAfter(Duration.ofMillis(10)).build();
+    for (int round = 0; round < 20; round++) {
+      try (Database db = RocksLevel.open(dir, options)) {
+        for (int i = 0; i < 1500; i++) {
+          db.put(String.format("r%02d-%05d", round, i), "v");
+        }
+      }
+    }
+    try (Database db = RocksLevel.open(dir)) {
+      assertThat(db.iterator().all()).hasSize(20 * 1500);
+    }
+  }
+
+  @Test
+  void aLimitUnderTenMillisecondsIsRefused() {
+    assertThatThrownBy(() -> RocksOptions.builder().flushAfter(Duration.ofMillis(5)))
+        .isInstanceOfSatisfying(LevelException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_INVALID_ARGUMENT))
+        .hasMessageContaining("flushAfter");
+    assertThatThrownBy(() -> RocksOptions.builder().flushAfter(Duration.ofMillis(-1)))
+        .isInstanceOf(LevelException.class);
+    assertThat(RocksOptions.builder().flushAfter(Duration.ZERO).build().flushAfter()).isZero();
+    assertThat(RocksOptions.defaults().flushAfter()).isZero();
+  }
+
+  private void awaitTableFile(int seconds) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (true) {
+      try (Stream<Path> files = Files.list(dir)) {
+        if (files.anyMatch(p -> p.getFileName().toString().endsWith(".sst"))) {
+          return;
+        }
+      }
+      assertThat(System.nanoTime()).as("a table file within %d s", seconds).isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+}
