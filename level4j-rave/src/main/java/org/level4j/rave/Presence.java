@@ -68,6 +68,8 @@ final class Presence {
   /** RocksDB's LOCK, held while this process leads; closed only after {@link #local} is. */
   private volatile LockGuard lockGuard;
   private volatile Host host;
+  /** The socket bound while RocksDB opens (see {@link #bindEarly}); lead()'s thread only. */
+  private Listener early;
   private volatile Guest guest;
   private volatile RaveMonitor monitor;
   private volatile boolean closed;
@@ -196,6 +198,7 @@ final class Presence {
       mark(OPENED);
       haltAfterWriting(db);
     } catch (LevelException e) {
+      closeEarly();
       forgetTakeover();
       seat.stepDown();
       if (e.code() == ErrorCode.LEVEL_LOCKED) {
@@ -205,6 +208,7 @@ final class Presence {
       }
       throw e;
     } catch (RuntimeException | Error e) {
+      closeEarly();
       forgetTakeover();
       seat.stepDown();
       throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED, "this process cannot open "
@@ -212,9 +216,11 @@ final class Presence {
     }
     Path socket = SocketPath.of(dir);
     Host h = Host.of(db);
+    Listener bound = early;
+    early = null;
     try {
-      // Listening first: the other followers are waiting for this socket to appear.
-      h.listen(Listener.unix(socket, true));
+      // Accepting first: the other followers are waiting on this socket.
+      h.listen(bound != null ? bound : Listener.unix(socket, true));
       mark(LISTENING);
       // This process's calls go to the database directly from now on, and its own guest (a
       // follower until now, with operations in flight) reconnects to this host through an
@@ -289,6 +295,7 @@ final class Presence {
           if (OPEN_PAUSE_MILLIS > 0) {
             java.util.concurrent.locks.LockSupport.parkNanos(OPEN_PAUSE_MILLIS * 1_000_000);
           }
+          early = bindEarly();
           long logBytes = LOG.isLoggable(System.Logger.Level.DEBUG) ? logBytes() : -1;
           Database d = RocksLevel.open(dir, options.rocks());
           lockGuard = guard;
@@ -299,6 +306,7 @@ final class Presence {
           }
           return d;
         } catch (RuntimeException | Error e) {
+          closeEarly();
           guard.close();
           throw e;
         }
@@ -309,6 +317,29 @@ final class Presence {
       }
       java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
       pauseNanos = Math.min(pauseNanos * 2, 100_000_000);
+    }
+  }
+
+  /**
+   * Binds the leader's socket while RocksDB opens, before anything accepts on it: followers
+   * woken by the new socket file connect and send their first requests at once, and the kernel
+   * holds them in the listening socket's backlog until the host accepts them, so their wake-up
+   * and connection take place during the open instead of after it. Null if the socket cannot be
+   * bound now ({@link #lead} tries again after the open, and reports a failure then).
+   */
+  private Listener bindEarly() {
+    try {
+      return Listener.unix(SocketPath.of(dir), true);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private void closeEarly() {
+    Listener l = early;
+    early = null;
+    if (l != null) {
+      l.close();
     }
   }
 

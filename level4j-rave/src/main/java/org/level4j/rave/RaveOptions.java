@@ -37,7 +37,8 @@ public final class RaveOptions {
 
   /**
    * RocksDB options, used by whichever process becomes leader. The default has a 2 MiB write
-   * buffer, which keeps the log a new leader replays short.
+   * buffer and {@link RocksOptions#flushAfter() flushAfter} 100 ms, which keep the log a new
+   * leader replays short.
    *
    * @return the RocksDB options
    */
@@ -68,12 +69,15 @@ public final class RaveOptions {
   /** Builds {@link RaveOptions}. */
   public static final class Builder {
     /*
-     * A much smaller write buffer than RocksDB's 64 MiB: after a leader is killed, the next one
-     * replays the log of everything not yet flushed before it can serve (0.5 to 1 us per entry
-     * here), so the buffer bounds failover time. 2 MiB holds about 14,000 entries of 100 bytes.
-     * Measured (bench --failover 2, 10 kills per run, and bench as leader, 3 runs per size): 1 MiB
-     * took about 3 ms off a takeover against 2 MiB but cost the leader's batch_put_1000 about 15%
-     * against 4 MiB; 2 MiB cost it about 4%.
+     * After a leader is killed, the next one replays the log of everything not yet flushed before
+     * it can serve (about 1 us of CPU per entry here), so what stays unflushed bounds failover
+     * time. A much smaller write buffer than RocksDB's 64 MiB bounds it for bulk writes: 2 MiB
+     * holds about 14,000 entries of 100 bytes. Measured (bench --failover 2, 10 kills per run,
+     * and bench as leader, 3 runs per size): 1 MiB took about 3 ms off a takeover against 2 MiB
+     * but cost the leader's batch_put_1000 about 15% against 4 MiB; 2 MiB cost it about 4%.
+     * Small writes at followers' pace fill 2 MiB in about a second, though: flushAfter flushes a
+     * buffer that has held 1,000 entries or more for 100 ms, which bounds their replay to about
+     * a tenth of that without flushing bulk writes' buffers early (see RocksOptions.flushAfter).
      */
     private RocksOptions rocks = RocksOptions.builder().writeBufferBytes(2L << 20)
         .flushAfter(Duration.ofMillis(100)).build();
