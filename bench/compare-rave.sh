@@ -14,9 +14,11 @@
 # (computed per pair, then min / median / max), followed by a markdown table for the README.
 # For failover: the median and max outage of each side, apart for the follower that took over
 # and the ones that stayed followers, and the ratio rave-level / level4j of the medians.
+# It also draws the same figures as an SVG chart (bench/chart.js) and keeps the run's raw figures
+# beside it (a TSV of role, system, pair, phase, ops/s or ms), from which chart.js can draw again.
 #
 # Usage: bench/compare-rave.sh [--pairs P] [--n N] [--followers-n M] [--roles LIST]
-#          [--kills N] [--failover-followers K] [--keep]
+#          [--kills N] [--failover-followers K] [--svg FILE] [--keep]
 #   --pairs P         A/B pairs per role (default 3, at least 1)
 #   --n N             operations per phase (default 100000, as the anchor)
 #   --followers-n M   sequential puts per follower in the "followers" role (default 20000)
@@ -24,6 +26,8 @@
 #                     (default: follower,leader,followers)
 #   --kills N         leader kills per pair in the failover role (default 5)
 #   --failover-followers K  followers in the failover role (default 2)
+#   --svg FILE        where to write the chart (default: compare-rave.svg in the current
+#                     directory; the raw figures go beside it, FILE with .tsv for .svg)
 #   --keep            keep the scratch folder (its path is printed)
 # Environment: ANCHOR_DIR (default: ../shared/anchors/rave-level beside the repository),
 #   LEVEL4J_JAVA_OPTS (extra JVM flags for every level4j process, as for ./level4j).
@@ -39,6 +43,7 @@ roles=follower,leader,followers
 kills=5
 failover_followers=2
 keep=0
+svg=$PWD/compare-rave.svg
 followers=4
 timeout_s=3600
 
@@ -50,8 +55,9 @@ while (($#)); do
     --roles) roles=$2; shift 2 ;;
     --kills) kills=$2; shift 2 ;;
     --failover-followers) failover_followers=$2; shift 2 ;;
+    --svg) svg=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h | --help) sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,36p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare-rave: unknown argument $1 (try --help)" >&2; exit 64 ;;
   esac
 done
@@ -337,3 +343,6 @@ console.log('\n| role | phase | level4j ops/s | rave-level ops/s | ratio, median
 console.log('|---|---|---:|---:|---:|---|')
 for (const t of table) console.log(t)
 EOF
+cp "$results" "${svg%.svg}.tsv"
+node "$root/bench/chart.js" "$results" "$svg" \
+  "$started, $pairs pairs per role, n=$n; $(java -version 2>&1 | head -n 1), node $(node --version)"
