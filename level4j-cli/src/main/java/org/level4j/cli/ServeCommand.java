@@ -35,7 +35,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code level4j serve DIR [--tcp HOST:PORT [--tls-key-store FILE --tls-trust-store FILE |
- * --insecure]] [--socket PATH [--allow-uid UID]] [--readonly] [--max-… N]}: holds a
+ * --insecure]] [--socket PATH [--allow-uid UID] [--allow-group GROUP]] [--readonly]
+ * [--max-… N]}: holds a
  * database and serves it to guests (other {@code level4j} commands with {@code --connect},
  * level4j {@code Guest}s, Node {@code many-level} guests) until the process is stopped. The
  * {@code --max-…} flags set the per-connection limits of {@link HostOptions} on the addresses it
@@ -50,7 +51,9 @@ import picocli.CommandLine.TypeConversionException;
         "",
         "Who may connect: the Unix socket is readable and writable by you only, in a",
         "directory other users cannot write, and only processes of your user id may",
-        "connect (--allow-uid names others). --tcp with --tls-key-store and",
+        "connect (--allow-uid names others; --allow-group GROUP lets in processes",
+        "running with that group, and hands the socket file to it). --tcp with",
+        "--tls-key-store and",
         "--tls-trust-store is TLS with client certificates: only guests whose",
         "certificate the trust store trusts get in (the stores' password is read from",
         "$" + TlsFlags.PASSWORD_ENV + "). Plain --tcp listens on a loopback address",
@@ -82,6 +85,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "A user id allowed to connect to the Unix socket (repeatable; default: yours"
           + " only). Others also need the socket file's permissions widened.")
   Set<Integer> allowUids = new TreeSet<>();
+
+  @Option(names = "--allow-group", paramLabel = "GROUP",
+      description = "A group whose processes may connect to the Unix socket: the socket file"
+          + " becomes readable and writable by it, and a peer must run with it as its group id"
+          + " (its user's primary group, or one chosen with sg GROUP).")
+  String allowGroup;
 
   @Option(names = "--socket", paramLabel = "PATH",
       description = "The Unix domain socket to listen on, instead of DIR/level4j.sock (either"
@@ -134,7 +143,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       List<String> addresses = new ArrayList<>();
       Path path = socket != null ? socket : dir.resolve(DEFAULT_SOCKET);
-      addresses.add(uri(listen(host, unixListener(path, allowUids)), false));
+      addresses.add(uri(listen(host, unixListener(path, allowUids, allowGroup)), false));
       if (tcp != null) {
         addresses.add(uri(listen(host, tcpListener(tcp, context, insecure)), context != null));
       }
@@ -203,9 +212,14 @@ final class ServeCommand implements Callable<Integer> {
     return listener.address();
   }
 
-  private static Listener unixListener(Path path, Set<Integer> allowUids) {
+  private static Listener unixListener(Path path, Set<Integer> allowUids, String group) {
+    if (group != null && !allowUids.isEmpty()) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "give either --allow-uid or "
+          + "--allow-group, not both (a group's members are let in by the group)");
+    }
     try {
-      return Listener.unix(path, false, allowUids);
+      return group != null ? Listener.unixForGroup(path, false, group)
+          : Listener.unix(path, false, allowUids);
     } catch (IOException e) {
       if (!Files.exists(path)) {
         throw cannotListen("unix:" + path, e, path.toAbsolutePath().toString().length() > 100
@@ -218,7 +232,8 @@ final class ServeCommand implements Callable<Integer> {
       live = Connection.unix(path);
     } catch (IOException refused) {
       try {
-        return Listener.unix(path, true, allowUids);
+        return group != null ? Listener.unixForGroup(path, true, group)
+            : Listener.unix(path, true, allowUids);
       } catch (IOException e) {
         throw cannotListen("unix:" + path, e, "");
       }

@@ -92,7 +92,40 @@ public interface Listener extends AutoCloseable {
    */
   static Listener unix(Path path, boolean replaceExisting, Set<Integer> allowedUids)
       throws IOException {
+    return unix(path, replaceExisting, allowedUids, null);
+  }
+
+  /**
+   * Listens on a Unix domain socket at {@code path} for the host's own user and for processes
+   * that run with group {@code group}: the socket file belongs to that group, readable and
+   * writable by it ({@code rw-rw----}), and each peer's group id, as the kernel gives it for the
+   * connection ({@code SO_PEERCRED}: the group the peer process runs with, its user's primary
+   * group unless changed with {@code sg} or {@code newgrp}), must be that group's; a user who is
+   * only a supplementary member must start its process with {@code sg GROUP}. The host's user
+   * must be a member of the group (or root) to hand the socket file to it.
+   *
+   * @param path the socket file to create
+   * @param replaceExisting whether to delete a file already at {@code path}
+   * @param group the name of the group allowed to connect
+   * @return the listener
+   * @throws IOException if the socket cannot be bound, or the file cannot be given to the group
+   * @throws org.level4j.LevelException {@code LEVEL_INVALID_ARGUMENT} if there is no such group,
+   *     or if other users can write the directory
+   */
+  static Listener unixForGroup(Path path, boolean replaceExisting, String group)
+      throws IOException {
+    if (group == null || group.isEmpty()) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "name the group allowed to "
+          + "connect to " + path);
+    }
+    return unix(path, replaceExisting, Set.of(), group);
+  }
+
+  private static Listener unix(Path path, boolean replaceExisting, Set<Integer> allowedUids,
+      String group) throws IOException {
     Path p = path.toAbsolutePath();
+    java.nio.file.attribute.GroupPrincipal groupPrincipal = group == null ? null
+        : UnixPeers.group(group);
     UnixPeers.checkDirectory(p.getParent());
     if (replaceExisting) {
       Files.deleteIfExists(p);
@@ -103,11 +136,17 @@ public interface Listener extends AutoCloseable {
       // bind() creates the file as the umask allows (0755 by default: only its owner can
       // connect, since connecting needs write permission); narrow it to the owner at once.
       try {
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+        if (groupPrincipal == null) {
+          Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+        } else {
+          Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class)
+              .setGroup(groupPrincipal);
+          Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-rw----"));
+        }
       } catch (UnsupportedOperationException notPosix) {
         // Windows: the socket file inherits the directory's ACL.
       }
-      return new SocketListener(ch, p, UnixPeers.of(p, allowedUids));
+      return new SocketListener(ch, p, UnixPeers.of(p, allowedUids, groupPrincipal));
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;

@@ -8,8 +8,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.Objects;
+import jdk.net.UnixDomainPrincipal;
 
 /** A {@link Listener} over a bound server socket channel, Unix domain or TCP. */
 final class SocketListener implements Listener {
@@ -47,22 +47,23 @@ final class SocketListener implements Listener {
 
   /** Closes {@code c} if its peer is a user not allowed here, before reading anything from it. */
   private boolean refuse(SocketChannel c) throws IOException {
-    UserPrincipal user;
+    UnixDomainPrincipal peer;
     try {
-      user = peers.refused(c);
+      peer = peers.refused(c);
     } catch (IOException | RuntimeException e) {
       c.close();
       Host.LOG.log(System.Logger.Level.WARNING, "refused a peer on " + address
           + ": its user could not be told (" + e + ")");
       return true;
     }
-    if (user == null) {
+    if (peer == null) {
       return false;
     }
     c.close();
     Host.LOG.log(System.Logger.Level.WARNING, "refused a peer on " + address + ": its user "
-        + user.getName() + " is not one of the allowed user ids " + peers.uids()
-        + " (allow it with Listener.unix(path, replaceExisting, allowedUids))");
+        + peer.user().getName() + " (group " + peer.group().getName() + ") is not one of "
+        + peers.describe() + " (allow it with Listener.unix(path, replaceExisting, allowedUids)"
+        + " or Listener.unixForGroup)");
     return true;
   }
 

@@ -5,8 +5,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
@@ -17,7 +19,8 @@ import org.level4j.LevelException;
 
 /**
  * Which users may connect to a Unix socket listener: the host's own user unless others are
- * named, told apart by the peer credentials the kernel gives for a Unix socket ({@code SO_PEERCRED}).
+ * named, and processes running with an allowed group, told apart by the peer credentials the
+ * kernel gives for a Unix socket ({@code SO_PEERCRED}).
  * The socket file's permissions already keep other users out; this holds even when a directory's
  * or the file's permissions are changed later, or a process of another user inherits a socket.
  */
@@ -28,17 +31,31 @@ final class UnixPeers {
 
   private final Set<UserPrincipal> allowed;
   private final Set<Integer> uids;
+  private final GroupPrincipal group; // null: no group allowed
 
-  private UnixPeers(Set<UserPrincipal> allowed, Set<Integer> uids) {
+  private UnixPeers(Set<UserPrincipal> allowed, Set<Integer> uids, GroupPrincipal group) {
     this.allowed = allowed;
     this.uids = uids;
+    this.group = group;
+  }
+
+  /** The group of this name; {@code LEVEL_INVALID_ARGUMENT} if there is none. */
+  static GroupPrincipal group(String name) throws IOException {
+    try {
+      return FileSystems.getDefault().getUserPrincipalLookupService()
+          .lookupPrincipalByGroupName(name);
+    } catch (UserPrincipalNotFoundException e) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "there is no group named "
+          + name + " on this machine (see /etc/group)", e);
+    }
   }
 
   /**
    * The peers of the socket at {@code socketFile}: users {@code allowedUids}, or if empty its
    * owner (this process's user); null where the platform has no user ids (Windows).
    */
-  static UnixPeers of(Path socketFile, Set<Integer> allowedUids) throws IOException {
+  static UnixPeers of(Path socketFile, Set<Integer> allowedUids, GroupPrincipal group)
+      throws IOException {
     if (!FileSystems.getDefault().supportedFileAttributeViews().contains("unix")) {
       return null;
     }
@@ -51,24 +68,26 @@ final class UnixPeers {
     for (int uid : uids) {
       allowed.add(lookup.lookupPrincipalByName(Integer.toString(uid))); // a number: that uid
     }
-    return new UnixPeers(allowed, uids);
+    return new UnixPeers(allowed, uids, group);
   }
 
   /**
-   * The user of the peer at the other end of {@code c}, if it is not an allowed one; null if it
-   * is allowed.
+   * The peer at the other end of {@code c}, if it is neither an allowed user nor running with
+   * the allowed group; null if it is allowed.
    */
-  UserPrincipal refused(SocketChannel c) throws IOException {
+  UnixDomainPrincipal refused(SocketChannel c) throws IOException {
     if (!c.supportedOptions().contains(ExtendedSocketOptions.SO_PEERCRED)) {
       return null; // the socket file's permissions are all there is
     }
     UnixDomainPrincipal peer = c.getOption(ExtendedSocketOptions.SO_PEERCRED);
-    return allowed.contains(peer.user()) ? null : peer.user();
+    boolean ok = allowed.contains(peer.user()) || (group != null && group.equals(peer.group()));
+    return ok ? null : peer;
   }
 
-  /** The allowed user ids, for messages. */
-  Set<Integer> uids() {
-    return uids;
+  /** Who is allowed, for messages. */
+  String describe() {
+    return "the allowed user ids " + uids + (group == null ? "" : " nor runs with group "
+        + group.getName());
   }
 
   /**

@@ -1,0 +1,156 @@
+package org.level4j.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.level4j.Database;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+import org.level4j.MemoryLevel;
+
+/**
+ * A group allowed on a host's Unix socket (Listener.unixForGroup), with guests in real processes
+ * of another user (uid 65534, "nobody"), started with setpriv. Running a process as another user
+ * takes root, so the tests that do run only as root (as CI here does) and are skipped elsewhere.
+ */
+class UnixGroupTest {
+  private static final String NOBODY = "65534";
+  private static final String NOGROUP = "nogroup"; // gid 65534 on Debian
+  private static final String DAEMON = "daemon"; // gid 1
+
+  private final Opened opened = new Opened();
+  private Path dir;
+
+  @BeforeEach
+  void sharedDirectory() throws IOException {
+    // A directory the other user may enter (JUnit's own are 0700) and not write.
+    dir = Files.createTempDirectory("level4j-group-");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  @AfterEach
+  void closeAll() throws Exception {
+    opened.close();
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  @Test
+  void aProcessRunningWithTheAllowedGroupIsServed() throws Exception {
+    assumeTrue(isRoot(), "needs root to run a process as another user");
+    Database db = opened.keep(MemoryLevel.open());
+    Path sock = dir.resolve("db.sock");
+    Host host = opened.keep(Host.of(db));
+    host.listen(Listener.unixForGroup(sock, false, NOGROUP));
+
+    Result r = runAs(List.of("--reuid=" + NOBODY, "--regid=" + NOGROUP, "--clear-groups"), sock);
+
+    assertThat(r.output).startsWith("PUT");
+    assertThat(r.exit).isZero();
+    assertThat(db.get("from")).isEqualTo("nobody");
+  }
+
+  @Test
+  void aProcessOfAnotherGroupIsRefusedEvenWhenTheSocketFileLetsItIn() throws Exception {
+    assumeTrue(isRoot(), "needs root to run a process as another user");
+    Database db = opened.keep(MemoryLevel.open());
+    Path sock = dir.resolve("db.sock");
+    Host host = opened.keep(Host.of(db));
+    host.listen(Listener.unixForGroup(sock, false, DAEMON));
+
+    // A supplementary member of daemon may open the socket file, but runs with group nogroup:
+    // the kernel reports nogroup for the connection, and the host closes it unread.
+    Result r = runAs(List.of("--reuid=" + NOBODY, "--regid=" + NOGROUP, "--groups=1"), sock);
+
+    assertThat(r.output).startsWith("REFUSED").doesNotContain("Permission denied");
+    assertThat(r.exit).isEqualTo(3);
+    assertThat(host.requestsServed()).isZero();
+    assertThat(db.get("from")).isNull();
+  }
+
+  @Test
+  void theSocketFileBelongsToTheGroupAndOnlyItAndTheOwnerMayUseIt() throws Exception {
+    Path sock = dir.resolve("db.sock");
+    String group = (String) Files.getAttribute(dir, "posix:group").toString();
+    try (Listener l = Listener.unixForGroup(sock, false, group)) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock)))
+          .isEqualTo("rw-rw----");
+      assertThat(Files.getAttribute(sock, "posix:group").toString()).isEqualTo(group);
+    }
+  }
+
+  @Test
+  void aGroupThatDoesNotExistIsRefusedWithAClearError() {
+    assertThatThrownBy(() -> Listener.unixForGroup(dir.resolve("db.sock"), false,
+        "no-such-group-here"))
+        .isInstanceOfSatisfying(LevelException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_INVALID_ARGUMENT))
+        .hasMessageContaining("no group named no-such-group-here");
+    assertThat(dir.resolve("db.sock")).doesNotExist();
+  }
+
+  private record Result(int exit, String output) {}
+
+  private Result runAs(List<String> credentials, Path sock) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("setpriv"));
+    cmd.addAll(credentials);
+    cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", readableClassPath(), GuestPutMain.class.getName(), sock.toString(), "from",
+        "nobody"));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    try {
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the guest process ended").isTrue();
+      return new Result(p.exitValue(),
+          new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  /**
+   * This JVM's class path for another user: jars (from a local Maven repository the other user
+   * may not read) are copied into the shared directory; class directories are used as they are.
+   */
+  private String readableClassPath() throws IOException {
+    Path lib = Files.createDirectories(dir.resolve("lib"));
+    List<String> entries = new ArrayList<>();
+    for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      Path p = Path.of(e);
+      if (Files.isRegularFile(p)) {
+        Path copy = lib.resolve(entries.size() + "-" + p.getFileName());
+        Files.copy(p, copy);
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
+        entries.add(copy.toString());
+      } else {
+        entries.add(e);
+      }
+    }
+    return String.join(java.io.File.pathSeparator, entries);
+  }
+
+  private static boolean isRoot() throws IOException {
+    Path probe = Files.createTempFile("level4j-root", ".probe");
+    try {
+      return (Integer) Files.getAttribute(probe, "unix:uid") == 0;
+    } finally {
+      Files.deleteIfExists(probe);
+    }
+  }
+}
