@@ -1,0 +1,69 @@
+package org.level4j.bench;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.level4j.rave.RaveLevel;
+
+/**
+ * The other process of {@link FollowerFloor}: {@code echo SOCKET} answers each 100-byte message
+ * on a Unix socket with the same bytes (plain blocking JDK sockets, one thread); {@code lead DIR}
+ * leads DIR with RaveLevel. Either prints {@code READY} and runs until its standard input ends.
+ */
+public final class FloorPeer {
+  static final int MESSAGE = 100;
+
+  private FloorPeer() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args[0].equals("echo")) {
+      Path socket = Path.of(args[1]);
+      Files.deleteIfExists(socket);
+      ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+      server.bind(UnixDomainSocketAddress.of(socket));
+      Thread t = new Thread(() -> echo(server), "echo");
+      t.setDaemon(true);
+      t.start();
+      ready();
+      server.close();
+    } else {
+      try (RaveLevel db = RaveLevel.open(Path.of(args[1]))) {
+        db.put("ready", "1");
+        ready();
+      }
+    }
+  }
+
+  private static void ready() throws IOException {
+    System.out.println("READY");
+    System.out.flush();
+    while (System.in.read() >= 0) {
+      // until the benchmark closes our input
+    }
+  }
+
+  private static void echo(ServerSocketChannel server) {
+    try (SocketChannel c = server.accept()) {
+      ByteBuffer b = ByteBuffer.allocateDirect(MESSAGE);
+      while (true) {
+        b.clear();
+        while (b.hasRemaining()) {
+          if (c.read(b) < 0) {
+            return;
+          }
+        }
+        b.flip();
+        while (b.hasRemaining()) {
+          c.write(b);
+        }
+      }
+    } catch (IOException e) {
+      // the benchmark is done
+    }
+  }
+}
