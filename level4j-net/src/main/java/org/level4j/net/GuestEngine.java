@@ -227,7 +227,7 @@ final class GuestEngine implements RemoteEngine {
       return failures;
     }
     synchronized (l.outbox) {
-      Wire.Out o = l.outbox.out();
+      Protobuf.Out o = l.outbox.out();
       for (java.util.Iterator<Request<?>> i = requests.values().iterator(); i.hasNext(); ) {
         Request<?> r = i.next();
         LevelException refused = refusedLocked(r);
@@ -443,7 +443,7 @@ final class GuestEngine implements RemoteEngine {
         return; // the host released it when that connection went away
       }
       synchronized (l.outbox) {
-        Wire.snapshotRelease(l.outbox.out(), s.number);
+        GuestMessage.snapshotRelease(l.outbox.out(), s.number);
       }
     }
     flush(l);
@@ -747,7 +747,7 @@ final class GuestEngine implements RemoteEngine {
   private FrameReader.Handler handler(List<Runnable> later) {
     return new FrameReader.Handler() {
       @Override
-      public void frame(int tag, Wire.In body) {
+      public void frame(int tag, Protobuf.In body) {
         dispatch(tag, body, later);
       }
 
@@ -758,7 +758,7 @@ final class GuestEngine implements RemoteEngine {
 
   /** What a failure to read link {@code l} means for the guest. */
   private LevelException readFailure(Link l, Throwable e) {
-    if (e instanceof Wire.Malformed) {
+    if (e instanceof Malformed) {
       LOG.log(System.Logger.Level.WARNING, "closing connection " + l.connection
           + ": the host broke the protocol: " + e.getMessage());
       return new LevelException(ErrorCode.LEVEL_CONNECTION_LOST,
@@ -791,13 +791,13 @@ final class GuestEngine implements RemoteEngine {
     }
   }
 
-  private void dispatch(int tag, Wire.In body, List<Runnable> later) {
-    Object m = Wire.decodeResponse(tag, body);
-    if (m instanceof Wire.Hello h) {
+  private void dispatch(int tag, Protobuf.In body, List<Runnable> later) {
+    HostMessage m = HostMessage.decode(tag, body);
+    if (m instanceof HostMessage.Hello h) {
       synchronized (lock) {
         helloFeatures = h.version() >= 1 ? h.features() : 0;
       }
-    } else if (m instanceof Wire.Callback c) {
+    } else if (m instanceof HostMessage.Callback c) {
       Request<?> r;
       synchronized (lock) {
         r = requests.remove(c.id());
@@ -818,7 +818,7 @@ final class GuestEngine implements RemoteEngine {
           }
         });
       }
-    } else if (m instanceof Wire.GetManyCallback c) {
+    } else if (m instanceof HostMessage.GetManyCallback c) {
       Request<?> r;
       List<Runnable> failures = null;
       Link l = null;
@@ -857,29 +857,11 @@ final class GuestEngine implements RemoteEngine {
           }
         });
       }
-    } else if (m instanceof Wire.IteratorData d) {
+    } else if (m instanceof HostMessage.ForIterator f) {
       Runnable done;
       synchronized (lock) {
-        GuestIterator it = iterators.get(d.id());
-        done = it == null ? null : it.onDataLocked(d.seq(), d.data());
-      }
-      if (done != null) {
-        fire(later, done);
-      }
-    } else if (m instanceof Wire.IteratorEnd e) {
-      Runnable done;
-      synchronized (lock) {
-        GuestIterator it = iterators.get(e.id());
-        done = it == null ? null : it.onEndLocked(e.seq());
-      }
-      if (done != null) {
-        fire(later, done);
-      }
-    } else if (m instanceof Wire.IteratorError e) {
-      Runnable done;
-      synchronized (lock) {
-        GuestIterator it = iterators.get(e.id());
-        done = it == null ? null : it.onErrorLocked(e.seq(), e.error());
+        GuestIterator it = iterators.get(f.id());
+        done = it == null ? null : it.onLocked(f);
       }
       if (done != null) {
         fire(later, done);
@@ -947,7 +929,7 @@ final class GuestEngine implements RemoteEngine {
       link = fresh;
       probeLocked(fresh); // pending requests are re-sent once the host is known
       synchronized (fresh.outbox) {
-        Wire.Out o = fresh.outbox.out();
+        Protobuf.Out o = fresh.outbox.out();
         for (GuestIterator it : iterators.values()) {
           if (it.snapshot == null) {
             it.resumeLocked(o);
@@ -1130,32 +1112,32 @@ final class GuestEngine implements RemoteEngine {
       complete((T) result);
     }
 
-    void encode(Wire.Out o, GuestEngine engine) {
+    void encode(Protobuf.Out o, GuestEngine engine) {
       switch (tag) {
         case Wire.WRITE:
-          Wire.write(o, id, ops, engine.requestIdLocked(this), sync);
+          GuestMessage.write(o, id, ops, engine.requestIdLocked(this), sync);
           break;
         case Wire.GET:
-          Wire.get(o, id, key, snapshot == null ? 0 : snapshot.number);
+          GuestMessage.get(o, id, key, snapshot == null ? 0 : snapshot.number);
           break;
         case Wire.SNAPSHOT:
-          Wire.snapshot(o, id, number);
+          GuestMessage.snapshot(o, id, number);
           takenOn = engine.link;
           break;
         case Wire.PUT:
-          Wire.put(o, id, key, value);
+          GuestMessage.put(o, id, key, value);
           break;
         case Wire.DELETE:
-          Wire.delete(o, id, key);
+          GuestMessage.delete(o, id, key);
           break;
         case Wire.BATCH:
-          Wire.batch(o, id, ops);
+          GuestMessage.batch(o, id, ops);
           break;
         case Wire.GET_MANY:
-          Wire.getMany(o, id, keys, snapshot == null ? 0 : snapshot.number);
+          GuestMessage.getMany(o, id, keys, snapshot == null ? 0 : snapshot.number);
           break;
         case Wire.CLEAR:
-          Wire.clear(o, id, range);
+          GuestMessage.clear(o, id, range);
           break;
         default:
           throw new IllegalStateException("no request has tag " + tag);

@@ -73,8 +73,8 @@ final class GuestIterator implements EngineIterator {
     this.step = (wireKeys ? 1 : 0) + (values ? 1 : 0);
   }
 
-  void encodeOpen(Wire.Out o) {
-    Wire.iterator(o, id, seq, range, wireKeys, values, 0, null, null,
+  void encodeOpen(Protobuf.Out o) {
+    GuestMessage.iterator(o, id, seq, range, wireKeys, values, 0, null, null,
         snapshot == null ? 0 : snapshot.number);
   }
 
@@ -137,7 +137,7 @@ final class GuestIterator implements EngineIterator {
       l = engine.linkLocked();
       if (l != null) {
         synchronized (l.outbox) {
-          Wire.iteratorSeek(l.outbox.out(), id, seq, target);
+          GuestMessage.iteratorSeek(l.outbox.out(), id, seq, target);
         }
       }
     }
@@ -160,7 +160,7 @@ final class GuestIterator implements EngineIterator {
       l = engine.linkLocked();
       if (l != null) {
         synchronized (l.outbox) {
-          Wire.iteratorClose(l.outbox.out(), id);
+          GuestMessage.iteratorClose(l.outbox.out(), id);
         }
       }
     }
@@ -193,7 +193,7 @@ final class GuestIterator implements EngineIterator {
         // No ack once the limit is reached: the guest wants nothing more.
         if (l != null && (range.limit() < 0 || consumed < range.limit())) {
           synchronized (l.outbox) {
-            Wire.iteratorAck(l.outbox.out(), id, seq, consumed);
+            GuestMessage.iteratorAck(l.outbox.out(), id, seq, consumed);
           }
         }
       }
@@ -206,35 +206,32 @@ final class GuestIterator implements EngineIterator {
 
   // ---- reader side (engine lock held) --------------------------------------------------------
 
-  Runnable onDataLocked(int dataSeq, List<byte[]> data) {
-    if (closed || dataSeq != seq || error != null) {
-      return null;
+  /** What the host sent this iterator; returns what to run after the lock, or null. */
+  Runnable onLocked(HostMessage.ForIterator m) {
+    if (closed || m.seq() != seq) {
+      return null; // an older seq's, still on the wire when the guest sought
     }
-    if (data.isEmpty() || data.size() % step != 0) {
-      throw new Wire.Malformed("iterator " + Integer.toUnsignedString(id) + " received "
-          + data.size() + " items, not a multiple of " + step);
+    if (m instanceof HostMessage.IteratorError e) {
+      return failLocked(e.error());
     }
-    if (chunks.size() == MAX_BUFFERED) {
-      throw new Wire.Malformed("iterator " + Integer.toUnsignedString(id) + " received more than "
-          + MAX_BUFFERED + " messages unacknowledged (flow control allows 2)");
+    if (m instanceof HostMessage.IteratorData d) {
+      if (error != null) {
+        return null;
+      }
+      List<byte[]> data = d.data();
+      if (data.isEmpty() || data.size() % step != 0) {
+        throw new Malformed("iterator " + Integer.toUnsignedString(id) + " received "
+            + data.size() + " items, not a multiple of " + step);
+      }
+      if (chunks.size() == MAX_BUFFERED) {
+        throw new Malformed("iterator " + Integer.toUnsignedString(id) + " received more than "
+            + MAX_BUFFERED + " messages unacknowledged (flow control allows 2)");
+      }
+      chunks.add(new Chunk(data));
+    } else {
+      ended = true; // IteratorEnd
     }
-    chunks.add(new Chunk(data));
     return serveWaiterLocked();
-  }
-
-  Runnable onEndLocked(int endSeq) {
-    if (closed || endSeq != seq) {
-      return null;
-    }
-    ended = true;
-    return serveWaiterLocked();
-  }
-
-  Runnable onErrorLocked(int errorSeq, LevelException e) {
-    if (closed || errorSeq != seq) {
-      return null;
-    }
-    return failLocked(e);
   }
 
   /** Ends the iterator with {@code e} (connection lost, database closed, host error). */
@@ -247,14 +244,14 @@ final class GuestIterator implements EngineIterator {
   }
 
   /** After a reconnect: asks the new host to go on after what was handed out. */
-  void resumeLocked(Wire.Out o) {
+  void resumeLocked(Protobuf.Out o) {
     if (closed || error != null) {
       return;
     }
     chunks.clear();
     ended = false;
-    Wire.iterator(o, id, seq, range, wireKeys, values, consumed,
-        seekTarget == null ? bookmark : null, seekTarget);
+    GuestMessage.iterator(o, id, seq, range, wireKeys, values, consumed,
+        seekTarget == null ? bookmark : null, seekTarget, 0); // one with a snapshot is failed
   }
 
   private Runnable serveWaiterLocked() {
