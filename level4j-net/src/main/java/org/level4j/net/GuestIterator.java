@@ -21,7 +21,8 @@ import org.level4j.spi.EngineIterator;
  * and a reconnect discards what was buffered but not handed out, since the host sends it again
  * after the bookmark: nothing is handed out twice.
  *
- * <p>All state is guarded by the engine's lock; methods named {@code ...Locked} expect it held.
+ * <p>All state is guarded by the engine's lock: the user's calls take it through {@link
+ * GuestEngine#locked}, and the engine calls the methods named {@code ...Locked} with it held.
  * Futures are completed after the lock is released (the {@code Runnable}s returned).
  */
 final class GuestIterator implements EngineIterator {
@@ -91,28 +92,22 @@ final class GuestIterator implements EngineIterator {
 
   @Override
   public CompletableFuture<List<Entry<byte[], byte[]>>> nextvAsync(int max) {
-    List<Entry<byte[], byte[]>> out;
-    GuestEngine.Link l;
-    synchronized (engine.lock) {
+    return engine.locked(l -> {
       if (closed) {
         return CompletableFuture.failedFuture(new LevelException(
             ErrorCode.LEVEL_ITERATOR_NOT_OPEN, "the iterator is closed"));
       }
       if (!chunks.isEmpty()) {
-        out = takeLocked(max);
-        l = engine.linkLocked();
+        return CompletableFuture.completedFuture(takeLocked(max));
       } else if (error != null) {
         return CompletableFuture.failedFuture(error);
       } else if (ended) {
         return CompletableFuture.completedFuture(Collections.emptyList());
-      } else {
-        waiter = new CompletableFuture<>();
-        waiterMax = max;
-        return waiter;
       }
-    }
-    GuestEngine.flush(l);
-    return CompletableFuture.completedFuture(out);
+      waiter = new CompletableFuture<>();
+      waiterMax = max;
+      return waiter;
+    });
   }
 
   /**
@@ -121,50 +116,45 @@ final class GuestIterator implements EngineIterator {
    */
   @Override
   public void seek(byte[] target) {
-    GuestEngine.Link l;
-    synchronized (engine.lock) {
+    engine.locked(l -> {
       if (closed) {
         throw new LevelException(ErrorCode.LEVEL_ITERATOR_NOT_OPEN, "the iterator is closed");
       }
       if (error != null) {
-        return; // an iterator that failed stays failed, as in many-level
+        return null; // an iterator that failed stays failed, as in many-level
       }
       seq++;
       chunks.clear();
       ended = false;
       bookmark = null;
       seekTarget = target;
-      l = engine.linkLocked();
       if (l != null) {
         synchronized (l.outbox) {
           GuestMessage.iteratorSeek(l.outbox.out(), id, seq, target);
         }
       }
-    }
-    GuestEngine.flush(l);
+      return null;
+    });
   }
 
   @Override
   public void close() {
-    CompletableFuture<List<Entry<byte[], byte[]>>> w;
-    GuestEngine.Link l;
-    synchronized (engine.lock) {
+    CompletableFuture<List<Entry<byte[], byte[]>>> w = engine.locked(l -> {
       if (closed) {
-        return;
+        return null;
       }
       closed = true;
       chunks.clear();
-      w = waiter;
+      CompletableFuture<List<Entry<byte[], byte[]>>> waiting = waiter;
       waiter = null;
       engine.forgetLocked(this);
-      l = engine.linkLocked();
       if (l != null) {
         synchronized (l.outbox) {
           GuestMessage.iteratorClose(l.outbox.out(), id);
         }
       }
-    }
-    GuestEngine.flush(l);
+      return waiting;
+    });
     if (w != null) {
       w.completeExceptionally(new LevelException(ErrorCode.LEVEL_ITERATOR_NOT_OPEN,
           "the iterator was closed while waiting for entries"));
@@ -174,7 +164,7 @@ final class GuestIterator implements EngineIterator {
   /** Hands out up to {@code max} buffered entries and acknowledges the messages used up. */
   private List<Entry<byte[], byte[]>> takeLocked(int max) {
     List<Entry<byte[], byte[]>> out = new ArrayList<>(Math.min(max, 64));
-    GuestEngine.Link l = engine.linkLocked();
+    GuestLink l = engine.linkLocked();
     while (out.size() < max && !chunks.isEmpty()) {
       Chunk c = chunks.peek();
       List<byte[]> d = c.data;
@@ -262,9 +252,9 @@ final class GuestIterator implements EngineIterator {
     if (!chunks.isEmpty()) {
       waiter = null;
       List<Entry<byte[], byte[]>> out = takeLocked(waiterMax);
-      GuestEngine.Link l = engine.linkLocked();
+      GuestLink l = engine.linkLocked();
       return () -> {
-        GuestEngine.flush(l);
+        GuestLink.flush(l);
         w.complete(out);
       };
     }

@@ -333,8 +333,8 @@ sealed interface GuestMessage {
       } else {
         return "batch operation " + ops.size() + " has type \""
             + new String(type, StandardCharsets.UTF_8) + "\"" + (v == null ? " and no value" : "")
-            + "; only \"put\" with a value" + (expects ? ", \"del\" and \"expect\"" : " and \"del\"")
-            + " are allowed";
+            + "; only \"put\" with a value"
+            + (expects ? ", \"del\" and \"expect\"" : " and \"del\"") + " are allowed";
       }
       return null;
     }

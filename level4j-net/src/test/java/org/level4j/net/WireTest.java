@@ -180,9 +180,9 @@ class WireTest {
 
   @Test
   void idsWrapFromTheLargestUint32ToOneAndSkipIdsInUse() {
-    assertThat(GuestEngine.nextId(0, Map.of())).isEqualTo(1);
-    assertThat(GuestEngine.nextId(-1, Map.of())).isEqualTo(1);
-    assertThat(GuestEngine.nextId(-1, Map.of(1, "busy"))).isEqualTo(2);
-    assertThat(GuestEngine.nextId(-2, Map.of())).isEqualTo(-1);
+    assertThat(Pending.nextId(0, Map.of())).isEqualTo(1);
+    assertThat(Pending.nextId(-1, Map.of())).isEqualTo(1);
+    assertThat(Pending.nextId(-1, Map.of(1, "busy"))).isEqualTo(2);
+    assertThat(Pending.nextId(-2, Map.of())).isEqualTo(-1);
   }
 }
