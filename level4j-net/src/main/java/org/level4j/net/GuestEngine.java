@@ -271,22 +271,22 @@ final class GuestEngine implements RemoteEngine {
 
   @Override
   public byte[] get(byte[] key, EngineSnapshot snapshot) {
-    return join(getAsync(key, snapshot));
+    return LevelException.join(getAsync(key, snapshot));
   }
 
   @Override
   public List<byte[]> getMany(List<byte[]> keys, EngineSnapshot snapshot) {
-    return join(getManyAsync(keys, snapshot));
+    return LevelException.join(getManyAsync(keys, snapshot));
   }
 
   @Override
   public void write(List<Op<byte[], byte[]>> ops, boolean sync) {
-    join(writeAsync(ops, sync));
+    LevelException.join(writeAsync(ops, sync));
   }
 
   @Override
   public void clear(Range<byte[]> range) {
-    join(clearAsync(range));
+    LevelException.join(clearAsync(range));
   }
 
   @Override
@@ -302,7 +302,7 @@ final class GuestEngine implements RemoteEngine {
   @Override
   public boolean write(List<Op<byte[], byte[]>> ops, boolean sync,
       org.level4j.RequestId request) {
-    return join(writeAsync(ops, sync, request));
+    return LevelException.join(writeAsync(ops, sync, request));
   }
 
   /** Sent as the Write extension; the host's answer says whether it applied the write now. */
@@ -341,7 +341,7 @@ final class GuestEngine implements RemoteEngine {
       number = lastSnapshot;
     }
     GuestRequest.TakeSnapshot r = new GuestRequest.TakeSnapshot(this, number);
-    join(send(r));
+    LevelException.join(send(r));
     synchronized (lock) {
       return new GuestSnapshot(this, r.takenOn, r.number);
     }
@@ -430,14 +430,6 @@ final class GuestEngine implements RemoteEngine {
       if (t != null) {
         LockSupport.unpark(t);
       }
-    }
-  }
-
-  private static <T> T join(CompletableFuture<T> f) {
-    try {
-      return f.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      throw LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR);
     }
   }
 

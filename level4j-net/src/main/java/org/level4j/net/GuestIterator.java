@@ -83,11 +83,7 @@ final class GuestIterator implements EngineIterator {
 
   @Override
   public List<Entry<byte[], byte[]>> nextv(int max) {
-    try {
-      return nextvAsync(max).join();
-    } catch (java.util.concurrent.CompletionException e) {
-      throw LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR);
-    }
+    return LevelException.join(nextvAsync(max));
   }
 
   @Override

@@ -25,8 +25,9 @@ record HostFeatures(int bits) {
 
   /** What a guest of this host supports; {@code permanence} as its options say. */
   Supports supports(boolean permanence) {
-    return new Supports(true, snapshots(), true, permanence, false, preconditions(),
-        requestIds());
+    return Supports.all().withExplicitSnapshots(snapshots()).withPermanence(permanence)
+        .withSyncWrites(false).withConditionalBatch(preconditions())
+        .withExactlyOnce(requestIds());
   }
 
   /** Why this host cannot take {@code r}, or null. */

@@ -13,7 +13,6 @@ import org.level4j.LevelException;
 import org.level4j.net.Connection;
 import org.level4j.net.ConnectionListener;
 import org.level4j.net.Guest;
-import org.level4j.net.GuestOptions;
 import org.level4j.net.Host;
 import org.level4j.net.Listener;
 import org.level4j.rocksdb.RocksLevel;
@@ -211,7 +210,7 @@ final class Presence {
           + "RocksDB to lead " + dir + " (" + e + "); it stepped down so another can", e);
     }
     Path socket = SocketPath.of(dir);
-    Host h = Host.of(db);
+    Host h = Host.of(db, options.host());
     try {
       // Listening first: the other followers are waiting for this socket to appear.
       h.listen(Listener.unix(socket, true));
@@ -324,7 +323,7 @@ final class Presence {
     // the background, not in the middle of a failover.
     Standby.warmInBackground(options);
     seat.waitForLock(this::promote, this::fail);
-    Guest g = Guest.connect(this::connectToLeader, GuestOptions.defaults().retry(options.retry()));
+    Guest g = Guest.connect(this::connectToLeader, options.guest());
     g.onConnectionChange(new ConnectionListener() {
       @Override
       public void connected() {
