@@ -1,6 +1,7 @@
 package org.level4j;
 
 import java.util.Arrays;
+import org.level4j.spi.Engine;
 
 /** Byte-array helpers used across the core: unsigned comparison, prefixes, printing. */
 final class Bytes {
@@ -42,23 +43,8 @@ final class Bytes {
     return null;
   }
 
-  /** Printable form for messages: ASCII as is, other bytes as {@code \xNN}, cut at 64 bytes. */
+  /** Printable form for messages (see {@link Engine#show}). */
   static String show(byte[] b) {
-    if (b == null) {
-      return "null";
-    }
-    StringBuilder s = new StringBuilder("\"");
-    for (int i = 0; i < Math.min(b.length, 64); i++) {
-      int c = b[i] & 0xff;
-      if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-        s.append((char) c);
-      } else {
-        s.append(String.format("\\x%02x", c));
-      }
-    }
-    if (b.length > 64) {
-      s.append("...(").append(b.length).append(" bytes)");
-    }
-    return s.append('"').toString();
+    return Engine.show(b);
   }
 }

@@ -69,7 +69,7 @@ final class Cursor<K, T> implements LevelIterator<K, T> {
       return Collections.emptyList();
     }
     if (remote) {
-      return Root.join(nextvAsync(max));
+      return LevelException.join(nextvAsync(max));
     }
     enter();
     try {

@@ -1,6 +1,9 @@
 package org.level4j;
 
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The one exception type of level4j. {@link #code()} says what kind of failure it is; the message
@@ -78,5 +81,26 @@ public final class LevelException extends RuntimeException {
     }
     Throwable cause = c == null ? t : c;
     return new LevelException(fallback, String.valueOf(cause.getMessage()), cause);
+  }
+
+  /**
+   * Waits for {@code future} and returns its value, or throws the LevelException it failed with
+   * (a failure that is none is wrapped as {@link ErrorCode#LEVEL_IO_ERROR}; a cancelled future
+   * as {@link ErrorCode#LEVEL_DATABASE_NOT_OPEN}): the sync form of an async call.
+   *
+   * @param <T> the type of the value
+   * @param future what to wait for
+   * @return its value
+   * @throws LevelException if it failed or was cancelled
+   */
+  public static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      throw of(e, ErrorCode.LEVEL_IO_ERROR);
+    } catch (CancellationException e) {
+      throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPEN, "the operation was cancelled",
+          e);
+    }
   }
 }

@@ -28,7 +28,8 @@ import org.level4j.spi.EngineSnapshot;
  * at the newer `visible`.
  */
 final class MemoryEngine implements Engine {
-  private static final Supports SUPPORTS = new Supports(true, true, true, false, false, true, true);
+  private static final Supports SUPPORTS =
+      Supports.all().withPermanence(false).withSyncWrites(false);
 
   private static final class Version {
     final long seq;
@@ -114,9 +115,7 @@ final class MemoryEngine implements Engine {
         if (op.type() == Op.Type.EXPECT) {
           byte[] actual = read(map.get(op.key()), seq, null);
           if (!Arrays.equals(actual, op.value())) {
-            throw new LevelException(ErrorCode.LEVEL_CONFLICT, "key " + Bytes.show(op.key())
-                + (actual == null ? " is absent" : " holds another value")
-                + "; nothing of the batch was written");
+            throw Engine.conflict(op, actual);
           }
         }
       }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -126,12 +125,11 @@ final class Root extends View<String, String> implements Database {
   Engine engine() {
     return engine;
   }
-
   // ---- reads ---------------------------------------------------------------------------------
 
   byte[] read(byte[] key, Snapshot snapshot) {
     if (remote) {
-      return join(readAsync(key, snapshot));
+      return LevelException.join(readAsync(key, snapshot));
     }
     HeldSnapshot s = enter(snapshot);
     try {
@@ -143,7 +141,7 @@ final class Root extends View<String, String> implements Database {
 
   List<byte[]> readMany(List<byte[]> keys, Snapshot snapshot) {
     if (remote) {
-      return join(readManyAsync(keys, snapshot));
+      return LevelException.join(readManyAsync(keys, snapshot));
     }
     HeldSnapshot s = enter(snapshot);
     try {
@@ -205,7 +203,6 @@ final class Root extends View<String, String> implements Database {
   void forget(Cursor<?, ?> c) {
     cursors.remove(c);
   }
-
   void forget(HeldSnapshot s) {
     snapshots.remove(s);
   }
@@ -243,7 +240,8 @@ final class Root extends View<String, String> implements Database {
       } finally {
         leave(null);
       }
-      if (!Boolean.FALSE.equals(join(f))) { // null for a plain write; false: applied before
+      // null for a plain write; false: applied before
+      if (!Boolean.FALSE.equals(LevelException.join(f))) {
         announce(all);
       }
       return;
@@ -337,7 +335,7 @@ final class Root extends View<String, String> implements Database {
   <K> void clear(View<K, ?> view, Range<K> range) {
     Range<byte[]> stored = view.encodeRange(range);
     if (remote) {
-      join(clearAsync(stored));
+      LevelException.join(clearAsync(stored));
     } else {
       enter(null);
       try {
@@ -560,17 +558,5 @@ final class Root extends View<String, String> implements Database {
     return new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPEN,
         "the database is not open (status " + status + "); open() it again or use it before "
             + "close()");
-  }
-
-  /** Waits for a future, rethrowing its failure as the LevelException it carries. */
-  static <T> T join(CompletableFuture<T> f) {
-    try {
-      return f.join();
-    } catch (CompletionException e) {
-      throw LevelException.of(e, ErrorCode.LEVEL_IO_ERROR);
-    } catch (java.util.concurrent.CancellationException e) {
-      throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPEN, "the operation was cancelled",
-          e);
-    }
   }
 }

@@ -4,6 +4,9 @@ package org.level4j;
  * What an implementation can do, like abstract-level's {@code db.supports} manifest. Code that
  * needs a feature checks here instead of catching {@link ErrorCode#LEVEL_NOT_SUPPORTED}.
  *
+ * <p>Engines name what they support rather than list seven booleans:
+ * {@code Supports.all().withPermanence(false).withSyncWrites(false)}.
+ *
  * @param implicitSnapshots every iterator reads from a snapshot taken when it was created
  * @param explicitSnapshots {@link Level#snapshot()} works
  * @param seek {@link LevelIterator#seek} works
@@ -20,4 +23,100 @@ public record Supports(
     boolean permanence,
     boolean syncWrites,
     boolean conditionalBatch,
-    boolean exactlyOnce) {}
+    boolean exactlyOnce) {
+
+  /**
+   * Every feature.
+   *
+   * @return a manifest with every feature
+   */
+  public static Supports all() {
+    return new Supports(true, true, true, true, true, true, true);
+  }
+
+  /**
+   * No feature.
+   *
+   * @return a manifest without any feature
+   */
+  public static Supports none() {
+    return new Supports(false, false, false, false, false, false, false);
+  }
+
+  /**
+   * This manifest with {@link #implicitSnapshots()} as given.
+   *
+   * @param supported whether the feature is supported
+   * @return the changed manifest
+   */
+  public Supports withImplicitSnapshots(boolean supported) {
+    return new Supports(supported, explicitSnapshots, seek, permanence, syncWrites,
+        conditionalBatch, exactlyOnce);
+  }
+
+  /**
+   * This manifest with {@link #explicitSnapshots()} as given.
+   *
+   * @param supported whether the feature is supported
+   * @return the changed manifest
+   */
+  public Supports withExplicitSnapshots(boolean supported) {
+    return new Supports(implicitSnapshots, supported, seek, permanence, syncWrites,
+        conditionalBatch, exactlyOnce);
+  }
+
+  /**
+   * This manifest with {@link #seek()} as given.
+   *
+   * @param supported whether the feature is supported
+   * @return the changed manifest
+   */
+  public Supports withSeek(boolean supported) {
+    return new Supports(implicitSnapshots, explicitSnapshots, supported, permanence, syncWrites,
+        conditionalBatch, exactlyOnce);
+  }
+
+  /**
+   * This manifest with {@link #permanence()} as given.
+   *
+   * @param supported whether the feature is supported
+   * @return the changed manifest
+   */
+  public Supports withPermanence(boolean supported) {
+    return new Supports(implicitSnapshots, explicitSnapshots, seek, supported, syncWrites,
+        conditionalBatch, exactlyOnce);
+  }
+
+  /**
+   * This manifest with {@link #syncWrites()} as given.
+   *
+   * @param supported whether the feature is supported
+   * @return the changed manifest
+   */
+  public Supports withSyncWrites(boolean supported) {
+    return new Supports(implicitSnapshots, explicitSnapshots, seek, permanence, supported,
+        conditionalBatch, exactlyOnce);
+  }
+
+  /**
+   * This manifest with {@link #conditionalBatch()} as given.
+   *
+   * @param supported whether the feature is supported
+   * @return the changed manifest
+   */
+  public Supports withConditionalBatch(boolean supported) {
+    return new Supports(implicitSnapshots, explicitSnapshots, seek, permanence, syncWrites,
+        supported, exactlyOnce);
+  }
+
+  /**
+   * This manifest with {@link #exactlyOnce()} as given.
+   *
+   * @param supported whether the feature is supported
+   * @return the changed manifest
+   */
+  public Supports withExactlyOnce(boolean supported) {
+    return new Supports(implicitSnapshots, explicitSnapshots, seek, permanence, syncWrites,
+        conditionalBatch, supported);
+  }
+}

@@ -53,7 +53,9 @@ public class CoreOverhead {
 
   /** An engine that writes nowhere and reads the fixed entries above. */
   static final class NullEngine implements Engine {
-    private static final Supports SUPPORTS = new Supports(true, true, true, false, false, false, false);
+    private static final Supports SUPPORTS = Supports.all()
+        .withPermanence(false).withSyncWrites(false).withConditionalBatch(false)
+        .withExactlyOnce(false);
 
     @Override
     public void open() {}

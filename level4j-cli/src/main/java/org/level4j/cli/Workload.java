@@ -181,7 +181,7 @@ final class Workload {
         window[j] = db.async().put(key("c64", i + j), value(i + j));
       }
       for (int j = 0; j < w; j++) {
-        join(window[j]);
+        LevelException.join(window[j]);
       }
       tick.at(i + w, n);
     }
@@ -197,7 +197,7 @@ final class Workload {
         window[j] = db.async().get(key("c64", i + j));
       }
       for (int j = 0; j < w; j++) {
-        if (!value(i + j).equals(join(window[j]))) {
+        if (!value(i + j).equals(LevelException.join(window[j]))) {
           bad++;
         }
       }
@@ -216,14 +216,6 @@ final class Workload {
     if (bad > 0) {
       throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, phase + ": " + bad
           + " wrong or missing values (run " + writer + " first, with the same --n)");
-    }
-  }
-
-  private static <T> T join(CompletableFuture<T> f) {
-    try {
-      return f.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      throw LevelException.of(e, ErrorCode.LEVEL_IO_ERROR);
     }
   }
 }

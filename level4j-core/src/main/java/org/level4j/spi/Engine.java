@@ -3,7 +3,7 @@ package org.level4j.spi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.level4j.Entry;
+import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 import org.level4j.Op;
 import org.level4j.Range;
@@ -200,12 +200,43 @@ public interface Engine {
   }
 
   /**
-   * Convenience for engines: an entry list type used by {@link EngineIterator}.
+   * The failure of a conditional batch whose precondition {@code expect} does not hold, worded
+   * the same for every engine. Throw it before anything of the batch is written.
    *
-   * @param capacity the expected number of entries
-   * @return an empty, mutable list
+   * @param expect the {@link Op.Type#EXPECT} operation that failed
+   * @param actual the value its key holds, or {@code null} if it is absent
+   * @return a {@code LEVEL_CONFLICT} to throw
    */
-  static List<Entry<byte[], byte[]>> entries(int capacity) {
-    return new ArrayList<>(capacity);
+  static LevelException conflict(Op<byte[], byte[]> expect, byte[] actual) {
+    return new LevelException(ErrorCode.LEVEL_CONFLICT, "key " + show(expect.key())
+        + (actual == null ? " is absent" : expect.value() == null ? " is present"
+            : " holds another value")
+        + "; nothing of the batch was written");
+  }
+
+  /**
+   * A key or value for messages: printable ASCII as is, other bytes as {@code \xNN}, quoted, cut
+   * at 64 bytes.
+   *
+   * @param b the bytes, or {@code null}
+   * @return the printable form ({@code "null"} for {@code null})
+   */
+  static String show(byte[] b) {
+    if (b == null) {
+      return "null";
+    }
+    StringBuilder s = new StringBuilder("\"");
+    for (int i = 0; i < Math.min(b.length, 64); i++) {
+      int c = b[i] & 0xff;
+      if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+        s.append((char) c);
+      } else {
+        s.append(String.format("\\x%02x", c));
+      }
+    }
+    if (b.length > 64) {
+      s.append("...(").append(b.length).append(" bytes)");
+    }
+    return s.append('"').toString();
   }
 }

@@ -15,7 +15,7 @@ final class FrameReader {
   /** What to do with frames. */
   interface Handler {
     /** One frame: its tag and body. {@code body} is only valid during this call. */
-    void frame(int tag, Wire.In body);
+    void frame(int tag, Protobuf.In body);
 
     /** Every complete frame read so far was handled; the reader is about to wait for more. */
     void drained();
@@ -31,7 +31,7 @@ final class FrameReader {
   /**
    * Reads until the peer closes the connection cleanly (between frames).
    *
-   * @throws Wire.Malformed on a frame over the limit, a bad length prefix, a body the handler
+   * @throws Malformed on a frame over the limit, a bad length prefix, a body the handler
    *     cannot decode, or a connection that ends inside a frame
    * @throws IOException if reading fails
    */
@@ -48,14 +48,14 @@ final class FrameReader {
    * happening-after the previous one (the guest passes the reading turn under its lock).
    *
    * @return false once the peer closed the connection cleanly (between frames)
-   * @throws Wire.Malformed as {@link #run}
+   * @throws Malformed as {@link #run}
    * @throws IOException if reading fails
    */
   boolean readOnce(Connection connection, Handler handler) throws IOException {
     int n = connection.read(buf);
     if (n < 0) {
       if (buf.position() > 0) {
-        throw new Wire.Malformed("truncated frame: the connection ended " + buf.position()
+        throw new Malformed("truncated frame: the connection ended " + buf.position()
             + " bytes into a frame");
       }
       return false;
@@ -63,14 +63,14 @@ final class FrameReader {
     buf.flip();
     int needed = 0;
     while (true) {
-      long p = Wire.peekLength(buf);
+      long p = peekLength(buf);
       if (p < 0) {
         break;
       }
       long length = p & 0xFF_FFFF_FFFFL;
       int prefix = (int) (p >>> 40);
       if (length > maxFrameBytes) {
-        throw new Wire.Malformed("a frame of " + length + " bytes exceeds the limit of "
+        throw new Malformed("a frame of " + length + " bytes exceeds the limit of "
             + maxFrameBytes + " bytes");
       }
       if (buf.remaining() < prefix + length) {
@@ -80,7 +80,7 @@ final class FrameReader {
       int start = buf.position() + prefix;
       int end = start + (int) length;
       if (length > 0) {
-        handler.frame(buf.get(start) & 0xFF, new Wire.In(buf, start + 1, end));
+        handler.frame(buf.get(start) & 0xFF, new Protobuf.In(buf, start + 1, end));
       }
       buf.position(end);
     }
@@ -99,5 +99,28 @@ final class FrameReader {
     }
     handler.drained();
     return true;
+  }
+
+  /**
+   * Reads the length prefix at {@code buf}'s position without moving it: the frame length in
+   * the low 40 bits and the prefix's own length above them, or -1 if the varint is not complete
+   * yet.
+   *
+   * @throws Malformed if the varint is longer than 5 bytes
+   */
+  static long peekLength(ByteBuffer buf) {
+    long v = 0;
+    int p = buf.position();
+    for (int i = 0; i < 5; i++) {
+      if (p + i >= buf.limit()) {
+        return -1;
+      }
+      int b = buf.get(p + i);
+      v |= (long) (b & 0x7F) << (7 * i);
+      if ((b & 0x80) == 0) {
+        return v | ((long) (i + 1) << 40);
+      }
+    }
+    throw new Malformed("frame length prefix is longer than 5 bytes");
   }
 }

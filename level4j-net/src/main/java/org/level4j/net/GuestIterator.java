@@ -21,7 +21,8 @@ import org.level4j.spi.EngineIterator;
  * and a reconnect discards what was buffered but not handed out, since the host sends it again
  * after the bookmark: nothing is handed out twice.
  *
- * <p>All state is guarded by the engine's lock; methods named {@code ...Locked} expect it held.
+ * <p>All state is guarded by the engine's lock: the user's calls take it through {@link
+ * GuestEngine#locked}, and the engine calls the methods named {@code ...Locked} with it held.
  * Futures are completed after the lock is released (the {@code Runnable}s returned).
  */
 final class GuestIterator implements EngineIterator {
@@ -73,8 +74,8 @@ final class GuestIterator implements EngineIterator {
     this.step = (wireKeys ? 1 : 0) + (values ? 1 : 0);
   }
 
-  void encodeOpen(Wire.Out o) {
-    Wire.iterator(o, id, seq, range, wireKeys, values, 0, null, null,
+  void encodeOpen(Protobuf.Out o) {
+    GuestMessage.iterator(o, id, seq, range, wireKeys, values, 0, null, null,
         snapshot == null ? 0 : snapshot.number);
   }
 
@@ -82,37 +83,27 @@ final class GuestIterator implements EngineIterator {
 
   @Override
   public List<Entry<byte[], byte[]>> nextv(int max) {
-    try {
-      return nextvAsync(max).join();
-    } catch (java.util.concurrent.CompletionException e) {
-      throw LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR);
-    }
+    return LevelException.join(nextvAsync(max));
   }
 
   @Override
   public CompletableFuture<List<Entry<byte[], byte[]>>> nextvAsync(int max) {
-    List<Entry<byte[], byte[]>> out;
-    GuestEngine.Link l;
-    synchronized (engine.lock) {
+    return engine.locked(l -> {
       if (closed) {
         return CompletableFuture.failedFuture(new LevelException(
             ErrorCode.LEVEL_ITERATOR_NOT_OPEN, "the iterator is closed"));
       }
       if (!chunks.isEmpty()) {
-        out = takeLocked(max);
-        l = engine.linkLocked();
+        return CompletableFuture.completedFuture(takeLocked(max));
       } else if (error != null) {
         return CompletableFuture.failedFuture(error);
       } else if (ended) {
         return CompletableFuture.completedFuture(Collections.emptyList());
-      } else {
-        waiter = new CompletableFuture<>();
-        waiterMax = max;
-        return waiter;
       }
-    }
-    GuestEngine.flush(l);
-    return CompletableFuture.completedFuture(out);
+      waiter = new CompletableFuture<>();
+      waiterMax = max;
+      return waiter;
+    });
   }
 
   /**
@@ -121,50 +112,45 @@ final class GuestIterator implements EngineIterator {
    */
   @Override
   public void seek(byte[] target) {
-    GuestEngine.Link l;
-    synchronized (engine.lock) {
+    engine.locked(l -> {
       if (closed) {
         throw new LevelException(ErrorCode.LEVEL_ITERATOR_NOT_OPEN, "the iterator is closed");
       }
       if (error != null) {
-        return; // an iterator that failed stays failed, as in many-level
+        return null; // an iterator that failed stays failed, as in many-level
       }
       seq++;
       chunks.clear();
       ended = false;
       bookmark = null;
       seekTarget = target;
-      l = engine.linkLocked();
       if (l != null) {
         synchronized (l.outbox) {
-          Wire.iteratorSeek(l.outbox.out(), id, seq, target);
+          GuestMessage.iteratorSeek(l.outbox.out(), id, seq, target);
         }
       }
-    }
-    GuestEngine.flush(l);
+      return null;
+    });
   }
 
   @Override
   public void close() {
-    CompletableFuture<List<Entry<byte[], byte[]>>> w;
-    GuestEngine.Link l;
-    synchronized (engine.lock) {
+    CompletableFuture<List<Entry<byte[], byte[]>>> w = engine.locked(l -> {
       if (closed) {
-        return;
+        return null;
       }
       closed = true;
       chunks.clear();
-      w = waiter;
+      CompletableFuture<List<Entry<byte[], byte[]>>> waiting = waiter;
       waiter = null;
       engine.forgetLocked(this);
-      l = engine.linkLocked();
       if (l != null) {
         synchronized (l.outbox) {
-          Wire.iteratorClose(l.outbox.out(), id);
+          GuestMessage.iteratorClose(l.outbox.out(), id);
         }
       }
-    }
-    GuestEngine.flush(l);
+      return waiting;
+    });
     if (w != null) {
       w.completeExceptionally(new LevelException(ErrorCode.LEVEL_ITERATOR_NOT_OPEN,
           "the iterator was closed while waiting for entries"));
@@ -174,7 +160,7 @@ final class GuestIterator implements EngineIterator {
   /** Hands out up to {@code max} buffered entries and acknowledges the messages used up. */
   private List<Entry<byte[], byte[]>> takeLocked(int max) {
     List<Entry<byte[], byte[]>> out = new ArrayList<>(Math.min(max, 64));
-    GuestEngine.Link l = engine.linkLocked();
+    GuestLink l = engine.linkLocked();
     while (out.size() < max && !chunks.isEmpty()) {
       Chunk c = chunks.peek();
       List<byte[]> d = c.data;
@@ -193,7 +179,7 @@ final class GuestIterator implements EngineIterator {
         // No ack once the limit is reached: the guest wants nothing more.
         if (l != null && (range.limit() < 0 || consumed < range.limit())) {
           synchronized (l.outbox) {
-            Wire.iteratorAck(l.outbox.out(), id, seq, consumed);
+            GuestMessage.iteratorAck(l.outbox.out(), id, seq, consumed);
           }
         }
       }
@@ -206,35 +192,32 @@ final class GuestIterator implements EngineIterator {
 
   // ---- reader side (engine lock held) --------------------------------------------------------
 
-  Runnable onDataLocked(int dataSeq, List<byte[]> data) {
-    if (closed || dataSeq != seq || error != null) {
-      return null;
+  /** What the host sent this iterator; returns what to run after the lock, or null. */
+  Runnable onLocked(HostMessage.ForIterator m) {
+    if (closed || m.seq() != seq) {
+      return null; // an older seq's, still on the wire when the guest sought
     }
-    if (data.isEmpty() || data.size() % step != 0) {
-      throw new Wire.Malformed("iterator " + Integer.toUnsignedString(id) + " received "
-          + data.size() + " items, not a multiple of " + step);
+    if (m instanceof HostMessage.IteratorError e) {
+      return failLocked(e.error());
     }
-    if (chunks.size() == MAX_BUFFERED) {
-      throw new Wire.Malformed("iterator " + Integer.toUnsignedString(id) + " received more than "
-          + MAX_BUFFERED + " messages unacknowledged (flow control allows 2)");
+    if (m instanceof HostMessage.IteratorData d) {
+      if (error != null) {
+        return null;
+      }
+      List<byte[]> data = d.data();
+      if (data.isEmpty() || data.size() % step != 0) {
+        throw new Malformed("iterator " + Integer.toUnsignedString(id) + " received "
+            + data.size() + " items, not a multiple of " + step);
+      }
+      if (chunks.size() == MAX_BUFFERED) {
+        throw new Malformed("iterator " + Integer.toUnsignedString(id) + " received more than "
+            + MAX_BUFFERED + " messages unacknowledged (flow control allows 2)");
+      }
+      chunks.add(new Chunk(data));
+    } else {
+      ended = true; // IteratorEnd
     }
-    chunks.add(new Chunk(data));
     return serveWaiterLocked();
-  }
-
-  Runnable onEndLocked(int endSeq) {
-    if (closed || endSeq != seq) {
-      return null;
-    }
-    ended = true;
-    return serveWaiterLocked();
-  }
-
-  Runnable onErrorLocked(int errorSeq, LevelException e) {
-    if (closed || errorSeq != seq) {
-      return null;
-    }
-    return failLocked(e);
   }
 
   /** Ends the iterator with {@code e} (connection lost, database closed, host error). */
@@ -247,14 +230,14 @@ final class GuestIterator implements EngineIterator {
   }
 
   /** After a reconnect: asks the new host to go on after what was handed out. */
-  void resumeLocked(Wire.Out o) {
+  void resumeLocked(Protobuf.Out o) {
     if (closed || error != null) {
       return;
     }
     chunks.clear();
     ended = false;
-    Wire.iterator(o, id, seq, range, wireKeys, values, consumed,
-        seekTarget == null ? bookmark : null, seekTarget);
+    GuestMessage.iterator(o, id, seq, range, wireKeys, values, consumed,
+        seekTarget == null ? bookmark : null, seekTarget, 0); // one with a snapshot is failed
   }
 
   private Runnable serveWaiterLocked() {
@@ -265,9 +248,9 @@ final class GuestIterator implements EngineIterator {
     if (!chunks.isEmpty()) {
       waiter = null;
       List<Entry<byte[], byte[]>> out = takeLocked(waiterMax);
-      GuestEngine.Link l = engine.linkLocked();
+      GuestLink l = engine.linkLocked();
       return () -> {
-        GuestEngine.flush(l);
+        GuestLink.flush(l);
         w.complete(out);
       };
     }

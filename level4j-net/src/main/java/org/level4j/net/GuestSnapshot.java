@@ -13,10 +13,10 @@ import org.level4j.spi.EngineSnapshot;
  */
 final class GuestSnapshot implements EngineSnapshot {
   private final GuestEngine engine;
-  final GuestEngine.Link link;
+  final GuestLink link;
   final int number;
 
-  GuestSnapshot(GuestEngine engine, GuestEngine.Link link, int number) {
+  GuestSnapshot(GuestEngine engine, GuestLink link, int number) {
     this.engine = engine;
     this.link = link;
     this.number = number;

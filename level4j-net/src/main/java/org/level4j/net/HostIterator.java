@@ -63,7 +63,7 @@ final class HostIterator {
   private RuntimeException failure;
 
   /** {@code snapshot}: the explicit snapshot the guest named, or null for an implicit one. */
-  HostIterator(HostSession session, Level<byte[], byte[]> db, Wire.Iterator m,
+  HostIterator(HostSession session, Level<byte[], byte[]> db, GuestMessage.Iterator m,
       org.level4j.Snapshot snapshot) {
     this.session = session;
     this.id = m.id();
@@ -243,7 +243,7 @@ final class HostIterator {
     unacked.add(items.size());
     unackedEntries += items.size();
     synchronized (session.outbox()) {
-      Wire.iteratorData(session.outbox().out(), id, seq, data);
+      HostMessage.iteratorData(session.outbox().out(), id, seq, data);
     }
     session.sent();
     if (!wasFirst) {
@@ -259,7 +259,7 @@ final class HostIterator {
   private void end() {
     ended = true;
     synchronized (session.outbox()) {
-      Wire.iteratorEnd(session.outbox().out(), id, seq);
+      HostMessage.iteratorEnd(session.outbox().out(), id, seq);
     }
     session.sent();
   }
@@ -268,7 +268,7 @@ final class HostIterator {
     ended = true;
     LevelException error = LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR);
     synchronized (session.outbox()) {
-      Wire.iteratorError(session.outbox().out(), id, seq, error);
+      HostMessage.iteratorError(session.outbox().out(), id, seq, error);
     }
     session.sent();
   }

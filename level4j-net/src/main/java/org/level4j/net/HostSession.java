@@ -78,7 +78,7 @@ final class HostSession implements FrameReader.Handler {
     try {
       hello();
       new FrameReader(options.maxFrameBytes()).run(connection, this);
-    } catch (Wire.Malformed e) {
+    } catch (Malformed e) {
       if (!closed) {
         LOG.log(System.Logger.Level.WARNING, "closing connection " + connection
             + ": the guest broke the protocol: " + e.getMessage());
@@ -115,8 +115,8 @@ final class HostSession implements FrameReader.Handler {
   // ---- requests (reader thread) --------------------------------------------------------------
 
   @Override
-  public void frame(int tag, Wire.In body) {
-    request(Wire.decodeRequest(tag, body), tag);
+  public void frame(int tag, Protobuf.In body) {
+    receive(GuestMessage.decode(tag, body));
     if (outbox.unsent() > options.maxUnsentBytes()) {
       writeHeld(); // their answers too, before this thread may wait for the guest to read
       try {
@@ -127,14 +127,35 @@ final class HostSession implements FrameReader.Handler {
     }
   }
 
-  private void request(Object m, int tag) {
-    if (m != null && !(m instanceof Wire.IteratorAck) && !isProbe(m)) {
-      host.served.increment();
-    }
-    if (m instanceof Wire.Request r && !admitted(r)) {
+  private void receive(GuestMessage m) {
+    if (m instanceof GuestMessage.Unknown u) {
+      LOG.log(System.Logger.Level.DEBUG, "ignoring a frame with unknown tag " + u.tag());
       return;
     }
-    if (m instanceof Wire.Put p) {
+    if (!(m instanceof GuestMessage.IteratorAck) && !isProbe(m)) {
+      host.served.increment();
+    }
+    if (m instanceof GuestMessage.Request r) {
+      if (admitted(r)) {
+        serve(r);
+      }
+    } else {
+      writeHeld(); // whatever comes next sees the writes sent before it
+      if (m instanceof GuestMessage.ReleaseSnapshot r) {
+        org.level4j.Snapshot s = snapshots.remove(r.snapshot());
+        if (s != null) {
+          s.close();
+          heldSnapshots = snapshots.size();
+        }
+      } else {
+        iteratorMessage(m);
+      }
+    }
+  }
+
+  /** A request answered by its id; puts and dels are held, to be written together. */
+  private void serve(GuestMessage.Request m) {
+    if (m instanceof GuestMessage.Put p) {
       LevelException refused = refuse(p);
       if (refused != null) {
         answer(p.id(), CompletableFuture.failedFuture(refused));
@@ -143,7 +164,7 @@ final class HostSession implements FrameReader.Handler {
       }
       return;
     }
-    if (m instanceof Wire.Delete d) {
+    if (m instanceof GuestMessage.Delete d) {
       LevelException refused = refuse(d);
       if (refused != null) {
         answer(d.id(), CompletableFuture.failedFuture(refused));
@@ -153,7 +174,7 @@ final class HostSession implements FrameReader.Handler {
       return;
     }
     writeHeld(); // whatever comes next sees the writes sent before it
-    if (m instanceof Wire.Get g) {
+    if (m instanceof GuestMessage.Get g) {
       if (g.snapshot() == 0) {
         answerGet(g.id(), async.get(g.key()));
       } else {
@@ -161,38 +182,37 @@ final class HostSession implements FrameReader.Handler {
         answerGet(g.id(), s == null ? CompletableFuture.failedFuture(noSnapshot(g.snapshot()))
             : async.get(g.key(), s));
       }
-    } else if (m instanceof Wire.Batch b) {
+    } else if (m instanceof GuestMessage.Batch b) {
       answer(b.id(), batch(b));
-    } else if (m instanceof Wire.Write w) {
+    } else if (m instanceof GuestMessage.Write w) {
       answerWrite(w.id(), write(w));
-    } else if (m instanceof Wire.GetMany g) {
+    } else if (m instanceof GuestMessage.GetMany g) {
       org.level4j.Snapshot s = snapshots.get(g.snapshot());
       answerMany(g.id(), g.snapshot() != 0 && s == null
           ? CompletableFuture.failedFuture(noSnapshot(g.snapshot()))
           : GetManyAnswer.read(db, g.keys(), options.maxFrameBytes(), s));
-    } else if (m instanceof Wire.TakeSnapshot t) {
+    } else if (m instanceof GuestMessage.TakeSnapshot t) {
       answer(t.id(), takeSnapshot(t));
-    } else if (m instanceof Wire.ReleaseSnapshot r) {
-      org.level4j.Snapshot s = snapshots.remove(r.snapshot());
-      if (s != null) {
-        s.close();
-        heldSnapshots = snapshots.size();
-      }
-    } else if (m instanceof Wire.Clear c) {
+    } else if (m instanceof GuestMessage.Clear c) {
       answer(c.id(), options.readOnly() ? readOnly() : async.clear(c.range()));
-    } else if (m instanceof Wire.Iterator i) {
+    }
+  }
+
+  /** An iterator's message: open, ack, seek or close. */
+  private void iteratorMessage(GuestMessage m) {
+    if (m instanceof GuestMessage.Iterator i) {
       open(i);
-    } else if (m instanceof Wire.IteratorAck a) {
+    } else if (m instanceof GuestMessage.IteratorAck a) {
       HostIterator it = iterator(a.id());
       if (it != null) {
         it.ack(a.seq(), a.consumed());
       }
-    } else if (m instanceof Wire.IteratorSeek s) {
+    } else if (m instanceof GuestMessage.IteratorSeek s) {
       HostIterator it = iterator(s.id());
       if (it != null) {
         it.seek(s.target(), s.seq());
       }
-    } else if (m instanceof Wire.IteratorClose c) {
+    } else if (m instanceof GuestMessage.IteratorClose c) {
       HostIterator it = iterators.remove(c.id());
       if (it != null) {
         it.close();
@@ -200,14 +220,12 @@ final class HostSession implements FrameReader.Handler {
       } else {
         refusedIterators.remove(c.id());
       }
-    } else {
-      LOG.log(System.Logger.Level.DEBUG, "ignoring a frame with unknown tag " + tag);
     }
   }
 
   /** A level4j guest's question on connecting (see Wire): not counted as a request served. */
-  private static boolean isProbe(Object m) {
-    return m instanceof Wire.GetMany g && g.keys().isEmpty();
+  private static boolean isProbe(GuestMessage m) {
+    return m instanceof GuestMessage.GetMany g && g.keys().isEmpty();
   }
 
   @Override
@@ -224,14 +242,14 @@ final class HostSession implements FrameReader.Handler {
   private HostIterator iterator(int id) {
     HostIterator it = iterators.get(id);
     if (it == null && !refusedIterators.contains(id)) {
-      throw new Wire.Malformed("no open iterator has id " + Integer.toUnsignedString(id));
+      throw new Malformed("no open iterator has id " + Integer.toUnsignedString(id));
     }
     return it;
   }
 
-  private void open(Wire.Iterator i) {
+  private void open(GuestMessage.Iterator i) {
     if (iterators.containsKey(i.id())) {
-      throw new Wire.Malformed("iterator " + Integer.toUnsignedString(i.id()) + " is already open");
+      throw new Malformed("iterator " + Integer.toUnsignedString(i.id()) + " is already open");
     }
     if (iterators.size() >= options.maxIterators()) {
       if (refusedIterators.size() < options.maxIterators()) {
@@ -242,7 +260,7 @@ final class HostSession implements FrameReader.Handler {
           + "allows (HostOptions.maxIterators, serve --max-iterators): close iterators you no "
           + "longer use");
       synchronized (outbox) {
-        Wire.iteratorError(outbox.out(), i.id(), i.seq(), refused);
+        HostMessage.iteratorError(outbox.out(), i.id(), i.seq(), refused);
       }
       return;
     }
@@ -252,7 +270,7 @@ final class HostSession implements FrameReader.Handler {
       snapshot = snapshots.get(i.snapshot());
       if (snapshot == null) {
         synchronized (outbox) {
-          Wire.iteratorError(outbox.out(), i.id(), i.seq(), noSnapshot(i.snapshot()));
+          HostMessage.iteratorError(outbox.out(), i.id(), i.seq(), noSnapshot(i.snapshot()));
         }
         refusedIterators.add(i.id());
         return;
@@ -269,9 +287,9 @@ final class HostSession implements FrameReader.Handler {
    * maxSnapshots} of them. Taken here, on the reader thread, after the writes received before it
    * were started, as every read is.
    */
-  private CompletableFuture<Void> takeSnapshot(Wire.TakeSnapshot t) {
+  private CompletableFuture<Void> takeSnapshot(GuestMessage.TakeSnapshot t) {
     if (snapshots.containsKey(t.snapshot())) {
-      throw new Wire.Malformed("snapshot " + Integer.toUnsignedString(t.snapshot())
+      throw new Malformed("snapshot " + Integer.toUnsignedString(t.snapshot())
           + " is already held");
     }
     if (snapshots.size() >= options.maxSnapshots()) {
@@ -299,7 +317,7 @@ final class HostSession implements FrameReader.Handler {
    * Counts request {@code r} as in flight, or, with {@code maxRequestsInFlight} already under way
    * even after applying the held writes, answers it with LEVEL_LIMIT_EXCEEDED and returns false.
    */
-  private boolean admitted(Wire.Request r) {
+  private boolean admitted(GuestMessage.Request r) {
     int max = options.maxRequestsInFlight();
     if (inFlight.get() >= max) {
       writeHeld();
@@ -313,10 +331,10 @@ final class HostSession implements FrameReader.Handler {
         + "(HostOptions.maxRequestsInFlight, serve --max-requests-in-flight): wait for answers "
         + "before sending more");
     synchronized (outbox) {
-      if (r instanceof Wire.GetMany) {
-        Wire.getManyCallback(outbox.out(), r.id(), refused, null);
+      if (r instanceof GuestMessage.GetMany) {
+        HostMessage.getManyCallback(outbox.out(), r.id(), refused, null);
       } else {
-        Wire.callback(outbox.out(), r.id(), refused, null);
+        HostMessage.callback(outbox.out(), r.id(), refused, null);
       }
     }
     return false;
@@ -340,7 +358,7 @@ final class HostSession implements FrameReader.Handler {
   }
 
   /** Why the host will not apply {@code p}, or null. */
-  private LevelException refuse(Wire.Put p) {
+  private LevelException refuse(GuestMessage.Put p) {
     if (options.readOnly()) {
       return readOnlyError();
     }
@@ -354,7 +372,7 @@ final class HostSession implements FrameReader.Handler {
     });
   }
 
-  private LevelException refuse(Wire.Delete d) {
+  private LevelException refuse(GuestMessage.Delete d) {
     if (options.readOnly()) {
       return readOnlyError();
     }
@@ -395,14 +413,14 @@ final class HostSession implements FrameReader.Handler {
       inFlight.addAndGet(-ids.length);
       synchronized (outbox) {
         for (int id : ids) {
-          Wire.callback(outbox.out(), id, error, null);
+          HostMessage.callback(outbox.out(), id, error, null);
         }
       }
       sent();
     });
   }
 
-  private CompletableFuture<Void> batch(Wire.Batch b) {
+  private CompletableFuture<Void> batch(GuestMessage.Batch b) {
     LevelException refused = refuse(b.ops(), b.problem());
     return refused != null ? CompletableFuture.failedFuture(refused)
         : async.batch(Collections.unmodifiableList(b.ops()));
@@ -432,13 +450,13 @@ final class HostSession implements FrameReader.Handler {
         | (s.exactlyOnce() ? Wire.FEATURE_REQUEST_IDS : 0)
         | (s.explicitSnapshots() ? Wire.FEATURE_SNAPSHOTS : 0);
     synchronized (outbox) {
-      Wire.hello(outbox.out(), features);
+      HostMessage.hello(outbox.out(), features);
     }
     outbox.flush();
   }
 
   /** The Write extension: a batch with preconditions and/or a request id. */
-  private CompletableFuture<Boolean> write(Wire.Write w) {
+  private CompletableFuture<Boolean> write(GuestMessage.Write w) {
     LevelException refused = refuse(w.ops(), w.problem());
     if (refused != null) {
       return CompletableFuture.failedFuture(refused);
@@ -476,7 +494,7 @@ final class HostSession implements FrameReader.Handler {
       inFlight.decrementAndGet();
       LevelException error = e == null ? null : LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR);
       synchronized (outbox) {
-        Wire.callback(outbox.out(), id, error, null);
+        HostMessage.callback(outbox.out(), id, error, null);
       }
       sent();
     });
@@ -488,7 +506,7 @@ final class HostSession implements FrameReader.Handler {
       inFlight.decrementAndGet();
       LevelException error = e == null ? null : LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR);
       synchronized (outbox) {
-        Wire.callback(outbox.out(), id, error,
+        HostMessage.callback(outbox.out(), id, error,
             error != null ? null : applied ? Wire.APPLIED : Wire.APPLIED_BEFORE);
       }
       sent();
@@ -500,11 +518,11 @@ final class HostSession implements FrameReader.Handler {
       inFlight.decrementAndGet();
       synchronized (outbox) {
         if (e != null) {
-          Wire.callback(outbox.out(), id, LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR), null);
+          HostMessage.callback(outbox.out(), id, LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR), null);
         } else if (v == null) {
-          Wire.notFound(outbox.out(), id);
+          HostMessage.notFound(outbox.out(), id);
         } else {
-          Wire.callback(outbox.out(), id, null, v);
+          HostMessage.callback(outbox.out(), id, null, v);
         }
       }
       sent();
@@ -516,7 +534,7 @@ final class HostSession implements FrameReader.Handler {
       inFlight.decrementAndGet();
       LevelException error = e == null ? null : LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR);
       synchronized (outbox) {
-        Wire.getManyCallback(outbox.out(), id, error, v);
+        HostMessage.getManyCallback(outbox.out(), id, error, v);
       }
       sent();
     });

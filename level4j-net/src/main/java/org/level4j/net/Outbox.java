@@ -23,8 +23,8 @@ final class Outbox {
   private static final int KEEP = 1 << 20;
 
   private final Connection connection;
-  private Wire.Out filling = new Wire.Out(INITIAL);
-  private Wire.Out spare = new Wire.Out(INITIAL);
+  private Protobuf.Out filling = new Protobuf.Out(INITIAL);
+  private Protobuf.Out spare = new Protobuf.Out(INITIAL);
   private boolean writing;
   private int inWrite; // bytes of the buffer the writer holds now (0 when none)
 
@@ -33,7 +33,7 @@ final class Outbox {
   }
 
   /** Where to append frames; only while holding this object's monitor. */
-  Wire.Out out() {
+  Protobuf.Out out() {
     return filling;
   }
 
@@ -43,7 +43,7 @@ final class Outbox {
    * @throws IOException if the connection failed; its frames are lost with it
    */
   void flush() throws IOException {
-    Wire.Out o;
+    Protobuf.Out o;
     synchronized (this) {
       if (writing || filling.len == 0) {
         return;
@@ -60,7 +60,7 @@ final class Outbox {
         connection.write(ByteBuffer.wrap(o.buf, 0, o.len));
         o.clear();
         if (o.buf.length > KEEP) {
-          o = new Wire.Out(INITIAL);
+          o = new Protobuf.Out(INITIAL);
         }
         synchronized (this) {
           notifyAll(); // a reader waiting for room (awaitRoom) looks again
@@ -71,7 +71,7 @@ final class Outbox {
             done = true;
             return;
           }
-          Wire.Out next = filling;
+          Protobuf.Out next = filling;
           filling = o;
           o = next;
           inWrite = o.len;

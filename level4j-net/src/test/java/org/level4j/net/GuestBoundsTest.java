@@ -58,15 +58,15 @@ class GuestBoundsTest {
     try (SocketChannel ch = server.accept()) {
       ByteBuffer in = ByteBuffer.allocate(4096);
       ch.read(in); // the probe: a GetMany of no keys, id 1
-      Wire.Out o = new Wire.Out(256);
-      Wire.getManyCallback(o, 1, null, List.of());
+      Protobuf.Out o = new Protobuf.Out(256);
+      HostMessage.getManyCallback(o, 1, null, List.of());
       write(ch, o);
       in.clear();
       ch.read(in); // the Iterator, id 1, seq 0
       byte[] k = "k".getBytes(StandardCharsets.UTF_8);
       for (int i = 0; i < 1000; i++) {
-        Wire.Out d = new Wire.Out(64);
-        Wire.iteratorData(d, 1, 0, List.of(k, k));
+        Protobuf.Out d = new Protobuf.Out(64);
+        HostMessage.iteratorData(d, 1, 0, List.of(k, k));
         write(ch, d);
       }
     } catch (IOException expected) {
@@ -74,7 +74,7 @@ class GuestBoundsTest {
     }
   }
 
-  private static void write(SocketChannel ch, Wire.Out o) throws IOException {
+  private static void write(SocketChannel ch, Protobuf.Out o) throws IOException {
     ByteBuffer b = ByteBuffer.wrap(o.buf, 0, o.len);
     while (b.hasRemaining()) {
       ch.write(b);

@@ -67,8 +67,8 @@ class HostBadInputTest {
 
   @Test
   void truncatedFrameIsNotAppliedAndClosesThatConnection() throws Exception {
-    Wire.Out o = new Wire.Out(256);
-    Wire.batch(o, 1, List.of(Op.put(b("t1"), b("v")), Op.put(b("t2"), b("v"))));
+    Protobuf.Out o = new Protobuf.Out(256);
+    GuestMessage.batch(o, 1, List.of(Op.put(b("t1"), b("v")), Op.put(b("t2"), b("v"))));
     try (RawPeer raw = new RawPeer(socket)) {
       raw.send(Arrays.copyOf(o.buf, o.len - 1));
       raw.shutdownOutput();
@@ -97,14 +97,14 @@ class HostBadInputTest {
 
   @Test
   void unknownIteratorIdClosesThatConnection() throws Exception {
-    Wire.Out ack = new Wire.Out(64);
-    Wire.iteratorAck(ack, 77, 0, 1);
+    Protobuf.Out ack = new Protobuf.Out(64);
+    GuestMessage.iteratorAck(ack, 77, 0, 1);
     try (RawPeer raw = new RawPeer(socket)) {
       raw.send(ack);
       assertThat(raw.closedWithin(WAIT)).isTrue();
     }
-    Wire.Out seek = new Wire.Out(64);
-    Wire.iteratorSeek(seek, 78, 1, b("x"));
+    Protobuf.Out seek = new Protobuf.Out(64);
+    GuestMessage.iteratorSeek(seek, 78, 1, b("x"));
     try (RawPeer raw = new RawPeer(socket)) {
       raw.send(seek);
       assertThat(raw.closedWithin(WAIT)).isTrue();
@@ -114,16 +114,16 @@ class HostBadInputTest {
 
   @Test
   void unknownTagsAndEmptyFramesAreIgnored() throws Exception {
-    Wire.Out o = new Wire.Out(64);
-    Wire.get(o, 5, b("acknowledged"));
+    Protobuf.Out o = new Protobuf.Out(64);
+    GuestMessage.get(o, 5, b("acknowledged"), 0);
     byte[] get = Arrays.copyOf(o.buf, o.len);
     try (RawPeer raw = new RawPeer(socket)) {
       raw.send(new byte[] {0, 4, (byte) (Wire.FIRST_EXTENSION_TAG + 3), 1, 2, 3});
       raw.send(get);
-      Object answer = raw.response(WAIT);
-      assertThat(answer).isInstanceOf(Wire.Callback.class);
-      assertThat(((Wire.Callback) answer).id()).isEqualTo(5);
-      assertThat(((Wire.Callback) answer).value()).isEqualTo(b("yes"));
+      HostMessage answer = raw.response(WAIT);
+      assertThat(answer).isInstanceOf(HostMessage.Callback.class);
+      assertThat(((HostMessage.Callback) answer).id()).isEqualTo(5);
+      assertThat(((HostMessage.Callback) answer).value()).isEqualTo(b("yes"));
       assertThat(raw.closedWithin(BRIEF)).isFalse();
     }
   }

@@ -71,9 +71,9 @@ class HostLimitsTest {
     Guest good = keep(Guest.connect(Connector.unix(socket)));
 
     int sent = 3000; // 300 MB of answers
-    Wire.Out gets = new Wire.Out(64 * 1024);
+    Protobuf.Out gets = new Protobuf.Out(64 * 1024);
     for (int id = 1; id <= sent; id++) {
-      Wire.get(gets, id, BIG);
+      GuestMessage.get(gets, id, BIG, 0);
     }
     try (RawPeer flooder = new RawPeer(socket)) {
       long served = host.requestsServed();
@@ -92,19 +92,19 @@ class HostLimitsTest {
 
       // Throttled, not dropped: once it reads, every answer comes, and it may ask again.
       for (int id = 1; id <= sent; id++) {
-        Wire.Callback c = (Wire.Callback) flooder.response(WAIT);
+        HostMessage.Callback c = (HostMessage.Callback) flooder.response(WAIT);
         assertThat(c.id()).isEqualTo(id);
         assertThat(c.error()).isNull();
         assertThat(c.value()).isEqualTo(value);
       }
-      Wire.Out one = new Wire.Out(64);
-      Wire.get(one, 999_999, BIG);
+      Protobuf.Out one = new Protobuf.Out(64);
+      GuestMessage.get(one, 999_999, BIG, 0);
       flooder.send(one);
-      Object last;
+      HostMessage last;
       do {
         last = flooder.response(WAIT);
-      } while (last instanceof Wire.Callback c && c.id() != 999_999);
-      assertThat(((Wire.Callback) last).value()).isEqualTo(value);
+      } while (last instanceof HostMessage.Callback c && c.id() != 999_999);
+      assertThat(((HostMessage.Callback) last).value()).isEqualTo(value);
     }
   }
 
@@ -121,19 +121,19 @@ class HostLimitsTest {
       int refused = 0;
       int total = 20_000;
       for (int chunk = 0; chunk < total; chunk += 500) {
-        Wire.Out o = new Wire.Out(16 * 1024);
+        Protobuf.Out o = new Protobuf.Out(16 * 1024);
         for (int id = chunk + 1; id <= chunk + 500; id++) {
-          Wire.iterator(o, id, 0, Range.all(), true, true, 0, null, null);
+          GuestMessage.iterator(o, id, 0, Range.all(), true, true, 0, null, null, 0);
         }
         peer.send(o);
         for (int i = 0; i < 500; i++) {
-          Object m = peer.response(WAIT);
-          if (m instanceof Wire.IteratorError e) {
+          HostMessage m = peer.response(WAIT);
+          if (m instanceof HostMessage.IteratorError e) {
             assertThat(e.error().code()).isEqualTo(ErrorCode.LEVEL_LIMIT_EXCEEDED);
             assertThat(e.error().getMessage()).contains("maxIterators");
             refused++;
           } else {
-            assertThat(m).isInstanceOf(Wire.IteratorData.class);
+            assertThat(m).isInstanceOf(HostMessage.IteratorData.class);
             opened++;
           }
         }
@@ -144,21 +144,21 @@ class HostLimitsTest {
       assertThat(refused).isEqualTo(total - cap);
 
       // The refused ones may still be acknowledged, sought and closed; the connection goes on.
-      Wire.Out o = new Wire.Out(256);
-      Wire.iteratorAck(o, cap + 1, 0, 1);
-      Wire.iteratorSeek(o, cap + 2, 1, b("a"));
-      Wire.iteratorClose(o, cap + 3);
-      Wire.get(o, 1, b("a"));
+      Protobuf.Out o = new Protobuf.Out(256);
+      GuestMessage.iteratorAck(o, cap + 1, 0, 1);
+      GuestMessage.iteratorSeek(o, cap + 2, 1, b("a"));
+      GuestMessage.iteratorClose(o, cap + 3);
+      GuestMessage.get(o, 1, b("a"), 0);
       peer.send(o);
-      Wire.Callback answer = (Wire.Callback) peer.response(WAIT);
+      HostMessage.Callback answer = (HostMessage.Callback) peer.response(WAIT);
       assertThat(answer.value()).isEqualTo(b("1"));
 
       // Closing one makes room for one more.
-      o = new Wire.Out(256);
-      Wire.iteratorClose(o, 1);
-      Wire.iterator(o, total + 1, 0, Range.all(), true, true, 0, null, null);
+      o = new Protobuf.Out(256);
+      GuestMessage.iteratorClose(o, 1);
+      GuestMessage.iterator(o, total + 1, 0, Range.all(), true, true, 0, null, null, 0);
       peer.send(o);
-      assertThat(peer.response(WAIT)).isInstanceOf(Wire.IteratorData.class);
+      assertThat(peer.response(WAIT)).isInstanceOf(HostMessage.IteratorData.class);
       assertThat(host.openIterators()).isEqualTo(cap);
     }
     await(() -> host.openIterators() == 0); // a connection's iterators close with it

@@ -44,20 +44,20 @@ class HostWritesTogetherTest {
       Path socket = dir.resolve("db.sock");
       try (Host host = Host.of(db, refuseBad).listen(Listener.unix(socket));
           RawPeer raw = new RawPeer(socket)) {
-        Wire.Out frames = new Wire.Out(256);
-        Wire.put(frames, 1, b("a"), b("1"));
-        Wire.put(frames, 2, b("bad"), b("x"));
-        Wire.delete(frames, 3, b("a"));
-        Wire.put(frames, 4, b("b"), b("2"));
-        Wire.get(frames, 5, b("a")); // must see the del before it
-        Wire.put(frames, 6, b("c"), b("3"));
+        Protobuf.Out frames = new Protobuf.Out(256);
+        GuestMessage.put(frames, 1, b("a"), b("1"));
+        GuestMessage.put(frames, 2, b("bad"), b("x"));
+        GuestMessage.delete(frames, 3, b("a"));
+        GuestMessage.put(frames, 4, b("b"), b("2"));
+        GuestMessage.get(frames, 5, b("a"), 0); // must see the del before it
+        GuestMessage.put(frames, 6, b("c"), b("3"));
         raw.send(frames); // one write: the host reads it at once
 
-        Map<Integer, Wire.Callback> answers = new TreeMap<>();
+        Map<Integer, HostMessage.Callback> answers = new TreeMap<>();
         while (answers.size() < 6) {
-          Object r = raw.response(WAIT);
+          HostMessage r = raw.response(WAIT);
           assertThat(r).as("answers so far: %s", answers.keySet()).isNotNull();
-          Wire.Callback c = (Wire.Callback) r;
+          HostMessage.Callback c = (HostMessage.Callback) r;
           answers.put(c.id(), c);
         }
         assertThat(answers.get(2).error().code()).isEqualTo(ErrorCode.LEVEL_HOOK_ERROR);

@@ -39,7 +39,7 @@ final class RawPeer implements AutoCloseable {
   }
 
   /** Frames built with {@link Wire}'s encoders. */
-  void send(Wire.Out frames) throws IOException {
+  void send(Protobuf.Out frames) throws IOException {
     send(java.util.Arrays.copyOf(frames.buf, frames.len));
   }
 
@@ -68,14 +68,14 @@ final class RawPeer implements AutoCloseable {
   }
 
   /** The Hello the host sent, once {@link #response} has read past it. */
-  Wire.Hello hello;
+  HostMessage.Hello hello;
 
   /** The next answer, skipping the host's Hello; null if none came in time. */
-  Object response(Duration timeout) throws IOException {
+  HostMessage response(Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       in.flip();
-      long p = in.hasRemaining() ? Wire.peekLength(in) : -1;
+      long p = in.hasRemaining() ? FrameReader.peekLength(in) : -1;
       if (p >= 0) {
         int len = (int) (p & 0xFF_FFFF_FFFFL);
         int prefix = (int) (p >>> 40);
@@ -87,11 +87,11 @@ final class RawPeer implements AutoCloseable {
         }
         if (in.remaining() >= prefix + len) {
           int start = in.position() + prefix;
-          Object m = Wire.decodeResponse(in.get(start) & 0xFF,
-              new Wire.In(in, start + 1, start + len));
+          HostMessage m = HostMessage.decode(in.get(start) & 0xFF,
+              new Protobuf.In(in, start + 1, start + len));
           in.position(start + len);
           in.compact();
-          if (m instanceof Wire.Hello h) {
+          if (m instanceof HostMessage.Hello h) {
             hello = h; // a level4j host's first frame: kept, not returned as an answer
             continue;
           }

@@ -66,7 +66,7 @@ class WireFuzzTest {
     int connection = 0;
     for (; frames < 10_000; connection++) {
       try (RawPeer raw = new RawPeer(socket)) {
-        Wire.Out out = new Wire.Out(256);
+        Protobuf.Out out = new Protobuf.Out(256);
         try {
           for (int f = 0; f < 44; f++) {
             out.clear();
@@ -105,11 +105,11 @@ class WireFuzzTest {
       for (int j = 2 + random.nextInt(7); j > 0; j--) {
         ops.add(Op.put(b(space + j), b("v" + random.nextLong())));
       }
-      Wire.Out out = new Wire.Out(256);
+      Protobuf.Out out = new Protobuf.Out(256);
       if (random.nextBoolean()) {
-        Wire.batch(out, 1, ops);
+        GuestMessage.batch(out, 1, ops);
       } else {
-        Wire.write(out, 1, ops, random.nextBoolean() ? null
+        GuestMessage.write(out, 1, ops, random.nextBoolean() ? null
             : new RequestId(b("fuzz-client-" + i), 1, 0), false);
       }
       byte[] sent = mutate(random, Arrays.copyOf(out.buf, out.len));
@@ -162,7 +162,7 @@ class WireFuzzTest {
   private static List<Op<byte[], byte[]>> decodeWrite(byte[] frame) {
     ByteBuffer buf = ByteBuffer.wrap(frame);
     try {
-      long p = Wire.peekLength(buf);
+      long p = FrameReader.peekLength(buf);
       if (p < 0) {
         return null;
       }
@@ -172,41 +172,41 @@ class WireFuzzTest {
         return null;
       }
       int tag = frame[prefix] & 0xFF;
-      Object m = Wire.decodeRequest(tag, new Wire.In(buf, prefix + 1, prefix + len));
-      if (m instanceof Wire.Batch batch) {
+      GuestMessage m = GuestMessage.decode(tag, new Protobuf.In(buf, prefix + 1, prefix + len));
+      if (m instanceof GuestMessage.Batch batch) {
         return batch.problem() == null ? batch.ops() : null;
       }
-      if (m instanceof Wire.Write write) {
+      if (m instanceof GuestMessage.Write write) {
         return write.problem() == null ? write.ops() : null;
       }
-      if (m instanceof Wire.Put put && put.value() != null) {
+      if (m instanceof GuestMessage.Put put && put.value() != null) {
         return List.of(Op.put(put.key(), put.value()));
       }
       return null;
-    } catch (Wire.Malformed | org.level4j.LevelException e) {
+    } catch (Malformed | org.level4j.LevelException e) {
       return null;
     }
   }
 
   /** One well-formed request of a random type, keys under {@code space}. */
-  private static void anyRequest(Random r, Wire.Out out, String space) {
+  private static void anyRequest(Random r, Protobuf.Out out, String space) {
     int id = 1 + r.nextInt(50);
     byte[] key = b(space + r.nextInt(20));
     switch (r.nextInt(11)) {
-      case 0 -> Wire.get(out, id, key);
-      case 1 -> Wire.put(out, id, key, b("v" + r.nextInt()));
-      case 2 -> Wire.delete(out, id, key);
-      case 3 -> Wire.batch(out, id, List.of(Op.put(key, b("x")), Op.del(b(space + "d"))));
-      case 4 -> Wire.write(out, id, List.of(Op.expectAbsent(key), Op.put(key, b("w"))),
+      case 0 -> GuestMessage.get(out, id, key, 0);
+      case 1 -> GuestMessage.put(out, id, key, b("v" + r.nextInt()));
+      case 2 -> GuestMessage.delete(out, id, key);
+      case 3 -> GuestMessage.batch(out, id, List.of(Op.put(key, b("x")), Op.del(b(space + "d"))));
+      case 4 -> GuestMessage.write(out, id, List.of(Op.expectAbsent(key), Op.put(key, b("w"))),
           new RequestId(b("fz-" + space), id, 0), r.nextBoolean());
-      case 5 -> Wire.clear(out, id, Range.<byte[]>all().gte(b(space)).lt(b(space + "~"))
+      case 5 -> GuestMessage.clear(out, id, Range.<byte[]>all().gte(b(space)).lt(b(space + "~"))
           .limit(r.nextInt(5)));
-      case 6 -> Wire.getMany(out, id, List.of(key, b(space + "other")));
-      case 7 -> Wire.iterator(out, id, 1, Range.<byte[]>all().gte(b(space)).reverse(
-          r.nextBoolean()), r.nextBoolean(), r.nextBoolean(), 0, null, null);
-      case 8 -> Wire.iteratorAck(out, id, 1, r.nextInt(100));
-      case 9 -> Wire.iteratorSeek(out, id, 1, key);
-      default -> Wire.iteratorClose(out, id);
+      case 6 -> GuestMessage.getMany(out, id, List.of(key, b(space + "other")), 0);
+      case 7 -> GuestMessage.iterator(out, id, 1, Range.<byte[]>all().gte(b(space)).reverse(
+          r.nextBoolean()), r.nextBoolean(), r.nextBoolean(), 0, null, null, 0);
+      case 8 -> GuestMessage.iteratorAck(out, id, 1, r.nextInt(100));
+      case 9 -> GuestMessage.iteratorSeek(out, id, 1, key);
+      default -> GuestMessage.iteratorClose(out, id);
     }
   }
 

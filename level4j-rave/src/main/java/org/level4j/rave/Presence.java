@@ -13,7 +13,6 @@ import org.level4j.LevelException;
 import org.level4j.net.Connection;
 import org.level4j.net.ConnectionListener;
 import org.level4j.net.Guest;
-import org.level4j.net.GuestOptions;
 import org.level4j.net.Host;
 import org.level4j.net.Listener;
 import org.level4j.rocksdb.RocksLevel;
@@ -215,16 +214,16 @@ final class Presence {
           + "RocksDB to lead " + dir + " (" + e + "); it stepped down so another can", e);
     }
     Path socket = SocketPath.of(dir);
-    Host h = Host.of(db);
+    Host h = Host.of(db, options.host());
     Listener bound = early;
     early = null;
     try {
       // Accepting first: the other followers are waiting on this socket.
       h.listen(bound != null ? bound : Listener.unix(socket, true));
       mark(LISTENING);
-      // This process's calls go to the database directly from now on, and its own guest (a
-      // follower until now, with operations in flight) reconnects to this host through an
-      // in-memory pipe.
+      // This process's calls go to the database directly from now on; its own guest (a
+      // follower until now, with operations in flight) reconnects to this host, over the socket
+      // if it connected while RocksDB opened, else through an in-memory pipe.
       host = h;
       local = db;
       seat.changed();
@@ -372,7 +371,7 @@ final class Presence {
     // the background, not in the middle of a failover.
     Standby.warmInBackground(options);
     seat.waitForLock(this::promote, this::fail);
-    Guest g = Guest.connect(this::connectToLeader, GuestOptions.defaults().retry(options.retry()));
+    Guest g = Guest.connect(this::connectToLeader, options.guest());
     g.onConnectionChange(new ConnectionListener() {
       @Override
       public void connected() {

@@ -31,10 +31,10 @@ final class RaveEngine implements RemoteEngine {
    * re-sent to a new leader after a failover is applied once. Explicit snapshots too: the
    * leader's RocksDB holds them, for a follower through its guest.
    */
-  private static final Supports SUPPORTS = new Supports(true, true, true, true, false, true, true);
+  private static final Supports SUPPORTS = Supports.all().withSyncWrites(false);
   /** A follower of a leader that holds no snapshots for its guests (a Node rave-level one). */
   private static final Supports WITHOUT_SNAPSHOTS =
-      new Supports(true, false, true, true, false, true, true);
+      SUPPORTS.withExplicitSnapshots(false);
 
   private final Presence presence;
   private boolean opened;
@@ -88,7 +88,7 @@ final class RaveEngine implements RemoteEngine {
 
   @Override
   public byte[] get(byte[] key, EngineSnapshot snapshot) {
-    return join(getAsync(key, snapshot));
+    return LevelException.join(getAsync(key, snapshot));
   }
 
   @Override
@@ -111,7 +111,7 @@ final class RaveEngine implements RemoteEngine {
 
   @Override
   public void write(List<Op<byte[], byte[]>> ops, boolean sync) {
-    join(writeAsync(ops, sync));
+    LevelException.join(writeAsync(ops, sync));
   }
 
   @Override
@@ -122,7 +122,7 @@ final class RaveEngine implements RemoteEngine {
 
   @Override
   public boolean write(List<Op<byte[], byte[]>> ops, boolean sync, RequestId request) {
-    return join(writeAsync(ops, sync, request));
+    return LevelException.join(writeAsync(ops, sync, request));
   }
 
   @Override
@@ -135,7 +135,7 @@ final class RaveEngine implements RemoteEngine {
 
   @Override
   public void clear(Range<byte[]> range) {
-    join(clearAsync(range));
+    LevelException.join(clearAsync(range));
   }
 
   @Override
@@ -166,14 +166,6 @@ final class RaveEngine implements RemoteEngine {
     return new RaveSnapshot(d, d.bytes().snapshot());
   }
 
-  private static <T> T join(CompletableFuture<T> f) {
-    try {
-      return f.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      throw LevelException.of(e, ErrorCode.LEVEL_IO_ERROR);
-    }
-  }
-
   /** An iterator of the target database seen as an engine iterator. */
   private static final class Adapter<T> implements EngineIterator {
     private final LevelIterator<byte[], T> it;
@@ -186,7 +178,7 @@ final class RaveEngine implements RemoteEngine {
 
     @Override
     public List<Entry<byte[], byte[]>> nextv(int max) {
-      return join(nextvAsync(max));
+      return LevelException.join(nextvAsync(max));
     }
 
     @Override

@@ -1,6 +1,9 @@
 package org.level4j.rave;
 
 import java.time.Duration;
+import java.util.Objects;
+import org.level4j.net.GuestOptions;
+import org.level4j.net.HostOptions;
 import org.level4j.rocksdb.RocksOptions;
 
 /**
@@ -9,16 +12,19 @@ import org.level4j.rocksdb.RocksOptions;
 public final class RaveOptions {
   private final RocksOptions rocks;
   private final Duration giveUpAfter;
-  private final boolean retry;
+  private final GuestOptions guest;
+  private final HostOptions host;
 
   private RaveOptions(Builder b) {
     this.rocks = b.rocks;
     this.giveUpAfter = b.giveUpAfter;
-    this.retry = b.retry;
+    this.guest = b.guest;
+    this.host = b.host;
   }
 
   /**
-   * A 2 MiB RocksDB write buffer, 30 seconds to give up, and retry on.
+   * A 2 MiB RocksDB write buffer, 30 seconds to give up, a guest with retry on, and a host with
+   * its defaults.
    *
    * @return the default options
    */
@@ -63,7 +69,27 @@ public final class RaveOptions {
    * @return true if pending operations are retried
    */
   public boolean retry() {
-    return retry;
+    return guest.retry();
+  }
+
+  /**
+   * The options of a follower's guest, its connection to the leader. Default: {@link
+   * GuestOptions#defaults()} with retry on.
+   *
+   * @return the guest's options
+   */
+  public GuestOptions guest() {
+    return guest;
+  }
+
+  /**
+   * The options of a leader's host, which serves the followers. Default: {@link
+   * HostOptions#defaults()}.
+   *
+   * @return the host's options
+   */
+  public HostOptions host() {
+    return host;
   }
 
   /** Builds {@link RaveOptions}. */
@@ -82,7 +108,8 @@ public final class RaveOptions {
     private RocksOptions rocks = RocksOptions.builder().writeBufferBytes(2L << 20)
         .flushAfter(Duration.ofMillis(100)).build();
     private Duration giveUpAfter = Duration.ofSeconds(30);
-    private boolean retry = true;
+    private GuestOptions guest = GuestOptions.defaults().retry(true);
+    private HostOptions host = HostOptions.defaults();
 
     private Builder() {}
 
@@ -93,7 +120,7 @@ public final class RaveOptions {
      * @return this builder
      */
     public Builder rocks(RocksOptions rocks) {
-      this.rocks = java.util.Objects.requireNonNull(rocks, "rocks");
+      this.rocks = Objects.requireNonNull(rocks, "rocks");
       return this;
     }
 
@@ -112,13 +139,35 @@ public final class RaveOptions {
     }
 
     /**
-     * See {@link RaveOptions#retry()}.
+     * See {@link RaveOptions#retry()}: the guest's retry.
      *
      * @param retry whether pending operations are retried on the next leader
      * @return this builder
      */
     public Builder retry(boolean retry) {
-      this.retry = retry;
+      this.guest = guest.retry(retry);
+      return this;
+    }
+
+    /**
+     * See {@link RaveOptions#guest()}.
+     *
+     * @param guest the options of a follower's connection to the leader
+     * @return this builder
+     */
+    public Builder guest(GuestOptions guest) {
+      this.guest = Objects.requireNonNull(guest, "guest");
+      return this;
+    }
+
+    /**
+     * See {@link RaveOptions#host()}.
+     *
+     * @param host the options of a leader's host
+     * @return this builder
+     */
+    public Builder host(HostOptions host) {
+      this.host = Objects.requireNonNull(host, "host");
       return this;
     }
 

@@ -58,7 +58,7 @@ final class RocksEngine implements Engine {
    * each one's own once-only guard). RocksDB must not be closed while either is alive.
    */
 
-  private static final Supports SUPPORTS = new Supports(true, true, true, true, true, true, true);
+  private static final Supports SUPPORTS = Supports.all();
   private static final byte[] EMPTY = new byte[0];
   /** Keys deleted per write batch when a clear must visit entries one by one. */
   private static final int CLEAR_CHUNK = 1000;
@@ -441,10 +441,7 @@ final class RocksEngine implements Engine {
       Op<byte[], byte[]> op = expects.get(i);
       byte[] a = actual.get(i);
       if (!Arrays.equals(a, op.value())) {
-        throw new LevelException(ErrorCode.LEVEL_CONFLICT, "key " + show(op.key())
-            + (a == null ? " is absent" : op.value() == null ? " is present"
-                : " holds another value")
-            + "; nothing of the batch was written");
+        throw Engine.conflict(op, a);
       }
     }
   }
@@ -604,22 +601,5 @@ final class RocksEngine implements Engine {
     }
     return new LevelException(ErrorCode.LEVEL_IO_ERROR, "RocksDB could not open " + dir + ": " + m,
         e);
-  }
-
-  /** A key for messages: printable ASCII as is, other bytes as \xNN, at most 64 bytes. */
-  static String show(byte[] key) {
-    StringBuilder s = new StringBuilder("\"");
-    for (int i = 0; i < Math.min(key.length, 64); i++) {
-      int c = key[i] & 0xff;
-      if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-        s.append((char) c);
-      } else {
-        s.append(String.format("\\x%02x", c));
-      }
-    }
-    if (key.length > 64) {
-      s.append("...(").append(key.length).append(" bytes)");
-    }
-    return s.append('"').toString();
   }
 }

@@ -179,7 +179,7 @@ class RocksLevelTest {
   @Test
   void supportsEverything() {
     try (Database db = RocksLevel.open(dir)) {
-      assertThat(db.supports()).isEqualTo(new Supports(true, true, true, true, true, true, true));
+      assertThat(db.supports()).isEqualTo(Supports.all());
     }
   }
 

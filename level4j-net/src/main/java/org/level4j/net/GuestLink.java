@@ -1,0 +1,44 @@
+package org.level4j.net;
+
+import java.io.IOException;
+import org.level4j.LevelException;
+
+/**
+ * One connection of a guest to its host, its outbox, and who reads it: the holder of its reading
+ * turn (see {@link GuestEngine}). A guest replaces its link when the connection is lost (retry);
+ * what is tied to one connection (a snapshot, its request and iterator ids) dies with it.
+ */
+final class GuestLink {
+  final Connection connection;
+  final Outbox outbox;
+  final FrameReader frames; // used by the holder of the reading turn only
+  final boolean callersRead; // a quiet connection: callers may read their own answers
+  // guarded by the engine's lock
+  Thread holder; // who reads now, or null
+  long turns; // how many times a caller took the reading turn
+  LevelException ended; // why the link ended, once a reader saw it end
+  boolean reconnect; // made after another link ended: listeners hear of it when probed
+
+  GuestLink(Connection connection, int maxFrameBytes) {
+    this.connection = connection;
+    this.outbox = new Outbox(connection);
+    this.frames = new FrameReader(maxFrameBytes);
+    this.callersRead = connection instanceof QuietConnection;
+  }
+
+  /** Sends what was appended; a failed write closes the connection (the reader then sees it). */
+  void flush() {
+    try {
+      outbox.flush();
+    } catch (IOException e) {
+      connection.close();
+    }
+  }
+
+  /** Flushes {@code l} if there is one. */
+  static void flush(GuestLink l) {
+    if (l != null) {
+      l.flush();
+    }
+  }
+}

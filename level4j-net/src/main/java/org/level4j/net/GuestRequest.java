@@ -1,0 +1,266 @@
+package org.level4j.net;
+
+import java.util.List;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+import org.level4j.Op;
+import org.level4j.Range;
+import org.level4j.RequestId;
+
+/**
+ * A request in flight: the future its caller waits on, and what to send (again, after a
+ * reconnect). Being the future itself saves an allocation per operation. Each kind of request is
+ * a subclass that writes its message and takes its answer.
+ *
+ * <p>{@link #id} and {@link #unannounced} are guarded by the engine's lock; {@link #encode} is
+ * called with it held, the {@code answer} methods without it.
+ */
+abstract class GuestRequest<T> extends GuestAnswer<T> {
+  /** Its id on the current link, given when it is registered. */
+  int id;
+  /** Sent without nudging the reader thread (see {@link GuestEngine}'s reading turn). */
+  boolean unannounced;
+
+  GuestRequest(GuestEngine engine) {
+    super(engine, null);
+  }
+
+  @Override
+  GuestRequest<?> source() {
+    return this;
+  }
+
+  /** Writes its message under {@link #id}, for {@code engine}'s current link; its lock is held. */
+  abstract void encode(Protobuf.Out o, GuestEngine engine);
+
+  /** The snapshot it reads from, or null. */
+  GuestSnapshot snapshot() {
+    return null;
+  }
+
+  /** The host answered with a Callback. */
+  void answer(HostMessage.Callback c) {
+    if (c.error() != null) {
+      completeExceptionally(c.error());
+    } else {
+      succeed(c);
+    }
+  }
+
+  /** The Callback had no error: completes the future with what it says. */
+  abstract void succeed(HostMessage.Callback c);
+
+  /** The host answered with a GetManyCallback: only a GetMany expects one. */
+  void answer(HostMessage.GetManyCallback c) {
+    completeExceptionally(c.error() != null ? c.error() : new LevelException(
+        ErrorCode.LEVEL_PROTOCOL_ERROR, "the host's getMany answer does not match the request"));
+  }
+
+  /** A request answered with no value: put, del, batch, clear, snapshot. */
+  abstract static class Done extends GuestRequest<Void> {
+    Done(GuestEngine engine) {
+      super(engine);
+    }
+
+    @Override
+    void succeed(HostMessage.Callback c) {
+      complete(null);
+    }
+  }
+
+  static final class Get extends GuestRequest<byte[]> {
+    private final byte[] key;
+    private final GuestSnapshot snapshot;
+
+    Get(GuestEngine engine, byte[] key, GuestSnapshot snapshot) {
+      super(engine);
+      this.key = key;
+      this.snapshot = snapshot;
+    }
+
+    @Override
+    GuestSnapshot snapshot() {
+      return snapshot;
+    }
+
+    @Override
+    void encode(Protobuf.Out o, GuestEngine engine) {
+      GuestMessage.get(o, id, key, snapshot == null ? 0 : snapshot.number);
+    }
+
+    @Override
+    void succeed(HostMessage.Callback c) {
+      complete(c.value());
+    }
+  }
+
+  static final class GetMany extends GuestRequest<List<byte[]>> {
+    private final List<byte[]> keys;
+    private final GuestSnapshot snapshot;
+    /** The GetMany of no keys that starts a link (see {@link Wire}). */
+    final boolean probe;
+
+    private GetMany(GuestEngine engine, List<byte[]> keys, GuestSnapshot snapshot,
+        boolean probe) {
+      super(engine);
+      this.keys = keys;
+      this.snapshot = snapshot;
+      this.probe = probe;
+    }
+
+    GetMany(GuestEngine engine, List<byte[]> keys, GuestSnapshot snapshot) {
+      this(engine, keys, snapshot, false);
+    }
+
+    static GetMany probe(GuestEngine engine) {
+      return new GetMany(engine, List.of(), null, true);
+    }
+
+    @Override
+    GuestSnapshot snapshot() {
+      return snapshot;
+    }
+
+    @Override
+    void encode(Protobuf.Out o, GuestEngine engine) {
+      GuestMessage.getMany(o, id, keys, snapshot == null ? 0 : snapshot.number);
+    }
+
+    @Override
+    void succeed(HostMessage.Callback c) {
+      completeExceptionally(new LevelException(ErrorCode.LEVEL_PROTOCOL_ERROR,
+          "the host answered getMany with a Callback"));
+    }
+
+    @Override
+    void answer(HostMessage.GetManyCallback c) {
+      if (c.error() == null && c.values().size() == keys.size()) {
+        complete(c.values());
+      } else {
+        super.answer(c);
+      }
+    }
+  }
+
+  static final class Put extends Done {
+    private final byte[] key;
+    private final byte[] value;
+
+    Put(GuestEngine engine, byte[] key, byte[] value) {
+      super(engine);
+      this.key = key;
+      this.value = value;
+    }
+
+    @Override
+    void encode(Protobuf.Out o, GuestEngine engine) {
+      GuestMessage.put(o, id, key, value);
+    }
+  }
+
+  static final class Del extends Done {
+    private final byte[] key;
+
+    Del(GuestEngine engine, byte[] key) {
+      super(engine);
+      this.key = key;
+    }
+
+    @Override
+    void encode(Protobuf.Out o, GuestEngine engine) {
+      GuestMessage.delete(o, id, key);
+    }
+  }
+
+  /** many-level's Batch: puts and dels only. */
+  static final class Batch extends Done {
+    private final List<Op<byte[], byte[]>> ops;
+
+    Batch(GuestEngine engine, List<Op<byte[], byte[]>> ops) {
+      super(engine);
+      this.ops = List.copyOf(ops);
+    }
+
+    @Override
+    void encode(Protobuf.Out o, GuestEngine engine) {
+      GuestMessage.batch(o, id, ops);
+    }
+  }
+
+  static final class Clear extends Done {
+    private final Range<byte[]> range;
+
+    Clear(GuestEngine engine, Range<byte[]> range) {
+      super(engine);
+      this.range = range;
+    }
+
+    @Override
+    void encode(Protobuf.Out o, GuestEngine engine) {
+      GuestMessage.clear(o, id, range);
+    }
+  }
+
+  /**
+   * The Write extension: a batch with preconditions, a request id, or both. Its answer's value
+   * says whether it was applied now (1) or before (0).
+   */
+  static final class Write extends GuestRequest<byte[]> {
+    private final List<Op<byte[], byte[]>> ops;
+    private final boolean sync;
+    /** The caller's request id, or null. */
+    final RequestId request;
+    /** Whether it has preconditions. */
+    final boolean conditional;
+    /**
+     * This guest's own number for a conditional Write without the caller's request id (so that
+     * one re-sent after a reconnect is applied once), or 0. Guarded by the engine's lock.
+     */
+    long seq;
+
+    Write(GuestEngine engine, List<Op<byte[], byte[]>> ops, boolean sync, RequestId request) {
+      super(engine);
+      this.ops = List.copyOf(ops);
+      this.sync = sync;
+      this.request = request;
+      this.conditional = hasExpect(ops);
+    }
+
+    static boolean hasExpect(List<Op<byte[], byte[]>> ops) {
+      for (Op<byte[], byte[]> op : ops) {
+        if (op.type() == Op.Type.EXPECT) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    void encode(Protobuf.Out o, GuestEngine engine) {
+      GuestMessage.write(o, id, ops, engine.requestIdLocked(this), sync);
+    }
+
+    @Override
+    void succeed(HostMessage.Callback c) {
+      complete(c.value());
+    }
+  }
+
+  /** The Snapshot extension: the host takes one, numbered {@code number}. */
+  static final class TakeSnapshot extends Done {
+    final int number;
+    /** The link it was last sent on, where the snapshot is; guarded by the engine's lock. */
+    GuestLink takenOn;
+
+    TakeSnapshot(GuestEngine engine, int number) {
+      super(engine);
+      this.number = number;
+    }
+
+    @Override
+    void encode(Protobuf.Out o, GuestEngine engine) {
+      GuestMessage.snapshot(o, id, number);
+      takenOn = engine.linkLocked();
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package org.level4j.net;
+
+import static org.level4j.net.Wire.REASON_FIELD;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+import org.level4j.net.Protobuf.In;
+import org.level4j.net.Protobuf.Out;
+
+/**
+ * What a host sends a guest (the right column of {@link Wire}'s tables): each message as a record,
+ * as {@link #decode} reads it, and a static method that writes it without building the record.
+ * Errors travel as their code, with the reason in field 15.
+ */
+sealed interface HostMessage {
+  /** {@code error} is null on success; {@code value} null means not found. */
+  record Callback(int id, LevelException error, byte[] value) implements HostMessage {}
+
+  record GetManyCallback(int id, LevelException error, List<byte[]> values)
+      implements HostMessage {}
+
+  /** What a host sends an open iterator, by its id; {@code seq} says which seek it follows. */
+  sealed interface ForIterator extends HostMessage {
+    int id();
+
+    int seq();
+  }
+
+  record IteratorData(int id, int seq, List<byte[]> data) implements ForIterator {}
+
+  record IteratorError(int id, int seq, LevelException error) implements ForIterator {}
+
+  record IteratorEnd(int id, int seq) implements ForIterator {}
+
+  /** A level4j host's first frame: the extensions it serves (0 from a host of no version). */
+  record Hello(int version, int features) implements HostMessage {}
+
+  /** A frame with a tag this side does not know: ignored, as a later extension's. */
+  record Unknown(int tag) implements HostMessage {}
+
+  // ---- encoding ------------------------------------------------------------------------------
+
+  static void callback(Out o, int id, LevelException error, byte[] value) {
+    int f = o.begin(Wire.CALLBACK);
+    o.uint(1, id);
+    error(o, 2, error);
+    o.bytes(3, value);
+    o.end(f);
+  }
+
+  /** The answer to a get of a missing key. */
+  static void notFound(Out o, int id) {
+    int f = o.begin(Wire.CALLBACK);
+    o.uint(1, id);
+    o.bytes(2, Wire.NOT_FOUND);
+    o.end(f);
+  }
+
+  static void getManyCallback(Out o, int id, LevelException error, List<byte[]> values) {
+    int f = o.begin(Wire.GET_MANY_CALLBACK);
+    o.uint(1, id);
+    if (error != null) {
+      error(o, 2, error);
+    } else {
+      for (byte[] v : values) {
+        int n = o.beginNested(3);
+        o.bytes(1, v);
+        o.endNested(n);
+      }
+    }
+    o.end(f);
+  }
+
+  static void iteratorData(Out o, int id, int seq, List<byte[]> data) {
+    int f = o.begin(Wire.ITERATOR_DATA);
+    o.uint(1, id);
+    o.uint(2, seq);
+    for (byte[] d : data) {
+      o.bytes(3, d);
+    }
+    o.end(f);
+  }
+
+  static void iteratorError(Out o, int id, int seq, LevelException error) {
+    int f = o.begin(Wire.ITERATOR_ERROR);
+    o.uint(1, id);
+    o.uint(2, seq);
+    error(o, 3, error);
+    o.end(f);
+  }
+
+  static void iteratorEnd(Out o, int id, int seq) {
+    int f = o.begin(Wire.ITERATOR_END);
+    o.uint(1, id);
+    o.uint(2, seq);
+    o.end(f);
+  }
+
+  static void hello(Out o, int features) {
+    int f = o.begin(Wire.HELLO);
+    o.uint(1, Wire.VERSION);
+    o.uint(2, features);
+    o.end(f);
+  }
+
+  /** An error's code in field {@code field} and its reason in field 15; nothing if null. */
+  private static void error(Out o, int field, LevelException error) {
+    if (error != null) {
+      o.string(field, error.code().name());
+      o.string(REASON_FIELD, error.reason());
+    }
+  }
+
+  // ---- decoding ------------------------------------------------------------------------------
+
+  /**
+   * The message in a frame; {@link Unknown} for a tag this side does not know.
+   *
+   * @throws Malformed if the body is not a valid message of its tag
+   */
+  static HostMessage decode(int tag, In in) {
+    switch (tag) {
+      case Wire.CALLBACK: {
+        byte[] code = in.optionalBytes(2);
+        byte[] value = in.optionalBytes(3);
+        int id = in.uint32(1);
+        if (code == null || Arrays.equals(code, Wire.NOT_FOUND)) {
+          return new Callback(id, null, code == null ? value : null);
+        }
+        return new Callback(id, error(in, 2), value);
+      }
+      case Wire.GET_MANY_CALLBACK: {
+        List<byte[]> values = new ArrayList<>();
+        for (In v : in.repeatedMessages(3)) {
+          values.add(v.optionalBytes(1));
+        }
+        return new GetManyCallback(in.uint32(1), error(in, 2), values);
+      }
+      case Wire.ITERATOR_DATA:
+        return new IteratorData(in.uint32(1), in.uint32(2), in.repeatedBytes(3));
+      case Wire.ITERATOR_ERROR: {
+        String code = new String(in.bytes(3), StandardCharsets.UTF_8);
+        return new IteratorError(in.uint32(1), in.uint32(2),
+            error(code, in.optionalString(REASON_FIELD)));
+      }
+      case Wire.ITERATOR_END:
+        return new IteratorEnd(in.uint32(1), in.uint32(2));
+      case Wire.HELLO:
+        return new Hello(in.uint32(1, 0), in.uint32(2, 0));
+      default:
+        return new Unknown(tag);
+    }
+  }
+
+  /** The error whose code is in field {@code field} (and reason in field 15), or null. */
+  private static LevelException error(In in, int field) {
+    String code = in.optionalString(field);
+    return code == null ? null : error(code, in.optionalString(REASON_FIELD));
+  }
+
+  /** The exception a received error code (and optional reason) stands for. */
+  static LevelException error(String code, String reason) {
+    ErrorCode c = ErrorCode.fromName(code);
+    String why = reason != null && !reason.isEmpty() ? reason
+        : c == ErrorCode.LEVEL_REMOTE_ERROR && !code.equals(c.name())
+            ? "the host failed with " + code : "the host reported " + code;
+    return new LevelException(c, why);
+  }
+}

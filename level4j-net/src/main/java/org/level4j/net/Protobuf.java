@@ -1,0 +1,370 @@
+package org.level4j.net;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+
+/**
+ * As much of protobuf's encoding as the protocol uses: varints, length-delimited fields and
+ * nested messages. {@link Out} appends framed messages ({@link Wire} says how frames look);
+ * {@link In} reads the fields of one message by their numbers. What the fields mean is the
+ * business of {@link GuestMessage} and {@link HostMessage}.
+ */
+final class Protobuf {
+  private Protobuf() {}
+
+  // wire types
+  static final int VARINT = 0;
+  static final int I64 = 1;
+  static final int LEN = 2;
+  static final int I32 = 5;
+
+  static int zigzag(int n) {
+    return (n << 1) ^ (n >> 31);
+  }
+
+  static int unzigzag(int n) {
+    return (n >>> 1) ^ -(n & 1);
+  }
+
+  static int varintSize(long v) {
+    int n = 1;
+    while ((v & ~0x7FL) != 0) {
+      v >>>= 7;
+      n++;
+    }
+    return n;
+  }
+
+  // ---- encoder -------------------------------------------------------------------------------
+
+  /**
+   * A growable byte array that frames are appended to. Lengths are not known until a message is
+   * written, so {@link #begin} reserves the longest varint and {@link #end} writes the real one
+   * and shifts the body left over the unused bytes (a short copy: bodies are small, and a large
+   * IteratorData is copied once more, which costs far less than the syscall that sends it).
+   * Not thread-safe.
+   */
+  static final class Out {
+    private static final int RESERVE = 5;
+
+    byte[] buf;
+    int len;
+
+    Out(int capacity) {
+      buf = new byte[capacity];
+    }
+
+    void clear() {
+      len = 0;
+    }
+
+    /** Starts a frame with {@code tag}; returns the mark to pass to {@link #end}. */
+    int begin(int tag) {
+      ensure(RESERVE + 1);
+      int mark = len;
+      len += RESERVE;
+      buf[len++] = (byte) tag;
+      return mark;
+    }
+
+    void end(int mark) {
+      close(mark);
+    }
+
+    int beginNested(int field) {
+      key(field, LEN);
+      ensure(RESERVE);
+      int mark = len;
+      len += RESERVE;
+      return mark;
+    }
+
+    void endNested(int mark) {
+      close(mark);
+    }
+
+    private void close(int mark) {
+      int bodyStart = mark + RESERVE;
+      int bodyLen = len - bodyStart;
+      int n = varintSize(bodyLen);
+      if (n < RESERVE) {
+        System.arraycopy(buf, bodyStart, buf, mark + n, bodyLen);
+      }
+      int p = mark;
+      long v = bodyLen;
+      while ((v & ~0x7FL) != 0) {
+        buf[p++] = (byte) ((v & 0x7F) | 0x80);
+        v >>>= 7;
+      }
+      buf[p] = (byte) v;
+      len = mark + n + bodyLen;
+    }
+
+    void uint(int field, int value) {
+      varintField(field, value & 0xFFFFFFFFL);
+    }
+
+    void varintField(int field, long value) {
+      key(field, VARINT);
+      varint(value);
+    }
+
+    void bool(int field, boolean value) {
+      key(field, VARINT);
+      varint(value ? 1 : 0);
+    }
+
+    /** Writes a bytes field; nothing if {@code value} is null (an absent optional field). */
+    void bytes(int field, byte[] value) {
+      if (value == null) {
+        return;
+      }
+      key(field, LEN);
+      varint(value.length);
+      ensure(value.length);
+      System.arraycopy(value, 0, buf, len, value.length);
+      len += value.length;
+    }
+
+    void string(int field, String value) {
+      if (value != null) {
+        bytes(field, value.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+
+    private void key(int field, int wireType) {
+      varint(field << 3 | wireType);
+    }
+
+    private void varint(long v) {
+      ensure(10);
+      while ((v & ~0x7FL) != 0) {
+        buf[len++] = (byte) ((v & 0x7F) | 0x80);
+        v >>>= 7;
+      }
+      buf[len++] = (byte) v;
+    }
+
+    private void ensure(int more) {
+      if (len + more > buf.length) {
+        long want = Math.max((long) buf.length * 2, (long) len + more);
+        if (want > Integer.MAX_VALUE - 16) {
+          throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+              "a message of more than 2 GiB cannot be sent");
+        }
+        buf = Arrays.copyOf(buf, (int) want);
+      }
+    }
+  }
+
+  // ---- decoder -------------------------------------------------------------------------------
+
+  /**
+   * One message (a frame body, or a message nested in one), read by asking for its fields by
+   * number, as {@code in.uint32(1)}. Every question reads the whole message, so a message that
+   * is cut short or out of shape anywhere throws {@link Malformed}, whatever is asked. A field
+   * that arrives with another wire type than asked for is skipped, as protobuf does with an
+   * unknown field; of a field sent more than once the last value counts, unless it is read as
+   * repeated. The required readers throw {@link Malformed} for an absent field; the others take
+   * a value for it. Valid during the frame handler's call only; not thread-safe.
+   */
+  static final class In {
+    private final ByteBuffer buf;
+    private final int start;
+    private final int end;
+    private int pos;
+
+    In(ByteBuffer buf, int start, int end) {
+      this.buf = buf;
+      this.start = start;
+      this.end = end;
+    }
+
+    /** Field {@code field}, a varint, required, as an unsigned 32-bit number. */
+    int uint32(int field) {
+      return (int) uint64(field);
+    }
+
+    int uint32(int field, int absent) {
+      return (int) uint64(field, absent);
+    }
+
+    /** Field {@code field}, a varint, required. */
+    long uint64(int field) {
+      if (!seek(field, VARINT)) {
+        throw missing(field);
+      }
+      return varint();
+    }
+
+    long uint64(int field, long absent) {
+      return seek(field, VARINT) ? varint() : absent;
+    }
+
+    boolean bool(int field) {
+      return uint64(field, 0) != 0;
+    }
+
+    /** Field {@code field}, length-delimited, required. */
+    byte[] bytes(int field) {
+      byte[] b = optionalBytes(field);
+      if (b == null) {
+        throw missing(field);
+      }
+      return b;
+    }
+
+    /** Field {@code field}, length-delimited, or null. */
+    byte[] optionalBytes(int field) {
+      return seek(field, LEN) ? bytes() : null;
+    }
+
+    String optionalString(int field) {
+      return seek(field, LEN) ? new String(bytes(), StandardCharsets.UTF_8) : null;
+    }
+
+    /** The message nested in field {@code field}, required. */
+    In message(int field) {
+      In m = optionalMessage(field);
+      if (m == null) {
+        throw missing(field);
+      }
+      return m;
+    }
+
+    In optionalMessage(int field) {
+      return seek(field, LEN) ? nested() : null;
+    }
+
+    /** Every value of the repeated length-delimited field {@code field}, in order. */
+    List<byte[]> repeatedBytes(int field) {
+      return repeated(field, this::bytes);
+    }
+
+    /** Every message nested in the repeated field {@code field}, in order. */
+    List<In> repeatedMessages(int field) {
+      return repeated(field, this::nested);
+    }
+
+    private <T> List<T> repeated(int field, Supplier<T> value) {
+      List<T> all = new ArrayList<>();
+      int key = field << 3 | LEN;
+      pos = start;
+      while (pos < end) {
+        int k = key();
+        if (k == key) {
+          all.add(value.get());
+        } else {
+          skip(k);
+        }
+      }
+      return all;
+    }
+
+    private static Malformed missing(int field) {
+      return new Malformed("a message lacks its required field " + field);
+    }
+
+    /**
+     * Reads the whole message and leaves the position at the value of the last field {@code
+     * field} of type {@code wireType}; false if there is none.
+     */
+    private boolean seek(int field, int wireType) {
+      int key = field << 3 | wireType;
+      int found = -1;
+      pos = start;
+      while (pos < end) {
+        int k = key();
+        if (k == key) {
+          found = pos;
+        }
+        skip(k);
+      }
+      if (found < 0) {
+        return false;
+      }
+      pos = found;
+      return true;
+    }
+
+    /** The next field key ({@code field << 3 | wireType}). */
+    private int key() {
+      long k = varint();
+      if (k >>> 3 == 0 || k > Integer.MAX_VALUE) {
+        throw new Malformed("invalid field key " + k);
+      }
+      return (int) k;
+    }
+
+    private long varint() {
+      long v = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        if (pos >= end) {
+          throw new Malformed("truncated varint");
+        }
+        int b = buf.get(pos++);
+        v |= (long) (b & 0x7F) << shift;
+        if ((b & 0x80) == 0) {
+          return v;
+        }
+      }
+      throw new Malformed("varint longer than 10 bytes");
+    }
+
+    private int length() {
+      long n = varint();
+      if (n < 0 || n > end - pos) {
+        throw new Malformed("field length " + n + " runs past the end of its message");
+      }
+      return (int) n;
+    }
+
+    private byte[] bytes() {
+      int n = length();
+      byte[] b = new byte[n];
+      buf.get(pos, b);
+      pos += n;
+      return b;
+    }
+
+    private In nested() {
+      int n = length();
+      In in = new In(buf, pos, pos + n);
+      pos += n;
+      return in;
+    }
+
+    /** Skips the value of a field. */
+    private void skip(int key) {
+      switch (key & 7) {
+        case VARINT:
+          varint();
+          break;
+        case I64:
+          advance(8);
+          break;
+        case LEN:
+          advance(length());
+          break;
+        case I32:
+          advance(4);
+          break;
+        default:
+          throw new Malformed("unsupported wire type " + (key & 7));
+      }
+    }
+
+    private void advance(int n) {
+      if (n > end - pos) {
+        throw new Malformed("truncated field");
+      }
+      pos += n;
+    }
+  }
+}
