@@ -12,7 +12,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.level4j.spi.Engine;
 import org.level4j.spi.EngineIterator;
-import org.level4j.spi.EngineSnapshot;
 import org.level4j.spi.RemoteEngine;
 
 /**
@@ -33,6 +32,7 @@ final class Root extends View<String, String> implements Database {
   private final boolean remote;
   private final Gate gate = new Gate();
   private final Set<Cursor<?, ?>> cursors = ConcurrentHashMap.newKeySet();
+  private final Set<GatedIterator> engineIterators = ConcurrentHashMap.newKeySet();
   private final Set<HeldSnapshot> snapshots = ConcurrentHashMap.newKeySet();
   /** Chained batches neither written nor closed; weak, so a dropped batch is not kept. */
   private final Set<ChainedBatch<?, ?>> batches =
@@ -43,6 +43,7 @@ final class Root extends View<String, String> implements Database {
   private final List<Consumer<Status>> statusListeners = new CopyOnWriteArrayList<>();
   private volatile Status status = Status.CLOSED;
   private volatile Database face = this;
+  private final EngineView engineView = new EngineView(this);
 
   Root(Engine engine) {
     super(null, Bytes.EMPTY, Codecs.UTF8, Codecs.UTF8);
@@ -85,6 +86,9 @@ final class Root extends View<String, String> implements Database {
       for (Cursor<?, ?> c : List.copyOf(cursors)) {
         c.close();
       }
+      for (GatedIterator it : List.copyOf(engineIterators)) {
+        it.close();
+      }
       for (HeldSnapshot s : List.copyOf(snapshots)) {
         s.close();
       }
@@ -125,6 +129,12 @@ final class Root extends View<String, String> implements Database {
   Engine engine() {
     return engine;
   }
+
+  /** This database as an engine, for an engine that delegates to it (see {@link EngineView}). */
+  EngineView engineView() {
+    return engineView;
+  }
+
   // ---- reads ---------------------------------------------------------------------------------
 
   byte[] read(byte[] key, Snapshot snapshot) {
@@ -203,6 +213,11 @@ final class Root extends View<String, String> implements Database {
   void forget(Cursor<?, ?> c) {
     cursors.remove(c);
   }
+
+  void forget(GatedIterator it) {
+    engineIterators.remove(it);
+  }
+
   void forget(HeldSnapshot s) {
     snapshots.remove(s);
   }
@@ -357,7 +372,8 @@ final class Root extends View<String, String> implements Database {
         : f.thenRun(() -> announceClear(view, range));
   }
 
-  private CompletableFuture<Void> clearAsync(Range<byte[]> stored) {
+  /** Clears stored keys through the gate; no listener hears of it (see {@link EngineView}). */
+  CompletableFuture<Void> clearAsync(Range<byte[]> stored) {
     enter(null);
     try {
       return engine.clearAsync(stored);
@@ -515,6 +531,44 @@ final class Root extends View<String, String> implements Database {
       if (!mine.isEmpty()) {
         listener.accept(mine);
       }
+    }
+  }
+
+  // ---- engine level (see EngineView): the gate, and nothing else -----------------------------
+
+  CompletableFuture<Void> engineWriteAsync(List<Op<byte[], byte[]>> ops, boolean sync) {
+    enter(null);
+    try {
+      return engine.writeAsync(ops, sync);
+    } finally {
+      leave(null);
+    }
+  }
+
+  CompletableFuture<Boolean> engineWriteAsync(List<Op<byte[], byte[]>> ops, boolean sync,
+      RequestId request) {
+    if (!engine.supports().exactlyOnce()) {
+      return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
+          "this database cannot apply a write exactly once (supports().exactlyOnce() is false)"));
+    }
+    enter(null);
+    try {
+      return engine.writeAsync(ops, sync, request);
+    } finally {
+      leave(null);
+    }
+  }
+
+  EngineIterator engineIterator(Range<byte[]> range, boolean keys, boolean values,
+      Snapshot snapshot) {
+    HeldSnapshot s = enter(snapshot);
+    try {
+      GatedIterator it = new GatedIterator(this,
+          engine.iterator(range, keys, values, s == null ? null : s.engineSnapshot));
+      engineIterators.add(it);
+      return it;
+    } finally {
+      leave(s);
     }
   }
 
