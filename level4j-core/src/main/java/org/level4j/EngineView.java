@@ -41,16 +41,6 @@ final class EngineView implements RemoteEngine {
   }
 
   @Override
-  public byte[] get(byte[] key, EngineSnapshot snapshot) {
-    return LevelException.join(getAsync(key, snapshot));
-  }
-
-  @Override
-  public List<byte[]> getMany(List<byte[]> keys, EngineSnapshot snapshot) {
-    return LevelException.join(getManyAsync(keys, snapshot));
-  }
-
-  @Override
   public CompletableFuture<byte[]> getAsync(byte[] key, EngineSnapshot snapshot) {
     try {
       return root.readAsync(key, held(snapshot));
@@ -70,16 +60,6 @@ final class EngineView implements RemoteEngine {
   }
 
   @Override
-  public void write(List<Op<byte[], byte[]>> ops, boolean sync) {
-    LevelException.join(writeAsync(ops, sync));
-  }
-
-  @Override
-  public boolean write(List<Op<byte[], byte[]>> ops, boolean sync, RequestId request) {
-    return LevelException.join(writeAsync(ops, sync, request));
-  }
-
-  @Override
   public CompletableFuture<Void> writeAsync(List<Op<byte[], byte[]>> ops, boolean sync) {
     try {
       return root.engineWriteAsync(ops, sync);
@@ -96,11 +76,6 @@ final class EngineView implements RemoteEngine {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-  }
-
-  @Override
-  public void clear(Range<byte[]> range) {
-    LevelException.join(clearAsync(range));
   }
 
   @Override

@@ -17,7 +17,8 @@ import org.level4j.spi.RemoteEngine;
 /**
  * The database itself: the view with an empty prefix, plus everything that exists once per
  * database. It owns the engine and its lifecycle, runs pre-write hooks and write listeners, and is
- * the only class that calls the engine.
+ * the only class that calls the engine (an {@link EngineView}'s calls included), which is why it
+ * is the longest class of the core.
  *
  * <p>Every engine call happens inside {@link #gate}, so {@link #close()} can wait for calls in
  * progress and never closes the engine under one. For a remote engine ({@link
@@ -44,6 +45,9 @@ final class Root extends View<String, String> implements Database {
   private volatile Status status = Status.CLOSED;
   private volatile Database face = this;
   private final EngineView engineView = new EngineView(this);
+  /** The one bytes view: views are immutable, and a forwarding database's is unwrapped often. */
+  private final Level<byte[], byte[]> bytes = new View<>(this, Bytes.EMPTY, Codecs.BYTES,
+      Codecs.BYTES);
 
   Root(Engine engine) {
     super(null, Bytes.EMPTY, Codecs.UTF8, Codecs.UTF8);
@@ -111,7 +115,7 @@ final class Root extends View<String, String> implements Database {
 
   @Override
   public Level<byte[], byte[]> bytes() {
-    return with(Codecs.BYTES, Codecs.BYTES);
+    return bytes;
   }
 
   Supports engineSupports() {

@@ -86,11 +86,6 @@ final class RaveEngine implements RemoteEngine {
   }
 
   @Override
-  public byte[] get(byte[] key, EngineSnapshot snapshot) {
-    return LevelException.join(getAsync(key, snapshot));
-  }
-
-  @Override
   public CompletableFuture<byte[]> getAsync(byte[] key, EngineSnapshot snapshot) {
     try {
       return target(snapshot).getAsync(key, of(snapshot));
@@ -109,46 +104,19 @@ final class RaveEngine implements RemoteEngine {
   }
 
   @Override
-  public void write(List<Op<byte[], byte[]>> ops, boolean sync) {
-    LevelException.join(writeAsync(ops, sync));
-  }
-
-  @Override
   public CompletableFuture<Void> writeAsync(List<Op<byte[], byte[]>> ops, boolean sync) {
-    try {
-      return target().writeAsync(ops, sync);
-    } catch (LevelException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  @Override
-  public boolean write(List<Op<byte[], byte[]>> ops, boolean sync, RequestId request) {
-    return LevelException.join(writeAsync(ops, sync, request));
+    return target().writeAsync(ops, sync);
   }
 
   @Override
   public CompletableFuture<Boolean> writeAsync(List<Op<byte[], byte[]>> ops, boolean sync,
       RequestId request) {
-    try {
-      return target().writeAsync(ops, sync, request);
-    } catch (LevelException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  @Override
-  public void clear(Range<byte[]> range) {
-    LevelException.join(clearAsync(range));
+    return target().writeAsync(ops, sync, request);
   }
 
   @Override
   public CompletableFuture<Void> clearAsync(Range<byte[]> range) {
-    try {
-      return target().clearAsync(range);
-    } catch (LevelException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    return target().clearAsync(range);
   }
 
   @Override
