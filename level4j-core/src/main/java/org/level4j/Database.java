@@ -2,8 +2,6 @@ package org.level4j;
 
 import java.util.function.Consumer;
 
-import org.level4j.spi.Engine;
-
 /**
  * An open database: the root {@link Level}, with {@code String} keys and values (UTF-8) by
  * default. Use {@link #with} for other types and {@link #sublevel} for sections.
@@ -43,14 +41,4 @@ public interface Database extends Level<String, String>, AutoCloseable {
    * @return a view of this database with byte-array keys and values
    */
   Level<byte[], byte[]> bytes();
-
-  /**
-   * Opens a database over an engine; used by engine modules, not by applications.
-   *
-   * @param engine the engine, not yet open
-   * @return the open database
-   */
-  static Database open(Engine engine) {
-    return new Root(engine);
-  }
 }

@@ -2,8 +2,11 @@ package org.level4j;
 
 import org.level4j.spi.EngineSnapshot;
 
-/** A {@link Snapshot} handed to users: an engine snapshot behind a {@link Gate}. */
-final class HeldSnapshot implements Snapshot {
+/**
+ * A {@link Snapshot} handed to users: an engine snapshot behind a {@link Gate}. It is also the
+ * snapshot an {@link EngineView} hands out, hence an {@link EngineSnapshot} too.
+ */
+final class HeldSnapshot implements Snapshot, EngineSnapshot {
   final Root root;
   final EngineSnapshot engineSnapshot;
   final Gate gate = new Gate();

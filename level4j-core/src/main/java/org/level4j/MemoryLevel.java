@@ -13,6 +13,6 @@ public final class MemoryLevel {
    * @return the database
    */
   public static Database open() {
-    return Database.open(new MemoryEngine());
+    return new Root(new MemoryEngine());
   }
 }

@@ -12,13 +12,13 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.level4j.spi.Engine;
 import org.level4j.spi.EngineIterator;
-import org.level4j.spi.EngineSnapshot;
 import org.level4j.spi.RemoteEngine;
 
 /**
  * The database itself: the view with an empty prefix, plus everything that exists once per
  * database. It owns the engine and its lifecycle, runs pre-write hooks and write listeners, and is
- * the only class that calls the engine.
+ * the only class that calls the engine (an {@link EngineView}'s calls included), which is why it
+ * is the longest class of the core.
  *
  * <p>Every engine call happens inside {@link #gate}, so {@link #close()} can wait for calls in
  * progress and never closes the engine under one. For a remote engine ({@link
@@ -33,6 +33,7 @@ final class Root extends View<String, String> implements Database {
   private final boolean remote;
   private final Gate gate = new Gate();
   private final Set<Cursor<?, ?>> cursors = ConcurrentHashMap.newKeySet();
+  private final Set<GatedIterator> engineIterators = ConcurrentHashMap.newKeySet();
   private final Set<HeldSnapshot> snapshots = ConcurrentHashMap.newKeySet();
   /** Chained batches neither written nor closed; weak, so a dropped batch is not kept. */
   private final Set<ChainedBatch<?, ?>> batches =
@@ -43,6 +44,10 @@ final class Root extends View<String, String> implements Database {
   private final List<Consumer<Status>> statusListeners = new CopyOnWriteArrayList<>();
   private volatile Status status = Status.CLOSED;
   private volatile Database face = this;
+  private final EngineView engineView = new EngineView(this);
+  /** The one bytes view: views are immutable, and a forwarding database's is unwrapped often. */
+  private final Level<byte[], byte[]> bytes = new View<>(this, Bytes.EMPTY, Codecs.BYTES,
+      Codecs.BYTES);
 
   Root(Engine engine) {
     super(null, Bytes.EMPTY, Codecs.UTF8, Codecs.UTF8);
@@ -85,6 +90,9 @@ final class Root extends View<String, String> implements Database {
       for (Cursor<?, ?> c : List.copyOf(cursors)) {
         c.close();
       }
+      for (GatedIterator it : List.copyOf(engineIterators)) {
+        it.close();
+      }
       for (HeldSnapshot s : List.copyOf(snapshots)) {
         s.close();
       }
@@ -107,7 +115,7 @@ final class Root extends View<String, String> implements Database {
 
   @Override
   public Level<byte[], byte[]> bytes() {
-    return with(Codecs.BYTES, Codecs.BYTES);
+    return bytes;
   }
 
   Supports engineSupports() {
@@ -125,6 +133,12 @@ final class Root extends View<String, String> implements Database {
   Engine engine() {
     return engine;
   }
+
+  /** This database as an engine, for an engine that delegates to it (see {@link EngineView}). */
+  EngineView engineView() {
+    return engineView;
+  }
+
   // ---- reads ---------------------------------------------------------------------------------
 
   byte[] read(byte[] key, Snapshot snapshot) {
@@ -203,6 +217,11 @@ final class Root extends View<String, String> implements Database {
   void forget(Cursor<?, ?> c) {
     cursors.remove(c);
   }
+
+  void forget(GatedIterator it) {
+    engineIterators.remove(it);
+  }
+
   void forget(HeldSnapshot s) {
     snapshots.remove(s);
   }
@@ -357,7 +376,8 @@ final class Root extends View<String, String> implements Database {
         : f.thenRun(() -> announceClear(view, range));
   }
 
-  private CompletableFuture<Void> clearAsync(Range<byte[]> stored) {
+  /** Clears stored keys through the gate; no listener hears of it (see {@link EngineView}). */
+  CompletableFuture<Void> clearAsync(Range<byte[]> stored) {
     enter(null);
     try {
       return engine.clearAsync(stored);
@@ -515,6 +535,44 @@ final class Root extends View<String, String> implements Database {
       if (!mine.isEmpty()) {
         listener.accept(mine);
       }
+    }
+  }
+
+  // ---- engine level (see EngineView): the gate, and nothing else -----------------------------
+
+  CompletableFuture<Void> engineWriteAsync(List<Op<byte[], byte[]>> ops, boolean sync) {
+    enter(null);
+    try {
+      return engine.writeAsync(ops, sync);
+    } finally {
+      leave(null);
+    }
+  }
+
+  CompletableFuture<Boolean> engineWriteAsync(List<Op<byte[], byte[]>> ops, boolean sync,
+      RequestId request) {
+    if (!engine.supports().exactlyOnce()) {
+      return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
+          "this database cannot apply a write exactly once (supports().exactlyOnce() is false)"));
+    }
+    enter(null);
+    try {
+      return engine.writeAsync(ops, sync, request);
+    } finally {
+      leave(null);
+    }
+  }
+
+  EngineIterator engineIterator(Range<byte[]> range, boolean keys, boolean values,
+      Snapshot snapshot) {
+    HeldSnapshot s = enter(snapshot);
+    try {
+      GatedIterator it = new GatedIterator(this,
+          engine.iterator(range, keys, values, s == null ? null : s.engineSnapshot));
+      engineIterators.add(it);
+      return it;
+    } finally {
+      leave(s);
     }
   }
 

@@ -50,8 +50,7 @@ public record Supports(
    * @return the changed manifest
    */
   public Supports withImplicitSnapshots(boolean supported) {
-    return new Supports(supported, explicitSnapshots, seek, permanence, syncWrites,
-        conditionalBatch, exactlyOnce);
+    return with(0, supported);
   }
 
   /**
@@ -61,8 +60,7 @@ public record Supports(
    * @return the changed manifest
    */
   public Supports withExplicitSnapshots(boolean supported) {
-    return new Supports(implicitSnapshots, supported, seek, permanence, syncWrites,
-        conditionalBatch, exactlyOnce);
+    return with(1, supported);
   }
 
   /**
@@ -72,8 +70,7 @@ public record Supports(
    * @return the changed manifest
    */
   public Supports withSeek(boolean supported) {
-    return new Supports(implicitSnapshots, explicitSnapshots, supported, permanence, syncWrites,
-        conditionalBatch, exactlyOnce);
+    return with(2, supported);
   }
 
   /**
@@ -83,8 +80,7 @@ public record Supports(
    * @return the changed manifest
    */
   public Supports withPermanence(boolean supported) {
-    return new Supports(implicitSnapshots, explicitSnapshots, seek, supported, syncWrites,
-        conditionalBatch, exactlyOnce);
+    return with(3, supported);
   }
 
   /**
@@ -94,8 +90,7 @@ public record Supports(
    * @return the changed manifest
    */
   public Supports withSyncWrites(boolean supported) {
-    return new Supports(implicitSnapshots, explicitSnapshots, seek, permanence, supported,
-        conditionalBatch, exactlyOnce);
+    return with(4, supported);
   }
 
   /**
@@ -105,8 +100,7 @@ public record Supports(
    * @return the changed manifest
    */
   public Supports withConditionalBatch(boolean supported) {
-    return new Supports(implicitSnapshots, explicitSnapshots, seek, permanence, syncWrites,
-        supported, exactlyOnce);
+    return with(5, supported);
   }
 
   /**
@@ -116,7 +110,14 @@ public record Supports(
    * @return the changed manifest
    */
   public Supports withExactlyOnce(boolean supported) {
-    return new Supports(implicitSnapshots, explicitSnapshots, seek, permanence, syncWrites,
-        conditionalBatch, supported);
+    return with(6, supported);
+  }
+
+  /** This manifest with feature {@code i} (in the order of the components) as given. */
+  private Supports with(int i, boolean supported) {
+    boolean[] f = {implicitSnapshots, explicitSnapshots, seek, permanence, syncWrites,
+        conditionalBatch, exactlyOnce};
+    f[i] = supported;
+    return new Supports(f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
   }
 }

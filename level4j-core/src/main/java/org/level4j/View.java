@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.level4j.spi.ForwardingDatabase;
 
 /**
  * Every {@link Level} users hold is a View: a key prefix (empty for the database itself, {@code
@@ -418,8 +419,8 @@ class View<K, V> implements Level<K, V> {
     if (level instanceof View) {
       return (View<K, V>) level;
     }
-    if (level instanceof ForwardingDatabase) {
-      return (View<K, V>) (Object) ((ForwardingDatabase) level).root();
+    if (level instanceof ForwardingDatabase) { // its bytes() is its database's own
+      return (View<K, V>) (Object) ((View<?, ?>) ((ForwardingDatabase) level).bytes()).root;
     }
     return null;
   }

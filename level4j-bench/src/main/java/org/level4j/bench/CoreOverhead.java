@@ -11,6 +11,7 @@ import org.level4j.LevelIterator;
 import org.level4j.Op;
 import org.level4j.Range;
 import org.level4j.Supports;
+import org.level4j.spi.Databases;
 import org.level4j.spi.Engine;
 import org.level4j.spi.EngineIterator;
 import org.level4j.spi.EngineSnapshot;
@@ -116,7 +117,7 @@ public class CoreOverhead {
 
     @Setup
     public void open() {
-      db = Database.open(new NullEngine());
+      db = Databases.open(new NullEngine());
     }
 
     @TearDown

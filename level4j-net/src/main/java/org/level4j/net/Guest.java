@@ -1,8 +1,9 @@
 package org.level4j.net;
 
 import org.level4j.Database;
-import org.level4j.ForwardingDatabase;
 import org.level4j.Registration;
+import org.level4j.spi.Databases;
+import org.level4j.spi.ForwardingDatabase;
 
 /**
  * A database whose data lives in a {@link Host} (level4j's, or a Node {@code many-level} host),
@@ -36,7 +37,7 @@ public final class Guest extends ForwardingDatabase {
   private final GuestEngine engine;
 
   private Guest(GuestEngine engine) {
-    super(Database.open(engine));
+    super(Databases.open(engine));
     this.engine = engine;
   }
 

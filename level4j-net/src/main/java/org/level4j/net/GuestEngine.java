@@ -270,26 +270,6 @@ final class GuestEngine implements RemoteEngine {
   // ---- operations ----------------------------------------------------------------------------
 
   @Override
-  public byte[] get(byte[] key, EngineSnapshot snapshot) {
-    return LevelException.join(getAsync(key, snapshot));
-  }
-
-  @Override
-  public List<byte[]> getMany(List<byte[]> keys, EngineSnapshot snapshot) {
-    return LevelException.join(getManyAsync(keys, snapshot));
-  }
-
-  @Override
-  public void write(List<Op<byte[], byte[]>> ops, boolean sync) {
-    LevelException.join(writeAsync(ops, sync));
-  }
-
-  @Override
-  public void clear(Range<byte[]> range) {
-    LevelException.join(clearAsync(range));
-  }
-
-  @Override
   public CompletableFuture<byte[]> getAsync(byte[] key, EngineSnapshot snapshot) {
     return send(new GuestRequest.Get(this, key, (GuestSnapshot) snapshot));
   }
@@ -297,12 +277,6 @@ final class GuestEngine implements RemoteEngine {
   @Override
   public CompletableFuture<List<byte[]>> getManyAsync(List<byte[]> keys, EngineSnapshot snapshot) {
     return send(new GuestRequest.GetMany(this, keys, (GuestSnapshot) snapshot));
-  }
-
-  @Override
-  public boolean write(List<Op<byte[], byte[]>> ops, boolean sync,
-      org.level4j.RequestId request) {
-    return LevelException.join(writeAsync(ops, sync, request));
   }
 
   /** Sent as the Write extension; the host's answer says whether it applied the write now. */

@@ -233,8 +233,10 @@ sealed interface GuestMessage {
         In options = in.optionalMessage(2);
         return new Clear(in.uint32(1), options == null ? Range.all() : range(options));
       }
-      case Wire.GET_MANY:
-        return new GetMany(in.uint32(1), in.repeatedBytes(2), in.uint32(SNAPSHOT_FIELD, 0));
+      case Wire.GET_MANY: {
+        List<byte[]> keys = in.repeatedBytes(2); // first: its pass indexes a large message
+        return new GetMany(in.uint32(1), keys, in.uint32(SNAPSHOT_FIELD, 0));
+      }
       case Wire.ITERATOR: {
         In options = in.message(3);
         long consumed = in.uint64(4);

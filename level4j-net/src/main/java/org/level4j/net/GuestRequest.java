@@ -68,13 +68,12 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
     }
   }
 
-  static final class Get extends GuestRequest<byte[]> {
-    private final byte[] key;
-    private final GuestSnapshot snapshot;
+  /** A read, from the latest data or from a snapshot of the host's. */
+  abstract static class Read<T> extends GuestRequest<T> {
+    final GuestSnapshot snapshot;
 
-    Get(GuestEngine engine, byte[] key, GuestSnapshot snapshot) {
+    Read(GuestEngine engine, GuestSnapshot snapshot) {
       super(engine);
-      this.key = key;
       this.snapshot = snapshot;
     }
 
@@ -83,9 +82,23 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
       return snapshot;
     }
 
+    /** The snapshot's number on the wire; 0 for the latest data. */
+    int snapshotNumber() {
+      return snapshot == null ? 0 : snapshot.number;
+    }
+  }
+
+  static final class Get extends Read<byte[]> {
+    private final byte[] key;
+
+    Get(GuestEngine engine, byte[] key, GuestSnapshot snapshot) {
+      super(engine, snapshot);
+      this.key = key;
+    }
+
     @Override
     void encode(Protobuf.Out o, GuestEngine engine) {
-      GuestMessage.get(o, id, key, snapshot == null ? 0 : snapshot.number);
+      GuestMessage.get(o, id, key, snapshotNumber());
     }
 
     @Override
@@ -94,17 +107,15 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
     }
   }
 
-  static final class GetMany extends GuestRequest<List<byte[]>> {
+  static final class GetMany extends Read<List<byte[]>> {
     private final List<byte[]> keys;
-    private final GuestSnapshot snapshot;
     /** The GetMany of no keys that starts a link (see {@link Wire}). */
     final boolean probe;
 
     private GetMany(GuestEngine engine, List<byte[]> keys, GuestSnapshot snapshot,
         boolean probe) {
-      super(engine);
+      super(engine, snapshot);
       this.keys = keys;
-      this.snapshot = snapshot;
       this.probe = probe;
     }
 
@@ -117,13 +128,8 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
     }
 
     @Override
-    GuestSnapshot snapshot() {
-      return snapshot;
-    }
-
-    @Override
     void encode(Protobuf.Out o, GuestEngine engine) {
-      GuestMessage.getMany(o, id, keys, snapshot == null ? 0 : snapshot.number);
+      GuestMessage.getMany(o, id, keys, snapshotNumber());
     }
 
     @Override

@@ -140,8 +140,10 @@ sealed interface HostMessage {
         }
         return new GetManyCallback(in.uint32(1), error(in, 2), values);
       }
-      case Wire.ITERATOR_DATA:
-        return new IteratorData(in.uint32(1), in.uint32(2), in.repeatedBytes(3));
+      case Wire.ITERATOR_DATA: {
+        List<byte[]> data = in.repeatedBytes(3); // first: its pass indexes a large message
+        return new IteratorData(in.uint32(1), in.uint32(2), data);
+      }
       case Wire.ITERATOR_ERROR: {
         String code = new String(in.bytes(3), StandardCharsets.UTF_8);
         return new IteratorError(in.uint32(1), in.uint32(2),

@@ -167,23 +167,35 @@ final class Protobuf {
 
   /**
    * One message (a frame body, or a message nested in one), read by asking for its fields by
-   * number, as {@code in.uint32(1)}. Every question reads the whole message, so a message that
-   * is cut short or out of shape anywhere throws {@link Malformed}, whatever is asked. A field
+   * number, as {@code in.uint32(1)}. The first question reads the whole message, so a message
+   * that is cut short or out of shape anywhere throws {@link Malformed}, whatever is asked. A field
    * that arrives with another wire type than asked for is skipped, as protobuf does with an
    * unknown field; of a field sent more than once the last value counts, unless it is read as
    * repeated. The required readers throw {@link Malformed} for an absent field; the others take
    * a value for it. Valid during the frame handler's call only; not thread-safe.
    */
   static final class In {
+    /**
+     * From this size on (an IteratorData or a Batch of many entries, say) the first pass notes
+     * where each field's last value is, and later questions are answered from that index instead
+     * of reading the message again; a small message is cheaper to read again.
+     */
+    private static final int INDEXED_FROM = 512;
+
     private final ByteBuffer buf;
     private final int start;
     private final int end;
     private int pos;
+    /** 1 + the position of the last value of each slot ({@link #slot}), 0 if none; or null. */
+    private final int[] index;
+    /** Whether a whole pass has filled {@link #index} (and found the message well formed). */
+    private boolean indexed;
 
     In(ByteBuffer buf, int start, int end) {
       this.buf = buf;
       this.start = start;
       this.end = end;
+      this.index = end - start >= INDEXED_FROM ? new int[32] : null;
     }
 
     /** Field {@code field}, a varint, required, as an unsigned 32-bit number. */
@@ -258,12 +270,14 @@ final class Protobuf {
       pos = start;
       while (pos < end) {
         int k = key();
+        note(k);
         if (k == key) {
           all.add(value.get());
         } else {
           skip(k);
         }
       }
+      indexed = index != null;
       return all;
     }
 
@@ -278,19 +292,39 @@ final class Protobuf {
     private boolean seek(int field, int wireType) {
       int key = field << 3 | wireType;
       int found = -1;
-      pos = start;
-      while (pos < end) {
-        int k = key();
-        if (k == key) {
-          found = pos;
+      if (indexed && slot(key) >= 0) {
+        found = index[slot(key)] - 1;
+      } else {
+        pos = start;
+        while (pos < end) {
+          int k = key();
+          note(k);
+          if (k == key) {
+            found = pos;
+          }
+          skip(k);
         }
-        skip(k);
+        indexed = index != null;
       }
       if (found < 0) {
         return false;
       }
       pos = found;
       return true;
+    }
+
+    /** While a pass reads the message: the value of key {@code k} starts at pos. */
+    private void note(int k) {
+      if (index != null && slot(k) >= 0) {
+        index[slot(k)] = pos + 1;
+      }
+    }
+
+    /** Where the index keeps key {@code k}: fields 1 to 15, varint or length-delimited. */
+    private static int slot(int k) {
+      int field = k >>> 3;
+      int type = k & 7;
+      return field < 16 && (type == VARINT || type == LEN) ? (type == LEN ? 16 : 0) + field : -1;
     }
 
     /** The next field key ({@code field << 3 | wireType}). */

@@ -3,8 +3,9 @@ package org.level4j.rave;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 import org.level4j.Database;
-import org.level4j.ForwardingDatabase;
 import org.level4j.Registration;
+import org.level4j.spi.Databases;
+import org.level4j.spi.ForwardingDatabase;
 
 /**
  * A RocksDB database that any number of processes can open at once, like Node's
@@ -66,7 +67,7 @@ public final class RaveLevel extends ForwardingDatabase {
   public static RaveLevel open(Path dir, RaveOptions options) {
     Presence p = Presence.acquire(dir, options);
     try {
-      return new RaveLevel(Database.open(new RaveEngine(p)), p);
+      return new RaveLevel(Databases.open(new RaveEngine(p)), p);
     } catch (RuntimeException e) {
       p.release();
       throw e;

@@ -3,7 +3,6 @@ package org.level4j.rave;
 import org.level4j.Database;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
-import org.level4j.Snapshot;
 import org.level4j.spi.EngineSnapshot;
 
 /**
@@ -15,9 +14,10 @@ import org.level4j.spi.EngineSnapshot;
  */
 final class RaveSnapshot implements EngineSnapshot {
   final Database target;
-  final Snapshot snapshot;
+  /** The target's own snapshot, as its engine-level view hands it out. */
+  final EngineSnapshot snapshot;
 
-  RaveSnapshot(Database target, Snapshot snapshot) {
+  RaveSnapshot(Database target, EngineSnapshot snapshot) {
     this.target = target;
     this.snapshot = snapshot;
   }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import org.level4j.Database;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
+import org.level4j.spi.Databases;
 
 /**
  * The embedded database: a directory of RocksDB files, like Node's {@code classic-level}.
@@ -56,7 +57,7 @@ public final class RocksLevel {
       throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
           "options must not be null (use RocksOptions.defaults())");
     }
-    return Database.open(new RocksEngine(dir, options));
+    return Databases.open(new RocksEngine(dir, options));
   }
 
   /**

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Database;
 import org.level4j.Op;
 import org.level4j.WriteOptions;
+import org.level4j.spi.Databases;
 
 /**
  * SYNC means the log was synced before the write returned, and only SYNC (or {@link
@@ -26,7 +27,7 @@ class SyncWritesTest {
   @Test
   void syncWritesSyncTheLogAndDefaultWritesDoNot() {
     RocksEngine engine = new RocksEngine(dir, RocksOptions.defaults());
-    try (Database db = Database.open(engine)) {
+    try (Database db = Databases.open(engine)) {
       long before = syncs(engine);
       db.put("plain", "1");
       db.batch(List.of(Op.put("plain", "2"), Op.put("other", "2")));
@@ -46,7 +47,7 @@ class SyncWritesTest {
   @Test
   void syncWritesOptionSyncsEveryWrite() {
     RocksEngine engine = new RocksEngine(dir, RocksOptions.builder().syncWrites(true).build());
-    try (Database db = Database.open(engine)) {
+    try (Database db = Databases.open(engine)) {
       long before = syncs(engine);
       db.put("a", "1");
       db.batch(List.of(Op.put("b", "1"), Op.put("c", "1")));

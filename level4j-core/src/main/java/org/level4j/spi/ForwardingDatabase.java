@@ -1,7 +1,22 @@
-package org.level4j;
+package org.level4j.spi;
 
 import java.util.List;
 import java.util.function.Consumer;
+import org.level4j.AsyncLevel;
+import org.level4j.Batch;
+import org.level4j.Codec;
+import org.level4j.Database;
+import org.level4j.Entry;
+import org.level4j.Level;
+import org.level4j.LevelIterator;
+import org.level4j.Op;
+import org.level4j.PrewriteHook;
+import org.level4j.Range;
+import org.level4j.Registration;
+import org.level4j.Snapshot;
+import org.level4j.Status;
+import org.level4j.Supports;
+import org.level4j.WriteOptions;
 
 /**
  * A {@link Database} that forwards every call to the database an engine module opened, so that
@@ -10,24 +25,16 @@ import java.util.function.Consumer;
  * as those of the database it wraps, and their {@link Level#database()} is this object.
  */
 public abstract class ForwardingDatabase implements Database {
-  private final Root root;
+  private final Database root;
 
   /**
-   * Wraps {@code database}, which must come from {@link Database#open}.
+   * Wraps {@code database}, which must come from {@link Databases#open}.
    *
    * @param database the database every call goes to
    */
   protected ForwardingDatabase(Database database) {
-    if (!(database instanceof Root)) {
-      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
-          "ForwardingDatabase wraps a database from Database.open(engine)");
-    }
-    this.root = (Root) database;
-    this.root.face(this);
-  }
-
-  final Root root() {
-    return root;
+    Databases.forward(database, this);
+    this.root = database;
   }
 
   @Override
