@@ -34,6 +34,7 @@ final class LevelCommand implements Runnable {
       BenchCommand.class,
       ExportCommand.class,
       ImportCommand.class,
+      BackupCommand.class,
       // picocli's own, hidden from help: prints a bash/zsh completion script for all of the above.
       AutoComplete.GenerateCompletion.class);
 
