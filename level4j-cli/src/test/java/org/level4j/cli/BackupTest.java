@@ -1,6 +1,7 @@
 package org.level4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +10,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Database;
-import org.level4j.Entry;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
 import org.level4j.Range;
 import org.level4j.child.ChildProcess;
 import org.level4j.rave.RaveLevel;
@@ -30,6 +32,12 @@ class BackupTest {
       Run r = Run.of("backup", dir.toString(), dest.toString());
       assertThat(r.code()).as("%s", r).isZero();
       assertThat(r.err()).contains("through the leader");
+      try (RaveLevel follower = Target.open(dir, false)) {
+        assertThatThrownBy(() -> follower.checkpoint(tmp.resolve("direct")))
+            .isInstanceOfSatisfying(LevelException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_NOT_SUPPORTED))
+            .hasMessageContaining("only the leader");
+      }
       writer.closeInput();
       assertThat(writer.waitFor()).isZero();
     }
