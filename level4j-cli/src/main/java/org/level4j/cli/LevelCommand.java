@@ -34,6 +34,7 @@ final class LevelCommand implements Runnable {
       BenchCommand.class,
       ExportCommand.class,
       ImportCommand.class,
+      BackupCommand.class,
       // picocli's own, hidden from help: prints a bash/zsh completion script for all of the above.
       AutoComplete.GenerateCompletion.class);
 
@@ -64,11 +65,30 @@ final class LevelCommand implements Runnable {
     return Collections.unmodifiableMap(m);
   }
 
+  /**
+   * The version the build wrote into {@code version.properties} (a filtered resource, so it is
+   * right in tests and in the IDE too), else the jar manifest's.
+   */
   static final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"level4j " + (v == null ? "(development build)" : v)};
+      return new String[] {"level4j " + version()};
+    }
+
+    static String version() {
+      java.util.Properties p = new java.util.Properties();
+      try (java.io.InputStream in = Version.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (java.io.IOException e) {
+        // fall back to the manifest
+      }
+      String v = p.getProperty("version");
+      if (v == null || v.startsWith("${")) {
+        v = Main.class.getPackage().getImplementationVersion();
+      }
+      return v == null ? "(development build)" : v;
     }
   }
 }

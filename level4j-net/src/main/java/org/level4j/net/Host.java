@@ -49,6 +49,9 @@ public final class Host implements AutoCloseable {
   private final Set<HostSession> sessions = ConcurrentHashMap.newKeySet();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   final LongAdder served = new LongAdder(); // counted by the sessions
+  final LongAdder broken = new LongAdder(); // counted by the sessions
+  private final LongAdder accepted = new LongAdder();
+  private final LongAdder refused = new LongAdder();
   private volatile boolean closed;
 
   private Host(Database db, HostOptions options) {
@@ -87,9 +90,11 @@ public final class Host implements AutoCloseable {
    */
   public void serve(Connection connection) {
     if (closed) {
+      refused.increment();
       connection.close();
       throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPEN, "the host is closed");
     }
+    accepted.increment();
     HostSession s = new HostSession(this, db, options, connection);
     sessions.add(s);
     if (closed) {
@@ -101,6 +106,7 @@ public final class Host implements AutoCloseable {
       if (authenticated(connection)) {
         s.run();
       } else {
+        refused.increment();
         sessions.remove(s);
       }
     });
@@ -178,6 +184,49 @@ public final class Host implements AutoCloseable {
    */
   public long requestsServed() {
     return served.sum();
+  }
+
+  /**
+   * How many connections this host took to serve so far, including those open now and those
+   * {@link #connectionsRefused() refused} after being taken, for monitoring.
+   *
+   * @return the number of connections taken so far
+   */
+  public long connectionsAccepted() {
+    return accepted.sum();
+  }
+
+  /**
+   * How many connections were closed without being served: a TLS guest without a trusted
+   * certificate, or any connection arriving after {@link #close()}, for monitoring.
+   *
+   * @return the number of connections refused so far
+   */
+  public long connectionsRefused() {
+    return refused.sum();
+  }
+
+  /**
+   * How many connections were closed because the guest broke the protocol or serving it failed
+   * unexpectedly (each is logged with its reason), for monitoring. A guest that disconnects is
+   * not counted.
+   *
+   * @return the number of connections closed on an error so far
+   */
+  public long connectionErrors() {
+    return broken.sum();
+  }
+
+  /**
+   * Registers this host's {@link HostMXBean} in the platform MBean server as {@code
+   * org.level4j.net:type=Host,name=<name>}, replacing one of the same name.
+   *
+   * @param name what tells this host from others in the process, such as its address
+   * @return close it to unregister the bean
+   * @throws LevelException {@link ErrorCode#LEVEL_NOT_SUPPORTED} if JMX refuses the bean
+   */
+  public org.level4j.Registration registerMXBean(String name) {
+    return HostMonitor.register(this, name);
   }
 
   /**

@@ -79,6 +79,7 @@ final class HostSession implements FrameReader.Handler {
       hello();
       new FrameReader(options.maxFrameBytes()).run(connection, this);
     } catch (Malformed e) {
+      host.broken.increment();
       if (!closed) {
         LOG.log(System.Logger.Level.WARNING, "closing connection " + connection
             + ": the guest broke the protocol: " + e.getMessage());
@@ -88,6 +89,7 @@ final class HostSession implements FrameReader.Handler {
         LOG.log(System.Logger.Level.DEBUG, "connection " + connection + " failed", e);
       }
     } catch (RuntimeException | Error e) {
+      host.broken.increment();
       LOG.log(System.Logger.Level.ERROR, "closing connection " + connection
           + " after an unexpected failure", e);
     } finally {

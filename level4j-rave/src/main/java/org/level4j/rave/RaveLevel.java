@@ -3,7 +3,10 @@ package org.level4j.rave;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 import org.level4j.Database;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
 import org.level4j.Registration;
+import org.level4j.rocksdb.RocksDatabase;
 import org.level4j.spi.Databases;
 import org.level4j.spi.ForwardingDatabase;
 
@@ -134,6 +137,26 @@ public final class RaveLevel extends ForwardingDatabase {
    */
   public long failovers() {
     return presence.failovers();
+  }
+
+  /**
+   * While this process leads: writes a consistent copy of the database, as it is now, to the new
+   * directory {@code dest}, as {@link RocksDatabase#checkpoint(Path)} does, while every process
+   * goes on reading and writing. A follower cannot yet ask its leader for one; {@code level4j
+   * backup} copies through the leader instead.
+   *
+   * @param dest a directory that does not exist yet
+   * @throws LevelException {@link ErrorCode#LEVEL_NOT_SUPPORTED} in a follower, else as {@link
+   *     RocksDatabase#checkpoint(Path)}
+   */
+  public void checkpoint(Path dest) {
+    Database d = presence.target();
+    if (!(d instanceof RocksDatabase)) {
+      throw new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED, "this process follows the leader "
+          + "of " + location() + ", and only the leader can make a checkpoint; call it there, or "
+          + "copy the entries through the leader (level4j backup does)");
+    }
+    ((RocksDatabase) d).checkpoint(dest);
   }
 
   Presence presence() {

@@ -32,6 +32,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Statistics;
 import org.rocksdb.Status;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
@@ -104,9 +105,10 @@ final class RocksEngine implements Engine {
     final WriteOptions plain;
     final WriteOptions sync;
     final LogBound bound; // null unless RocksOptions.flushAfter is set
+    final Tuning tuning;
 
     Handles(Options options, LRUCache cache, BloomFilter filter, RocksDB db, RequestLog requests,
-        List<AutoCloseable> familyOptions, boolean syncAlways, LogBound bound) {
+        List<AutoCloseable> familyOptions, boolean syncAlways, LogBound bound, Tuning tuning) {
       this.options = options;
       this.cache = cache;
       this.filter = filter;
@@ -116,6 +118,7 @@ final class RocksEngine implements Engine {
       this.plain = new WriteOptions().setSync(syncAlways);
       this.sync = new WriteOptions().setSync(true);
       this.bound = bound;
+      this.tuning = tuning;
     }
   }
 
@@ -147,7 +150,9 @@ final class RocksEngine implements Engine {
     RocksDB db;
     RequestLog requests = new RequestLog();
     List<AutoCloseable> familyOptions = new ArrayList<>();
+    Tuning tuning = null;
     try {
+      tuning = Tuning.apply(options, o); // last, so that the user's adjustment wins
       if (RequestLog.exists(o, dir)) {
         // The directory has request records: RocksDB opens all column families or none.
         DBOptions dbOptions = new DBOptions(o);
@@ -165,7 +170,10 @@ final class RocksEngine implements Engine {
       } else {
         db = RocksDB.open(o, dir.toString());
       }
-    } catch (RocksDBException e) {
+    } catch (RocksDBException | RuntimeException e) {
+      if (tuning != null) {
+        tuning.close();
+      }
       if (bound != null) {
         bound.close();
       }
@@ -176,13 +184,14 @@ final class RocksEngine implements Engine {
       if (cache != null) {
         cache.close();
       }
-      throw openFailure(dir, e);
+      throw e instanceof RocksDBException ? openFailure(dir, (RocksDBException) e)
+          : (RuntimeException) e;
     }
     if (bound != null) {
       bound.start(db);
     }
     handles = new Handles(o, cache, filter, db, requests, familyOptions, options.syncWrites(),
-        bound);
+        bound, tuning);
   }
 
   private static void closeAll(List<AutoCloseable> all) {
@@ -286,6 +295,7 @@ final class RocksEngine implements Engine {
       }
       h.requests.close();
       h.options.close();
+      h.tuning.close();
       h.filter.close();
       if (h.cache != null) {
         h.cache.close();
@@ -553,6 +563,38 @@ final class RocksEngine implements Engine {
     } finally {
       c.close();
     }
+  }
+
+  // ---- RocksDB's own features (RocksDatabase) -----------------------------------------------
+
+  /** A call on the open database's native objects; see {@link #withOpen}. */
+  interface NativeCall<T> {
+    T call(RocksDB db, Statistics statistics) throws RocksDBException;
+  }
+
+  /**
+   * Runs {@code call} on the open database; {@link #close()} waits for it (it holds the read side
+   * of {@code release}). Fails with LEVEL_DATABASE_NOT_OPEN when closed, and turns RocksDB's
+   * failure into a LevelException saying what was being done.
+   */
+  <T> T withOpen(String doing, NativeCall<T> call) {
+    release.readLock().lock();
+    try {
+      Handles h = handles;
+      if (h == null) {
+        throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPEN,
+            "cannot " + doing + ": the database in " + dir + " is not open");
+      }
+      return call.call(h.db, h.tuning.statistics);
+    } catch (RocksDBException e) {
+      throw failure(doing, e);
+    } finally {
+      release.readLock().unlock();
+    }
+  }
+
+  Path dir() {
+    return dir;
   }
 
   // ---- failures ------------------------------------------------------------------------------

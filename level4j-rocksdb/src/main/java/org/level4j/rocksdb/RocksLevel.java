@@ -23,6 +23,9 @@ import org.level4j.spi.Databases;
  * <p>Data outlives {@link Database#close()} and a crash of the process; {@link
  * RocksOptions#syncWrites()} or {@link org.level4j.WriteOptions#SYNC} also make it outlive a crash
  * of the machine. {@link Database#open()} reopens a closed database.
+ *
+ * <p>The {@link RocksDatabase} it returns also reads RocksDB's properties and statistics, makes
+ * checkpoints and compacts; {@link RocksOptions.Builder#adjust} sets any option of RocksDB itself.
  */
 public final class RocksLevel {
   private RocksLevel() {}
@@ -33,7 +36,7 @@ public final class RocksLevel {
    * @param dir the database directory
    * @return the open database; close it when done
    */
-  public static Database open(Path dir) {
+  public static RocksDatabase open(Path dir) {
     return open(dir, RocksOptions.defaults());
   }
 
@@ -49,7 +52,7 @@ public final class RocksLevel {
    *     for other failures
    * @return the open database; close it when done
    */
-  public static Database open(Path dir, RocksOptions options) {
+  public static RocksDatabase open(Path dir, RocksOptions options) {
     if (dir == null) {
       throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "directory must not be null");
     }
@@ -57,7 +60,8 @@ public final class RocksLevel {
       throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
           "options must not be null (use RocksOptions.defaults())");
     }
-    return Databases.open(new RocksEngine(dir, options));
+    RocksEngine engine = new RocksEngine(dir, options);
+    return new RocksDatabase(Databases.open(engine), engine);
   }
 
   /**

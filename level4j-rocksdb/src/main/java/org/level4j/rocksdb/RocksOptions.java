@@ -2,8 +2,10 @@ package org.level4j.rocksdb;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
+import org.rocksdb.Options;
 
 /**
  * How {@link RocksLevel} opens a RocksDB directory. Immutable; start from {@link #defaults()} or
@@ -14,8 +16,13 @@ import org.level4j.LevelException;
  *     .createIfMissing(false)
  *     .blockCacheBytes(256L << 20)
  *     .compression(RocksOptions.Compression.ZSTD)
+ *     .statistics(true)
+ *     .adjust(o -> o.setMaxBackgroundJobs(4))
  *     .build();
  * }</pre>
+ *
+ * <p>The settings here cover what most applications tune; {@link Builder#adjust} reaches any
+ * other option of RocksDB itself.
  */
 public final class RocksOptions {
   /** How RocksDB compresses the blocks of its table files. */
@@ -30,6 +37,7 @@ public final class RocksOptions {
     ZSTD
   }
 
+  private static final Consumer<Options> NO_ADJUSTMENT = o -> { };
   private static final RocksOptions DEFAULTS = new Builder().build();
 
   private final boolean createIfMissing;
@@ -39,6 +47,8 @@ public final class RocksOptions {
   private final long writeBufferBytes;
   private final Compression compression;
   private final Duration flushAfter;
+  private final boolean statistics;
+  private final Consumer<Options> adjust;
 
   private RocksOptions(Builder b) {
     this.createIfMissing = b.createIfMissing;
@@ -48,6 +58,8 @@ public final class RocksOptions {
     this.writeBufferBytes = b.writeBufferBytes;
     this.compression = b.compression;
     this.flushAfter = b.flushAfter;
+    this.statistics = b.statistics;
+    this.adjust = b.adjust;
   }
 
   /**
@@ -82,6 +94,8 @@ public final class RocksOptions {
     b.writeBufferBytes = writeBufferBytes;
     b.compression = compression;
     b.flushAfter = flushAfter;
+    b.statistics = statistics;
+    b.adjust = adjust;
     return b;
   }
 
@@ -160,6 +174,33 @@ public final class RocksOptions {
     return flushAfter;
   }
 
+  /**
+   * Collect RocksDB's statistics (default false): counters of keys read and written, bytes, cache
+   * hits and misses, compactions, stalls and more, read with {@link RocksDatabase#statistics()}
+   * and shown by {@link RocksDatabaseMXBean}. RocksDB documents a cost of a few percent of
+   * throughput for keeping them.
+   *
+   * @return true if RocksDB keeps statistics
+   */
+  public boolean statistics() {
+    return statistics;
+  }
+
+  /**
+   * Changes made to RocksDB's own options each time the database opens, after every setting of
+   * these options (default: none). It runs on the thread that opens, before RocksDB opens the
+   * directory; the {@code Options} object is RocksDB's and lives until the database closes, so
+   * the adjustment must not keep or close it. What it sets wins over the settings here (setting
+   * RocksDB's table format replaces the block cache and Bloom filter level4j configures, for
+   * example), and a RaveLevel leader applies it too. If it throws, the open fails with {@link
+   * ErrorCode#LEVEL_INVALID_ARGUMENT} and nothing is left open.
+   *
+   * @return the adjustment, a no-op by default
+   */
+  public Consumer<Options> adjust() {
+    return adjust;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof RocksOptions)) {
@@ -169,13 +210,14 @@ public final class RocksOptions {
     return createIfMissing == r.createIfMissing && errorIfExists == r.errorIfExists
         && syncWrites == r.syncWrites && blockCacheBytes == r.blockCacheBytes
         && writeBufferBytes == r.writeBufferBytes && compression == r.compression
-        && flushAfter.equals(r.flushAfter);
+        && flushAfter.equals(r.flushAfter) && statistics == r.statistics
+        && adjust.equals(r.adjust);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(createIfMissing, errorIfExists, syncWrites, blockCacheBytes,
-        writeBufferBytes, compression, flushAfter);
+        writeBufferBytes, compression, flushAfter, statistics, adjust);
   }
 
   @Override
@@ -183,7 +225,8 @@ public final class RocksOptions {
     return "RocksOptions[createIfMissing=" + createIfMissing + ", errorIfExists=" + errorIfExists
         + ", syncWrites=" + syncWrites + ", blockCacheBytes=" + blockCacheBytes
         + ", writeBufferBytes=" + writeBufferBytes + ", compression=" + compression
-        + ", flushAfter=" + flushAfter + "]";
+        + ", flushAfter=" + flushAfter + ", statistics=" + statistics
+        + (adjust == NO_ADJUSTMENT ? "" : ", adjust=" + adjust) + "]";
   }
 
   /** Builds {@link RocksOptions}; each setter documents its option on {@link RocksOptions}. */
@@ -195,6 +238,8 @@ public final class RocksOptions {
     private long writeBufferBytes = 64L << 20;
     private Compression compression = Compression.LZ4;
     private Duration flushAfter = Duration.ZERO;
+    private boolean statistics = false;
+    private Consumer<Options> adjust = NO_ADJUSTMENT;
 
     private Builder() {}
 
@@ -289,6 +334,33 @@ public final class RocksOptions {
             "flushAfter must be zero (off) or at least 10 ms, got " + value);
       }
       this.flushAfter = value;
+      return this;
+    }
+
+    /**
+     * See {@link RocksOptions#statistics()}.
+     *
+     * @param value whether RocksDB keeps statistics
+     * @return this builder
+     */
+    public Builder statistics(boolean value) {
+      this.statistics = value;
+      return this;
+    }
+
+    /**
+     * See {@link RocksOptions#adjust()}; replaces an earlier adjustment (chain them with {@link
+     * Consumer#andThen} to keep both).
+     *
+     * @param value changes RocksDB's options before each open, not {@code null}
+     * @return this builder
+     */
+    public Builder adjust(Consumer<Options> value) {
+      if (value == null) {
+        throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+            "adjust must not be null (leave it unset for no adjustment)");
+      }
+      this.adjust = value;
       return this;
     }
 

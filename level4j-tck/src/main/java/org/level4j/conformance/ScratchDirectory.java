@@ -18,10 +18,23 @@ public final class ScratchDirectory implements AutoCloseable {
     this.path = path;
   }
 
+  /**
+   * A new temporary directory.
+   *
+   * @param prefix the start of its name
+   * @return the directory
+   * @throws IOException if it cannot be made
+   */
   public static ScratchDirectory create(String prefix) throws IOException {
     return new ScratchDirectory(Files.createTempDirectory(prefix));
   }
 
+  /**
+   * A path inside the directory.
+   *
+   * @param name the name in the directory
+   * @return the path
+   */
   public Path resolve(String name) {
     return path.resolve(name);
   }

@@ -28,13 +28,21 @@ import org.level4j.Range;
  * every slot must hold {@code last}.
  */
 public final class BatchLedger {
+  /** New keys each batch puts. */
   public static final int KEYS = 64;
+  /** Keys every batch overwrites with its number. */
   public static final int SLOTS = 8;
   static final int VALUE_BYTES = 512;
 
   private BatchLedger() {}
 
-  /** Batch {@code b}'s operations. */
+  /**
+   * Batch {@code b}'s operations.
+   *
+   * @param prefix the writer's prefix
+   * @param b the batch number, from 0
+   * @return the operations of the batch
+   */
   public static List<Op<String, String>> batch(String prefix, long b) {
     List<Op<String, String>> ops = new ArrayList<>(KEYS + SLOTS);
     String value = String.valueOf(b).repeat(VALUE_BYTES / String.valueOf(b).length() + 1)
@@ -56,6 +64,10 @@ public final class BatchLedger {
   /**
    * The last number in {@code acks}, a file a writer appends each acknowledged batch's number to
    * (one line each, written once the batch is acknowledged); -1 if there is none.
+   *
+   * @param acks the writer's file of acknowledged batch numbers
+   * @return the last acknowledged batch, or -1
+   * @throws IOException if the file cannot be read
    */
   public static long lastAcknowledged(Path acks) throws IOException {
     if (!Files.exists(acks)) {
@@ -76,7 +88,12 @@ public final class BatchLedger {
   /**
    * Checks that every batch under {@code prefix} is whole, that they are 0 .. last without a gap,
    * that the slots all hold last, and that last is at least {@code acknowledged} (the highest
-   * batch the writer saw acknowledged, -1 for none) and at most one more. Returns last.
+   * batch the writer saw acknowledged, -1 for none) and at most one more.
+   *
+   * @param db the database the writer wrote to
+   * @param prefix the writer's prefix
+   * @param acknowledged the last batch the writer saw acknowledged, or -1
+   * @return the last batch present
    */
   public static long check(Database db, String prefix, long acknowledged) {
     TreeMap<Long, Integer> keysOfBatch = new TreeMap<>();

@@ -4,7 +4,12 @@ package org.level4j.conformance;
 public final class Seed {
   private Seed() {}
 
-  /** The seed for {@code testName}, printed with how to replay it. */
+  /**
+   * The seed for {@code testName}, printed with how to replay it.
+   *
+   * @param testName the name printed with the seed
+   * @return the seed
+   */
   public static long of(String testName) {
     String given = System.getProperty("level4j.seed");
     long seed = given != null ? Long.parseLong(given.trim()) : System.nanoTime();

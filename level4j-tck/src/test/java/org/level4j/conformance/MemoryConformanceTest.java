@@ -1,9 +1,9 @@
-package org.level4j;
+package org.level4j.conformance;
 
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
-import org.level4j.conformance.ConformanceSuite;
+import org.level4j.MemoryLevel;
 
 /** The memory engine passes the conformance suite. */
 class MemoryConformanceTest {

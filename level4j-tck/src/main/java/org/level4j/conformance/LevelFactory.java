@@ -8,8 +8,18 @@ import org.level4j.Database;
  */
 @FunctionalInterface
 public interface LevelFactory {
+  /**
+   * A new, open, empty database of the engine under test.
+   *
+   * @return the database; the suite closes it
+   * @throws Exception if the engine cannot make one (the case fails)
+   */
   Database open() throws Exception;
 
-  /** Frees what the factory made (temporary directories, hosts, processes). */
+  /**
+   * Frees what the factory made (temporary directories, hosts, processes).
+   *
+   * @throws Exception if that fails (reported as a failure of the suite)
+   */
   default void cleanup() throws Exception {}
 }

@@ -55,6 +55,10 @@ public final class ConformanceSuite {
    * where a feature is not supported, so a flag flipped by mistake must fail here rather than
    * move them there unnoticed. The factory's {@link LevelFactory#cleanup()} runs when JUnit
    * closes the returned stream.
+   *
+   * @param factory new, open, empty databases of the engine under test
+   * @param expected what the engine's databases must declare they support
+   * @return the tests, for a {@code @TestFactory} method to return
    */
   public static Stream<DynamicNode> all(LevelFactory factory, Supports expected) {
     DynamicNode declared = DynamicTest.dynamicTest("supports " + expected, () -> {
@@ -77,6 +81,9 @@ public final class ConformanceSuite {
   /**
    * A {@link Supports} with every feature but those named (by their {@link Supports} component
    * names, as {@code "explicitSnapshots"}), so a conformance class reads as what its engine lacks.
+   *
+   * @param missing the names of the features the engine lacks
+   * @return the features of such an engine
    */
   public static Supports supportsAllBut(String... missing) {
     RecordComponent[] components = Supports.class.getRecordComponents();

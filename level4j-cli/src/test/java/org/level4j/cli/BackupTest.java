@@ -1,0 +1,113 @@
+package org.level4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.level4j.Database;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+import org.level4j.Range;
+import org.level4j.child.ChildProcess;
+import org.level4j.rave.RaveLevel;
+import org.level4j.rocksdb.RocksLevel;
+
+/** {@code level4j backup}: one consistent moment of a directory other processes write to. */
+class BackupTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void aBackupWhileAnotherProcessLeadsAndWritesHoldsOneMomentOfIt() throws Exception {
+    Path dir = tmp.resolve("db");
+    Path dest = tmp.resolve("backups").resolve("one");
+    try (ChildProcess writer = startWriter(dir)) {
+      assertThat(writer.readLine()).isEqualTo("leading");
+      assertThat(writer.readLine()).isEqualTo("written");
+      Run r = Run.of("backup", dir.toString(), dest.toString());
+      assertThat(r.code()).as("%s", r).isZero();
+      assertThat(r.err()).contains("through the leader");
+      try (RaveLevel follower = Target.open(dir, false)) {
+        assertThatThrownBy(() -> follower.checkpoint(tmp.resolve("direct")))
+            .isInstanceOfSatisfying(LevelException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_NOT_SUPPORTED))
+            .hasMessageContaining("only the leader");
+      }
+      writer.closeInput();
+      assertThat(writer.waitFor()).isZero();
+    }
+    long copied = assertConsistent(dest);
+    assertThat(copied).isGreaterThanOrEqualTo(500);
+    try (Database original = RocksLevel.open(dir)) {
+      assertThat(Long.parseLong(original.get("count"))).isGreaterThan(copied);
+    }
+    try (Stream<Path> left = Files.list(dest.getParent())) {
+      assertThat(left).containsExactly(dest);
+    }
+  }
+
+  @Test
+  void aBackupByTheLeaderIsACheckpointWhileAnotherProcessWritesThroughIt() throws Exception {
+    Path dir = tmp.resolve("db");
+    Path dest = tmp.resolve("copy");
+    try (RaveLevel leader = Target.open(dir, true)) {
+      assertThat(leader.isLeader()).isTrue();
+      try (ChildProcess writer = startWriter(dir)) {
+        assertThat(writer.readLine()).isEqualTo("following");
+        assertThat(writer.readLine()).isEqualTo("written");
+        Run r = Run.of("backup", dir.toString(), dest.toString());
+        assertThat(r.code()).as("%s", r).isZero();
+        assertThat(r.err()).contains("(a checkpoint)");
+        writer.closeInput();
+        assertThat(writer.waitFor()).isZero();
+      }
+      assertThat(Long.parseLong(leader.get("count"))).isGreaterThan(assertConsistent(dest));
+    }
+  }
+
+  @Test
+  void aBackupOfADirectoryNobodyUsesIsACheckpointOfIt() {
+    Path dir = tmp.resolve("db");
+    assertThat(Run.of("put", dir.toString(), "a", "1").code()).isZero();
+    Run r = Run.of("backup", dir.toString(), tmp.resolve("copy").toString());
+    assertThat(r.code()).as("%s", r).isZero();
+    assertThat(r.err()).contains("(a checkpoint)");
+    assertThat(Run.of("get", tmp.resolve("copy").toString(), "a").out()).isEqualTo("1\n");
+  }
+
+  @Test
+  void aBackupNeverWritesIntoAnExistingDirectory() throws Exception {
+    Path dir = tmp.resolve("db");
+    assertThat(Run.of("put", dir.toString(), "a", "1").code()).isZero();
+    Path taken = Files.createDirectories(tmp.resolve("taken"));
+    Run r = Run.of("backup", dir.toString(), taken.toString());
+    assertThat(r.code()).isEqualTo(Main.FAILED);
+    assertThat(r.err()).contains("already exists");
+    try (Stream<Path> files = Files.list(taken)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  /** Checks that the copy holds exactly the keys up to its count, and returns the count. */
+  private static long assertConsistent(Path copy) {
+    try (Database db = RocksLevel.open(copy)) {
+      long count = Long.parseLong(db.get("count"));
+      List<String> keys = db.keys(Range.<String>all().gte("k").lt("l")).all();
+      assertThat(keys).hasSize((int) count);
+      assertThat(keys.get(0)).isEqualTo(BackupWriter.key(1));
+      assertThat(keys.get(keys.size() - 1)).isEqualTo(BackupWriter.key(count));
+      return count;
+    }
+  }
+
+  private static ChildProcess startWriter(Path dir) throws java.io.IOException {
+    return ChildProcess.start(new ProcessBuilder(org.level4j.child.ChildMain.command(
+        List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), BackupWriter.class,
+        List.of(dir.toString()))).redirectError(ProcessBuilder.Redirect.INHERIT));
+  }
+}
