@@ -69,6 +69,7 @@ final class EtcdEngine implements RemoteEngine {
   private final WriteOrder order = new WriteOrder();
   private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
   private final Set<Feed> feeds = ConcurrentHashMap.newKeySet();
+  private volatile Connection connection;
   private volatile Client client;
   private volatile KV kv;
   private volatile boolean open;
@@ -85,13 +86,14 @@ final class EtcdEngine implements RemoteEngine {
 
   @Override
   public void open() {
-    Client c = connect();
+    Connection conn = Connection.acquire(endpoints, options, this::connect);
+    Client c = conn.client;
     try {
       // Reach the cluster now, so that a wrong address or password fails the open, not a read.
       c.getKVClient().get(ByteSequence.from(space.dataStart), COUNT_ONLY)
           .get(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      c.close();
+      conn.release();
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
@@ -100,6 +102,7 @@ final class EtcdEngine implements RemoteEngine {
           + Keyspace.show(space.namespace.getBytes(StandardCharsets.UTF_8)) + " on the etcd "
           + "cluster at " + endpoints + ": " + f.reason(), e);
     }
+    connection = conn;
     client = c;
     kv = c.getKVClient();
     synchronized (this) {
@@ -149,11 +152,12 @@ final class EtcdEngine implements RemoteEngine {
     for (CompletableFuture<?> f : List.copyOf(pending)) {
       f.completeExceptionally(closed);
     }
-    Client c = client;
+    Connection c = connection;
+    connection = null;
     client = null;
     kv = null;
     if (c != null) {
-      c.close();
+      c.release();
     }
   }
 

@@ -56,8 +56,7 @@ final class EtcdCluster implements AutoCloseable {
     Exception last = null;
     for (int attempt = 1; attempt <= 3; attempt++) {
       // A port found free may be taken by another process before etcd binds it: try new ones.
-      EtcdCluster c = new EtcdCluster(Files.createDirectories(dir.resolve("cluster" + attempt)),
-          size, List.of(flags));
+      EtcdCluster c = new EtcdCluster(dataRoot(dir), size, List.of(flags));
       try {
         for (int i = 0; i < size; i++) {
           c.start(i);
@@ -70,6 +69,20 @@ final class EtcdCluster implements AutoCloseable {
       }
     }
     throw last;
+  }
+
+  /**
+   * Where the members keep their data: in memory if the system offers a tmpfs at /dev/shm, since
+   * every write waits for fsyncs on a majority, which on a busy disk makes a suite of thousands
+   * of writes take minutes. Data there outlives a killed member as it would on disk; only losing
+   * the machine, which no test does, would lose it.
+   */
+  private static Path dataRoot(Path fallback) throws IOException {
+    Path shm = Path.of("/dev/shm");
+    if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+      return Files.createTempDirectory(shm, "level4j-etcd-test-");
+    }
+    return Files.createTempDirectory(Files.createDirectories(fallback), "cluster");
   }
 
   static void requireEtcd() {
@@ -216,6 +229,13 @@ final class EtcdCluster implements AutoCloseable {
   public void close() throws InterruptedException {
     for (int i = 0; i < size; i++) {
       kill(i);
+    }
+    try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      System.err.println("could not delete " + dir + ": " + e);
     }
   }
 }
