@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Assumptions;
  * <p>Without the {@code etcd} binary the tests are skipped with a message, unless the
  * environment variable {@code CI} is set or {@code -Dlevel4j.etcd.required=true}: then they fail.
  */
-final class EtcdCluster implements AutoCloseable {
+public final class EtcdCluster implements AutoCloseable {
   private static final Duration HEALTHY_WITHIN = Duration.ofSeconds(30);
 
   private final Path dir;
@@ -51,7 +51,7 @@ final class EtcdCluster implements AutoCloseable {
    * Starts a healthy cluster of {@code size} members under {@code dir}, or skips (or fails, in
    * CI) the calling test if there is no etcd binary. {@code flags} go to every member.
    */
-  static EtcdCluster start(Path dir, int size, String... flags) throws Exception {
+  public static EtcdCluster start(Path dir, int size, String... flags) throws Exception {
     requireEtcd();
     Exception last = null;
     for (int attempt = 1; attempt <= 3; attempt++) {
@@ -217,7 +217,7 @@ final class EtcdCluster implements AutoCloseable {
   }
 
   /** The client URLs of all members. */
-  List<String> endpoints() {
+  public List<String> endpoints() {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       out.add(endpoint(i));
