@@ -32,14 +32,19 @@ public final class EtcdCluster implements AutoCloseable {
   private final int size;
   private final int[] clientPorts;
   private final int[] peerPorts;
+  /** Plain HTTP ports for /health, whatever the client URLs' scheme. */
+  private final int[] metricsPorts;
+  private final String scheme;
   private final Process[] members;
   private final String token;
   private final List<String> flags;
 
-  private EtcdCluster(Path dir, int size, List<String> flags) throws IOException {
+  private EtcdCluster(Path dir, int size, boolean tls, List<String> flags) throws IOException {
     this.dir = dir;
     this.size = size;
+    this.scheme = tls ? "https" : "http";
     this.flags = List.copyOf(flags);
+    this.metricsPorts = new int[size];
     this.clientPorts = new int[size];
     this.peerPorts = new int[size];
     this.members = new Process[size];
@@ -52,11 +57,28 @@ public final class EtcdCluster implements AutoCloseable {
    * CI) the calling test if there is no etcd binary. {@code flags} go to every member.
    */
   public static EtcdCluster start(Path dir, int size, String... flags) throws Exception {
+    return start(dir, size, false, flags);
+  }
+
+  /**
+   * A cluster whose members serve clients over TLS with {@code cert} and {@code key} (PEM files);
+   * their peers still talk plain HTTP.
+   */
+  static EtcdCluster startTls(Path dir, int size, Path cert, Path key, String... flags)
+      throws Exception {
+    List<String> all = new ArrayList<>(List.of("--cert-file", cert.toString(), "--key-file",
+        key.toString()));
+    all.addAll(List.of(flags));
+    return start(dir, size, true, all.toArray(new String[0]));
+  }
+
+  private static EtcdCluster start(Path dir, int size, boolean tls, String... flags)
+      throws Exception {
     requireEtcd();
     Exception last = null;
     for (int attempt = 1; attempt <= 3; attempt++) {
       // A port found free may be taken by another process before etcd binds it: try new ones.
-      EtcdCluster c = new EtcdCluster(dataRoot(dir), size, List.of(flags));
+      EtcdCluster c = new EtcdCluster(dataRoot(dir), size, tls, List.of(flags));
       try {
         for (int i = 0; i < size; i++) {
           c.start(i);
@@ -115,10 +137,13 @@ public final class EtcdCluster implements AutoCloseable {
       for (int i = 0; i < size; i++) {
         ServerSocket a = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
         ServerSocket b = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        ServerSocket m = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
         held.add(a);
         held.add(b);
+        held.add(m);
         clientPorts[i] = a.getLocalPort();
         peerPorts[i] = b.getLocalPort();
+        metricsPorts[i] = m.getLocalPort();
       }
     } finally {
       for (ServerSocket s : held) {
@@ -138,7 +163,7 @@ public final class EtcdCluster implements AutoCloseable {
       initial.append(j == 0 ? "" : ",").append(name(j)).append("=http://127.0.0.1:")
           .append(peerPorts[j]);
     }
-    String client = "http://127.0.0.1:" + clientPorts[i];
+    String client = endpoint(i);
     String peer = "http://127.0.0.1:" + peerPorts[i];
     List<String> etcd = List.of("etcd", "--name", name(i),
         "--data-dir", dir.resolve(name(i)).toString(),
@@ -146,6 +171,7 @@ public final class EtcdCluster implements AutoCloseable {
         "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
         "--initial-cluster", initial.toString(), "--initial-cluster-state", "new",
         "--initial-cluster-token", token,
+        "--listen-metrics-urls", "http://127.0.0.1:" + metricsPorts[i],
         // Short Raft timers: a new leader within a second or two of a member's death.
         "--heartbeat-interval", "100", "--election-timeout", "1000",
         "--logger", "zap", "--log-outputs", "stderr");
@@ -182,7 +208,7 @@ public final class EtcdCluster implements AutoCloseable {
       while (true) {
         try {
           HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + clientPorts[i] + "/health"))
+              URI.create("http://127.0.0.1:" + metricsPorts[i] + "/health"))
               .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
           if (r.statusCode() == 200 && r.body().contains("\"true\"")) {
             break;
@@ -213,7 +239,7 @@ public final class EtcdCluster implements AutoCloseable {
 
   /** The client URL of member {@code i}. */
   String endpoint(int i) {
-    return "http://127.0.0.1:" + clientPorts[i];
+    return scheme + "://127.0.0.1:" + clientPorts[i];
   }
 
   /** The client URLs of all members. */
