@@ -16,6 +16,17 @@ final class Failure {
   private Failure() {}
 
   /**
+   * The gRPC status code of {@code t}, by name: jetcd reports most failures as EtcdExceptions,
+   * but some (a connection closed under a call) as gRPC's own exceptions.
+   */
+  private static String grpcCode(Throwable t) {
+    if (t instanceof EtcdException) {
+      return ((EtcdException) t).getErrorCode().name();
+    }
+    return io.grpc.Status.fromThrowable(t).getCode().name();
+  }
+
+  /**
    * {@code t}, the failure of a call that was {@code doing} something, as a LevelException.
    *
    * @param write whether the call wrote: a write that got no answer may have been applied
@@ -62,22 +73,20 @@ final class Failure {
           + "--quota-backend-bytes; an alarm is raised) and refused to " + doing + ". Compact "
           + "and defragment it, then disarm the alarm (etcdctl alarm disarm)", c);
     }
-    if (c instanceof EtcdException) {
-      switch (((EtcdException) c).getErrorCode()) {
-        case UNAVAILABLE:
-        case DEADLINE_EXCEEDED:
-        case ABORTED:
-          return new LevelException(ErrorCode.LEVEL_CONNECTION_LOST, "etcd could not " + doing
-              + " (" + m + "); is a majority of the cluster's members up and reachable at "
-              + endpoints + "?" + maybe, c);
-        case PERMISSION_DENIED:
-        case UNAUTHENTICATED:
-          return new LevelException(ErrorCode.LEVEL_IO_ERROR, "etcd refused to " + doing + " ("
-              + m + "); check EtcdOptions.auth and that the user's role grants read and write "
-              + "on the namespace's keys", c);
-        default:
-          break;
-      }
+    switch (grpcCode(c)) {
+      case "UNAVAILABLE":
+      case "DEADLINE_EXCEEDED":
+      case "ABORTED":
+        return new LevelException(ErrorCode.LEVEL_CONNECTION_LOST, "etcd could not " + doing
+            + " (" + m + "); is a majority of the cluster's members up and reachable at "
+            + endpoints + "?" + maybe, c);
+      case "PERMISSION_DENIED":
+      case "UNAUTHENTICATED":
+        return new LevelException(ErrorCode.LEVEL_IO_ERROR, "etcd refused to " + doing + " ("
+            + m + "); check EtcdOptions.auth and that the user's role grants read and write "
+            + "on the namespace's keys", c);
+      default:
+        break;
     }
     return new LevelException(ErrorCode.LEVEL_IO_ERROR, "etcd could not " + doing + ": " + m, c);
   }
