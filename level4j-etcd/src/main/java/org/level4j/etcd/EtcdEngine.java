@@ -67,6 +67,8 @@ final class EtcdEngine implements RemoteEngine {
   final Keyspace space;
   final EtcdOptions options;
   private final WriteOrder order = new WriteOrder();
+  private final Coalescer<TxnPlan, Boolean> writes;
+  private final Coalescer<byte[], byte[]> reads;
   private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
   private final Set<Feed> feeds = ConcurrentHashMap.newKeySet();
   private volatile Connection connection;
@@ -80,6 +82,10 @@ final class EtcdEngine implements RemoteEngine {
     this.endpoints = List.copyOf(endpoints);
     this.space = space;
     this.options = options;
+    this.writes = new Coalescer<>(options.maxTxnOps(), options.maxRequestBytes(),
+        p -> p.then.size(), p -> p.bytes, this::commitTogether);
+    this.reads = new Coalescer<>(options.maxTxnOps(), options.maxRequestBytes() / 2,
+        k -> 1, k -> k.length + 16L, this::getTogether);
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------
@@ -228,13 +234,38 @@ final class EtcdEngine implements RemoteEngine {
     return join(getAsync(key, snapshot));
   }
 
+  /** Reads of the latest data that wait at the same time go as one transaction. */
   @Override
   public CompletableFuture<byte[]> getAsync(byte[] key, EngineSnapshot snapshot) {
     long rev = revision(snapshot);
-    GetOption o = rev == 0 ? GetOption.DEFAULT : GetOption.builder().withRevision(rev).build();
+    if (rev == 0) {
+      return reads.submit(space.data(key));
+    }
+    GetOption o = GetOption.builder().withRevision(rev).build();
     return read(space.dataKey(key), o, "read").thenApply(r -> {
       List<KeyValue> kvs = r.getKvs();
       return kvs.isEmpty() ? null : kvs.get(0).getValue().getBytes();
+    });
+  }
+
+  /** Reads etcd keys in one transaction (see {@link Coalescer}). */
+  private CompletableFuture<List<byte[]>> getTogether(List<byte[]> keys) {
+    KV k = kv;
+    if (keys.size() == 1) {
+      return call(() -> k.get(ByteSequence.from(keys.get(0))), "read", false)
+          .thenApply(r -> java.util.Collections.singletonList(
+              r.getKvs().isEmpty() ? null : r.getKvs().get(0).getValue().getBytes()));
+    }
+    io.etcd.jetcd.op.Op[] gets = new io.etcd.jetcd.op.Op[keys.size()];
+    for (int i = 0; i < gets.length; i++) {
+      gets[i] = io.etcd.jetcd.op.Op.get(ByteSequence.from(keys.get(i)), GetOption.DEFAULT);
+    }
+    return call(() -> k.txn().Then(gets).commit(), "read", false).thenApply(r -> {
+      List<byte[]> out = new ArrayList<>(keys.size());
+      for (GetResponse g : r.getGetResponses()) {
+        out.add(g.getKvs().isEmpty() ? null : g.getKvs().get(0).getValue().getBytes());
+      }
+      return out;
     });
   }
 
@@ -320,7 +351,21 @@ final class EtcdEngine implements RemoteEngine {
     } catch (LevelException e) {
       return CompletableFuture.failedFuture(e);
     }
+    if (plan.plain()) {
+      return order.write(plan.keys, () -> writes.submit(plan)).thenApply(applied -> null);
+    }
     return order.write(plan.keys, () -> commit(plan)).thenApply(applied -> null);
+  }
+
+  /** Sends the writes of plain plans as one transaction (see {@link Coalescer}). */
+  private CompletableFuture<List<Boolean>> commitTogether(List<TxnPlan> plans) {
+    List<io.etcd.jetcd.op.Op> ops = new ArrayList<>();
+    for (TxnPlan p : plans) {
+      ops.addAll(p.then);
+    }
+    KV k = kv;
+    return call(() -> k.txn().Then(ops.toArray(new io.etcd.jetcd.op.Op[0])).commit(), "write",
+        true).thenApply(r -> java.util.Collections.nCopies(plans.size(), Boolean.TRUE));
   }
 
   @Override

@@ -43,6 +43,8 @@ final class TxnPlan {
   final List<Op<byte[], byte[]>> expects = new ArrayList<>();
   /** Whether {@link #otherwise} ends with a read of the request's record. */
   final boolean recorded;
+  /** About how many bytes the transaction's request carries. */
+  long bytes;
 
   private TxnPlan(boolean recorded) {
     this.recorded = recorded;
@@ -130,6 +132,7 @@ final class TxnPlan {
           + "(a version key that every writer updates stands for many), or raise --max-txn-ops "
           + "on every member and EtcdOptions.maxTxnOps to match");
     }
+    p.bytes = bytes;
     if (bytes > options.maxRequestBytes()) {
       throw new LevelException(ErrorCode.LEVEL_LIMIT_EXCEEDED, "a batch of about " + bytes
           + " bytes is more than the etcd cluster takes in one request (" + limit(options)
@@ -138,6 +141,11 @@ final class TxnPlan {
           + "EtcdOptions.maxRequestBytes to match");
     }
     return p;
+  }
+
+  /** Whether the batch is plain: no preconditions and no request record. */
+  boolean plain() {
+    return compares.isEmpty();
   }
 
   /**
