@@ -4,9 +4,11 @@ import java.util.List;
 import org.level4j.Op;
 
 /**
- * One write as a change feed delivers it: every put and del one transaction applied to the
- * watched range, with the revision the cluster gave it. A batch arrives as one change; a clear
- * arrives as the dels of the keys it removed.
+ * One transaction as a change feed delivers it: every put and del it applied to the watched
+ * range, with the revision the cluster gave it. A batch arrives whole in one change; writes that
+ * one database handle sent at the same time (async writes, several threads) may share a
+ * transaction and so arrive in one change too. A clear arrives as the dels of the keys it
+ * removed.
  *
  * @param revision the cluster's revision of the write; a feed started from {@code revision + 1}
  *     resumes right after it

@@ -31,7 +31,9 @@ import org.level4j.Range;
  * transaction at a time); an iterator reads page by page at one revision, so it sees one point in
  * time; an explicit snapshot is a revision, readable until the cluster compacts it away. Writes
  * with a {@link org.level4j.RequestId} are applied exactly once, through a record written in the
- * same transaction and kept for an hour.
+ * same transaction and kept for an hour. Plain writes and reads of one handle that wait at the
+ * same time share a transaction, which is how an async window of requests costs little more
+ * than one request.
  *
  * <p>etcd's limits are never worked around: a batch with more operations than the cluster's
  * {@code --max-txn-ops}, or bigger than its {@code --max-request-bytes}, fails whole with {@link
