@@ -26,6 +26,7 @@ import org.level4j.spi.EngineIterator;
 final class EtcdCursor implements EngineIterator {
   /** Bytes a page should not much exceed; the page size shrinks to fit large entries. */
   private static final long PAGE_BYTES = 4L << 20;
+  private static final int FIRST_PAGE = 64;
 
   private final EtcdEngine engine;
   private final Keyspace space;
@@ -49,7 +50,8 @@ final class EtcdCursor implements EngineIterator {
     this.reverse = reverse;
     this.values = values;
     this.maxPage = limit >= 0 ? Math.max(1, Math.min(limit, pageSize)) : pageSize;
-    this.page = maxPage;
+    // The first page is small: until it arrives, nothing says how large the entries are.
+    this.page = Math.min(maxPage, FIRST_PAGE);
     this.revision = revision;
     if (interval == null) {
       more = false;
