@@ -23,8 +23,9 @@ import org.level4j.child.ChildProcess;
 
 /**
  * Three writer processes write while one member of the cluster is SIGKILLed and later started
- * again; two change feeds watch, one through all members and one through the killed member only.
- * The scenario runs once; each test checks one promise about it.
+ * again: one puts keys of its own, two increment a shared counter with conditional batches. Two
+ * change feeds watch, one through all members and one through the killed member only. The
+ * scenario runs once; each test checks one promise about it.
  */
 class EtcdMemberDeathTest {
   private static final int WRITERS = 3;
@@ -64,7 +65,8 @@ class EtcdMemberDeathTest {
         acks.put(name, new AtomicInteger());
         ChildProcess p = ChildProcess.java(List.of("-Xmx128m", "-XX:TieredStopAtLevel=1",
             "-Dslf4j.internal.verbosity=ERROR"),
-            EtcdWriter.class, String.join(",", cluster.endpoints()), ns, name);
+            EtcdWriter.class, String.join(",", cluster.endpoints()), ns, name,
+            w == 0 ? "put" : "increment");
         writers.add(p);
         readers.add(read(p, name));
       }
@@ -93,9 +95,9 @@ class EtcdMemberDeathTest {
         p.close();
       }
     }
-    await(() -> keys(seenThroughAll).containsAll(acked), "the feed through all members saw "
+    await(() -> markers(seenThroughAll).containsAll(acked), "the feed through all members saw "
         + "every acknowledged write");
-    await(() -> keys(seenThroughDoomed).containsAll(acked), "the feed through the killed "
+    await(() -> markers(seenThroughDoomed).containsAll(acked), "the feed through the killed "
         + "member saw every acknowledged write once it was back");
     System.out.println(acked.size() + " writes acknowledged (" + acksAtKill + " before the kill, "
         + acksAtRestart + " before the restart), " + retries + " writes sent again; the feeds "
@@ -172,21 +174,37 @@ class EtcdMemberDeathTest {
     }
   }
 
-  private static List<String> keys(List<Change> changes) {
+  /** The keys the writers put, in the order the feed delivered them, without the counter. */
+  private static List<String> markers(List<Change> changes) {
     List<String> keys = new ArrayList<>();
     for (Change c : changes) {
       for (Op<byte[], byte[]> op : c.ops()) {
-        keys.add(new String(op.key(), StandardCharsets.UTF_8));
+        String key = new String(op.key(), StandardCharsets.UTF_8);
+        if (!key.equals("counter")) {
+          keys.add(key);
+        }
       }
     }
     return keys;
   }
 
+  /** How many writes the incrementing writers had acknowledged. */
+  private static long increments() {
+    return acked.stream().filter(k -> !k.startsWith("w0-")).count();
+  }
+
   @Test
   void noAcknowledgedWriteIsLost() {
     Set<String> stored = new HashSet<>(viewer.keys(Range.all()).all());
+    stored.remove("counter");
     assertThat(acked).hasSizeGreaterThanOrEqualTo(WRITERS * 3 * STEP);
     assertThat(stored).containsAll(acked);
+  }
+
+  @Test
+  void everyAcknowledgedIncrementIsAppliedExactlyOnce() {
+    assertThat(increments()).isPositive();
+    assertThat(viewer.get("counter")).isEqualTo(Long.toString(increments()));
   }
 
   @Test
@@ -217,10 +235,11 @@ class EtcdMemberDeathTest {
 
   private static void checkFeed(List<Change> seen) {
     assertThat(feedErrors).isEmpty();
-    List<String> keys = keys(seen);
+    List<String> keys = markers(seen);
     assertThat(keys).doesNotHaveDuplicates();
     assertThat(new HashSet<>(keys)).isEqualTo(new HashSet<>(acked));
     long last = firstRevision - 1;
+    long counter = 0;
     Map<String, String> lastOfWriter = new ConcurrentHashMap<>();
     for (Change c : seen) {
       assertThat(c.revision()).as("revisions increase").isGreaterThan(last);
@@ -228,6 +247,12 @@ class EtcdMemberDeathTest {
       for (Op<byte[], byte[]> op : c.ops()) {
         assertThat(op.type()).isEqualTo(Op.Type.PUT);
         String key = new String(op.key(), StandardCharsets.UTF_8);
+        if (key.equals("counter")) {
+          assertThat(new String(op.value(), StandardCharsets.UTF_8))
+              .as("the counter goes up by one with each change").isEqualTo(
+                  Long.toString(++counter));
+          continue;
+        }
         String writer = key.substring(0, key.indexOf('-'));
         String before = lastOfWriter.put(writer, key);
         if (before != null) {

@@ -5,20 +5,26 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.level4j.ErrorCode;
 import org.level4j.LevelException;
+import org.level4j.Op;
 import org.level4j.RequestId;
 import org.level4j.WriteOptions;
 
 /**
- * A writer process for fault tests (run through {@code org.level4j.child.ChildMain}): puts
- * {@code <name>-<seq>} for seq = 0, 1, 2... to the namespace, as fast as the cluster takes them,
- * until a line {@code stop} arrives on its standard input.
+ * A writer process for fault tests (run through {@code org.level4j.child.ChildMain}), writing as
+ * fast as the cluster takes it until a line {@code stop} arrives on its standard input. In mode
+ * {@code put} it puts {@code <name>-<n>} for n = 0, 1, 2...; in mode {@code increment} it adds 1
+ * to the key {@code counter} with a conditional batch (expect the value it read, put the next)
+ * that also puts {@code <name>-<n>}, reading again and retrying as a new request when another
+ * writer got there first.
  *
- * <p>Prints {@code ready} once open, {@code ack <key>} after each acknowledged write and {@code
- * done <n>} at the end. A write that fails is sent again until acknowledged, with the same
- * request id, so a write that was applied although its answer was lost is not applied twice.
+ * <p>Prints {@code ready} once open, {@code ack <name>-<n>} after each acknowledged write and
+ * {@code done <n>} at the end. A write whose answer did not come is sent again, with the same
+ * request id, until it is answered, so a write that was applied although its answer was lost is
+ * not applied twice (and an increment is not lost or doubled).
  *
- * <pre>{@code EtcdWriter <endpoints, comma-separated> <namespace> <name>}</pre>
+ * <pre>{@code EtcdWriter <endpoints, comma-separated> <namespace> <name> put|increment}</pre>
  */
 final class EtcdWriter {
   private EtcdWriter() {}
@@ -46,24 +52,61 @@ final class EtcdWriter {
     try (EtcdLevel db = EtcdLevel.open(endpoints, args[1], EtcdOptions.builder()
         .requestTimeout(java.time.Duration.ofSeconds(3)).build())) {
       System.out.println("ready");
-      long seq = 0;
-      for (; !stop.get(); seq++) {
-        String key = String.format("%s-%06d", name, seq);
-        WriteOptions once = WriteOptions.DEFAULT.withRequest(new RequestId(client, seq, seq));
+      boolean increment = args.length > 3 && args[3].equals("increment");
+      long request = 0;
+      long n = 0;
+      for (; !stop.get(); n++) {
+        String key = String.format("%s-%06d", name, n);
         while (true) {
-          try {
-            db.put(key, "v" + seq, once);
+          request++;
+          WriteOptions once = WriteOptions.DEFAULT.withRequest(
+              new RequestId(client, request, request));
+          List<Op<String, String>> ops;
+          if (increment) {
+            String seen = readCounter(db);
+            ops = List.of(seen == null ? Op.expectAbsent("counter") : Op.expect("counter", seen),
+                Op.put("counter", Long.toString(seen == null ? 1 : Long.parseLong(seen) + 1)),
+                Op.put(key, "x"));
+          } else {
+            ops = List.of(Op.put(key, "v" + n));
+          }
+          if (sendUntilAnswered(db, ops, once, key)) {
             break;
-          } catch (LevelException e) {
-            System.out.println("retry " + key + " " + e.code());
-            Thread.sleep(50);
           }
         }
         System.out.println("ack " + key);
       }
-      System.out.println("done " + seq);
+      System.out.println("done " + n);
     }
     System.out.flush();
     System.exit(0); // jetcd's threads would keep the process alive a little longer
+  }
+
+  /** True once applied (now or before), false if a precondition did not hold. */
+  private static boolean sendUntilAnswered(EtcdLevel db, List<Op<String, String>> ops,
+      WriteOptions once, String key) throws InterruptedException {
+    while (true) {
+      try {
+        db.batch(ops, once);
+        return true;
+      } catch (LevelException e) {
+        if (e.code() == ErrorCode.LEVEL_CONFLICT) {
+          return false;
+        }
+        System.out.println("retry " + key + " " + e.code());
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  private static String readCounter(EtcdLevel db) throws InterruptedException {
+    while (true) {
+      try {
+        return db.get("counter");
+      } catch (LevelException e) {
+        System.out.println("retry read " + e.code());
+        Thread.sleep(50);
+      }
+    }
   }
 }
