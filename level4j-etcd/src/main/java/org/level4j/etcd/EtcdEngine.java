@@ -31,7 +31,9 @@ import org.level4j.spi.RemoteEngine;
 
 /**
  * The etcd engine: each primitive of the engine SPI as one etcd request (a few for pages of
- * large reads), through jetcd, asynchronous throughout.
+ * large reads and for a clear with a limit), through jetcd, asynchronous throughout. Plain
+ * writes and reads of the latest data that wait at the same time share one request (see
+ * {@link Coalescer}); writes sharing a key keep their order (see {@link WriteOrder}).
  *
  * <p>Threads: any number call in at once. Answers arrive on jetcd's threads; every future this
  * engine returns is failed with {@code LEVEL_DATABASE_NOT_OPEN} when it closes, and fails with
