@@ -58,7 +58,9 @@ public enum ErrorCode {
   /**
    * A host refused a request because the connection holds as much as the host allows it (open
    * iterators, requests in flight); the message names the limit. The connection stays usable:
-   * close iterators or wait for answers, then ask again.
+   * close iterators or wait for answers, then ask again. Also: a write larger than the store
+   * takes in one atomic step (an etcd cluster's request size or operations per transaction);
+   * nothing of it was written, and the message names the limit and how to raise it.
    */
   LEVEL_LIMIT_EXCEEDED;
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.level4j.Database;
 import org.level4j.rave.RaveLevel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,8 +30,23 @@ import picocli.CommandLine.Spec;
             + " phases check what they read.",
         "Phases: put_seq, get_seq, batch_put_1000, scan_nextv1000, put_window64, get_window64."})
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "DIR", description = "The database directory (created if missing).")
+  @Parameters(paramLabel = "DIR", arity = "0..1",
+      description = "The database directory (created if missing); left out with --etcd.")
   Path dir;
+
+  @Option(names = "--etcd", paramLabel = "ENDPOINTS",
+      description = "Run the phases against the etcd cluster at ENDPOINTS (comma-separated"
+          + " client URLs) instead of DIR, in a new namespace; batches hold 100 entries there"
+          + " (batch_put_100), as an etcd transaction holds at most 128 operations.")
+  String etcd;
+
+  @Option(names = "--namespace", paramLabel = "NS",
+      description = "With --etcd: the namespace to use, which must be empty (default: a new"
+          + " one, level4j-bench-<time>).")
+  String namespace;
+
+  /** Entries per batch against etcd (its default --max-txn-ops is 128). */
+  static final int ETCD_BATCH = 100;
 
   @Option(names = "--n", paramLabel = "N",
       description = "Operations per phase (default 100000; with --followers, per follower:"
@@ -74,6 +90,19 @@ final class BenchCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--followers and --failover are two"
           + " benchmarks; run them one at a time");
     }
+    if (etcd != null) {
+      if (dir != null || followers != null || failover != null) {
+        throw new ParameterException(spec.commandLine(),
+            "--etcd runs the phases on a cluster; leave DIR, --followers and --failover out");
+      }
+      return etcd(out, count);
+    }
+    if (namespace != null) {
+      throw new ParameterException(spec.commandLine(), "--namespace goes with --etcd");
+    }
+    if (dir == null) {
+      throw new ParameterException(spec.commandLine(), "expected DIR (or --etcd ENDPOINTS)");
+    }
     if (followers != null) {
       return followers(out, count);
     }
@@ -96,6 +125,44 @@ final class BenchCommand implements Callable<Integer> {
       }
       out.flush();
       Workload workload = new Workload(db, count, progress);
+      for (String phase : run) {
+        progress.start(phase);
+        Workload.Result r = workload.run(phase);
+        progress.clear();
+        if (json) {
+          out.println(r.json());
+        } else {
+          out.printf(Locale.ROOT, "%-16s %,12d %,12.1f %,12d%n", r.phase(), r.ops(), r.ms(),
+              r.opsPerSec());
+        }
+        out.flush();
+      }
+    } finally {
+      progress.clear();
+    }
+    return Main.OK;
+  }
+
+  /** The phases against a namespace of an etcd cluster, with batches it accepts. */
+  private int etcd(PrintWriter out, int count) {
+    List<String> run = new java.util.ArrayList<>();
+    for (String p : phases(spec)) {
+      run.add(p.equals(Workload.batchPhase(Workload.BATCH)) ? Workload.batchPhase(ETCD_BATCH)
+          : p);
+    }
+    String ns = namespace != null ? namespace : "level4j-bench-" + System.currentTimeMillis();
+    Progress progress = json ? Progress.none()
+        : Progress.onTerminal(spec.commandLine().getErr());
+    try (Database db = Target.etcd(etcd, ns)) {
+      if (json) {
+        out.println("{\"role\":\"etcd\",\"namespace\":\"" + ns + "\"}");
+      } else {
+        out.printf(Locale.ROOT, "level4j bench: etcd %s, namespace %s, n=%,d%n", etcd, ns,
+            count);
+        out.printf(Locale.ROOT, "%-16s %12s %12s %12s%n", "phase", "ops", "ms", "ops/s");
+      }
+      out.flush();
+      Workload workload = new Workload(db, count, progress, ETCD_BATCH);
       for (String phase : run) {
         progress.start(phase);
         Workload.Result r = workload.run(phase);

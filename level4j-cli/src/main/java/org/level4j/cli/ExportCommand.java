@@ -47,7 +47,7 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    int dirs = location.connect == null ? 1 : 0;
+    int dirs = location.remote() ? 0 : 1;
     List<String> rest = args.size() > dirs
         ? location.operands(args, "FILE") : location.operands(args);
     String file = rest.isEmpty() || rest.get(0).equals("-") ? null : rest.get(0);

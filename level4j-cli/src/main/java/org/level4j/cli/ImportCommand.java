@@ -49,9 +49,13 @@ final class ImportCommand implements Callable<Integer> {
       description = "The database directory (created if missing), then the file to read.")
   List<String> args = new ArrayList<>();
 
-  @Option(names = "--batch", paramLabel = "N", defaultValue = "1000",
-      description = "Entries per atomic batch (default ${DEFAULT-VALUE}).")
-  int batch;
+  @Option(names = "--batch", paramLabel = "N",
+      description = "Entries per atomic batch (default 1000; with --etcd 100, as an etcd"
+          + " transaction holds at most 128 operations unless the cluster allows more).")
+  Integer batchOption;
+
+  /** Entries per batch: {@link #batchOption}, or the default for where the database is. */
+  private int batch;
 
   @ParentCommand
   LevelCommand top;
@@ -61,10 +65,11 @@ final class ImportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    batch = batchOption != null ? batchOption : location.etcd != null ? 100 : 1000;
     if (batch < 1) {
       throw new ParameterException(spec.commandLine(), "--batch must be at least 1");
     }
-    int dirs = location.connect == null ? 1 : 0;
+    int dirs = location.remote() ? 0 : 1;
     List<String> rest = args.size() > dirs
         ? location.operands(args, "FILE") : location.operands(args);
     String file = rest.isEmpty() || rest.get(0).equals("-") ? null : rest.get(0);

@@ -14,15 +14,29 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Where a command's database is: the directory given as its first operand, or, with
- * {@code --connect}, a host that serves one (then the directory operand is left out). Mixed into
- * every command that reads or writes.
+ * {@code --connect}, a host that serves one, or, with {@code --etcd}, a namespace on an etcd
+ * cluster (then the directory operand is left out). Mixed into every command that reads or
+ * writes.
  */
 final class Location {
+  /** The namespace of {@code --etcd} when {@code --namespace} is left out. */
+  static final String DEFAULT_NAMESPACE = "level4j";
+
   @Option(names = "--connect", paramLabel = "URI", converter = Uri.class,
       description = "Use the database served at tcp://HOST:PORT, tls://HOST:PORT (with"
           + " --tls-key-store and --tls-trust-store) or unix:PATH (see `serve`) instead of a"
           + " directory; then leave DIR out.")
   String connect;
+
+  @Option(names = "--etcd", paramLabel = "ENDPOINTS",
+      description = "Use a namespace on the etcd cluster at ENDPOINTS (comma-separated client"
+          + " URLs, as http://10.0.0.1:2379,http://10.0.0.2:2379) instead of a directory; then"
+          + " leave DIR out.")
+  String etcd;
+
+  @Option(names = "--namespace", paramLabel = "NS",
+      description = "With --etcd: the namespace (default " + DEFAULT_NAMESPACE + ").")
+  String namespace;
 
   @Mixin
   TlsFlags tls;
@@ -35,22 +49,46 @@ final class Location {
    * is a usage error.
    */
   List<String> operands(List<String> args, String... names) {
-    int dir = connect == null ? 1 : 0;
+    checkFlags();
+    int dir = remote() ? 0 : 1;
     if (args.size() != dir + names.length) {
-      StringBuilder want = new StringBuilder(connect == null ? "DIR" : "");
+      StringBuilder want = new StringBuilder(remote() ? "" : "DIR");
       for (String name : names) {
         want.append(want.length() == 0 ? "" : " ").append(name);
       }
+      String flag = connect != null ? "--connect" : "--etcd";
       throw new ParameterException(command.commandLine(), want.length() == 0
-          ? "expected no operands with --connect, got " + args.size()
-          : "expected " + want + (connect == null ? "" : " (no DIR with --connect)")
+          ? "expected no operands with " + flag + ", got " + args.size()
+          : "expected " + want + (remote() ? " (no DIR with " + flag + ")" : "")
               + ", got " + args.size() + " operand" + (args.size() == 1 ? "" : "s"));
     }
     return args.subList(dir, args.size());
   }
 
+  /** Whether the database is elsewhere ({@code --connect} or {@code --etcd}): no DIR operand. */
+  boolean remote() {
+    return connect != null || etcd != null;
+  }
+
+  private void checkFlags() {
+    if (connect != null && etcd != null) {
+      throw new ParameterException(command.commandLine(),
+          "--connect and --etcd name two databases; give one");
+    }
+    if (namespace != null && etcd == null) {
+      throw new ParameterException(command.commandLine(), "--namespace goes with --etcd");
+    }
+  }
+
   /** Opens the database; call {@link #operands} first. */
   Database open(List<String> args, boolean create) {
+    checkFlags();
+    if (etcd != null) {
+      if (tls.given()) {
+        throw new ParameterException(command.commandLine(), "--tls-… flags go with --connect");
+      }
+      return Target.etcd(etcd, namespace == null ? DEFAULT_NAMESPACE : namespace);
+    }
     if (connect == null) {
       if (tls.given()) {
         throw new ParameterException(command.commandLine(), "--tls-… flags go with --connect");

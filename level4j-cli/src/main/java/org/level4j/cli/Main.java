@@ -35,6 +35,11 @@ public final class Main {
    * @param args the command and its arguments, as {@code level4j --help} lists them
    */
   public static void main(String[] args) {
+    // jetcd (--etcd) logs through SLF4J, and SLF4J warns on every run that no logger is bound;
+    // the command has nothing to log there, so only SLF4J's own errors are printed.
+    if (System.getProperty("slf4j.internal.verbosity") == null) {
+      System.setProperty("slf4j.internal.verbosity", "ERROR");
+    }
     // UTF-8 whatever the platform's default: keys and values are UTF-8 text.
     PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(
         new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16));

@@ -4,10 +4,14 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.level4j.Database;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
+import org.level4j.etcd.EtcdLevel;
+import org.level4j.etcd.EtcdOptions;
 import org.level4j.net.Connector;
 import org.level4j.net.Guest;
 import org.level4j.rave.RaveLevel;
@@ -17,7 +21,7 @@ import org.level4j.rocksdb.RocksOptions;
 /**
  * The one place where the command line opens a database. Directories are opened with
  * {@link RaveLevel}, so any number of {@code level4j} processes (and applications) can use one
- * directory at once.
+ * directory at once; a namespace on an etcd cluster with {@link EtcdLevel}.
  */
 final class Target {
   private Target() {}
@@ -43,6 +47,25 @@ final class Target {
     return RaveLevel.open(dir, RaveOptions.builder()
         .rocks(RocksOptions.builder().createIfMissing(create).build())
         .build());
+  }
+
+  /**
+   * The namespace {@code namespace} on the etcd cluster at {@code endpoints}.
+   *
+   * @param endpoints the members' client URLs, comma-separated
+   */
+  static EtcdLevel etcd(String endpoints, String namespace) {
+    List<String> urls = new ArrayList<>();
+    for (String e : endpoints.split(",")) {
+      if (!e.isBlank()) {
+        urls.add(e.trim());
+      }
+    }
+    if (urls.isEmpty()) {
+      throw new IllegalArgumentException("--etcd needs at least one endpoint, as "
+          + "http://127.0.0.1:2379");
+    }
+    return EtcdLevel.open(urls, namespace, EtcdOptions.defaults());
   }
 
   /**

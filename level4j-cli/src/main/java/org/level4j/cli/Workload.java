@@ -53,11 +53,26 @@ final class Workload {
   private final Database db;
   private final int n;
   private final Tick tick;
+  private final int batch;
 
   Workload(Database db, int n, Tick tick) {
+    this(db, n, tick, BATCH);
+  }
+
+  /**
+   * A workload whose batch phase writes batches of {@code batch} entries, and is named {@code
+   * batch_put_<batch>}: an etcd cluster takes at most 128 operations in one transaction.
+   */
+  Workload(Database db, int n, Tick tick, int batch) {
     this.db = db;
     this.n = n;
     this.tick = tick;
+    this.batch = batch;
+  }
+
+  /** The name of the batch phase with batches of {@code batch}. */
+  static String batchPhase(int batch) {
+    return "batch_put_" + batch;
   }
 
   static String key(String prefix, long i) {
@@ -95,13 +110,14 @@ final class Workload {
   }
 
   Result run(String phase) {
+    if (phase.equals(batchPhase(batch))) {
+      return timed(phase, n, this::batchPut);
+    }
     switch (phase) {
       case "put_seq":
         return timed(phase, n, this::putSeq);
       case "get_seq":
         return timed(phase, n, this::getSeq);
-      case "batch_put_1000":
-        return timed(phase, n, this::batchPut);
       case "scan_nextv1000":
         long[] count = new long[1];
         Result r = timed(phase, 2L * n, () -> count[0] = scan());
@@ -148,13 +164,13 @@ final class Workload {
   }
 
   private void batchPut() {
-    for (int i = 0; i < n; i += BATCH) {
-      List<Op<String, String>> ops = new ArrayList<>(BATCH);
-      for (int j = i; j < i + BATCH && j < n; j++) {
+    for (int i = 0; i < n; i += batch) {
+      List<Op<String, String>> ops = new ArrayList<>(batch);
+      for (int j = i; j < i + batch && j < n; j++) {
         ops.add(Op.put(key("bat", j), value(j)));
       }
       db.batch(ops);
-      tick.at(Math.min(i + BATCH, n), n);
+      tick.at(Math.min(i + batch, n), n);
     }
   }
 
