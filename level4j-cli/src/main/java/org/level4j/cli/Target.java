@@ -16,7 +16,6 @@ import org.level4j.net.Connector;
 import org.level4j.net.Guest;
 import org.level4j.rave.RaveLevel;
 import org.level4j.rave.RaveOptions;
-import org.level4j.rocksdb.RocksOptions;
 
 /**
  * The one place where the command line opens a database. Directories are opened with
@@ -44,8 +43,10 @@ final class Target {
     }
     // RaveLevel: if another process (a `level4j serve`, an application) leads this directory,
     // this command joins it as a follower instead of failing on the lock.
+    // RaveLevel's own RocksDB options (a small write buffer, flushAfter: a short log to replay
+    // when a leader dies), with only createIfMissing changed.
     return RaveLevel.open(dir, RaveOptions.builder()
-        .rocks(RocksOptions.builder().createIfMissing(create).build())
+        .rocks(RaveOptions.defaults().rocks().toBuilder().createIfMissing(create).build())
         .build());
   }
 
