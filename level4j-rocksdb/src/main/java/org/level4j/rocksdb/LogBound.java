@@ -22,9 +22,10 @@ import org.rocksdb.RocksDBException;
  * <p>Why: RocksDB replays every unflushed entry when it opens after a crash, about a microsecond
  * each on the machines measured, and a RaveLevel follower that takes over from a killed leader
  * does that before it answers anyone. Small puts at a few followers' pace fill a 2 MiB buffer in
- * about a second, so a takeover replayed up to 14,000 entries; with a limit of 100 ms it replays
- * a tenth of that. A smaller buffer would bound the replay too, but costs bulk writers (measured:
- * 1 MiB cost a leader's batch_put_1000 about 15%). Their buffers fill faster than the limit and
+ * about a second, so a takeover replayed up to 14,000 entries; with RaveLevel's limit of 40 ms
+ * it replays a few thousand at most. A smaller buffer would bound the replay too, but costs bulk
+ * writers (measured: 1 MiB cost a leader's batch_put_1000 about 15%). Their buffers fill faster
+ * than the limit and
  * are flushed when full, as before: a buffer's age counts from when RocksDB sealed the one before
  * it (a listener on {@code onMemTableSealed}), so a buffer younger than the limit is never
  * flushed early.
