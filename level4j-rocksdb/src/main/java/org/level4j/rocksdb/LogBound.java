@@ -25,10 +25,9 @@ import org.rocksdb.RocksDBException;
  * about a second, so a takeover replayed up to 14,000 entries; with RaveLevel's limit of 40 ms
  * it replays a few thousand at most. A smaller buffer would bound the replay too, but costs bulk
  * writers (measured: 1 MiB cost a leader's batch_put_1000 about 15%). Their buffers fill faster
- * than the limit and
- * are flushed when full, as before: a buffer's age counts from when RocksDB sealed the one before
- * it (a listener on {@code onMemTableSealed}), so a buffer younger than the limit is never
- * flushed early.
+ * than the limit and are flushed when full, as before: a buffer's age counts from when RocksDB
+ * sealed the one before it (a listener on {@code onMemTableSealed}), so a buffer younger than the
+ * limit is never flushed early.
  *
  * <p>Threads: the listener runs on RocksDB's threads, {@link #check} on the shared timer thread;
  * the check holds the engine's release lock (read side) and the engine stops this under the
