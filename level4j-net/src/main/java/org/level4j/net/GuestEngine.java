@@ -81,6 +81,8 @@ final class GuestEngine implements RemoteEngine {
   private boolean connecting;
   private final Pending pending = new Pending();
   private boolean probing; // the link's probe is unanswered: requests wait unsent
+  /** Links in a row that ended before their host answered the probe (the reader thread's). */
+  private int fruitless;
   private int helloFeatures; // what the current link's Hello said (0: none came)
   private HostFeatures features = HostFeatures.NONE; // known once the probe is answered
   private int lastSnapshot;
@@ -750,10 +752,12 @@ final class GuestEngine implements RemoteEngine {
    */
   private GuestLink reconnectAfter(GuestLink dead, LevelException why) {
     List<Runnable> failures = new ArrayList<>();
+    boolean unanswered;
     synchronized (lock) {
       if (link != dead) {
         return null; // closed meanwhile
       }
+      unanswered = probing;
       link = null;
       if (!options.retry()) {
         state = State.LOST;
@@ -768,6 +772,10 @@ final class GuestEngine implements RemoteEngine {
       tell(cl, false, why);
     }
     if (!options.retry()) {
+      return null;
+    }
+    fruitless = unanswered ? fruitless + 1 : 0;
+    if (fruitless > 0 && !pauseBeforeReconnecting()) {
       return null;
     }
     Connection c;
@@ -820,6 +828,28 @@ final class GuestEngine implements RemoteEngine {
     gone.forEach(Runnable::run);
     fresh.flush(); // listeners hear of it once the host answers the probe (a live host)
     return fresh;
+  }
+
+  /**
+   * A host that accepts and hangs up before it answers (a dying one, or one that refuses this
+   * guest after accepting) would otherwise be dialled again at once, in a loop as fast as the
+   * machine allows: after such links the reader waits 5 ms, then twice as long each time, up to
+   * a second, until a host answers again. Returns false if the guest was closed meanwhile.
+   */
+  private boolean pauseBeforeReconnecting() {
+    long millis = Math.min(1000, 5L << Math.min(fruitless - 1, 8));
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      // close() interrupts a connecting reader: the state check below says whether it did
+    }
+    synchronized (lock) {
+      if (state != State.OPEN) {
+        connecting = false;
+        return false;
+      }
+      return true;
+    }
   }
 
   /** Fails every pending request and open iterator; the completions run after the lock. */
