@@ -34,8 +34,8 @@ import org.level4j.conformance.Seed;
 /**
  * Seeded fuzzing of a guest facing a hostile host over real sockets: the host reads the guest's
  * requests and answers each with a frame of a random answer type, for its id or another, valid
- * or mutated (bit flips, truncation, a wrong length, a wrong tag, bytes spliced in or cut out),
- * and hangs up after a few. Every call the guest makes must end, with its answer or a {@link
+ * or mutated as WireFuzzTest mutates requests (bit flips, truncation, a wrong length or tag, bytes
+ * spliced in or cut out), and hangs up after a few. Every call the guest makes must end, with its answer or a {@link
  * LevelException}, never another exception and never a hang; closing the guest must leave no
  * thread of it behind. Rerun a failing seed with {@code -Dlevel4j.seed=N}.
  */
@@ -53,6 +53,7 @@ class HostileHostFuzzTest {
     AtomicInteger sent = new AtomicInteger();
     int threadsBefore = guestThreads();
     int refusedOpens = 0;
+    int opened = 0;
     int round = 0;
     for (; sent.get() < 10_000; round++) {
       Path socket = dir.resolve("h" + round + ".sock");
@@ -71,6 +72,7 @@ class HostileHostFuzzTest {
           refusedOpens++;
           continue; // a mutated Hello or probe answer: refusing to open is right
         }
+        opened++;
         try {
           for (int wave = 0; wave < 5; wave++) {
             List<CompletableFuture<?>> calls = new ArrayList<>();
@@ -89,6 +91,8 @@ class HostileHostFuzzTest {
     }
     System.out.printf("hostile hosts: %d frames over %d connections, %d of them refused at"
         + " open%n", sent.get(), round, refusedOpens);
+    assertThat(opened).as("connections that opened, so that calls met hostile answers")
+        .isGreaterThan(100);
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (guestThreads() > threadsBefore && System.nanoTime() < deadline) {
       Thread.sleep(10);
@@ -143,14 +147,25 @@ class HostileHostFuzzTest {
       c.register(idle, SelectionKey.OP_READ);
       Protobuf.Out out = new Protobuf.Out(256);
       HostMessage.hello(out, r.nextInt(16));
-      send(c, r.nextInt(5) == 0 ? mutate(r, bytes(out)) : bytes(out), sent);
+      send(c, r.nextInt(5) == 0 ? WireFuzzTest.mutate(r, bytes(out)) : bytes(out), sent);
       int answers = 1 + r.nextInt(60);
       ByteBuffer in = ByteBuffer.allocate(MAX_FRAME + 16);
+      boolean probe = true;
       while (answers-- > 0) {
         int id = readRequestId(c, in, idle);
         if (id < 0) {
           return;
         }
+        if (probe && r.nextInt(10) != 0) {
+          // Answer the guest's first question (the probe) as a host does, most of the time, so
+          // that most connections open and their calls meet the hostility that follows.
+          probe = false;
+          out.clear();
+          HostMessage.getManyCallback(out, id, null, List.of());
+          send(c, bytes(out), sent);
+          continue;
+        }
+        probe = false;
         // Now and then a frame for another id first; then the answer, of a random type, and
         // one in eight times mutated (most mutations end the connection, so fewer would leave
         // little for the frames after them).
@@ -161,7 +176,7 @@ class HostileHostFuzzTest {
         }
         out.clear();
         anyAnswer(r, out, id);
-        send(c, r.nextInt(8) == 0 ? mutate(r, bytes(out)) : bytes(out), sent);
+        send(c, r.nextInt(8) == 0 ? WireFuzzTest.mutate(r, bytes(out)) : bytes(out), sent);
       }
     } catch (IOException | RuntimeException e) {
       // the guest hung up, or a frame it sent did not decode: hang up too
@@ -242,50 +257,6 @@ class HostileHostFuzzTest {
       case 6 -> HostMessage.iteratorEnd(out, id, r.nextInt(3));
       case 7 -> HostMessage.iteratorError(out, id, r.nextInt(3), error);
       default -> HostMessage.hello(out, r.nextInt(16));
-    }
-  }
-
-  /**
-   * {@code frame} mutated one way: unchanged (a quarter of the time), bits flipped, truncated, a
-   * wrong length prefix, a wrong tag, random bytes spliced in, or a run of bytes cut out.
-   */
-  private static byte[] mutate(Random r, byte[] frame) {
-    byte[] f = frame.clone();
-    switch (r.nextInt(8)) {
-      case 0, 1:
-        return f;
-      case 2:
-        for (int n = 1 + r.nextInt(3); n > 0; n--) {
-          int i = r.nextInt(f.length);
-          f[i] ^= (byte) (1 << r.nextInt(8));
-        }
-        return f;
-      case 3:
-        return Arrays.copyOf(f, r.nextInt(f.length));
-      case 4:
-        f[0] = (byte) (r.nextBoolean() ? 0x7F : 0xFF); // a wrong (or unfinished) length prefix
-        return f;
-      case 5:
-        f[Math.min(1, f.length - 1)] = (byte) r.nextInt(256); // a wrong tag
-        return f;
-      case 6: {
-        byte[] junk = new byte[1 + r.nextInt(8)];
-        r.nextBytes(junk);
-        int at = r.nextInt(f.length + 1);
-        byte[] g = new byte[f.length + junk.length];
-        System.arraycopy(f, 0, g, 0, at);
-        System.arraycopy(junk, 0, g, at, junk.length);
-        System.arraycopy(f, at, g, at + junk.length, f.length - at);
-        return g;
-      }
-      default: {
-        int at = r.nextInt(f.length);
-        int cut = 1 + r.nextInt(f.length - at);
-        byte[] g = new byte[f.length - cut];
-        System.arraycopy(f, 0, g, 0, at);
-        System.arraycopy(f, at + cut, g, at, f.length - at - cut);
-        return g;
-      }
     }
   }
 

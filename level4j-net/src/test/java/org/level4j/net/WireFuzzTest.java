@@ -214,7 +214,7 @@ class WireFuzzTest {
    * {@code frame} mutated one way: unchanged (a quarter of the time), bits flipped, truncated, a
    * wrong length prefix, a wrong tag, random bytes spliced in, or a run of bytes cut out.
    */
-  private static byte[] mutate(Random r, byte[] frame) {
+  static byte[] mutate(Random r, byte[] frame) { // HostileHostFuzzTest mutates with it too
     byte[] f = frame.clone();
     switch (r.nextInt(8)) {
       case 0, 1:
