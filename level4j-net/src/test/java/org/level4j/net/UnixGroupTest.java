@@ -88,7 +88,7 @@ class UnixGroupTest {
   @Test
   void theSocketFileBelongsToTheGroupAndOnlyItAndTheOwnerMayUseIt() throws Exception {
     Path sock = dir.resolve("db.sock");
-    String group = (String) Files.getAttribute(dir, "posix:group").toString();
+    String group = Files.getAttribute(dir, "posix:group").toString();
     try (Listener l = Listener.unixForGroup(sock, false, group)) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock)))
           .isEqualTo("rw-rw----");
