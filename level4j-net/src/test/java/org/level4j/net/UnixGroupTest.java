@@ -125,22 +125,32 @@ class UnixGroupTest {
   }
 
   /**
-   * This JVM's class path for another user: jars (from a local Maven repository the other user
-   * may not read) are copied into the shared directory; class directories are used as they are.
+   * This JVM's class path for another user, copied into the shared directory: the jars of a
+   * local Maven repository, and the class directories of a checkout, may sit in directories only
+   * this user can enter (a clone made in a {@code mktemp -d} directory, say).
    */
   private String readableClassPath() throws IOException {
     Path lib = Files.createDirectories(dir.resolve("lib"));
     List<String> entries = new ArrayList<>();
     for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-      Path p = Path.of(e);
-      if (Files.isRegularFile(p)) {
-        Path copy = lib.resolve(entries.size() + "-" + p.getFileName());
-        Files.copy(p, copy);
-        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
-        entries.add(copy.toString());
-      } else {
-        entries.add(e);
+      Path from = Path.of(e);
+      if (!Files.exists(from)) {
+        continue;
       }
+      Path copy = lib.resolve(entries.size() + "-" + from.getFileName());
+      try (Stream<Path> tree = Files.walk(from)) {
+        for (Path p : (Iterable<Path>) tree::iterator) {
+          Path to = copy.resolve(from.relativize(p).toString());
+          if (Files.isDirectory(p)) {
+            Files.createDirectories(to);
+            Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rwxr-xr-x"));
+          } else {
+            Files.copy(p, to);
+            Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rw-r--r--"));
+          }
+        }
+      }
+      entries.add(copy.toString());
     }
     return String.join(java.io.File.pathSeparator, entries);
   }
