@@ -310,12 +310,12 @@ sealed interface GuestMessage {
     /** {@code expects}: whether "expect" is allowed (Write only). */
     static Operations read(In message, boolean expects) {
       Operations all = new Operations();
-      for (In op : message.repeatedMessages(2)) {
+      message.forEachMessage(2, op -> {
         String problem = all.add(op, expects);
         if (all.problem == null) {
           all.problem = problem;
         }
-      }
+      });
       return all;
     }
 

@@ -135,9 +135,7 @@ sealed interface HostMessage {
       }
       case Wire.GET_MANY_CALLBACK: {
         List<byte[]> values = new ArrayList<>();
-        for (In v : in.repeatedMessages(3)) {
-          values.add(v.optionalBytes(1));
-        }
+        in.forEachMessage(3, v -> values.add(v.optionalBytes(1)));
         return new GetManyCallback(in.uint32(1), error(in, 2), values);
       }
       case Wire.ITERATOR_DATA: {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
@@ -183,8 +184,8 @@ final class Protobuf {
     private static final int INDEXED_FROM = 512;
 
     private final ByteBuffer buf;
-    private final int start;
-    private final int end;
+    private int start; // start and end change only in a reader that forEachMessage reuses
+    private int end;
     private int pos;
     /** 1 + the position of the last value of each slot ({@link #slot}), 0 if none; or null. */
     private final int[] index;
@@ -192,10 +193,14 @@ final class Protobuf {
     private boolean indexed;
 
     In(ByteBuffer buf, int start, int end) {
+      this(buf, start, end, end - start >= INDEXED_FROM ? new int[32] : null);
+    }
+
+    private In(ByteBuffer buf, int start, int end, int[] index) {
       this.buf = buf;
       this.start = start;
       this.end = end;
-      this.index = end - start >= INDEXED_FROM ? new int[32] : null;
+      this.index = index;
     }
 
     /** Field {@code field}, a varint, required, as an unsigned 32-bit number. */
@@ -259,9 +264,45 @@ final class Protobuf {
       return repeated(field, this::bytes);
     }
 
-    /** Every message nested in the repeated field {@code field}, in order. */
-    List<In> repeatedMessages(int field) {
-      return repeated(field, this::nested);
+    /**
+     * Hands {@code each} every message nested in the repeated field {@code field}, in order, in
+     * one reader that it reuses: {@code each} must not keep it. The reader indexes each message as
+     * it first reads it, so asking it for several fields reads the message once.
+     */
+    /*
+     * Why one indexed reader rather than a list of new ones: a batch of 1,000 operations asks each
+     * operation for three fields; with a reader per operation and no index, that read every
+     * operation three times and allocated a reader each, which measured as about 6% of a host's
+     * CPU on follower batch_put_1000 (perf, against the hand-written loop this replaced).
+     */
+    void forEachMessage(int field, Consumer<In> each) {
+      In reader = null;
+      int key = field << 3 | LEN;
+      pos = start;
+      while (pos < end) {
+        int k = key();
+        note(k);
+        if (k == key) {
+          int n = length();
+          if (reader == null) {
+            reader = new In(buf, pos, pos + n, new int[32]);
+          } else {
+            reader.reset(pos, pos + n);
+          }
+          pos += n;
+          each.accept(reader);
+        } else {
+          skip(k);
+        }
+      }
+      indexed = index != null;
+    }
+
+    private void reset(int from, int to) {
+      start = from;
+      end = to;
+      indexed = false;
+      Arrays.fill(index, 0);
     }
 
     private <T> List<T> repeated(int field, Supplier<T> value) {
