@@ -129,24 +129,35 @@ public final class Codecs {
 
   /**
    * Jackson's mapper, made on first use of a JSON codec: building it takes a good part of a
-   * short-lived process's start, which programs that never use JSON should not pay.
+   * short-lived process's start, which programs that never use JSON should not pay. Only this
+   * class and the methods that take Jackson's types name them: Jackson is an optional
+   * dependency, and the other codecs work without it.
    */
   private static final class Jackson {
     static final ObjectMapper MAPPER = new ObjectMapper();
+
+    static <T> Codec<T> codec(Object type) {
+      JavaType t = type instanceof Class<?>
+          ? MAPPER.constructType((Class<?>) type)
+          : MAPPER.constructType((TypeReference<?>) type);
+      return json(MAPPER, t);
+    }
   }
 
   /** Any JSON value (maps, lists, strings, numbers, booleans) as UTF-8 JSON text. */
   public static final Codec<Object> JSON = json(Object.class);
 
   /**
-   * Values of {@code type} as UTF-8 JSON text, through Jackson.
+   * Values of {@code type} as UTF-8 JSON text, through Jackson (which must be on the class
+   * path: level4j-core declares it optional; without it the codec fails with {@link
+   * ErrorCode#LEVEL_NOT_SUPPORTED} when first used).
    *
    * @param <T> the value type
    * @param type the class values are read as
    * @return a codec for {@code type}
    */
   public static <T> Codec<T> json(Class<T> type) {
-    return lazyJson(() -> Jackson.MAPPER.constructType(type));
+    return lazyJson(type);
   }
 
   /**
@@ -157,17 +168,24 @@ public final class Codecs {
    * @return a codec for {@code type}
    */
   public static <T> Codec<T> json(TypeReference<T> type) {
-    return lazyJson(() -> Jackson.MAPPER.constructType(type));
+    return lazyJson(type);
   }
 
-  private static <T> Codec<T> lazyJson(java.util.function.Supplier<JavaType> type) {
+  /** {@code type}: a Class or a TypeReference, kept as an Object so no Jackson type is named. */
+  private static <T> Codec<T> lazyJson(Object type) {
     return new Codec<>() {
       private volatile Codec<T> codec;
 
       private Codec<T> codec() {
         Codec<T> c = codec;
         if (c == null) {
-          c = json(Jackson.MAPPER, type.get());
+          try {
+            c = Jackson.codec(type);
+          } catch (LinkageError e) {
+            throw new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED, "JSON codecs need Jackson: "
+                + "add com.fasterxml.jackson.core:jackson-databind to your dependencies "
+                + "(level4j-core declares it optional)", e);
+          }
           codec = c;
         }
         return c;
