@@ -113,12 +113,14 @@ public final class RaveLevel extends ForwardingDatabase {
   }
 
   /**
-   * The last change of leader this process lived through, if any.
+   * The last change of leader this process lived through, if any. Like every absent value in
+   * level4j's API (an absent key reads as {@code null} too), none is {@code null}, not an empty
+   * {@code Optional}.
    *
-   * @return the last failover, or empty
+   * @return the last failover, or {@code null} if this process has lived through none
    */
-  public java.util.Optional<Failover> lastFailover() {
-    return java.util.Optional.ofNullable(presence.lastFailover());
+  public Failover lastFailover() {
+    return presence.lastFailover();
   }
 
   /**
