@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.StampedLock;
@@ -215,7 +216,11 @@ final class RocksEngine implements Engine {
     } else {
       table.setNoBlockCache(true);
     }
-    return new Options()
+    Options base;
+    try (DBOptions db = reopenFast(); ColumnFamilyOptions family = new ColumnFamilyOptions()) {
+      base = new Options(db, family); // copies both; every column family option is set below
+    }
+    return base
         .setCreateIfMissing(options.createIfMissing())
         .setErrorIfExists(options.errorIfExists())
         .setWriteBufferSize(options.writeBufferBytes())
@@ -234,6 +239,26 @@ final class RocksEngine implements Engine {
         // RocksDB opens the table files on open with up to 16 threads it starts and ends for
         // that alone: traced during a RaveLevel takeover, 16 thread starts for a handful of files.
         .setMaxFileOpeningThreads(1);
+  }
+
+  /**
+   * Database options with {@code reuse_manifest_on_open}, which the Java API does not name: an
+   * open appends to the existing MANIFEST instead of writing a new one and pointing CURRENT at
+   * it, which costs four synchronous writes to the disk (the new MANIFEST, a temporary CURRENT,
+   * its rename and the directory). A RaveLevel takeover opens RocksDB before anyone is answered,
+   * so those waits were part of every follower's outage. RocksDB calls the option experimental
+   * and falls back to a new MANIFEST whenever it cannot reuse the old one safely. Measured (bench
+   * --failover 2 --kills 8, two alternated pairs, a machine busy with other builds): from the lock
+   * won to RocksDB open, 15.2 and 22.2 ms without, 12.9 and 13.9 ms with.
+   */
+  private static DBOptions reopenFast() {
+    Properties p = new Properties();
+    p.setProperty("reuse_manifest_on_open", "true");
+    DBOptions o = DBOptions.getDBOptionsFromProps(p);
+    if (o == null) {
+      return new DBOptions(); // a RocksDB that does not know the option: open as before
+    }
+    return o;
   }
 
   private static CompressionType compression(RocksOptions.Compression c) {

@@ -292,4 +292,34 @@ class RocksLevelTest {
       }
     }
   }
+
+  @Test
+  void reopeningAppendsToTheManifestInsteadOfWritingANewOne() throws Exception {
+    // reuse_manifest_on_open (RocksEngine.reopenFast): a takeover's open skips the synchronous
+    // writes of a new MANIFEST and CURRENT. Checked by the files, so a RocksDB that silently
+    // ignored the option would fail here.
+    Path db = dir.resolve("db");
+    try (Database d = RocksLevel.open(db)) {
+      d.put("a", "1");
+    }
+    List<String> before = manifests(db);
+    for (int i = 0; i < 3; i++) {
+      try (Database d = RocksLevel.open(db)) {
+        d.put("b" + i, "2");
+        assertThat(d.get("a")).isEqualTo("1");
+      }
+    }
+    assertThat(before).hasSize(1);
+    assertThat(manifests(db)).isEqualTo(before);
+    try (Database d = RocksLevel.open(db)) {
+      assertThat(d.get("b2")).isEqualTo("2");
+    }
+  }
+
+  private static List<String> manifests(Path db) throws Exception {
+    try (Stream<Path> files = Files.list(db)) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("MANIFEST-"))
+          .sorted().toList();
+    }
+  }
 }
