@@ -14,7 +14,7 @@ import org.level4j.Batch;
 import org.level4j.Database;
 import org.level4j.Entry;
 import org.level4j.LevelIterator;
-import org.level4j.rocksdb.RawRocks;
+import org.level4j.bench.raw.RawRocks;
 import org.level4j.rocksdb.RocksLevel;
 import org.level4j.rocksdb.RocksOptions;
 import org.openjdk.jmh.annotations.Benchmark;
