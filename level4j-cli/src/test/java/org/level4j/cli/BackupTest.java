@@ -106,8 +106,6 @@ class BackupTest {
   }
 
   private static ChildProcess startWriter(Path dir) throws java.io.IOException {
-    return ChildProcess.start(new ProcessBuilder(org.level4j.child.ChildMain.command(
-        List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), BackupWriter.class,
-        List.of(dir.toString()))).redirectError(ProcessBuilder.Redirect.INHERIT));
+    return ChildProcess.java(List.of(), BackupWriter.class, dir.toString());
   }
 }
