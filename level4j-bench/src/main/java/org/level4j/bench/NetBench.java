@@ -158,25 +158,7 @@ public final class NetBench {
     Echo(Path socket) throws IOException {
       server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       server.bind(UnixDomainSocketAddress.of(socket));
-      Thread t = new Thread(() -> {
-        try (SocketChannel c = server.accept()) {
-          ByteBuffer b = ByteBuffer.allocateDirect(100);
-          while (true) {
-            b.clear();
-            while (b.hasRemaining()) {
-              if (c.read(b) < 0) {
-                return;
-              }
-            }
-            b.flip();
-            while (b.hasRemaining()) {
-              c.write(b);
-            }
-          }
-        } catch (IOException e) {
-          // closed
-        }
-      }, "echo");
+      Thread t = new Thread(() -> FloorPeer.echo(server), "echo");
       t.setDaemon(true);
       t.start();
       client = SocketChannel.open(UnixDomainSocketAddress.of(socket));
