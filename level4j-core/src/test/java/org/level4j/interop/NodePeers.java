@@ -22,8 +22,8 @@ public final class NodePeers {
   private static final String STAMP = "node_modules/.level4j-installed-lock.json";
   private static Path installed;
   /**
-   * The Node.js major version the interop tests ask for, at least: the one version named in the
-   * repository's README, CI and here.
+   * The Node.js major version the interop tests need, at least: the one version they ask for,
+   * and the one the README names.
    */
   public static final int NODE_MAJOR = 20;
 
