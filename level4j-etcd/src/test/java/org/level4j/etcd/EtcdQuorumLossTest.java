@@ -89,7 +89,8 @@ class EtcdQuorumLossTest {
   private static <T> T awaitServing(java.util.function.Supplier<T> read) {
     AtomicReference<T> value = new AtomicReference<>();
     await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO)
-        .pollInterval(Duration.ofMillis(100)).ignoreExceptionsMatching(e -> e instanceof LevelException l
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptionsMatching(e -> e instanceof LevelException l
             && l.code() == ErrorCode.LEVEL_CONNECTION_LOST)
         .until(() -> {
           value.set(read.get());
