@@ -31,7 +31,7 @@
 #   --keep            keep the scratch folder (its path is printed)
 # Environment: ANCHOR_DIR (default: ../shared/anchors/rave-level beside the repository),
 #   LEVEL4J_JAVA_OPTS (extra JVM flags for every level4j process, as for ./level4j).
-# Needs: Java 17+, Maven, Node 18+ with npm (npm ci fetches rave-level's pinned packages).
+# Needs: Java 17+, Maven, Node 20+ with npm (npm ci fetches rave-level's pinned packages).
 set -euo pipefail
 
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd -P)

@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 import org.level4j.Batch;
 import org.level4j.Database;
 import org.level4j.Entry;
-import org.level4j.LevelIterator;
 import org.level4j.Op;
 import org.level4j.Range;
 import org.level4j.Supports;
@@ -176,32 +175,13 @@ public class CoreOverhead {
   @Benchmark
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public int scan_level4j(Side side, Blackhole bh) {
-    int n = 0;
-    try (LevelIterator<String, Entry<String, String>> it = side.db.iterator()) {
-      for (List<Entry<String, String>> part = it.nextv(1000); !part.isEmpty();
-          part = it.nextv(1000)) {
-        for (Entry<String, String> e : part) {
-          bh.consume(e.key());
-          bh.consume(e.value());
-          n++;
-        }
-      }
-    }
-    return n;
+    return Scans.nextv(side.db, bh);
   }
 
   @Benchmark
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public int scan_level4jForEach(Side side, Blackhole bh) {
-    int n = 0;
-    try (LevelIterator<String, Entry<String, String>> it = side.db.iterator()) {
-      for (Entry<String, String> e : it) {
-        bh.consume(e.key());
-        bh.consume(e.value());
-        n++;
-      }
-    }
-    return n;
+    return Scans.forEach(side.db, bh);
   }
 
   @Benchmark

@@ -47,7 +47,8 @@ public final class FloorPeer {
     }
   }
 
-  private static void echo(ServerSocketChannel server) {
+  /** Answers each {@link #MESSAGE}-byte message of the first connection with the same bytes. */
+  static void echo(ServerSocketChannel server) {
     try (SocketChannel c = server.accept()) {
       ByteBuffer b = ByteBuffer.allocateDirect(MESSAGE);
       while (true) {

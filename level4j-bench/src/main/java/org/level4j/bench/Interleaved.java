@@ -3,12 +3,8 @@ package org.level4j.bench;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.level4j.Batch;
-import org.level4j.Entry;
-import org.level4j.LevelIterator;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -22,7 +18,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 
 /**
@@ -136,48 +131,13 @@ public class Interleaved {
   @Benchmark
   public void scan(RocksVsRaw.Level4jSide l, RocksVsRaw.RawSide r, Charge charge, Blackhole bh)
       throws Exception {
-    turns(charge, () -> {
-      try (LevelIterator<String, Entry<String, String>> it = l.db.iterator()) {
-        for (List<Entry<String, String>> part = it.nextv(1000); !part.isEmpty();
-            part = it.nextv(1000)) {
-          for (Entry<String, String> e : part) {
-            bh.consume(e.key());
-            bh.consume(e.value());
-          }
-        }
-      }
-    }, () -> {
-      try (RocksIterator it = r.db.newIterator()) {
-        for (it.seekToFirst(); it.isValid(); it.next()) {
-          bh.consume(new String(it.key(), StandardCharsets.UTF_8));
-          bh.consume(new String(it.value(), StandardCharsets.UTF_8));
-        }
-      }
-    });
+    turns(charge, () -> Scans.nextv(l.db, bh), () -> Scans.rawStrings(r.db, bh));
   }
 
   /** Raw side keeps bytes, copied out through a reused buffer: the floor for a scan. */
   @Benchmark
   public void scanBytesFloor(RocksVsRaw.Level4jSide l, RocksVsRaw.RawSide r, Charge charge,
       Blackhole bh) throws Exception {
-    byte[] buffer = new byte[1024];
-    turns(charge, () -> {
-      try (LevelIterator<String, Entry<String, String>> it = l.db.iterator()) {
-        for (List<Entry<String, String>> part = it.nextv(1000); !part.isEmpty();
-            part = it.nextv(1000)) {
-          for (Entry<String, String> e : part) {
-            bh.consume(e.key());
-            bh.consume(e.value());
-          }
-        }
-      }
-    }, () -> {
-      try (RocksIterator it = r.db.newIterator()) {
-        for (it.seekToFirst(); it.isValid(); it.next()) {
-          bh.consume(Arrays.copyOf(buffer, it.key(buffer)));
-          bh.consume(Arrays.copyOf(buffer, it.value(buffer)));
-        }
-      }
-    });
+    turns(charge, () -> Scans.nextv(l.db, bh), () -> Scans.rawBytesBuffered(r.db, bh));
   }
 }

@@ -4,17 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.level4j.Batch;
 import org.level4j.Database;
-import org.level4j.Entry;
-import org.level4j.LevelIterator;
-import org.level4j.rocksdb.RawRocks;
+import org.level4j.bench.raw.RawRocks;
 import org.level4j.rocksdb.RocksLevel;
 import org.level4j.rocksdb.RocksOptions;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -218,62 +214,26 @@ public class RocksVsRaw {
   @Benchmark
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public int scan_level4j(Level4jSide side, Blackhole bh) {
-    int n = 0;
-    try (LevelIterator<String, Entry<String, String>> it = side.db.iterator()) {
-      for (List<Entry<String, String>> part = it.nextv(1000); !part.isEmpty();
-          part = it.nextv(1000)) {
-        for (Entry<String, String> e : part) {
-          bh.consume(e.key());
-          bh.consume(e.value());
-          n++;
-        }
-      }
-    }
-    return n;
+    return Scans.nextv(side.db, bh);
   }
 
   @Benchmark
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public int scan_level4jForEach(Level4jSide side, Blackhole bh) {
-    int n = 0;
-    try (LevelIterator<String, Entry<String, String>> it = side.db.iterator()) {
-      for (Entry<String, String> e : it) {
-        bh.consume(e.key());
-        bh.consume(e.value());
-        n++;
-      }
-    }
-    return n;
+    return Scans.forEach(side.db, bh);
   }
 
   @Benchmark
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public int scan_rawStrings(RawSide side, Blackhole bh) {
-    int n = 0;
-    try (RocksIterator it = side.db.newIterator()) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        bh.consume(new String(it.key(), StandardCharsets.UTF_8));
-        bh.consume(new String(it.value(), StandardCharsets.UTF_8));
-        n++;
-      }
-    }
-    return n;
+    return Scans.rawStrings(side.db, bh);
   }
 
   /** Bytes copied out through a reused buffer, as the level4j engine reads them. */
   @Benchmark
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public int scan_rawBytesBuffered(RawSide side, Blackhole bh) {
-    int n = 0;
-    byte[] buffer = new byte[1024];
-    try (RocksIterator it = side.db.newIterator()) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        bh.consume(Arrays.copyOf(buffer, it.key(buffer)));
-        bh.consume(Arrays.copyOf(buffer, it.value(buffer)));
-        n++;
-      }
-    }
-    return n;
+    return Scans.rawBytesBuffered(side.db, bh);
   }
 
   @Benchmark

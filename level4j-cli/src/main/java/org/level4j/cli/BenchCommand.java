@@ -124,23 +124,28 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-16s %12s %12s %12s%n", "phase", "ops", "ms", "ops/s");
       }
       out.flush();
-      Workload workload = new Workload(db, count, progress);
-      for (String phase : run) {
-        progress.start(phase);
-        Workload.Result r = workload.run(phase);
-        progress.clear();
-        if (json) {
-          out.println(r.json());
-        } else {
-          out.printf(Locale.ROOT, "%-16s %,12d %,12.1f %,12d%n", r.phase(), r.ops(), r.ms(),
-              r.opsPerSec());
-        }
-        out.flush();
-      }
+      runPhases(out, new Workload(db, count, progress), run, progress);
     } finally {
       progress.clear();
     }
     return Main.OK;
+  }
+
+  /** Runs the phases {@code run} in order, printing a table row or a JSON line for each. */
+  private void runPhases(PrintWriter out, Workload workload, List<String> run,
+      Progress progress) {
+    for (String phase : run) {
+      progress.start(phase);
+      Workload.Result r = workload.run(phase);
+      progress.clear();
+      if (json) {
+        out.println(r.json());
+      } else {
+        out.printf(Locale.ROOT, "%-16s %,12d %,12.1f %,12d%n", r.phase(), r.ops(), r.ms(),
+            r.opsPerSec());
+      }
+      out.flush();
+    }
   }
 
   /** The phases against a namespace of an etcd cluster, with batches it accepts. */
@@ -162,19 +167,7 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-16s %12s %12s %12s%n", "phase", "ops", "ms", "ops/s");
       }
       out.flush();
-      Workload workload = new Workload(db, count, progress, ETCD_BATCH);
-      for (String phase : run) {
-        progress.start(phase);
-        Workload.Result r = workload.run(phase);
-        progress.clear();
-        if (json) {
-          out.println(r.json());
-        } else {
-          out.printf(Locale.ROOT, "%-16s %,12d %,12.1f %,12d%n", r.phase(), r.ops(), r.ms(),
-              r.opsPerSec());
-        }
-        out.flush();
-      }
+      runPhases(out, new Workload(db, count, progress, ETCD_BATCH), run, progress);
     } finally {
       progress.clear();
     }

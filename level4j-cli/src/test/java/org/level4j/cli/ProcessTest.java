@@ -3,16 +3,11 @@ package org.level4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Database;
-import org.level4j.child.ChildMain;
 import org.level4j.child.ChildProcess;
 
 /**
@@ -24,8 +19,7 @@ class ProcessTest {
   Path tmp;
 
   static ProcessBuilder command(String... args) {
-    ProcessBuilder pb = new ProcessBuilder(ChildMain.command(
-        List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), Main.class, List.of(args)));
+    ProcessBuilder pb = ChildProcess.command(List.of(), Main.class, args);
     pb.environment().put("LC_ALL", "C.UTF-8"); // as the script does: the JVM decodes argv by it
     return pb;
   }
@@ -34,23 +28,11 @@ class ProcessTest {
     return spawn(command(args), stdin, tmp);
   }
 
-  /**
-   * Runs {@code command} to its end with {@code stdin} as its input; its output goes through
-   * files in {@code tmp}, so that a process that hangs cannot hang the read of its output.
-   */
+  /** Runs {@code command} to its end with {@code stdin} as its input ({@link ChildProcess#run}). */
   static Run spawn(ProcessBuilder command, String stdin, Path tmp)
       throws IOException, InterruptedException {
-    Path out = Files.createTempFile(tmp, "out", ".txt");
-    Path err = Files.createTempFile(tmp, "err", ".txt");
-    Process p = command.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    try (OutputStream in = p.getOutputStream()) {
-      in.write(stdin.getBytes(StandardCharsets.UTF_8));
-    }
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError(String.join(" ", command.command()) + " did not finish");
-    }
-    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    ChildProcess.Result r = ChildProcess.run(command, stdin, tmp);
+    return new Run(r.code(), r.out(), r.err());
   }
 
   @Test
@@ -140,7 +122,6 @@ class ProcessTest {
 
   private static ChildProcess startServe(Path dir, Path sock) throws IOException {
     return ChildProcess.start(
-        command("serve", dir.toString(), "--socket", sock.toString(), "--tcp", "127.0.0.1:0")
-            .redirectError(ProcessBuilder.Redirect.INHERIT));
+        command("serve", dir.toString(), "--socket", sock.toString(), "--tcp", "127.0.0.1:0"));
   }
 }

@@ -2,9 +2,6 @@ package org.level4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.level4j.child.ChildProcess;
 import org.level4j.net.TestCertificates;
 
 /**
@@ -38,20 +36,8 @@ class ServeTlsTest {
         "--tls-key-store", certs.store("host.p12").toString(),
         "--tls-trust-store", certs.store("host-trusts.p12").toString());
     pb.environment().put(TlsFlags.PASSWORD_ENV, new String(TestCertificates.PASSWORD));
-    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-    Process serve = pb.start();
-    try {
-      BufferedReader lines = new BufferedReader(
-          new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
-      String at = null;
-      List<String> seen = new ArrayList<>();
-      for (String line; at == null && (line = lines.readLine()) != null; ) {
-        seen.add(line);
-        if (line.startsWith("listening on tls://")) {
-          at = line.substring("listening on ".length());
-        }
-      }
-      assertThat(at).as("serve printed %s", seen).isNotNull();
+    try (ChildProcess serve = ChildProcess.start(pb)) {
+      String at = serve.await("listening on tls://").substring("listening on ".length());
 
       String[] guest = {"--tls-key-store", certs.store("guest.p12").toString(),
           "--tls-trust-store", certs.store("guest-trusts.p12").toString()};
@@ -68,9 +54,8 @@ class ServeTlsTest {
 
       Run plain = spawn("get", "--connect", at.replace("tls://", "tcp://"), "a");
       assertThat(plain.code()).as("%s", plain).isNotZero();
-    } finally {
-      serve.destroy();
-      serve.waitFor(60, TimeUnit.SECONDS);
+      serve.process().destroy(); // SIGTERM: stops cleanly
+      serve.process().waitFor(60, TimeUnit.SECONDS);
     }
   }
 

@@ -2,20 +2,18 @@ package org.level4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.level4j.child.ChildProcess;
 
 /**
  * {@code level4j serve} as a real process under the two floods a host must survive: a peer that
@@ -33,11 +31,9 @@ class ServeUnderFloodTest {
   void serveStaysWithin256MbOfIdleUnderFloodsAndServesOthers() throws Exception {
     Path dir = tmp.resolve("db");
     Path sock = tmp.resolve("s.sock");
-    Process serve = ProcessTest.command("serve", dir.toString(), "--socket", sock.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    try {
-      BufferedReader lines = new BufferedReader(
-          new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+    try (ChildProcess serve = ChildProcess.start(
+        ProcessTest.command("serve", dir.toString(), "--socket", sock.toString()))) {
+      ChildProcess lines = serve;
       lines.readLine();
       assertThat(lines.readLine()).startsWith("listening on unix:");
       String uri = "unix:" + sock;
@@ -58,9 +54,6 @@ class ServeUnderFloodTest {
         assertThat(refused).as("iterators refused beyond the cap").isEqualTo(20_000 - 1024);
       }
       assertThat(FailoverBench.residentKb(serve.pid()) - idle).isLessThanOrEqualTo(BUDGET_KB);
-    } finally {
-      serve.destroyForcibly();
-      serve.waitFor(30, TimeUnit.SECONDS);
     }
   }
 

@@ -14,7 +14,8 @@ import java.util.Optional;
  *
  * <pre>{@code java -cp ... org.level4j.child.ChildMain <parent pid> <main class> <args...>}</pre>
  *
- * <p>Use {@link #command} to build the command line. The watch on the parent is the JDK's
+ * <p>Tests start such JVMs through {@link ChildProcess}, which builds this command line with
+ * {@link #command}. The watch on the parent is the JDK's
  * {@link ProcessHandle#onExit()}, which for a process that is not one's own child checks now and
  * then, so a child may outlive its parent by a few seconds.
  */

@@ -1,30 +1,31 @@
 package org.level4j.interop;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.level4j.child.ChildProcess;
 
 /**
  * The Node.js peers of the interop tests: the repository's {@code interop/} folder, installed with
  * {@code npm ci} from its lock file on first use (and again whenever the lock file changed since),
  * so a fresh clone needs nothing by hand, and its scripts run with {@code node}. Node.js and npm
- * must be on the PATH: the interop tests fail, loudly, without them. Every wait on a peer is
- * bounded: a peer that hangs is killed, which ends any read of its output.
+ * must be on the PATH, Node.js at least version {@link #NODE_MAJOR}: the interop tests fail,
+ * loudly, without them. The peers run as {@link ChildProcess}es, every wait on them bounded.
  */
 public final class NodePeers {
   /** A copy of the lock file that node_modules was installed from, written after npm ci. */
   private static final String STAMP = "node_modules/.level4j-installed-lock.json";
   private static Path installed;
-  /** The longest a Node peer may run: no read of its output can wait longer than this. */
-  private static final long LIFETIME_SECONDS = 600;
+  /**
+   * The Node.js major version the interop tests need, at least: the one version they ask for,
+   * and the one the README names.
+   */
+  public static final int NODE_MAJOR = 20;
 
   private NodePeers() {}
 
@@ -37,8 +38,14 @@ public final class NodePeers {
     for (String tool : List.of("node", "npm")) {
       if (quietly(dir, 60, tool, "--version") != 0) {
         throw new AssertionError(tool + " is not installed or not on the PATH: the Node interop "
-            + "tests need Node.js (20+) and npm; install them (e.g. apt-get install nodejs npm)");
+            + "tests need Node.js " + NODE_MAJOR + "+ and npm; install them (e.g. apt-get install "
+            + "nodejs npm)");
       }
+    }
+    int major = nodeMajor(dir);
+    if (major < NODE_MAJOR) {
+      throw new AssertionError("node is version " + major + ": the Node interop tests need "
+          + "Node.js " + NODE_MAJOR + "+");
     }
     byte[] lock = Files.readAllBytes(dir.resolve("package-lock.json"));
     Path stamp = dir.resolve(STAMP);
@@ -53,8 +60,8 @@ public final class NodePeers {
           p.destroyForcibly();
         }
         if (!finished || p.exitValue() != 0) {
-          throw new IllegalStateException("`npm ci` failed in " + dir + " (Node.js 20+ and npm "
-              + "are needed for the interop tests):\n" + Files.readString(log));
+          throw new IllegalStateException("`npm ci` failed in " + dir + " (Node.js " + NODE_MAJOR
+              + "+ and npm are needed for the interop tests):\n" + Files.readString(log));
         }
       } finally {
         Files.deleteIfExists(log);
@@ -65,72 +72,52 @@ public final class NodePeers {
     return dir;
   }
 
-  /** Runs {@code node SCRIPT args...} in the interop folder; returns stdout, fails on exit != 0. */
-  public static String run(long timeoutSeconds, String script, String... args)
-      throws IOException, InterruptedException {
-    // Output to a file, so that waiting for the process is bounded whatever it does with its pipes.
-    Path outFile = Files.createTempFile("level4j-node-out", ".txt");
-    try {
-      Process p = new ProcessBuilder(command(script, args)).directory(folder().toFile())
-          .redirectOutput(outFile.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("node " + script + " did not finish in " + timeoutSeconds + " s");
-      }
-      String out = Files.readString(outFile);
-      if (p.exitValue() != 0) {
-        throw new AssertionError("node " + script + " exited " + p.exitValue() + " (its stderr is "
-            + "in the test's output):\n" + out);
-      }
-      return out;
-    } finally {
-      Files.deleteIfExists(outFile);
-    }
-  }
-
   /**
-   * Starts {@code node SCRIPT args...} in the interop folder; stderr goes to this process's. It is
-   * killed if it still runs after ten minutes.
+   * {@code node SCRIPT args...} in the interop folder, its peers installed; start it with {@link
+   * ChildProcess#node}, or run it to its end with {@link #run}.
    */
-  public static Process start(String script, String... args)
+  public static ProcessBuilder command(String script, String... args)
       throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command(script, args)).directory(folder().toFile())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    p.onExit().orTimeout(LIFETIME_SECONDS, TimeUnit.SECONDS).whenComplete((done, late) -> {
-      if (late != null) {
-        p.destroyForcibly();
-      }
-    });
-    return p;
-  }
-
-  /**
-   * Reads stdout lines of {@code p} until one equals {@code line}; false if it ended first. If
-   * the line has not come within 60 s, the process is killed (and this returns false).
-   */
-  public static boolean awaitLine(Process p, String line, List<String> seen) throws IOException {
-    CompletableFuture<Void> found = new CompletableFuture<>();
-    found.orTimeout(60, TimeUnit.SECONDS).whenComplete((v, late) -> {
-      if (late != null) {
-        p.destroyForcibly();
-      }
-    });
-    BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-        StandardCharsets.UTF_8));
-    for (String l = r.readLine(); l != null; l = r.readLine()) {
-      seen.add(l);
-      if (l.equals(line)) {
-        found.complete(null);
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static List<String> command(String script, String... args) {
     List<String> cmd = new ArrayList<>(List.of("node", script));
     cmd.addAll(List.of(args));
-    return cmd;
+    return new ProcessBuilder(cmd).directory(folder().toFile());
+  }
+
+  /**
+   * Runs {@code node SCRIPT args...} to its end; returns its stdout, and fails if it exits with
+   * other than 0 (with its stderr) or has not ended after {@code timeoutSeconds}.
+   */
+  public static String run(long timeoutSeconds, String script, String... args)
+      throws IOException, InterruptedException {
+    Path scratch = Files.createTempDirectory("level4j-node-run");
+    try {
+      ChildProcess.Result r = ChildProcess.run(command(script, args), "", scratch,
+          timeoutSeconds);
+      if (r.code() != 0) {
+        throw new AssertionError("node " + script + " exited " + r.code() + ":\n" + r.out()
+            + "\n--- stderr\n" + r.err());
+      }
+      return r.out();
+    } finally {
+      try (var files = Files.list(scratch)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          Files.deleteIfExists(f);
+        }
+      }
+      Files.deleteIfExists(scratch);
+    }
+  }
+
+  private static int nodeMajor(Path dir) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("node", "--version").directory(dir.toFile())
+        .redirectErrorStream(true).start();
+    String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    p.waitFor(60, TimeUnit.SECONDS);
+    try {
+      return Integer.parseInt(v.replaceFirst("^v", "").split("\\.")[0]);
+    } catch (NumberFormatException e) {
+      throw new AssertionError("`node --version` printed " + v + ", not a version", e);
+    }
   }
 
   private static int quietly(Path dir, int seconds, String... cmd) throws InterruptedException {

@@ -1,5 +1,7 @@
 package org.level4j.etcd;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -205,26 +208,33 @@ public final class EtcdCluster implements AutoCloseable {
         }
         continue;
       }
-      while (true) {
-        try {
-          HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + metricsPorts[i] + "/health"))
-              .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-          if (r.statusCode() == 200 && r.body().contains("\"true\"")) {
-            break;
-          }
-        } catch (IOException notYet) {
-          // not listening yet
-        }
-        if (!members[i].isAlive()) {
-          throw new AssertionError("etcd member " + name(i) + " exited: " + logTail(i));
-        }
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("etcd member " + name(i) + " not healthy within "
-              + HEALTHY_WITHIN + ": " + logTail(i));
-        }
-        Thread.sleep(50);
+      int m = i;
+      try {
+        await().atMost(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
+            .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).until(() -> {
+              if (healthy(http, m)) {
+                return true;
+              }
+              if (!members[m].isAlive()) {
+                throw new AssertionError("etcd member " + name(m) + " exited: " + logTail(m));
+              }
+              return false;
+            });
+      } catch (ConditionTimeoutException late) {
+        throw new AssertionError("etcd member " + name(i) + " not healthy within "
+            + HEALTHY_WITHIN + ": " + logTail(i), late);
       }
+    }
+  }
+
+  private boolean healthy(HttpClient http, int i) throws InterruptedException {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + metricsPorts[i] + "/health"))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 && r.body().contains("\"true\"");
+    } catch (IOException notYet) {
+      return false; // not listening yet
     }
   }
 

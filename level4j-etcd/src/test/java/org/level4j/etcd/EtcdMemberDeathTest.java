@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,8 +66,7 @@ class EtcdMemberDeathTest {
       for (int w = 0; w < WRITERS; w++) {
         String name = "w" + w;
         acks.put(name, new AtomicInteger());
-        ChildProcess p = ChildProcess.java(List.of("-Xmx128m", "-XX:TieredStopAtLevel=1",
-            "-Dslf4j.internal.verbosity=ERROR"),
+        ChildProcess p = ChildProcess.java(List.of("-Xmx128m", "-Dslf4j.internal.verbosity=ERROR"),
             EtcdWriter.class, String.join(",", cluster.endpoints()), ns, name,
             w == 0 ? "put" : "increment");
         writers.add(p);
@@ -164,13 +166,12 @@ class EtcdMemberDeathTest {
   }
 
   /** Waits for {@code condition}; a bound on hanging, not a timing claim. */
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(90);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not seen within 90 s: " + what + " (acks " + acks + ")");
-      }
-      Thread.sleep(20);
+  private static void await(BooleanSupplier condition, String what) {
+    try {
+      Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
+          .until(condition::getAsBoolean);
+    } catch (ConditionTimeoutException late) {
+      throw new AssertionError("not seen within 90 s: " + what + " (acks " + acks + ")", late);
     }
   }
 

@@ -2,6 +2,7 @@ package org.level4j.etcd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,17 +86,16 @@ class EtcdQuorumLossTest {
    * The first read after the majority is back may still meet a connection the client has not
    * re-established; it is repeated until served (at most for a minute).
    */
-  private static <T> T awaitServing(java.util.function.Supplier<T> read) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try {
-        return read.get();
-      } catch (LevelException e) {
-        if (e.code() != ErrorCode.LEVEL_CONNECTION_LOST || System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(100);
-      }
-    }
+  private static <T> T awaitServing(java.util.function.Supplier<T> read) {
+    AtomicReference<T> value = new AtomicReference<>();
+    await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptionsMatching(e -> e instanceof LevelException l
+            && l.code() == ErrorCode.LEVEL_CONNECTION_LOST)
+        .until(() -> {
+          value.set(read.get());
+          return true;
+        });
+    return value.get();
   }
 }

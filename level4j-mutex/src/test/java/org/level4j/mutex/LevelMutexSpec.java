@@ -41,6 +41,7 @@ import org.level4j.LevelException;
 import org.level4j.Range;
 import org.level4j.Registration;
 import org.level4j.conformance.LevelFactory;
+import org.level4j.conformance.Seed;
 
 /**
  * What a {@link LevelMutex} promises, against databases from {@link #factory()}. A module runs it
@@ -218,9 +219,7 @@ public abstract class LevelMutexSpec {
 
   @Test
   void concurrentRevisionCheckedUpdatesLoseNothingAndRejectOnlyStaleRevisions() throws Exception {
-    long seed = Long.getLong("level4j.seed", System.nanoTime());
-    System.out.println("concurrentRevisionCheckedUpdates seed " + seed
-        + " (re-run with -Dlevel4j.seed=" + seed + ")");
+    long seed = Seed.of("concurrentRevisionCheckedUpdates");
     int threads = 8;
     int updates = 500;
     String[] ids = {"a", "b", "c"};

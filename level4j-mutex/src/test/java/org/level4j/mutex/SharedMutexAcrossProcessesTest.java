@@ -57,8 +57,7 @@ class SharedMutexAcrossProcessesTest {
     List<ChildProcess> procs = new ArrayList<>();
     try {
       for (int i = 0; i < PROCESSES; i++) {
-        ChildProcess p = ChildProcess.java(List.of("-Xmx256m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1"), MutexWorker.class, "revise", db.toString(),
+        ChildProcess p = ChildProcess.java(MutexWorker.class, "revise", db.toString(),
             Integer.toString(REVISIONS), mutex);
         procs.add(p);
         // One at a time, so the first is the leader and the others follow it.

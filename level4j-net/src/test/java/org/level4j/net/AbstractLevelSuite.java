@@ -1,16 +1,13 @@
 package org.level4j.net;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.level4j.interop.NodePeers;
+import org.level4j.child.ChildProcess;
 
 /**
  * abstract-level's own test suite ({@code test/} of abstract-level 1.x, the version npm
@@ -64,10 +61,10 @@ public final class AbstractLevelSuite {
 
   /** A run of the suite in a Node process; closing it ends the process if it still runs. */
   public static final class Run implements AutoCloseable {
-    private final Process process;
+    private final ChildProcess process;
     private final CompletableFuture<Result> result = new CompletableFuture<>();
 
-    private Run(Process process) {
+    private Run(ChildProcess process) {
       this.process = process;
     }
 
@@ -78,7 +75,7 @@ public final class AbstractLevelSuite {
 
     @Override
     public void close() {
-      process.destroyForcibly();
+      process.close();
     }
   }
 
@@ -115,7 +112,7 @@ public final class AbstractLevelSuite {
   }
 
   private static Run start(String label, String target) throws IOException, InterruptedException {
-    Run run = new Run(NodePeers.start("abstract-level-suite.js", target));
+    Run run = new Run(ChildProcess.node("abstract-level-suite.js", target));
     Thread t = new Thread(() -> {
       try {
         run.result.complete(collect(label, run.process));
@@ -129,39 +126,27 @@ public final class AbstractLevelSuite {
     return run;
   }
 
-  private static Result collect(String label, Process p) throws IOException, InterruptedException {
+  private static Result collect(String label, ChildProcess p) throws InterruptedException {
+    // The suite prints its failures as it goes and a summary last; one that hangs is killed.
+    try {
+      p.await(l -> l.startsWith("SUMMARY"), TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+    } catch (AssertionError e) {
+      p.close();
+      throw new AssertionError("the abstract-level suite against " + label + " ended without a "
+          + "summary; it hung or crashed. Its output:\n" + String.join("\n", p.lines()), e);
+    }
+    p.waitFor(); // it exits right after its summary
     List<String> failures = new ArrayList<>();
     StringBuilder out = new StringBuilder();
     String summary = null;
-    // The reader ends when the process does; the watchdog ends a suite that hangs.
-    Thread watchdog = new Thread(() -> {
-      try {
-        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        // the suite ended
+    for (String line : p.lines()) {
+      out.append(line).append('\n');
+      String[] f = line.split("\t", -1);
+      if (f[0].equals("FAIL") && f.length >= 4) {
+        failures.add(f[1] + " :: " + f[2] + " :: " + f[3]);
+      } else if (f[0].equals("SUMMARY")) {
+        summary = line;
       }
-    }, "abstract-level-suite watchdog " + label);
-    watchdog.setDaemon(true);
-    watchdog.start();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-        StandardCharsets.UTF_8))) {
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        out.append(line).append('\n');
-        String[] f = line.split("\t", -1);
-        if (f[0].equals("FAIL") && f.length >= 4) {
-          failures.add(f[1] + " :: " + f[2] + " :: " + f[3]);
-        } else if (f[0].equals("SUMMARY")) {
-          summary = line;
-        }
-      }
-    }
-    p.waitFor();
-    watchdog.interrupt();
-    if (summary == null) {
-      throw new AssertionError("the abstract-level suite against " + label + " ended (exit "
-          + p.exitValue() + ") without a summary; it hung or crashed. Its output:\n" + out);
     }
     Map<String, Long> n = new TreeMap<>();
     for (String kv : summary.split("\t")) {

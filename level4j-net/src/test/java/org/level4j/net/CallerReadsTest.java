@@ -2,8 +2,10 @@ package org.level4j.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -260,15 +262,12 @@ class CallerReadsTest {
    * Waits until {@code caller} is blocked waiting inside the guest (parked, or in a selector's
    * wait) with no interrupt pending: its own state is the signal, not time.
    */
-  private static void awaitWaitingForItsAnswer(Thread caller) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!waitingInTheGuest(caller)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the caller never waited in the guest: "
-            + java.util.Arrays.toString(caller.getStackTrace()));
-      }
-      Thread.sleep(1);
-    }
+  private static void awaitWaitingForItsAnswer(Thread caller) {
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+        .untilAsserted(() -> assertThat(waitingInTheGuest(caller))
+            .as(() -> "the caller waits in the guest: "
+                + java.util.Arrays.toString(caller.getStackTrace()))
+            .isTrue());
   }
 
   private static boolean waitingInTheGuest(Thread t) {

@@ -2,6 +2,7 @@ package org.level4j.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -11,6 +12,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,10 +39,8 @@ class GuestBoundsTest {
         LevelIterator<String, Entry<String, String>> it = guest.iterator(Range.all());
         assertThat(it.next().key()).isEqualTo("k");
         // Nothing more is taken: what the host sends on must stay within the buffer's bound.
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (guest.isConnected() && System.nanoTime() < deadline) {
-          java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1))
+            .until(() -> !guest.isConnected());
         assertThatThrownBy(it::next).isInstanceOfSatisfying(LevelException.class, e -> {
           assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_CONNECTION_LOST);
           assertThat(e.getMessage()).contains("unacknowledged");

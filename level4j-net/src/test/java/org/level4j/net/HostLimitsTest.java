@@ -14,8 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -286,13 +286,8 @@ class HostLimitsTest {
 
   /** Waits for {@code condition}, failing after {@link #WAIT}. */
   static void await(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the condition did not become true in " + WAIT);
-      }
-      LockSupport.parkNanos(1_000_000);
-    }
+    Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(1))
+        .until(condition::getAsBoolean);
   }
 
   private static byte[] b(String s) {

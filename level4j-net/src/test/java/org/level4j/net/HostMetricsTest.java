@@ -2,6 +2,7 @@ package org.level4j.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -66,11 +67,8 @@ class HostMetricsTest {
   }
 
   /** The session counts its error as it ends, just after the peer sees the close. */
-  private static void awaitErrors(Host host, long n) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (host.connectionErrors() < n && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(host.connectionErrors()).isEqualTo(n);
+  private static void awaitErrors(Host host, long n) {
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+        .untilAsserted(() -> assertThat(host.connectionErrors()).isEqualTo(n));
   }
 }

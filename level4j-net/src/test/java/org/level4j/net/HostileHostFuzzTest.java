@@ -2,6 +2,7 @@ package org.level4j.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -93,12 +94,9 @@ class HostileHostFuzzTest {
         + " open%n", sent.get(), round, refusedOpens);
     assertThat(opened).as("connections that opened, so that calls met hostile answers")
         .isGreaterThan(100);
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (guestThreads() > threadsBefore && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(guestThreads()).as("guest threads left after closing every guest")
-        .isLessThanOrEqualTo(threadsBefore);
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
+        assertThat(guestThreads()).as("guest threads left after closing every guest")
+            .isLessThanOrEqualTo(threadsBefore));
   }
 
   /** One call of a random kind, under way; it must end with its answer or a LevelException. */

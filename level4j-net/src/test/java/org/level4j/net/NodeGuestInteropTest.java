@@ -2,19 +2,15 @@ package org.level4j.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Database;
 import org.level4j.MemoryLevel;
-import org.level4j.interop.NodePeers;
+import org.level4j.child.ChildProcess;
 
 /**
  * npm many-level's own guest against a level4j host: the script {@code interop/guest-check.js}
@@ -89,14 +85,12 @@ class NodeGuestInteropTest {
 
   /** Runs a Node script to its end; returns its stdout, having checked that it exited with 0. */
   private static String runScript(String script, String target) throws Exception {
-    Process p = NodePeers.start(script, target);
-    String out;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-        StandardCharsets.UTF_8))) {
-      out = r.lines().collect(Collectors.joining("\n"));
+    try (ChildProcess p = ChildProcess.node(script, target)) {
+      StringBuilder out = new StringBuilder();
+      int exit = p.finish(out);
+      assertThat(exit).as(out.toString()).isEqualTo(0);
+      return out.toString();
     }
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isEqualTo(0);
-    return out;
   }
+
 }

@@ -3,15 +3,14 @@ package org.level4j.net;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 import org.level4j.Database;
+import org.level4j.child.ChildProcess;
 import org.level4j.conformance.ConformanceSuite;
 import org.level4j.conformance.LevelFactory;
-import org.level4j.interop.NodePeers;
 
 /**
  * The conformance suite against level4j guests of npm many-level's own host (1.0.1, over
@@ -31,16 +30,17 @@ class NodeHostConformanceTest {
   private static final class NodeHost implements LevelFactory {
     private final Path dir;
     private final Path socket;
-    private final Process node;
+    private final ChildProcess node;
 
     NodeHost() throws Exception {
       dir = Files.createTempDirectory("level4j-node");
       socket = dir.resolve("node.sock");
-      node = NodePeers.start("host.js", "unix:" + socket);
-      List<String> seen = new ArrayList<>();
-      if (!NodePeers.awaitLine(node, "listening", seen)) {
-        node.destroyForcibly();
-        throw new AssertionError("the Node host did not start: " + seen);
+      node = ChildProcess.node("host.js", "unix:" + socket);
+      try {
+        node.await(l -> l.equals("listening"), TimeUnit.SECONDS.toMillis(60));
+      } catch (AssertionError e) {
+        node.close();
+        throw new AssertionError("the Node host did not start", e);
       }
     }
 
@@ -51,7 +51,7 @@ class NodeHostConformanceTest {
 
     @Override
     public void cleanup() throws IOException {
-      node.destroyForcibly();
+      node.close();
       Files.deleteIfExists(socket);
       Files.deleteIfExists(dir);
     }

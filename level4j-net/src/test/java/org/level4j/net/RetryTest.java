@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -207,9 +209,8 @@ class RetryTest {
         LevelIterator<byte[], byte[]> it = guest.bytes().keys(Range.all())) {
       assertThat(it.next()).isEqualTo(KEYS.get(0));
       listener.cutAll();
-      for (int i = 0; i < 500 && guest.isConnected(); i++) {
-        Thread.sleep(10);
-      }
+      Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+          .until(() -> !guest.isConnected());
       assertThatThrownBy(() -> {
         while (it.next() != null) {
           // flow control keeps most of the range on the host: the end cannot have arrived

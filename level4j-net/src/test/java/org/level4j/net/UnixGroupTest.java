@@ -5,22 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Database;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 import org.level4j.MemoryLevel;
+import org.level4j.child.ChildProcess;
 
 /**
  * A group allowed on a host's Unix socket (Listener.unixForGroup), with guests in real processes
@@ -33,23 +32,18 @@ class UnixGroupTest {
   private static final String DAEMON = "daemon"; // gid 1
 
   private final Opened opened = new Opened();
-  private Path dir;
+  @TempDir
+  Path dir;
 
   @BeforeEach
   void sharedDirectory() throws IOException {
-    // A directory the other user may enter (JUnit's own are 0700) and not write.
-    dir = Files.createTempDirectory("level4j-group-");
+    // A directory the other user may enter (JUnit makes its own 0700) and not write.
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
   @AfterEach
   void closeAll() throws Exception {
     opened.close();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   @Test
@@ -114,14 +108,9 @@ class UnixGroupTest {
     cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", readableClassPath(), GuestPutMain.class.getName(), sock.toString(), "from",
         "nobody"));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    try {
-      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the guest process ended").isTrue();
-      return new Result(p.exitValue(),
-          new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-    } finally {
-      p.destroyForcibly();
-    }
+    ChildProcess.Result r = ChildProcess.run(new ProcessBuilder(cmd).redirectErrorStream(true),
+        "", dir);
+    return new Result(r.code(), r.out());
   }
 
   /**

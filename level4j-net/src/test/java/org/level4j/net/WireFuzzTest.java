@@ -1,6 +1,7 @@
 package org.level4j.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -262,12 +263,9 @@ class WireFuzzTest {
   }
 
   /** The host lets go of every fuzzing connection (the good guest's is the one left). */
-  private void awaitOnlyTheGoodGuest() throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (host.connections() > 1 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(host.connections()).as("connections the host still holds").isEqualTo(1);
+  private void awaitOnlyTheGoodGuest() {
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
+        assertThat(host.connections()).as("connections the host still holds").isEqualTo(1));
     assertThat(host.unsentBytes()).as("answers held for closed connections").isZero();
   }
 

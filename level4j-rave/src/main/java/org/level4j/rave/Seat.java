@@ -21,16 +21,18 @@ import org.level4j.LevelException;
  * The leadership of one directory as seen by this JVM: the {@code LEADER} lock file, the one
  * channel on it (a second lock on the same file in one JVM would throw), and a thread blocked in
  * {@link FileChannel#lock()} that the kernel wakes the moment the current leader dies or steps
- * down. Nothing here polls: followers are woken by the lock, and by file-system events when a new
- * leader publishes its address.
+ * down. Nothing here polls: the winner is woken by the lock, and waiters in {@link #awaitChange}
+ * by file-system events when a new leader publishes its address (a bounded wait is their fallback,
+ * for a file system that gives no events).
  *
  * <p>We elect on a file of our own. RocksDB's {@code LOCK} is taken by the winner only, right after
  * it has won and before it opens RocksDB ({@link LockGuard}, which explains the care a second
  * channel on that file needs): every failed RocksDB open rotates the leader's info log, so no
  * process tries RocksDB before it has won.
  *
- * <p>Threads: {@link #waitForLock} runs on a daemon thread named {@code level4j-seat-...};
- * {@code onWin} runs on that thread. {@link #awaitChange} may be called from any thread.
+ * <p>Threads: {@link #waitForLock} blocks on a daemon thread named {@code level4j-seat-...}, and
+ * {@code onWin} runs on that thread; file-system events are read on a daemon thread named {@code
+ * level4j-watch-...}. The other methods may be called from any thread.
  */
 final class Seat implements AutoCloseable {
   static final String LOCK_FILE = "LEADER";
@@ -38,11 +40,13 @@ final class Seat implements AutoCloseable {
   private final Path dir;
   private final FileChannel channel;
   private final WatchService watcher;
+  /** The monitor of {@link #generation}, and what {@link #awaitChange} waits on. */
   private final Object changed = new Object();
   private volatile FileLock lock;
   private volatile boolean closed;
+  /** The thread blocked in {@code lock()}, or null; guarded by this. */
   private Thread waiter;
-  private Thread watchThread;
+  /** Counts the changes {@link #awaitChange} is woken for; guarded by {@link #changed}. */
   private long generation;
 
   Seat(Path dir) {
@@ -69,13 +73,13 @@ final class Seat implements AutoCloseable {
     }
     watcher = w;
     if (watcher != null) {
-      watchThread = new Thread(this::watch, "level4j-watch-" + dir.getFileName());
+      Thread watchThread = new Thread(this::watch, "level4j-watch-" + dir.getFileName());
       watchThread.setDaemon(true);
       watchThread.start();
     }
   }
 
-  /** Tries once, without waiting, to become leader. */
+  /** Tries once, without waiting, to become leader; true if this JVM holds the lock now. */
   synchronized boolean tryTake() {
     if (lock != null) {
       return true;
@@ -91,13 +95,11 @@ final class Seat implements AutoCloseable {
     return lock != null;
   }
 
-  boolean isHeld() {
-    return lock != null;
-  }
-
   /**
-   * Starts the thread that blocks until this JVM holds the lock, then runs {@code onWin}. If
-   * {@code onWin} throws, the lock is released and the failure passed to {@code onFailure}.
+   * Starts the thread that blocks until this JVM holds the lock, wakes {@link #awaitChange}, then
+   * runs {@code onWin}. If taking the lock or {@code onWin} fails, this JVM steps down and the
+   * failure goes to {@code onFailure} (unless the seat was closed meanwhile). Does nothing if such
+   * a thread already waits or the seat is closed.
    */
   synchronized void waitForLock(Runnable onWin, java.util.function.Consumer<Throwable> onFailure) {
     if (waiter != null || closed) {
@@ -127,7 +129,10 @@ final class Seat implements AutoCloseable {
     waiter.start();
   }
 
-  /** Releases leadership (the lock) but keeps the channel, so this JVM can run again. */
+  /**
+   * Withdraws this JVM's {@code LEADER} record and releases the lock, if it holds it; keeps the
+   * channel, so that this JVM may wait for the lock again ({@link #waitForLock}).
+   */
   synchronized void stepDown() {
     FileLock l = lock;
     lock = null;
@@ -142,8 +147,10 @@ final class Seat implements AutoCloseable {
   }
 
   /**
-   * Waits until something may have changed: the lock was won here, a file in the directory was
-   * created or modified (a new leader's socket or LEADER record), or {@code maxMillis} passed.
+   * Waits until something may have changed since {@code seenGeneration} (a value of {@link
+   * #generation()}): the lock was won here, this JVM said it leads ({@link #changed()}), a file
+   * that may announce a new leader was created in the directory ({@link #watched}), the seat was
+   * closed, or {@code maxMillis} passed.
    */
   void awaitChange(long seenGeneration, long maxMillis) throws InterruptedException {
     synchronized (changed) {
@@ -198,10 +205,6 @@ final class Seat implements AutoCloseable {
     } catch (InterruptedException | ClosedWatchServiceException e) {
       // closing
     }
-  }
-
-  Path dir() {
-    return dir;
   }
 
   /** Whether a file of this name, created in the directory, may announce a new leader. */

@@ -6,13 +6,14 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Range;
+import org.level4j.child.ChildProcess;
 
 class FollowerSmokeTest {
   @TempDir Path dir;
 
   @Test
   void secondProcessBecomesFollowerAndReadsWhatItWrote() throws Exception {
-    try (Proc leader = Proc.java(RaveWorker.class, "hold", dir.toString())) {
+    try (ChildProcess leader = ChildProcess.java(RaveWorker.class, "hold", dir.toString())) {
       assertThat(leader.await("ROLE")).startsWith("ROLE leader");
       leader.await("READY");
       try (RaveLevel db = RaveLevel.open(dir)) {

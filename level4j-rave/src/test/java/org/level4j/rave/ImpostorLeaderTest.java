@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.LevelException;
+import org.level4j.child.ChildProcess;
 
 /**
  * Another local user posing as the leader: a socket and a {@code LEADER.info} that are not this
@@ -29,7 +30,7 @@ class ImpostorLeaderTest {
   @Test
   void aFollowerNeverConnectsToAnotherUsersSocketOrTrustsItsLeaderInfo() throws Exception {
     assumeTrue(isRoot(), "needs root to make files owned by another user");
-    try (Proc lockHolder = Proc.java(HoldLeaderLock.class, dir.toString());
+    try (ChildProcess lockHolder = ChildProcess.java(HoldLeaderLock.class, dir.toString());
         ServerSocketChannel impostor = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       lockHolder.await("LOCKED");
       Path socket = dir.resolve(SocketPath.NAME);

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Database;
+import org.level4j.child.ChildProcess;
 import org.level4j.rocksdb.RocksLevel;
 
 /**
@@ -31,39 +32,40 @@ class MixedFailoverTest {
     // The level4j leader first: a Node process that finds no leader creates a LevelDB database.
     // The follower that takes over pauses between taking the directory and opening RocksDB, long
     // enough for the Node followers to try to lead: they must find the directory locked.
-    try (Proc leader = startLeader(dir);
-        Proc javaWriter = Proc.java(List.of("-Dlevel4j.test.openPauseMillis=300"),
+    try (ChildProcess leader = startLeader(dir);
+        ChildProcess javaWriter = ChildProcess.java(List.of(ChildProcess.HEAP,
+            "-Dlevel4j.test.openPauseMillis=300"),
             RaveWorker.class, "write", dir.toString(), "java:");
-        Proc nodeA = Proc.node("rave-writer.js", dir.toString(), "nodeA:");
-        Proc nodeB = Proc.node("rave-writer.js", dir.toString(), "nodeB:")) {
+        ChildProcess nodeA = ChildProcess.node("rave-writer.js", dir.toString(), "nodeA:");
+        ChildProcess nodeB = ChildProcess.node("rave-writer.js", dir.toString(), "nodeB:")) {
       assertThat(javaWriter.await("ROLE")).startsWith("ROLE follower");
-      for (Proc p : new Proc[] {javaWriter, nodeA, nodeB}) {
+      for (ChildProcess p : new ChildProcess[] {javaWriter, nodeA, nodeB}) {
         p.await("ACK 50");
       }
-      long[] before = {javaWriter.lastAck(), nodeA.lastAck(), nodeB.lastAck()};
+      long[] before = {Acks.last(javaWriter), Acks.last(nodeA), Acks.last(nodeB)};
 
       leader.kill();
 
       // Everyone goes on writing: the Java follower as the new leader, the Node followers through
       // it. A Node follower that had opened the directory as LevelDB would have died instead.
-      Proc[] writers = {javaWriter, nodeA, nodeB};
+      ChildProcess[] writers = {javaWriter, nodeA, nodeB};
       for (int i = 0; i < writers.length; i++) {
         long target = before[i] + 100;
-        writers[i].await(l -> l.startsWith("ACK ") && Proc.ack(l) >= target, 60_000);
+        writers[i].await(l -> l.startsWith("ACK ") && Acks.of(l) >= target, 60_000);
       }
       assertThat(javaWriter.lines()).as("the level4j follower took over").contains("LEADER");
       // The Node followers stop first: the leader stopping first would be a second failover.
       long[] nodeAcked = new long[2];
-      Proc[] nodes = {nodeA, nodeB};
+      ChildProcess[] nodes = {nodeA, nodeB};
       for (int i = 0; i < 2; i++) {
         int exit = nodes[i].finish();
         assertThat(exit).as("%s %s", nodes[i].lines().subList(Math.max(0, nodes[i].lines().size() - 3), nodes[i].lines().size()), nodes[i].stderr()).isZero();
         assertThat(nodes[i].lines()).as("a Node follower never led")
             .contains("CLOSED leader=false").noneMatch(l -> l.startsWith("ERROR"));
-        nodeAcked[i] = nodes[i].lastAck();
+        nodeAcked[i] = Acks.last(nodes[i]);
       }
       assertThat(javaWriter.finish()).isZero();
-      long javaAcked = javaWriter.lastAck();
+      long javaAcked = Acks.last(javaWriter);
       try (Database db = RocksLevel.open(dir)) {
         assertAcked(db, "java:", javaAcked);
         assertAcked(db, "nodeA:", nodeAcked[0]);
@@ -75,14 +77,14 @@ class MixedFailoverTest {
   @Test
   void aNodeFollowerLeftAloneFailsAndTheDataStays() throws Exception {
     long nodeAcked;
-    try (Proc leader = startLeader(dir);
-        Proc node = Proc.node("rave-writer.js", dir.toString(), "node:")) {
+    try (ChildProcess leader = startLeader(dir);
+        ChildProcess node = ChildProcess.node("rave-writer.js", dir.toString(), "node:")) {
       node.await("ACK 50");
       leader.kill();
       String last = node.await(l -> l.startsWith("ERROR") || l.startsWith("CLOSED"), 60_000);
       assertThat(last).as("with no level4j process left, the Node follower cannot lead")
           .startsWith("ERROR LEVEL_DATABASE_NOT_OPEN (cause LEVEL_CORRUPTION)");
-      nodeAcked = node.lastAck();
+      nodeAcked = Acks.last(node);
     }
     try (RaveLevel db = RaveLevel.open(dir)) {
       assertThat(db.isLeader()).isTrue();
@@ -98,7 +100,7 @@ class MixedFailoverTest {
       }
     }
     Map<String, byte[]> before = rocksFiles(dir);
-    try (Proc node = Proc.node("rave-writer.js", dir.toString(), "node:")) {
+    try (ChildProcess node = ChildProcess.node("rave-writer.js", dir.toString(), "node:")) {
       String last = node.await(l -> l.startsWith("ERROR") || l.startsWith("ACK"), 60_000);
       assertThat(last).as("LevelDB cannot read RocksDB's files").startsWith("ERROR LEVEL_DATABASE_NOT_OPEN (cause LEVEL_CORRUPTION)");
     }
@@ -112,8 +114,8 @@ class MixedFailoverTest {
     }
   }
 
-  private static Proc startLeader(Path dir) throws Exception {
-    Proc leader = Proc.java(RaveWorker.class, "hold", dir.toString());
+  private static ChildProcess startLeader(Path dir) throws Exception {
+    ChildProcess leader = ChildProcess.java(RaveWorker.class, "hold", dir.toString());
     assertThat(leader.await("ROLE")).startsWith("ROLE leader");
     leader.await("READY");
     return leader;

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.level4j.Database;
+import org.level4j.child.ChildProcess;
 import org.level4j.net.AbstractLevelSuite;
 import org.level4j.net.FactoryHost;
 
@@ -18,7 +19,7 @@ import org.level4j.net.FactoryHost;
  */
 class RaveAbstractLevelSuiteTest {
   private static Path base;
-  private static Proc leaders;
+  private static ChildProcess leaders;
   private static FactoryHost leaderHost;
   private static FactoryHost followerHost;
   private static AbstractLevelSuite.Run leader;
@@ -27,7 +28,7 @@ class RaveAbstractLevelSuiteTest {
   @BeforeAll
   static void runTheSuiteAgainstALeaderAndAFollower() throws Exception {
     base = FactoryHost.tempDirectory("level4j-rave-abstract-suite");
-    leaders = Proc.java(RaveWorker.class, "leaders");
+    leaders = ChildProcess.java(RaveWorker.class, "leaders");
     leaderHost = FactoryHost.start(base.resolve("leader"), dir -> {
       RaveLevel db = RaveLevel.open(dir);
       if (!db.isLeader()) {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Database;
+import org.level4j.child.ChildProcess;
 import org.level4j.conformance.BatchLedger;
 import org.level4j.rocksdb.RocksLevel;
 import org.level4j.conformance.Seed;
@@ -34,8 +35,9 @@ class RaveBatchCrashTest {
     Path acksA = dir.resolve("acks-a");
     Path acksB = dir.resolve("acks-b");
     Path acksC = dir.resolve("acks-c");
-    Proc a = Proc.java(RaveWorker.class, "batches", db.toString(), "a", acksA.toString());
-    try (a; Proc b = startFollower(a, db, "b", acksB)) {
+    ChildProcess a = ChildProcess.java(RaveWorker.class, "batches", db.toString(), "a",
+        acksA.toString());
+    try (a; ChildProcess b = startFollower(a, db, "b", acksB)) {
       assertThat(b.await("ROLE")).startsWith("ROLE follower");
       awaitAck(a, 20 + random.nextInt(100));
       awaitAck(b, 20 + random.nextInt(100));
@@ -44,10 +46,10 @@ class RaveBatchCrashTest {
       LockSupport.parkNanos(random.nextInt(3_000_000));
       a.kill();
       b.await("LEADER");
-      try (Proc c = Proc.java(RaveWorker.class, "batches", db.toString(), "c",
+      try (ChildProcess c = ChildProcess.java(RaveWorker.class, "batches", db.toString(), "c",
           acksC.toString())) {
         assertThat(c.await("ROLE")).startsWith("ROLE follower");
-        awaitAck(b, b.lastAck() + 20 + random.nextInt(100)); // b writing as the leader
+        awaitAck(b, Acks.last(b) + 20 + random.nextInt(100)); // b writing as the leader
         awaitAck(c, 20 + random.nextInt(100));
         LockSupport.parkNanos(random.nextInt(3_000_000));
         // Both at once: c cannot re-send what b left unanswered, so a batch of c's that b had
@@ -64,13 +66,13 @@ class RaveBatchCrashTest {
   }
 
   /** Starts the follower once {@code leader} leads (started together, either might lead). */
-  private static Proc startFollower(Proc leader, Path db, String prefix, Path acks)
+  private static ChildProcess startFollower(ChildProcess leader, Path db, String prefix, Path acks)
       throws Exception {
     assertThat(leader.await("ROLE")).startsWith("ROLE leader");
-    return Proc.java(RaveWorker.class, "batches", db.toString(), prefix, acks.toString());
+    return ChildProcess.java(RaveWorker.class, "batches", db.toString(), prefix, acks.toString());
   }
 
-  private static void awaitAck(Proc p, long n) throws InterruptedException {
-    p.await(l -> l.startsWith("ACK ") && Proc.ack(l) >= n, 60_000);
+  private static void awaitAck(ChildProcess p, long n) throws InterruptedException {
+    p.await(l -> l.startsWith("ACK ") && Acks.of(l) >= n, 60_000);
   }
 }

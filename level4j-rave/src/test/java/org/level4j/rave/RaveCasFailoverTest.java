@@ -1,18 +1,22 @@
 package org.level4j.rave;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Database;
+import org.level4j.child.ChildProcess;
 import org.level4j.rocksdb.RocksLevel;
 
 /**
@@ -62,23 +66,23 @@ class RaveCasFailoverTest {
         db.put("counter/" + c, "0");
       }
     }
-    List<Proc> everyProc = new ArrayList<>();
-    List<Proc> holds = new ArrayList<>();
-    List<Proc> workers = new ArrayList<>();
-    List<Proc> everyWorker = new ArrayList<>();
+    List<ChildProcess> everyProc = new ArrayList<>();
+    List<ChildProcess> holds = new ArrayList<>();
+    List<ChildProcess> workers = new ArrayList<>();
+    List<ChildProcess> everyWorker = new ArrayList<>();
     try {
-      Proc first = start(everyProc, "hold", dir.toString());
+      ChildProcess first = start(everyProc, "hold", dir.toString());
       assertThat(first.await("ROLE")).startsWith("ROLE leader");
       holds.add(first);
       for (int i = 0; i < STANDBYS; i++) {
         holds.add(start(everyProc, "hold", dir.toString()));
       }
       for (int i = 0; i < WORKERS; i++) {
-        Proc w = worker(everyProc);
+        ChildProcess w = worker(everyProc);
         workers.add(w);
         everyWorker.add(w);
       }
-      for (Proc p : everyProc.subList(1, everyProc.size())) {
+      for (ChildProcess p : everyProc.subList(1, everyProc.size())) {
         assertThat(p.await("ROLE")).startsWith("ROLE follower");
       }
       log(started, "%d standbys and %d workers follow leader %d", STANDBYS, WORKERS, first.pid());
@@ -91,7 +95,7 @@ class RaveCasFailoverTest {
         long leader = leaders.get(leaders.size() - 1);
         assertThat(RaveLevel.leaderPid(dir)).as("leader before kill %d", kill)
             .isEqualTo(OptionalLong.of(leader));
-        Proc victim = byPid(everyProc, leader);
+        ChildProcess victim = byPid(everyProc, leader);
         boolean retired = workers.remove(victim);
         if (retired) {
           victim.send("stop");
@@ -102,7 +106,7 @@ class RaveCasFailoverTest {
         }
         victim.kill();
         long killed = System.nanoTime();
-        Proc fresh;
+        ChildProcess fresh;
         if (retired) {
           fresh = worker(everyProc);
           workers.add(fresh);
@@ -120,22 +124,22 @@ class RaveCasFailoverTest {
       }
       awaitAcks(everyWorker, target); // the last leader serves too
 
-      for (Proc w : workers) {
+      for (ChildProcess w : workers) {
         w.send("stop");
       }
-      for (Proc w : workers) {
+      for (ChildProcess w : workers) {
         w.await("STOPPED");
       }
-      for (Proc w : workers) {
+      for (ChildProcess w : workers) {
         assertThat(w.finish()).as("worker exit").isZero();
       }
-      for (Proc h : holds) {
+      for (ChildProcess h : holds) {
         assertThat(h.finish()).as("hold exit").isZero();
       }
 
       long[] acked = new long[COUNTERS];
       long conflicts = 0;
-      for (Proc w : everyWorker) {
+      for (ChildProcess w : everyWorker) {
         for (String l : w.lines()) {
           assertThat(l).as("a worker failed; stderr: %s", w.stderr()).doesNotStartWith("ERROR");
           if (l.startsWith("ACK ")) {
@@ -161,7 +165,7 @@ class RaveCasFailoverTest {
       assertThat(stored).as("each counter equals its acknowledged increments").isEqualTo(acked);
       assertThat(conflicts).as("conflicts between workers").isPositive();
     } finally {
-      everyProc.forEach(Proc::close);
+      everyProc.forEach(ChildProcess::close);
     }
   }
 
@@ -170,19 +174,19 @@ class RaveCasFailoverTest {
         String.format(format, args));
   }
 
-  private static Proc start(List<Proc> everyProc, String... args) throws Exception {
-    Proc p = Proc.java(RaveWorker.class, args);
+  private static ChildProcess start(List<ChildProcess> everyProc, String... args) throws Exception {
+    ChildProcess p = ChildProcess.java(RaveWorker.class, args);
     everyProc.add(p);
     return p;
   }
 
-  private Proc worker(List<Proc> everyProc) throws Exception {
+  private ChildProcess worker(List<ChildProcess> everyProc) throws Exception {
     return start(everyProc, "cas", dir.toString(), Integer.toString(COUNTERS),
         Integer.toString(THREADS), "sync");
   }
 
-  private static Proc byPid(List<Proc> procs, long pid) {
-    for (Proc p : procs) {
+  private static ChildProcess byPid(List<ChildProcess> procs, long pid) {
+    for (ChildProcess p : procs) {
       if (p.pid() == pid) {
         return p;
       }
@@ -191,19 +195,17 @@ class RaveCasFailoverTest {
   }
 
   /** The pid of the next live leader after {@code old} was killed. */
-  private long awaitNewLeader(long old, List<Proc> everyProc) throws Exception {
-    long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-    while (System.currentTimeMillis() < deadline) {
-      OptionalLong now = RaveLevel.leaderPid(dir);
-      if (now.isPresent() && now.getAsLong() != old) {
-        return now.getAsLong();
-      }
-      Thread.sleep(10);
+  private long awaitNewLeader(long old, List<ChildProcess> everyProc) throws Exception {
+    try {
+      return await().atMost(Duration.ofMillis(WAIT_MILLIS)).pollInterval(Duration.ofMillis(10))
+          .until(() -> RaveLevel.leaderPid(dir).orElse(old), pid -> pid != old);
+    } catch (ConditionTimeoutException late) {
+      // explained below
     }
     StringBuilder why = new StringBuilder("no process took over from leader " + old
         + "; LEADER.info: " + (Files.exists(dir.resolve(LeaderInfo.FILE))
             ? Files.readString(dir.resolve(LeaderInfo.FILE)).replace('\n', ' ') : "none"));
-    for (Proc p : everyProc) {
+    for (ChildProcess p : everyProc) {
       if (p.isAlive()) {
         List<String> lines = p.lines();
         why.append("\n  ").append(p.pid()).append(" roles: ")
@@ -216,9 +218,9 @@ class RaveCasFailoverTest {
     throw new AssertionError(why);
   }
 
-  private static long acks(List<Proc> workers) {
+  private static long acks(List<ChildProcess> workers) {
     long n = 0;
-    for (Proc w : workers) {
+    for (ChildProcess w : workers) {
       for (String l : w.lines()) {
         if (l.startsWith("ACK ")) {
           n++;
@@ -230,18 +232,17 @@ class RaveCasFailoverTest {
     return n;
   }
 
-  private static void awaitAcks(List<Proc> workers, long target) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-    long n;
-    while ((n = acks(workers)) < target) {
-      if (System.currentTimeMillis() > deadline) {
-        StringBuilder why = new StringBuilder();
-        for (Proc w : workers) {
-          why.append("\n  alive=").append(w.isAlive()).append(" stderr: ").append(w.stderr());
-        }
-        throw new AssertionError(n + " increments acknowledged, waited for " + target + why);
+  private static void awaitAcks(List<ChildProcess> workers, long target) {
+    try {
+      await().atMost(Duration.ofMillis(WAIT_MILLIS)).pollInterval(Duration.ofMillis(20))
+          .until(() -> acks(workers) >= target);
+    } catch (ConditionTimeoutException late) {
+      StringBuilder why = new StringBuilder();
+      for (ChildProcess w : workers) {
+        why.append("\n  alive=").append(w.isAlive()).append(" stderr: ").append(w.stderr());
       }
-      Thread.sleep(20);
+      throw new AssertionError(acks(workers) + " increments acknowledged, waited for " + target
+          + why, late);
     }
   }
 }

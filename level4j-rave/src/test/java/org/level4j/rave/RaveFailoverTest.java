@@ -16,6 +16,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.level4j.Database;
 import org.level4j.Level;
+import org.level4j.child.ChildProcess;
+import org.level4j.conformance.Seed;
 import org.level4j.rocksdb.RocksLevel;
 
 /** Real processes, real SIGKILLs: what RaveLevel promises when a leader dies. */
@@ -25,32 +27,33 @@ class RaveFailoverTest {
   @ParameterizedTest(name = "{0} follower(s)")
   @ValueSource(ints = {1, 2, 4})
   void leaderKilledMidWriteLosesNoAcknowledgedWrite(int followers) throws Exception {
-    List<Proc> writers = new ArrayList<>();
-    try (Proc leader = Proc.java(RaveWorker.class, "hold", dir.toString())) {
+    List<ChildProcess> writers = new ArrayList<>();
+    try (ChildProcess leader = ChildProcess.java(RaveWorker.class, "hold", dir.toString())) {
       assertThat(leader.await("ROLE")).startsWith("ROLE leader");
       for (int i = 0; i < followers; i++) {
-        Proc w = Proc.java(RaveWorker.class, "write", dir.toString(), "w" + i + ":");
+        ChildProcess w = ChildProcess.java(RaveWorker.class, "write", dir.toString(),
+            "w" + i + ":");
         writers.add(w);
         assertThat(w.await("ROLE")).startsWith("ROLE follower");
       }
-      for (Proc w : writers) {
+      for (ChildProcess w : writers) {
         w.await("ACK 50");
       }
       long[] before = new long[followers];
       for (int i = 0; i < followers; i++) {
-        before[i] = writers.get(i).lastAck();
+        before[i] = Acks.last(writers.get(i));
       }
       leader.kill();
       for (int i = 0; i < followers; i++) {
         long target = before[i] + 100;
-        writers.get(i).await(l -> l.startsWith("ACK ") && Proc.ack(l) >= target, 60_000);
+        writers.get(i).await(l -> l.startsWith("ACK ") && Acks.of(l) >= target, 60_000);
       }
       long leaders = writers.stream().filter(w -> w.lines().contains("LEADER")).count();
       assertThat(leaders).as("exactly one follower took over").isEqualTo(1);
       long[] acked = new long[followers];
       for (int i = 0; i < followers; i++) {
         assertThat(writers.get(i).finish()).isZero();
-        acked[i] = writers.get(i).lastAck();
+        acked[i] = Acks.last(writers.get(i));
       }
       try (RaveLevel db = RaveLevel.open(dir)) {
         for (int i = 0; i < followers; i++) {
@@ -60,15 +63,13 @@ class RaveFailoverTest {
         }
       }
     } finally {
-      writers.forEach(Proc::close);
+      writers.forEach(ChildProcess::close);
     }
   }
 
   @Test
   void iteratorsOnFollowersReturnEveryKeyExactlyOnceAcrossAKill() throws Exception {
-    long seed = Long.getLong("level4j.seed", System.nanoTime());
-    System.out.println("iterator failover seed=" + seed + " (rerun with -Dlevel4j.seed=" + seed
-        + ")");
+    long seed = Seed.of("iteratorsOnFollowersReturnEveryKeyExactlyOnceAcrossAKill");
     List<String> keys = trickyKeys(new Random(seed), 3000);
     try (Database db = RocksLevel.open(dir)) {
       Level<byte[], byte[]> b = db.bytes();
@@ -76,12 +77,14 @@ class RaveFailoverTest {
         b.put(HexFormat.of().parseHex(hex), new byte[] {1});
       }
     }
-    try (Proc leader = Proc.java(RaveWorker.class, "hold", dir.toString());
-        Proc stay = Proc.java(RaveWorker.class, "hold", dir.toString())) {
+    try (ChildProcess leader = ChildProcess.java(RaveWorker.class, "hold", dir.toString());
+        ChildProcess stay = ChildProcess.java(RaveWorker.class, "hold", dir.toString())) {
       leader.await("READY");
       stay.await("READY");
-      try (Proc fwd = Proc.java(RaveWorker.class, "scan", dir.toString(), "forward", "1000");
-          Proc rev = Proc.java(RaveWorker.class, "scan", dir.toString(), "reverse", "1000")) {
+      try (ChildProcess fwd =
+              ChildProcess.java(RaveWorker.class, "scan", dir.toString(), "forward", "1000");
+          ChildProcess rev =
+              ChildProcess.java(RaveWorker.class, "scan", dir.toString(), "reverse", "1000")) {
         fwd.await("PAUSED");
         rev.await("PAUSED");
         leader.kill();
@@ -106,16 +109,16 @@ class RaveFailoverTest {
    */
   @Test
   void aFollowerThatCannotLeadStepsDownForTheNextOne() throws Exception {
-    List<String> broken = List.of("-Dlevel4j.native.dir=/dev/null/none",
+    List<String> broken = List.of(ChildProcess.HEAP, "-Dlevel4j.native.dir=/dev/null/none",
         "-Djava.io.tmpdir=/dev/null/none");
-    try (Proc a = Proc.java(RaveWorker.class, "hold", dir.toString())) {
+    try (ChildProcess a = ChildProcess.java(RaveWorker.class, "hold", dir.toString())) {
       a.await("READY");
-      try (Proc b = Proc.java(broken, RaveWorker.class, "hold", dir.toString())) {
+      try (ChildProcess b = ChildProcess.java(broken, RaveWorker.class, "hold", dir.toString())) {
         assertThat(b.await("ROLE")).startsWith("ROLE follower");
         b.await("READY");
         a.kill(); // b wins the lock, fails to open RocksDB, steps down, then says so
         b.awaitStderr("cannot take over as leader", 60_000);
-        try (Proc c = Proc.java(RaveWorker.class, "hold", dir.toString())) {
+        try (ChildProcess c = ChildProcess.java(RaveWorker.class, "hold", dir.toString())) {
           String role;
           try {
             role = c.await("ROLE");
@@ -146,7 +149,7 @@ class RaveFailoverTest {
         dir.resolve("LEADER"), java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.WRITE)) {
       java.nio.channels.FileLock held = ch.lock();
-      try (Proc p = Proc.java(RaveWorker.class, "hold", dir.toString())) {
+      try (ChildProcess p = ChildProcess.java(RaveWorker.class, "hold", dir.toString())) {
         String dump = p.awaitThreads(d -> blockedInLock(d) && d.contains("RaveLevel.open"),
             60_000);
         assertThat(sleepingLevel4jThreads(dump)).as("level4j threads polling in a sleep loop:\n%s",
@@ -162,16 +165,16 @@ class RaveFailoverTest {
   @Test
   void freshStartAfterEveryProcessWasKilledIgnoresTheStaleSocket() throws Exception {
     long acked;
-    try (Proc a = Proc.java(RaveWorker.class, "hold", dir.toString());
-        Proc b = Proc.java(RaveWorker.class, "write", dir.toString(), "k")) {
+    try (ChildProcess a = ChildProcess.java(RaveWorker.class, "hold", dir.toString());
+        ChildProcess b = ChildProcess.java(RaveWorker.class, "write", dir.toString(), "k")) {
       a.await("READY");
       b.await("ACK 20");
       a.kill();
       b.kill();
-      acked = b.lastAck(); // every ACK line seen was acknowledged (later ones may still come)
+      acked = Acks.last(b); // every ACK line seen was acknowledged (later ones may still come)
     }
     assertThat(Files.exists(dir.resolve("rave-level.sock"))).as("stale socket left").isTrue();
-    try (Proc c = Proc.java(RaveWorker.class, "hold", dir.toString())) {
+    try (ChildProcess c = ChildProcess.java(RaveWorker.class, "hold", dir.toString())) {
       assertThat(c.await("ROLE")).startsWith("ROLE leader");
       try (RaveLevel db = RaveLevel.open(dir)) {
         assertThat(db.isLeader()).isFalse();
@@ -188,21 +191,21 @@ class RaveFailoverTest {
 
   @Test
   void leaderClosingGracefullyHandsOverWhileFollowersWrite() throws Exception {
-    try (Proc leader = Proc.java(RaveWorker.class, "hold", dir.toString());
-        Proc w0 = Proc.java(RaveWorker.class, "write", dir.toString(), "a");
-        Proc w1 = Proc.java(RaveWorker.class, "write", dir.toString(), "b")) {
+    try (ChildProcess leader = ChildProcess.java(RaveWorker.class, "hold", dir.toString());
+        ChildProcess w0 = ChildProcess.java(RaveWorker.class, "write", dir.toString(), "a");
+        ChildProcess w1 = ChildProcess.java(RaveWorker.class, "write", dir.toString(), "b")) {
       leader.await("READY");
       w0.await("ACK 30");
       w1.await("ACK 30");
-      long a = w0.lastAck();
-      long b = w1.lastAck();
+      long a = Acks.last(w0);
+      long b = Acks.last(w1);
       assertThat(leader.finish()).isZero();
-      w0.await(l -> l.startsWith("ACK ") && Proc.ack(l) >= a + 100, 60_000);
-      w1.await(l -> l.startsWith("ACK ") && Proc.ack(l) >= b + 100, 60_000);
+      w0.await(l -> l.startsWith("ACK ") && Acks.of(l) >= a + 100, 60_000);
+      w1.await(l -> l.startsWith("ACK ") && Acks.of(l) >= b + 100, 60_000);
       assertThat(w0.finish()).isZero();
       assertThat(w1.finish()).isZero();
-      long lastA = w0.lastAck();
-      long lastB = w1.lastAck();
+      long lastA = Acks.last(w0);
+      long lastB = Acks.last(w1);
       try (RaveLevel db = RaveLevel.open(dir)) {
         for (long n = 0; n <= lastA; n++) {
           assertThat(db.get("a" + n)).isEqualTo("v" + n);
@@ -243,7 +246,7 @@ class RaveFailoverTest {
     return out;
   }
 
-  private static List<String> scanned(Proc p) {
+  private static List<String> scanned(ChildProcess p) {
     List<String> out = new ArrayList<>();
     for (String l : p.lines()) {
       if (l.startsWith("KEY ")) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Database;
+import org.level4j.child.ChildProcess;
 import org.level4j.rocksdb.RocksLevel;
 
 /**
@@ -32,12 +33,13 @@ class RaveFaultPointTest {
     try (Database db = RocksLevel.open(dir)) {
       db.put(KEY, "0");
     }
-    try (Proc leader = Proc.java(
+    try (ChildProcess leader = ChildProcess.java(
         List.of("-D" + Presence.HALT_AFTER_WRITING + "=" + KEY), RaveWorker.class, "hold",
         dir.toString())) {
       assertThat(leader.await("ROLE")).startsWith("ROLE leader");
       leader.await("READY");
-      try (Proc follower = Proc.java(RaveWorker.class, "increment", dir.toString(), KEY)) {
+      try (ChildProcess follower = ChildProcess.java(RaveWorker.class, "increment",
+          dir.toString(), KEY)) {
         assertThat(follower.await("ROLE")).startsWith("ROLE follower");
         String outcome = follower.await(l -> l.equals("CONFLICT") || l.startsWith("INCREMENTED")
             || l.startsWith("ERROR"), 60_000);

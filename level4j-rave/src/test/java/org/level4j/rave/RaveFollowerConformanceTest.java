@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 import org.level4j.Supports;
+import org.level4j.child.ChildProcess;
 import org.level4j.conformance.ConformanceSuite;
 import org.level4j.conformance.ScratchDirectory;
 
@@ -23,13 +24,13 @@ class RaveFollowerConformanceTest {
    */
   static final Supports RAVE = ConformanceSuite.supportsAllBut("syncWrites");
 
-  private static Proc leaders;
+  private static ChildProcess leaders;
   private static ScratchDirectory base;
   private static final List<String> led = new ArrayList<>();
 
   @BeforeAll
   static void startLeader() throws Exception {
-    leaders = Proc.java(RaveWorker.class, "leaders");
+    leaders = ChildProcess.java(RaveWorker.class, "leaders");
   }
 
   @AfterAll

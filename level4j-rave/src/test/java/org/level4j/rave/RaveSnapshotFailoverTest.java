@@ -13,6 +13,7 @@ import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 import org.level4j.Range;
 import org.level4j.Snapshot;
+import org.level4j.child.ChildProcess;
 
 /**
  * Real processes, real SIGKILLs: a follower's snapshot is held by the leader, and when that
@@ -23,7 +24,7 @@ class RaveSnapshotFailoverTest {
 
   @Test
   void aFollowersSnapshotFailsWithSnapshotNotOpenOnceItTakesOver() throws Exception {
-    try (Proc leader = Proc.java(RaveWorker.class, "hold", dir.toString())) {
+    try (ChildProcess leader = ChildProcess.java(RaveWorker.class, "hold", dir.toString())) {
       assertThat(leader.await("ROLE")).startsWith("ROLE leader");
       leader.await("READY");
       try (RaveLevel db = RaveLevel.open(dir)) {
@@ -55,10 +56,10 @@ class RaveSnapshotFailoverTest {
 
   @Test
   void aFollowersSnapshotFailsWithSnapshotNotOpenWhoeverTakesOver() throws Exception {
-    try (Proc leader = Proc.java(RaveWorker.class, "hold", dir.toString())) {
+    try (ChildProcess leader = ChildProcess.java(RaveWorker.class, "hold", dir.toString())) {
       assertThat(leader.await("ROLE")).startsWith("ROLE leader");
       leader.await("READY");
-      Proc other = Proc.java(RaveWorker.class, "hold", dir.toString());
+      ChildProcess other = ChildProcess.java(RaveWorker.class, "hold", dir.toString());
       assertThat(other.await("ROLE")).startsWith("ROLE follower");
       other.await("READY");
       try (other; RaveLevel db = RaveLevel.open(dir)) {

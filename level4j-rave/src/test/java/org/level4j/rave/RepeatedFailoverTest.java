@@ -9,6 +9,7 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Database;
+import org.level4j.child.ChildProcess;
 import org.level4j.rocksdb.RocksLevel;
 
 /**
@@ -26,29 +27,29 @@ class RepeatedFailoverTest {
 
   @Test
   void thirtyLeaderKillsAmongFourWritersLoseNoAcknowledgedWrite() throws Exception {
-    List<Proc> all = new ArrayList<>();
-    List<Proc> live = new ArrayList<>();
+    List<ChildProcess> all = new ArrayList<>();
+    List<ChildProcess> live = new ArrayList<>();
     try {
       for (int i = 0; i < WRITERS; i++) {
-        Proc w = start(all, live);
+        ChildProcess w = start(all, live);
         w.await(l -> l.equals("ACK 5"), 60_000);
       }
       for (int k = 1; k <= KILLS; k++) {
-        Proc leader = leader(live);
+        ChildProcess leader = leader(live);
         live.remove(leader);
         long[] before = new long[live.size()];
         int[] failoverLines = new int[live.size()];
         for (int i = 0; i < live.size(); i++) {
-          before[i] = live.get(i).lastAck();
+          before[i] = Acks.last(live.get(i));
           failoverLines[i] = failovers(live.get(i)).size();
         }
         leader.kill();
         int tookOver = 0;
         List<String> seenLines = new ArrayList<>();
         for (int i = 0; i < live.size(); i++) {
-          Proc w = live.get(i);
+          ChildProcess w = live.get(i);
           long target = before[i] + 20;
-          w.await(l -> l.startsWith("ACK ") && Proc.ack(l) >= target, 60_000);
+          w.await(l -> l.startsWith("ACK ") && Acks.of(l) >= target, 60_000);
           int seen = failoverLines[i];
           String line = w.await(l -> l.startsWith("FAILOVER ")
               && failovers(w).indexOf(l) >= seen, 60_000);
@@ -69,7 +70,7 @@ class RepeatedFailoverTest {
         }
         if (tookOver != 1) {
           StringBuilder report = new StringBuilder();
-          for (Proc w : all) {
+          for (ChildProcess w : all) {
             report.append('\n').append(w.pid()).append(": ");
             for (String l : w.lines()) {
               if (!l.startsWith("ACK ")) {
@@ -83,16 +84,16 @@ class RepeatedFailoverTest {
         }
         assertThat(RaveLevel.leaderPid(dir)).as("kill %d: the new leader", k)
             .isNotEqualTo(OptionalLong.of(leader.pid())).isPresent();
-        Proc fresh = start(all, live);
+        ChildProcess fresh = start(all, live);
         fresh.await(l -> l.equals("ACK 5"), 60_000);
       }
-      for (Proc w : live) {
+      for (ChildProcess w : live) {
         assertThat(w.finish()).as("%s", w.stderr()).isZero();
       }
       long checked = 0;
       try (Database db = RocksLevel.open(dir)) {
         for (int i = 0; i < all.size(); i++) {
-          long acked = all.get(i).lastAck();
+          long acked = Acks.last(all.get(i));
           for (long n = 0; n <= acked; n++) {
             assertThat(db.get(prefix(i) + n)).as("%s%d", prefix(i), n).isEqualTo("v" + n);
           }
@@ -102,21 +103,22 @@ class RepeatedFailoverTest {
       assertThat(all).hasSize(WRITERS + KILLS);
       assertThat(checked).isGreaterThan((long) (WRITERS + KILLS) * 5);
     } finally {
-      all.forEach(Proc::close);
+      all.forEach(ChildProcess::close);
     }
   }
 
-  private Proc start(List<Proc> all, List<Proc> live) throws Exception {
-    Proc w = Proc.java(RaveWorker.class, "write", dir.toString(), prefix(all.size()));
+  private ChildProcess start(List<ChildProcess> all, List<ChildProcess> live) throws Exception {
+    ChildProcess w = ChildProcess.java(RaveWorker.class, "write", dir.toString(),
+        prefix(all.size()));
     all.add(w);
     live.add(w);
     return w;
   }
 
-  private Proc leader(List<Proc> live) {
+  private ChildProcess leader(List<ChildProcess> live) {
     OptionalLong pid = RaveLevel.leaderPid(dir);
     assertThat(pid).as("a live leader is published").isPresent();
-    for (Proc w : live) {
+    for (ChildProcess w : live) {
       if (w.pid() == pid.getAsLong()) {
         return w;
       }
@@ -128,7 +130,7 @@ class RepeatedFailoverTest {
     return "w" + i + ":";
   }
 
-  private static List<String> failovers(Proc p) {
+  private static List<String> failovers(ChildProcess p) {
     List<String> out = new ArrayList<>();
     for (String l : p.lines()) {
       if (l.startsWith("FAILOVER ")) {

@@ -43,6 +43,11 @@ import org.rocksdb.WriteOptions;
  *
  * <p>Threads: any number call in at once; the core calls nothing before {@link #open()} returns
  * or after {@link #close()} begins (it waits for calls in progress).
+ *
+ * <p>It is one file of over 600 lines on purpose: the two invariants explained below (the write
+ * order of conditional batches, and the native handles' lifetime) hold across every primitive,
+ * and each primitive is a short translation to rocksdbjni calls; split by primitive, each
+ * invariant would span several files.
  */
 final class RocksEngine implements Engine {
   /*

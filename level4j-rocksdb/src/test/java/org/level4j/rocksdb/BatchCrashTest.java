@@ -3,11 +3,13 @@ package org.level4j.rocksdb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Database;
+import org.level4j.child.ChildProcess;
 import org.level4j.conformance.BatchLedger;
 import org.level4j.conformance.Seed;
 
@@ -31,8 +33,9 @@ class BatchCrashTest {
     for (int round = 0; round < ROUNDS; round++) {
       int killAfter = 20 + random.nextInt(200);
       Path acks = scratch.resolve("acks" + round);
-      try (JavaProcess writer = JavaProcess.start(scratch, BatchWriter.class, dir.toString(),
-          "r" + round, acks.toString())) {
+      try (ChildProcess writer = ChildProcess.java(List.of("-Xmx128m",
+          ChildProcess.tmpdirIn(scratch)), BatchWriter.class, dir.toString(), "r" + round,
+          acks.toString())) {
         for (String line = writer.readLine(); ; line = writer.readLine()) {
           assertThat(line).as("writer's output before its kill point").isNotNull();
           if (Long.parseLong(line.substring("ACK ".length())) >= killAfter) {

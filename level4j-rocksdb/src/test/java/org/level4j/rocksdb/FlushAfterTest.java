@@ -2,12 +2,12 @@ package org.level4j.rocksdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,16 +64,14 @@ class FlushAfterTest {
     assertThat(RocksOptions.defaults().flushAfter()).isZero();
   }
 
-  private void awaitTableFile(int seconds) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (true) {
-      try (Stream<Path> files = Files.list(dir)) {
-        if (files.anyMatch(p -> p.getFileName().toString().endsWith(".sst"))) {
-          return;
-        }
-      }
-      assertThat(System.nanoTime()).as("a table file within %d s", seconds).isLessThan(deadline);
-      Thread.sleep(10);
+  private void awaitTableFile(int seconds) {
+    await("a table file within " + seconds + " s").atMost(Duration.ofSeconds(seconds))
+        .pollInterval(Duration.ofMillis(10)).until(this::hasTableFile);
+  }
+
+  private boolean hasTableFile() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.anyMatch(p -> p.getFileName().toString().endsWith(".sst"));
     }
   }
 }

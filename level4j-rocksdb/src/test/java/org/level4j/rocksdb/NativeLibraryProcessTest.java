@@ -1,21 +1,23 @@
 package org.level4j.rocksdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.security.auth.module.UnixSystem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.level4j.child.ChildProcess;
 
 /**
  * RocksDB's native library as real processes load it: each test's processes get a cache of their
@@ -95,15 +97,19 @@ class NativeLibraryProcessTest {
     int killedWhileWriting = 0;
     for (String when : List.of("writing", "writing", "starting", "loaded")) {
       Files.deleteIfExists(cache.resolve(name));
-      try (JavaProcess p = load(List.of(), "hold")) {
+      try (ChildProcess p = load(List.of(), "hold")) {
         if (when.equals("loaded")) {
           assertThat(p.readLine()).startsWith("loaded ");
         } else if (when.equals("writing")) {
           Set<String> stale = parts(cache); // what the previous process left
-          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-          while (stale.containsAll(parts(cache)) && p.process.isAlive()
-              && System.nanoTime() < deadline) {
-            Thread.sleep(1);
+          // Polled every millisecond: the part lives only while the copy is written. A copy
+          // written between two polls is no failure here; the count below says how often.
+          try {
+            await().atMost(Duration.ofSeconds(30)).pollInSameThread().pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(1))
+                .until(() -> !stale.containsAll(parts(cache)) || !p.isAlive());
+          } catch (ConditionTimeoutException missed) {
+            // counted as not killed while writing
           }
           killedWhileWriting += stale.containsAll(parts(cache)) ? 0 : 1;
         }
@@ -125,18 +131,18 @@ class NativeLibraryProcessTest {
 
   @Test
   void processesStartingTogetherShareOneCopy() throws Exception {
-    List<JavaProcess> all = new ArrayList<>();
+    List<ChildProcess> all = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
         all.add(load(List.of()));
       }
-      for (JavaProcess p : all) {
+      for (ChildProcess p : all) {
         StringBuilder out = new StringBuilder();
         assertThat(p.finish(out)).as(out.toString()).isZero();
         assertThat(out.toString()).startsWith("loaded ");
       }
     } finally {
-      for (JavaProcess p : all) {
+      for (ChildProcess p : all) {
         p.close();
       }
     }
@@ -160,9 +166,12 @@ class NativeLibraryProcessTest {
   }
 
   /** A process that loads the library with this test's cache and temporary directory. */
-  private JavaProcess load(List<String> jvmOptions, String... args) throws IOException {
-    return JavaProcess.start(scratch,
-        Map.of("XDG_CACHE_HOME", scratch.resolve("cache").toString()), jvmOptions,
-        LoadNative.class, args);
+  private ChildProcess load(List<String> jvmOptions, String... args) throws IOException {
+    List<String> options = new ArrayList<>(List.of("-Xmx128m", ChildProcess.tmpdirIn(scratch)));
+    options.addAll(jvmOptions);
+    ProcessBuilder pb = ChildProcess.command(options, LoadNative.class, args)
+        .redirectErrorStream(true); // what it writes to stderr is read as its output too
+    pb.environment().put("XDG_CACHE_HOME", scratch.resolve("cache").toString());
+    return ChildProcess.start(pb);
   }
 }

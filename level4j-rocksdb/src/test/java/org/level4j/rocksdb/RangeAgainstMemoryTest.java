@@ -15,6 +15,7 @@ import org.level4j.Level;
 import org.level4j.LevelIterator;
 import org.level4j.MemoryLevel;
 import org.level4j.Range;
+import org.level4j.conformance.Seed;
 
 /**
  * Ranges, seeks and clears on RocksDB give exactly what the memory engine gives, for random keys
@@ -31,8 +32,7 @@ class RangeAgainstMemoryTest {
 
   @Test
   void rangesSeeksAndClearsMatchTheMemoryEngine() {
-    long seed = Long.getLong("level4j.seed", System.nanoTime());
-    System.out.println("RangeAgainstMemoryTest seed: " + seed);
+    long seed = Seed.of("rangesSeeksAndClearsMatchTheMemoryEngine");
     Random random = new Random(seed);
     try (Database rocksDb = RocksLevel.open(dir); Database memoryDb = MemoryLevel.open()) {
       Level<byte[], byte[]> rocks = rocksDb.bytes();

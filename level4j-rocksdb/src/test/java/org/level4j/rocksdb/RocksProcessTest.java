@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Database;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 import org.level4j.Range;
+import org.level4j.child.ChildProcess;
 
 /** Locks and crashes, with real processes killed by SIGKILL. */
 class RocksProcessTest {
@@ -35,7 +37,8 @@ class RocksProcessTest {
   @Test
   void openHeldByAnotherProcessFailsWithLockedUntilThatProcessDies() throws Exception {
     Path dir = scratch.resolve("db");
-    try (JavaProcess holder = JavaProcess.start(scratch, HoldOpen.class, dir.toString())) {
+    try (ChildProcess holder = ChildProcess.java(List.of("-Xmx128m",
+        ChildProcess.tmpdirIn(scratch)), HoldOpen.class, dir.toString())) {
       assertThat(holder.readLine()).isEqualTo("open");
       assertThatThrownBy(() -> RocksLevel.open(dir))
           .isInstanceOfSatisfying(LevelException.class,
@@ -53,7 +56,8 @@ class RocksProcessTest {
   void acknowledgedWritesSurviveSigkillOfTheWriter() throws Exception {
     Path dir = scratch.resolve("db");
     int acknowledged = 0;
-    try (JavaProcess writer = JavaProcess.start(scratch, CrashWriter.class, dir.toString())) {
+    try (ChildProcess writer = ChildProcess.java(List.of("-Xmx128m",
+        ChildProcess.tmpdirIn(scratch)), CrashWriter.class, dir.toString())) {
       for (String line = writer.readLine(); line != null; line = writer.readLine()) {
         acknowledged = Integer.parseInt(line);
         if (acknowledged >= 20_000) {

@@ -71,8 +71,9 @@ final class ConcurrencyTests {
       }
     });
     f.test("threadsWritingAndDeletingTheSameKeys", db -> {
+      long seed = Model.seed("threadsWritingAndDeletingTheSameKeys", 0);
       run(THREADS, t -> {
-        Random random = new Random(t);
+        Random random = new Random(seed + t);
         for (int i = 0; i < 400; i++) {
           String k = "k" + random.nextInt(20);
           if (random.nextBoolean()) {

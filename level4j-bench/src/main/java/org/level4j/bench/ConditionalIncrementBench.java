@@ -1,4 +1,4 @@
-package org.level4j.mutex.bench;
+package org.level4j.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,14 +57,14 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *       mutex, whose write carries the read as a precondition.
  * </ul>
  *
- * <p>{@link #main} runs them and prints each one's throughput relative to {@code plainPut}:
+ * <p>{@link #main} runs them and prints each one's throughput relative to {@code plainPut}
+ * (from the repository root):
  * <pre>
- * mvn -B -q install -pl level4j-mutex -am -DskipTests
- * mvn -B -q dependency:build-classpath -pl level4j-mutex -Dmdep.includeScope=test \
- *     -Dmdep.outputFile=target/cp.txt
- * cd level4j-mutex &amp;&amp; java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" \
- *     org.level4j.mutex.bench.ConditionalIncrementBench
+ * mvn -B -q package -pl level4j-bench -am -DskipTests
+ * java -cp level4j-bench/target/benchmarks.jar org.level4j.bench.ConditionalIncrementBench
  * </pre>
+ * or, for JMH's own options and report: {@code java -jar level4j-bench/target/benchmarks.jar
+ * ConditionalIncrementBench}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

@@ -1,4 +1,4 @@
-package org.level4j.net.bench;
+package org.level4j.bench;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -29,10 +29,9 @@ import org.level4j.net.Listener;
  *
  * <p>Run (from the repository root):
  * <pre>
- *   mvn -B -q -o test-compile dependency:build-classpath -pl level4j-net \
- *     -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
- *   java -cp level4j-net/target/test-classes:level4j-net/target/classes:$(cat level4j-net/target/bench.cp) \
- *     org.level4j.net.bench.NetBench [seconds-per-trial] [trials]
+ *   mvn -B -q package -pl level4j-bench -am -DskipTests
+ *   java -cp level4j-bench/target/benchmarks.jar org.level4j.bench.NetBench \
+ *     [seconds-per-trial] [trials]
  * </pre>
  * Each trial measures every case for the given seconds, cases interleaved so that a busy machine
  * weighs on all of them alike; the median of the trials is printed.
@@ -159,25 +158,7 @@ public final class NetBench {
     Echo(Path socket) throws IOException {
       server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       server.bind(UnixDomainSocketAddress.of(socket));
-      Thread t = new Thread(() -> {
-        try (SocketChannel c = server.accept()) {
-          ByteBuffer b = ByteBuffer.allocateDirect(100);
-          while (true) {
-            b.clear();
-            while (b.hasRemaining()) {
-              if (c.read(b) < 0) {
-                return;
-              }
-            }
-            b.flip();
-            while (b.hasRemaining()) {
-              c.write(b);
-            }
-          }
-        } catch (IOException e) {
-          // closed
-        }
-      }, "echo");
+      Thread t = new Thread(() -> FloorPeer.echo(server), "echo");
       t.setDaemon(true);
       t.start();
       client = SocketChannel.open(UnixDomainSocketAddress.of(socket));
