@@ -207,6 +207,36 @@ public interface Engine {
    * @param actual the value its key holds, or {@code null} if it is absent
    * @return a {@code LEVEL_CONFLICT} to throw
    */
+  /**
+   * The revision of the last write applied (see {@link org.level4j.Database#revision()}); only
+   * if {@link Supports#changeFeed()}.
+   *
+   * @return the current revision
+   */
+  default long revision() {
+    throw noChangeFeed();
+  }
+
+  /**
+   * Starts a change feed (see {@link org.level4j.Database#changes}); only if {@link
+   * Supports#changeFeed()}. The engine closes the feeds still open when it closes.
+   *
+   * @param range the keys to watch
+   * @param fromRevision the first revision to deliver; 0 or less: from now on
+   * @param listener receives the changes
+   * @return the running feed
+   */
+  default org.level4j.ChangeFeed changes(Range<byte[]> range, long fromRevision,
+      org.level4j.ChangeListener listener) {
+    throw noChangeFeed();
+  }
+
+  /** The error of an engine without a change feed. */
+  static LevelException noChangeFeed() {
+    return new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
+        "this database has no change feed (see supports().changeFeed())");
+  }
+
   static LevelException conflict(Op<byte[], byte[]> expect, byte[] actual) {
     return new LevelException(ErrorCode.LEVEL_CONFLICT, "key " + show(expect.key())
         + (actual == null ? " is absent" : expect.value() == null ? " is present"
