@@ -121,6 +121,12 @@ public final class RaveLevel extends ForwardingDatabase {
     return java.util.Optional.ofNullable(presence.lastFailover());
   }
 
+  /** While leading: the change feeds followers have open on this leader (for tests). */
+  int servedFeeds() {
+    org.level4j.net.Host h = presence.host();
+    return h == null ? 0 : h.openFeeds();
+  }
+
   /**
    * The directory, as an absolute real path.
    *

@@ -24,12 +24,13 @@ final class Proc implements AutoCloseable {
   private final List<String> lines = new ArrayList<>();
   private final StringBuilder stderr = new StringBuilder();
   private final String name;
+  private final Thread out;
 
   private Proc(String name, Process process) {
     this.name = name;
     this.process = process;
     this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-    Thread out = new Thread(() -> pump(new BufferedReader(
+    out = new Thread(() -> pump(new BufferedReader(
         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), false));
     Thread err = new Thread(() -> pump(new BufferedReader(
         new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), true));
@@ -192,6 +193,11 @@ final class Proc implements AutoCloseable {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
     forgetAttachFile();
+  }
+
+  /** After {@link #kill()}: waits until every line the process printed has been read. */
+  void drain() throws InterruptedException {
+    out.join(30_000);
   }
 
   /** Closes stdin (the workers' signal to close cleanly) and waits for exit. */
