@@ -149,6 +149,46 @@ class HostFeedTest {
     }
   }
 
+  @Test
+  void aGuestsSlowListenerPausesItsFeedAndGetsEveryChangeOnceInOrder() throws Exception {
+    RocksDatabase db = keep(RocksLevel.open(dir.resolve("db")));
+    Path socket = dir.resolve("db.sock");
+    Host host = keep(Host.of(db)).listen(Listener.unix(socket));
+    Guest guest = keep(Guest.connect(Connector.unix(socket)));
+    int written = GuestFeed.MAX_QUEUED * 3;
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.BlockingQueue<Change> seen =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    try (org.level4j.ChangeFeed feed = guest.changes(Range.all(), 0, c -> {
+      try {
+        go.await(); // the listener stalls while every write is made
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      seen.add(c);
+    })) {
+      for (int i = 0; i < written; i++) {
+        db.bytes().put(key(i), key(i));
+      }
+      // The guest held at most its bound and stopped the host's feed meanwhile.
+      HostLimitsTest.await(() -> host.openFeeds() == 0);
+      go.countDown();
+      long last = 0;
+      for (int i = 0; i < written; i++) {
+        Change c = seen.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(c).as("change %d", i).isNotNull();
+        assertThat(c.revision()).isGreaterThan(last);
+        last = c.revision();
+        assertThat(c.ops().get(0).key()).isEqualTo(key(i));
+      }
+      assertThat(seen.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS)).isNull();
+      assertThat(feed.nextRevision()).isEqualTo(last + 1);
+      assertThat(host.openFeeds()).as("subscribed again once the listener caught up")
+          .isEqualTo(1);
+    }
+    HostLimitsTest.await(() -> host.openFeeds() == 0);
+  }
+
   /** Flushes, and returns the log files that moved to the archive. */
   private List<Path> archivedAfterFlush(RocksDatabase db) throws Exception {
     db.compactRange();
