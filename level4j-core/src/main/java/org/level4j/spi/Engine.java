@@ -200,14 +200,6 @@ public interface Engine {
   }
 
   /**
-   * The failure of a conditional batch whose precondition {@code expect} does not hold, worded
-   * the same for every engine. Throw it before anything of the batch is written.
-   *
-   * @param expect the {@link Op.Type#EXPECT} operation that failed
-   * @param actual the value its key holds, or {@code null} if it is absent
-   * @return a {@code LEVEL_CONFLICT} to throw
-   */
-  /**
    * The revision of the last write applied (see {@link org.level4j.Database#revision()}); only
    * if {@link Supports#changeFeed()}.
    *
@@ -231,12 +223,24 @@ public interface Engine {
     throw noChangeFeed();
   }
 
-  /** The error of an engine without a change feed. */
+  /**
+   * The error of an engine without a change feed, worded the same for every engine.
+   *
+   * @return a {@code LEVEL_NOT_SUPPORTED} to throw
+   */
   static LevelException noChangeFeed() {
     return new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
         "this database has no change feed (see supports().changeFeed())");
   }
 
+  /**
+   * The failure of a conditional batch whose precondition {@code expect} does not hold, worded
+   * the same for every engine. Throw it before anything of the batch is written.
+   *
+   * @param expect the {@link Op.Type#EXPECT} operation that failed
+   * @param actual the value its key holds, or {@code null} if it is absent
+   * @return a {@code LEVEL_CONFLICT} to throw
+   */
   static LevelException conflict(Op<byte[], byte[]> expect, byte[] actual) {
     return new LevelException(ErrorCode.LEVEL_CONFLICT, "key " + show(expect.key())
         + (actual == null ? " is absent" : expect.value() == null ? " is present"
