@@ -7,7 +7,9 @@ package org.level4j;
 public interface ChangeFeed extends AutoCloseable {
   /**
    * The revision the feed goes on from: one past the last change delivered (or the revision it
-   * started from). A new feed started from here continues without loss or repetition.
+   * started from). A change counts as delivered from the moment the listener is called with it,
+   * unless the listener throws, so another thread that sees the listener's work sees it counted.
+   * A new feed started from here continues without loss or repetition.
    *
    * @return the next revision to deliver
    */

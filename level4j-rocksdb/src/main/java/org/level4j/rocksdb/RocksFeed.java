@@ -74,15 +74,18 @@ final class RocksFeed implements ChangeFeed, Runnable {
           if (closed) {
             return;
           }
+          // Counted before the call: whoever sees the listener's work sees this too.
+          long before = delivered;
+          delivered = c.revision() + 1;
           try {
             listener.onChange(c);
           } catch (RuntimeException | Error e) {
+            delivered = before;
             end(new LevelException(ErrorCode.LEVEL_IO_ERROR, "the change listener threw at "
                 + "revision " + c.revision() + ", which ends the feed; start a new one from "
                 + "revision " + c.revision() + " to be given that change again", e));
             return;
           }
-          delivered = c.revision() + 1;
         }
         next = slice.next();
         delivered = Math.max(delivered, next);
