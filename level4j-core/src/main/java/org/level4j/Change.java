@@ -5,7 +5,10 @@ import java.util.List;
 /**
  * One write as a change feed delivers it ({@link Database#changes}): every put and del it
  * applied to the watched range, and the ranges it cleared, under the revision the engine gave
- * it. A batch arrives whole in one change, never split and never merged with another write.
+ * it. A batch arrives whole in one change, never split. Writes made at the same moment may share
+ * a change, in the order they were applied: RocksDB logs a group of concurrent writes as one
+ * record, etcd a handle's concurrent writes as one transaction, and a host applies the puts and
+ * dels one connection sent together as one write. Each is still delivered exactly once.
  *
  * <p>What a revision is depends on the engine: etcd's revision of the transaction; on RocksDB
  * (RocksLevel, RaveLevel) the sequence number of the write's last operation. Either way later

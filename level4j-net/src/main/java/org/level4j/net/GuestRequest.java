@@ -287,7 +287,9 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
 
     @Override
     void encode(Protobuf.Out o, GuestEngine engine) {
-      if (feed == null) {
+      if (feed == null || feed.isClosed() || feed.number != number) {
+        // Only the revision: no feed, or one closed or paused since (a re-send after a
+        // reconnect must not start a feed nobody reads on the host).
         GuestMessage.subscribe(o, id, 0, Range.all(), 0);
       } else {
         GuestMessage.subscribe(o, id, number, feed.range, feed.receivedLocked());

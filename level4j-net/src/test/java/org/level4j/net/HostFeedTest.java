@@ -189,6 +189,42 @@ class HostFeedTest {
     HostLimitsTest.await(() -> host.openFeeds() == 0);
   }
 
+  @Test
+  void aGuestsListenerMayCallTheDatabaseSynchronously() throws Exception {
+    RocksDatabase db = keep(RocksLevel.open(dir.resolve("db")));
+    Path socket = dir.resolve("db.sock");
+    keep(Host.of(db)).listen(Listener.unix(socket));
+    Guest guest = keep(Guest.connect(Connector.unix(socket)));
+    java.util.concurrent.BlockingQueue<String> copied =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    Range<byte[]> source = Range.<byte[]>all().gte(key(0)).lt(key(99_999));
+    try (org.level4j.ChangeFeed feed = guest.changes(source, 0, new org.level4j.ChangeListener() {
+      @Override
+      public void onChange(Change c) {
+        // Reads and writes through the same connection the changes arrive on.
+        byte[] k = c.ops().get(0).key();
+        byte[] v = guest.bytes().get(k);
+        guest.bytes().put(("copy-" + new String(k, StandardCharsets.UTF_8)).getBytes(
+            StandardCharsets.UTF_8), v);
+        copied.add(new String(k, StandardCharsets.UTF_8));
+      }
+
+      @Override
+      public void onError(org.level4j.LevelException e) {
+        copied.add("ERROR " + e);
+      }
+    })) {
+      for (int i = 0; i < 500; i++) {
+        guest.bytes().put(key(i), key(i));
+      }
+      for (int i = 0; i < 500; i++) {
+        assertThat(copied.poll(30, java.util.concurrent.TimeUnit.SECONDS))
+            .isEqualTo(new String(key(i), StandardCharsets.UTF_8));
+      }
+    }
+    assertThat(guest.get("copy-k00499")).isEqualTo("k00499");
+  }
+
   /** Flushes, and returns the log files that moved to the archive. */
   private List<Path> archivedAfterFlush(RocksDatabase db) throws Exception {
     db.compactRange();

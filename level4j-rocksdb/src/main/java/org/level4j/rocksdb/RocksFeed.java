@@ -28,6 +28,8 @@ import org.level4j.Range;
  */
 final class RocksFeed implements ChangeFeed, Runnable {
   private static final long IDLE_NANOS = 100_000_000L;
+  private static final long RETRY_NANOS = 1_000_000L;
+  private static final long STUCK_NANOS = 5_000_000_000L;
 
   private final RocksEngine engine;
   private final Range<byte[]> range;
@@ -36,6 +38,8 @@ final class RocksFeed implements ChangeFeed, Runnable {
   private volatile boolean closed;
   /** The revision to read from next: one past the last batch read. */
   private long next;
+  /** When reading from {@code next} first came back empty though it is written, or 0. */
+  private long stuckSince;
   /** One past the last change delivered (or the revision the feed started from). */
   private volatile long delivered;
 
@@ -66,6 +70,18 @@ final class RocksFeed implements ChangeFeed, Runnable {
         if (slice == null) {
           return; // the engine closed
         }
+        if (slice.retry()) {
+          // Written, yet not readable: the log's tail was being appended (it passes at once),
+          // or the log lost it (it stays so).
+          if (stuckSince == 0) {
+            stuckSince = System.nanoTime();
+          } else if (System.nanoTime() - stuckSince > STUCK_NANOS) {
+            throw WalSlice.gone(next, -1);
+          }
+          LockSupport.parkNanos(this, RETRY_NANOS);
+          continue;
+        }
+        stuckSince = 0;
         if (slice.changes().isEmpty() && slice.next() == next) {
           LockSupport.parkNanos(this, IDLE_NANOS);
           continue;

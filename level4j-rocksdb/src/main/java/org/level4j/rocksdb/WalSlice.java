@@ -23,15 +23,22 @@ import org.rocksdb.WriteBatch;
  * its log files. A slice starting at {@code from} asks RocksDB for the batch that contains {@code
  * from}; if the first batch it gets starts after {@code from}, the log that held {@code from} is
  * gone (flushed and no longer archived), and the slice fails rather than skip it. Between
- * batches the numbers must follow on, or the slice fails the same way.
+ * batches the numbers must follow on; where they do not, the slice ends there, and the next one
+ * makes that check from there.
  *
  * <p>Only the default column family is data: batches of RequestLog's family alone are skipped, and
  * a request record written with data leaves only the data in the change.
  *
+ * <p>The live log file is being appended to while it is read: RocksDB's iterator then stops
+ * with {@code TryAgain} ("create a new iterator to fetch the new tail") at a record not yet
+ * whole. That ends the slice, keeping what was read; the next slice starts a new iterator.
+ *
  * @param changes the changes read, in revision order, only those touching the range
  * @param next the revision to read from next (one past the last batch read)
+ * @param retry nothing could be read from {@code next} though it is written: read again soon
+ *     (the log's tail was being written), and treat it as lost if it stays so
  */
-record WalSlice(List<Change> changes, long next) {
+record WalSlice(List<Change> changes, long next, boolean retry) {
   /** Batches and bytes of operations read at most per slice. */
   private static final int MAX_BATCHES = 512;
   private static final long MAX_BYTES = 4L << 20;
@@ -45,7 +52,7 @@ record WalSlice(List<Change> changes, long next) {
   static WalSlice read(RocksDB db, long from, Range<byte[]> range) {
     long latest = db.getLatestSequenceNumber();
     if (latest < from) {
-      return new WalSlice(List.of(), from);
+      return new WalSlice(List.of(), from, false);
     }
     Bounds watched = Bounds.of(range);
     List<Change> out = new ArrayList<>();
@@ -57,8 +64,11 @@ record WalSlice(List<Change> changes, long next) {
         TransactionLogIterator.BatchResult r = it.getBatch();
         long seq = r.sequenceNumber();
         try (WriteBatch batch = r.writeBatch()) {
-          if (first ? seq > from : seq != next) {
-            throw gone(from, first ? seq : next);
+          if (first && seq > from) {
+            throw gone(from, seq);
+          }
+          if (!first && seq != next) {
+            break; // not where the last batch ended: the next slice looks again from there
           }
           first = false;
           long last = seq + Math.max(batch.count(), 1) - 1;
@@ -73,18 +83,29 @@ record WalSlice(List<Change> changes, long next) {
           }
         }
       }
-      it.status();
-      if (first) {
-        throw gone(from, -1); // written, yet not in the log
+      try {
+        it.status();
+      } catch (RocksDBException e) {
+        if (!isTryAgain(e)) {
+          throw e;
+        }
       }
+      return new WalSlice(out, next, first); // first: not one batch read
     } catch (RocksDBException e) {
+      if (isTryAgain(e)) {
+        return new WalSlice(out, next, out.isEmpty() && next == from);
+      }
       throw new LevelException(ErrorCode.LEVEL_IO_ERROR,
           "cannot read RocksDB's write-ahead log from revision " + from + ": " + e.getMessage(), e);
     }
-    return new WalSlice(out, next);
   }
 
-  private static LevelException gone(long from, long found) {
+  private static boolean isTryAgain(RocksDBException e) {
+    return e.getStatus() != null && e.getStatus().getCode() == org.rocksdb.Status.Code.TryAgain;
+  }
+
+  /** The error of a feed whose revision {@code from} the log no longer has. */
+  static LevelException gone(long from, long found) {
     return new LevelException(ErrorCode.LEVEL_SNAPSHOT_NOT_OPEN, "the change feed cannot go on "
         + "from revision " + from + ": RocksDB no longer keeps that part of its write-ahead log"
         + (found > 0 ? " (the oldest kept is " + found + ")" : "") + ". Read the range's current "
