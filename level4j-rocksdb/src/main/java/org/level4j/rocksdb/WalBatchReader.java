@@ -109,5 +109,4 @@ final class WalBatchReader extends WriteBatch.Handler {
 
   @Override
   public void markCommitWithTimestamp(byte[] xid, byte[] ts) {}
-
 }
