@@ -36,6 +36,16 @@ final class EngineView implements RemoteEngine {
   }
 
   @Override
+  public long revision() {
+    return root.revision();
+  }
+
+  @Override
+  public ChangeFeed changes(Range<byte[]> range, long fromRevision, ChangeListener listener) {
+    return root.changes(range, fromRevision, listener);
+  }
+
+  @Override
   public Supports supports() {
     return root.engineSupports();
   }

@@ -29,7 +29,7 @@ import org.level4j.spi.EngineSnapshot;
  */
 final class MemoryEngine implements Engine {
   private static final Supports SUPPORTS =
-      Supports.all().withPermanence(false).withSyncWrites(false);
+      Supports.all().withPermanence(false).withSyncWrites(false).withChangeFeed(false);
 
   private static final class Version {
     final long seq;

@@ -35,6 +35,7 @@ final class Root extends View<String, String> implements Database {
   private final Set<Cursor<?, ?>> cursors = ConcurrentHashMap.newKeySet();
   private final Set<GatedIterator> engineIterators = ConcurrentHashMap.newKeySet();
   private final Set<HeldSnapshot> snapshots = ConcurrentHashMap.newKeySet();
+  private final Set<HeldFeed> feeds = ConcurrentHashMap.newKeySet();
   /** Chained batches neither written nor closed; weak, so a dropped batch is not kept. */
   private final Set<ChainedBatch<?, ?>> batches =
       Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
@@ -95,6 +96,9 @@ final class Root extends View<String, String> implements Database {
       }
       for (HeldSnapshot s : List.copyOf(snapshots)) {
         s.close();
+      }
+      for (HeldFeed f : List.copyOf(feeds)) {
+        f.close();
       }
       synchronized (batches) {
         for (ChainedBatch<?, ?> b : batches) {
@@ -536,6 +540,68 @@ final class Root extends View<String, String> implements Database {
         listener.accept(mine);
       }
     }
+  }
+
+  // ---- change feeds --------------------------------------------------------------------------
+
+  /*
+   * A remote engine answers revision() over the network and a feed's start may wait for its
+   * host: those calls run outside the gate (the engine fails them when closed), as remote reads
+   * wait outside it, so that close() never waits for a host.
+   */
+
+  @Override
+  public long revision() {
+    if (remote) {
+      checkOpen();
+      checkChangeFeed();
+      return engine.revision();
+    }
+    enter(null);
+    try {
+      checkChangeFeed();
+      return engine.revision();
+    } finally {
+      leave(null);
+    }
+  }
+
+  @Override
+  public ChangeFeed changes(Range<byte[]> range, long fromRevision, ChangeListener listener) {
+    if (range == null || listener == null) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+          range == null ? "range must not be null" : "listener must not be null");
+    }
+    HeldFeed f;
+    if (remote) {
+      checkOpen();
+      checkChangeFeed();
+      f = new HeldFeed(this, engine.changes(range, fromRevision, listener));
+    } else {
+      enter(null);
+      try {
+        checkChangeFeed();
+        f = new HeldFeed(this, engine.changes(range, fromRevision, listener));
+      } finally {
+        leave(null);
+      }
+    }
+    feeds.add(f);
+    if (status != Status.OPEN) {
+      f.close(); // closed meanwhile, after its sweep of the feeds
+      throw notOpen();
+    }
+    return f;
+  }
+
+  private void checkChangeFeed() {
+    if (!engine.supports().changeFeed()) {
+      throw Engine.noChangeFeed();
+    }
+  }
+
+  void forget(HeldFeed f) {
+    feeds.remove(f);
   }
 
   // ---- engine level (see EngineView): the gate, and nothing else -----------------------------

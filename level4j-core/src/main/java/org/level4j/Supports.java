@@ -4,7 +4,7 @@ package org.level4j;
  * What an implementation can do, like abstract-level's {@code db.supports} manifest. Code that
  * needs a feature checks here instead of catching {@link ErrorCode#LEVEL_NOT_SUPPORTED}.
  *
- * <p>Engines name what they support rather than list seven booleans:
+ * <p>Engines name what they support rather than list eight booleans:
  * {@code Supports.all().withPermanence(false).withSyncWrites(false)}.
  *
  * @param implicitSnapshots every iterator reads from a snapshot taken when it was created
@@ -15,6 +15,7 @@ package org.level4j;
  * @param conditionalBatch batches may carry {@link Op#expect} preconditions
  * @param exactlyOnce writes with a {@link RequestId} are applied at most once (without it, such
  *     writes fail with {@link ErrorCode#LEVEL_NOT_SUPPORTED})
+ * @param changeFeed {@link Database#changes} and {@link Database#revision()} work
  */
 public record Supports(
     boolean implicitSnapshots,
@@ -23,7 +24,8 @@ public record Supports(
     boolean permanence,
     boolean syncWrites,
     boolean conditionalBatch,
-    boolean exactlyOnce) {
+    boolean exactlyOnce,
+    boolean changeFeed) {
 
   /**
    * Every feature.
@@ -31,7 +33,7 @@ public record Supports(
    * @return a manifest with every feature
    */
   public static Supports all() {
-    return new Supports(true, true, true, true, true, true, true);
+    return new Supports(true, true, true, true, true, true, true, true);
   }
 
   /**
@@ -40,7 +42,7 @@ public record Supports(
    * @return a manifest without any feature
    */
   public static Supports none() {
-    return new Supports(false, false, false, false, false, false, false);
+    return new Supports(false, false, false, false, false, false, false, false);
   }
 
   /**
@@ -113,11 +115,21 @@ public record Supports(
     return with(6, supported);
   }
 
+  /**
+   * This manifest with {@link #changeFeed()} as given.
+   *
+   * @param supported whether the feature is supported
+   * @return the changed manifest
+   */
+  public Supports withChangeFeed(boolean supported) {
+    return with(7, supported);
+  }
+
   /** This manifest with feature {@code i} (in the order of the components) as given. */
   private Supports with(int i, boolean supported) {
     boolean[] f = {implicitSnapshots, explicitSnapshots, seek, permanence, syncWrites,
-        conditionalBatch, exactlyOnce};
+        conditionalBatch, exactlyOnce, changeFeed};
     f[i] = supported;
-    return new Supports(f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
+    return new Supports(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]);
   }
 }

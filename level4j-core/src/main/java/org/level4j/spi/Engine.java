@@ -200,6 +200,40 @@ public interface Engine {
   }
 
   /**
+   * The revision of the last write applied (see {@link org.level4j.Database#revision()}); only
+   * if {@link Supports#changeFeed()}.
+   *
+   * @return the current revision
+   */
+  default long revision() {
+    throw noChangeFeed();
+  }
+
+  /**
+   * Starts a change feed (see {@link org.level4j.Database#changes}); only if {@link
+   * Supports#changeFeed()}. The engine closes the feeds still open when it closes.
+   *
+   * @param range the keys to watch
+   * @param fromRevision the first revision to deliver; 0 or less: from now on
+   * @param listener receives the changes
+   * @return the running feed
+   */
+  default org.level4j.ChangeFeed changes(Range<byte[]> range, long fromRevision,
+      org.level4j.ChangeListener listener) {
+    throw noChangeFeed();
+  }
+
+  /**
+   * The error of an engine without a change feed, worded the same for every engine.
+   *
+   * @return a {@code LEVEL_NOT_SUPPORTED} to throw
+   */
+  static LevelException noChangeFeed() {
+    return new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
+        "this database has no change feed (see supports().changeFeed())");
+  }
+
+  /**
    * The failure of a conditional batch whose precondition {@code expect} does not hold, worded
    * the same for every engine. Throw it before anything of the batch is written.
    *

@@ -229,6 +229,17 @@ public abstract class ForwardingDatabase implements Database {
   }
 
   @Override
+  public long revision() {
+    return root.revision();
+  }
+
+  @Override
+  public org.level4j.ChangeFeed changes(Range<byte[]> range, long fromRevision,
+      org.level4j.ChangeListener listener) {
+    return root.changes(range, fromRevision, listener);
+  }
+
+  @Override
   public Supports supports() {
     return root.supports();
   }

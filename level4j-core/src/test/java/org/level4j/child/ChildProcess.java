@@ -338,6 +338,18 @@ public final class ChildProcess implements AutoCloseable {
     return waitFor();
   }
 
+  /** After {@link #kill()}: waits (30 s at most) until every line the process printed is read. */
+  public synchronized void drain() throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!outputEnded) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+  }
+
   /** SIGKILL, as a crash would (no shutdown hook, no close), and wait until the process is gone. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();

@@ -19,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
+import org.level4j.ChangeFeed;
+import org.level4j.ChangeListener;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 import org.level4j.Op;
@@ -59,7 +61,7 @@ final class EtcdEngine implements RemoteEngine {
    * been applied (a RequestId makes the retry safe).
    */
 
-  private static final Supports SUPPORTS = new Supports(true, true, true, true, true, true, true);
+  private static final Supports SUPPORTS = Supports.all();
   private static final GetOption COUNT_ONLY = GetOption.builder().withCountOnly(true).build();
   /** Lifetime of the lease request records are put under; a new lease every tenth of it. */
   private static final long RECORD_TTL_SECONDS = 3600;
@@ -470,11 +472,18 @@ final class EtcdEngine implements RemoteEngine {
 
   // ---- change feed ---------------------------------------------------------------------------
 
-  ChangeFeed changes(Range<byte[]> range, long fromRevision, ChangeListener listener) {
+  @Override
+  public long revision() {
+    return join(currentRevision());
+  }
+
+  @Override
+  public ChangeFeed changes(Range<byte[]> range, long fromRevision, ChangeListener listener) {
     if (!open) {
       throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPEN, "the database is not open");
     }
-    Feed f = new Feed(this, client.getWatchClient(), range, fromRevision, listener);
+    long from = fromRevision > 0 ? fromRevision : revision() + 1;
+    Feed f = new Feed(this, client.getWatchClient(), range, from, listener);
     feeds.add(f);
     f.start();
     return f;

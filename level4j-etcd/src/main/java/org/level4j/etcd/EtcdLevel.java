@@ -7,7 +7,7 @@ import org.level4j.Database;
 import org.level4j.ErrorCode;
 import org.level4j.spi.ForwardingDatabase;
 import org.level4j.LevelException;
-import org.level4j.Range;
+
 
 /**
  * A database kept by an etcd cluster: the whole level4j API over storage that etcd replicates
@@ -43,7 +43,8 @@ import org.level4j.Range;
  * been applied.
  *
  * <p>Events (write listeners, hooks) see this handle's own writes only; {@link #changes} sees
- * every process's. {@link Database#open()} reopens a closed EtcdLevel.
+ * every process's. A change feed's revisions are the cluster's: {@link #revision()} is its
+ * revision now, and a feed can resume from a revision the cluster has not compacted yet. {@link Database#open()} reopens a closed EtcdLevel.
  */
 public final class EtcdLevel extends ForwardingDatabase {
   private final EtcdEngine engine;
@@ -126,40 +127,5 @@ public final class EtcdLevel extends ForwardingDatabase {
    */
   public List<String> endpoints() {
     return engine.endpoints;
-  }
-
-  /**
-   * The cluster's revision now: every write acknowledged so far, by any process, has a revision
-   * at most this. {@code changes(range, revision() + 1, ...)} sees only later writes.
-   *
-   * @return the current revision
-   * @throws LevelException {@link ErrorCode#LEVEL_CONNECTION_LOST} if the cluster does not answer
-   *     in time, {@link ErrorCode#LEVEL_DATABASE_NOT_OPEN} if closed
-   */
-  public long revision() {
-    return engine.join(engine.currentRevision());
-  }
-
-  /**
-   * Delivers to {@code listener} every write to {@code range} (puts, dels, batches, clears) by
-   * any process, from {@code fromRevision} on, in revision order, each exactly once: the feed
-   * reconnects by itself when the member it listens to dies, and resumes where it was. Keys are
-   * the database's raw keys; a sublevel's range is its prefix's range.
-   *
-   * <p>A feed can only resume from a revision the cluster still keeps: if compaction removed it,
-   * the feed ends with {@link ChangeListener#onError} ({@link ErrorCode#LEVEL_SNAPSHOT_NOT_OPEN}).
-   * Closing the database closes its feeds.
-   *
-   * @param range the keys to watch; its direction and limit are ignored
-   * @param fromRevision the first revision to deliver; 0 or less for writes from now on
-   * @param listener receives each change on the feed's own thread
-   * @return the feed; close it to stop
-   * @throws LevelException {@link ErrorCode#LEVEL_DATABASE_NOT_OPEN} if closed
-   */
-  public ChangeFeed changes(Range<byte[]> range, long fromRevision, ChangeListener listener) {
-    Objects.requireNonNull(range, "range");
-    Objects.requireNonNull(listener, "listener");
-    long from = fromRevision > 0 ? fromRevision : revision() + 1;
-    return engine.changes(range, from, listener);
   }
 }

@@ -13,6 +13,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.level4j.Change;
+import org.level4j.ChangeFeed;
+import org.level4j.ChangeListener;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 import org.level4j.Op;
@@ -151,15 +154,18 @@ final class Feed implements ChangeFeed {
       if (closed) {
         return;
       }
+      // Counted before the call: whoever sees the listener's work sees this too.
+      long before = delivered;
+      delivered = c.revision() + 1;
       try {
         listener.onChange(c);
       } catch (RuntimeException | Error e) {
+        delivered = before;
         end(new LevelException(ErrorCode.LEVEL_IO_ERROR, "the change listener threw at revision "
             + c.revision() + ", which ends the feed; start a new one from revision "
             + c.revision() + " to be given that change again", e));
         return;
       }
-      delivered = c.revision() + 1;
     }
   }
 

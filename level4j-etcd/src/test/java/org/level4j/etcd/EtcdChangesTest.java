@@ -18,6 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.level4j.ErrorCode;
 import org.level4j.Level;
 import org.level4j.LevelException;
+import org.level4j.Change;
+import org.level4j.ChangeFeed;
+import org.level4j.ChangeListener;
 import org.level4j.Op;
 import org.level4j.Range;
 

@@ -808,7 +808,7 @@ public abstract class LevelMutexSpec {
     Level<String, String> without = (Level<String, String>) Proxy.newProxyInstance(
         Level.class.getClassLoader(), new Class<?>[] {Level.class},
         (p, method, args) -> method.getName().equals("supports")
-            ? new org.level4j.Supports(true, false, true, false, false, false, false)
+            ? new org.level4j.Supports(true, false, true, false, false, false, false, false)
             : call(method, db, args));
     LevelException e = catchLevel(() -> LevelMutex.shared(without));
     assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_NOT_SUPPORTED);

@@ -86,6 +86,10 @@ final class GuestEngine implements RemoteEngine {
   private int helloFeatures; // what the current link's Hello said (0: none came)
   private HostFeatures features = HostFeatures.NONE; // known once the probe is answered
   private int lastSnapshot;
+  /** Open change feeds, and those subscribed now by their number (see GuestFeed). */
+  private final java.util.Set<GuestFeed> feeds = new java.util.LinkedHashSet<>();
+  private final java.util.Map<Integer, GuestFeed> feedsByNumber = new java.util.HashMap<>();
+  private int lastFeedNumber;
 
   GuestEngine(Connector connector, GuestOptions options) {
     if (connector == null || options == null) {
@@ -227,6 +231,7 @@ final class GuestEngine implements RemoteEngine {
     LevelException reason = new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPEN,
         "the guest was closed before the host answered");
     List<Runnable> failures = new ArrayList<>();
+    List<GuestFeed> closing;
     GuestLink l;
     synchronized (lock) {
       if (state == State.CLOSED) {
@@ -235,6 +240,9 @@ final class GuestEngine implements RemoteEngine {
       state = State.CLOSED;
       l = link;
       link = null;
+      closing = new ArrayList<>(feeds);
+      feeds.clear();
+      feedsByNumber.clear();
       failAllLocked(reason, failures);
       if (connecting && reader != null && reader != Thread.currentThread()) {
         reader.interrupt();
@@ -244,6 +252,9 @@ final class GuestEngine implements RemoteEngine {
       l.connection.close();
     }
     nudgeReader(); // it may be parked rather than reading: it must see the link gone
+    for (GuestFeed f : closing) {
+      f.close(); // silently: a closed database's feeds end without an error
+    }
     failures.forEach(Runnable::run);
     for (ConnectionListener cl : listeners) {
       tell(cl, false, reason);
@@ -409,6 +420,135 @@ final class GuestEngine implements RemoteEngine {
     }
   }
 
+  // ---- change feeds (see GuestFeed) -----------------------------------------------------------
+
+  /** The host's revision: a Subscribe of no feed. */
+  @Override
+  public long revision() {
+    return LevelException.join(send(new GuestRequest.Subscribe(this, null, 0)));
+  }
+
+  @Override
+  public org.level4j.ChangeFeed changes(Range<byte[]> range, long fromRevision,
+      org.level4j.ChangeListener listener) {
+    long from = fromRevision > 0 ? fromRevision : revision() + 1;
+    GuestFeed f = new GuestFeed(this, range, from, listener);
+    synchronized (lock) {
+      checkUsableLocked();
+      feeds.add(f);
+    }
+    f.start();
+    subscribe(f);
+    nudgeReader(); // the reader reads while a feed is open
+    return f;
+  }
+
+  /**
+   * Subscribes {@code f} under a new number from where it is, unless it is ended, paused, or its
+   * last subscription is still unanswered (then that one is sent again, from where it is).
+   */
+  private void subscribe(GuestFeed f) {
+    GuestRequest.Subscribe r;
+    synchronized (lock) {
+      if (!feeds.contains(f) || f.paused || (f.request != null && !f.request.isDone())) {
+        return;
+      }
+      if (f.number != 0) {
+        feedsByNumber.remove(f.number);
+      }
+      int n = ++lastFeedNumber;
+      if (n == 0) {
+        n = ++lastFeedNumber;
+      }
+      f.number = n;
+      feedsByNumber.put(n, f);
+      r = new GuestRequest.Subscribe(this, f, n);
+      f.request = r;
+    }
+    send(r).whenComplete((revision, e) -> {
+      if (e != null) {
+        ended(f, r, LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR));
+      }
+    });
+  }
+
+  /** Subscription {@code r} of {@code f} failed, or the host ended it: so does the feed. */
+  private void ended(GuestFeed f, GuestRequest.Subscribe r, LevelException e) {
+    synchronized (lock) {
+      if (f.request != r || !feeds.remove(f)) {
+        return; // superseded, or ended already
+      }
+      feedsByNumber.remove(f.number);
+      f.number = 0;
+    }
+    f.fail(e);
+  }
+
+  /** A Changes frame: queued to its feed, or dropped if no feed has that number now. */
+  private void received(HostMessage.Changes ch) {
+    GuestFeed f;
+    GuestLink l = null;
+    synchronized (lock) {
+      f = feedsByNumber.get(ch.feed());
+      if (f == null) {
+        return; // a feed closed or paused meanwhile
+      }
+      if (ch.error() == null && f.receiveLocked(ch.changes())) {
+        // The listener is behind: stop the host until it caught up (GuestFeed.run resumes).
+        l = link;
+        if (l != null) {
+          synchronized (l.outbox) {
+            GuestMessage.unsubscribe(l.outbox.out(), f.number);
+          }
+        }
+        feedsByNumber.remove(f.number);
+        f.number = 0;
+        f.paused = true;
+      }
+    }
+    GuestLink.flush(l);
+    if (ch.error() != null) {
+      if (!ch.changes().isEmpty()) {
+        synchronized (lock) {
+          f.receiveLocked(ch.changes());
+        }
+      }
+      ended(f, f.request, ch.error());
+    }
+  }
+
+  /** The listener of a paused feed caught up: subscribe again from where it is. */
+  void resumeIfPaused(GuestFeed f) {
+    synchronized (lock) {
+      if (!f.paused) {
+        return;
+      }
+      f.paused = false;
+    }
+    subscribe(f);
+  }
+
+  /** {@code f} was closed: the host stops it (it stops anyway when the connection ends). */
+  void unsubscribe(GuestFeed f) {
+    GuestLink l = null;
+    synchronized (lock) {
+      if (!feeds.remove(f)) {
+        return;
+      }
+      if (f.number != 0) {
+        feedsByNumber.remove(f.number);
+        if (state == State.OPEN && link != null) {
+          l = link;
+          synchronized (l.outbox) {
+            GuestMessage.unsubscribe(l.outbox.out(), f.number);
+          }
+        }
+        f.number = 0;
+      }
+    }
+    GuestLink.flush(l);
+  }
+
   // ---- for iterators -------------------------------------------------------------------------
 
   /**
@@ -509,7 +649,7 @@ final class GuestEngine implements RemoteEngine {
             return l.ended;
           }
           quiet = l.holder == null && l.turns == seen ? quiet + 1 : 0;
-          boolean waiting = pending.hasRequests() || pending.hasIterators();
+          boolean waiting = pending.hasRequests() || pending.hasIterators() || !feeds.isEmpty();
           if (l.holder == null && (!l.callersRead || waiting || quiet >= IDLE_PARKS)) {
             l.holder = me;
             readerIdle = false;
@@ -529,7 +669,8 @@ final class GuestEngine implements RemoteEngine {
             break;
           }
           synchronized (lock) {
-            if (link == l && l.callersRead && !pending.hasRequests() && !pending.hasIterators()) {
+            if (link == l && l.callersRead && !pending.hasRequests() && !pending.hasIterators()
+                && feeds.isEmpty()) {
               l.holder = null; // callers may read their own answers again
               why = null;
               break;
@@ -734,6 +875,8 @@ final class GuestEngine implements RemoteEngine {
       if (r != null) {
         fire(later, () -> r.answer(c));
       }
+    } else if (m instanceof HostMessage.Changes ch) {
+      received(ch);
     } else if (m instanceof HostMessage.ForIterator f) {
       Runnable done;
       synchronized (lock) {
@@ -826,6 +969,13 @@ final class GuestEngine implements RemoteEngine {
       }
     }
     gone.forEach(Runnable::run);
+    List<GuestFeed> resubscribe;
+    synchronized (lock) {
+      resubscribe = new ArrayList<>(feeds);
+    }
+    for (GuestFeed f : resubscribe) {
+      subscribe(f); // registered now, sent once the new host answered the probe
+    }
     fresh.flush(); // listeners hear of it once the host answers the probe (a live host)
     return fresh;
   }
@@ -854,6 +1004,11 @@ final class GuestEngine implements RemoteEngine {
 
   /** Fails every pending request and open iterator; the completions run after the lock. */
   private void failAllLocked(LevelException e, List<Runnable> out) {
+    for (GuestFeed f : feeds) {
+      f.fail(e);
+    }
+    feeds.clear();
+    feedsByNumber.clear();
     for (GuestRequest<?> r : pending.requests()) {
       out.add(() -> r.completeExceptionally(e));
     }

@@ -46,6 +46,11 @@ sealed interface GuestMessage {
 
   record ReleaseSnapshot(int snapshot) implements GuestMessage {}
 
+  /** The change feed extension: push writes to {@code range} from {@code from} (0: now). */
+  record Subscribe(int id, int feed, Range<byte[]> range, long from) implements Request {}
+
+  record Unsubscribe(int feed) implements GuestMessage {}
+
   record Iterator(int id, int seq, Range<byte[]> range, boolean keys, boolean values,
       long consumed, byte[] bookmark, byte[] seek, int snapshot) implements GuestMessage {}
 
@@ -139,6 +144,23 @@ sealed interface GuestMessage {
     o.end(f);
   }
 
+  static void subscribe(Out o, int id, int feed, Range<byte[]> range, long from) {
+    int f = o.begin(Wire.SUBSCRIBE);
+    o.uint(1, id);
+    o.uint(2, feed);
+    int n = o.beginNested(3);
+    boundFields(o, range);
+    o.endNested(n);
+    o.varintField(4, from);
+    o.end(f);
+  }
+
+  static void unsubscribe(Out o, int feed) {
+    int f = o.begin(Wire.UNSUBSCRIBE);
+    o.uint(1, feed);
+    o.end(f);
+  }
+
   static void iterator(Out o, int id, int seq, Range<byte[]> range, boolean keys, boolean values,
       long consumed, byte[] bookmark, byte[] seek, int snapshot) {
     int f = o.begin(Wire.ITERATOR);
@@ -185,7 +207,7 @@ sealed interface GuestMessage {
   }
 
   /** Batch's and Write's field 2: an Operation each. */
-  private static void operations(Out o, List<Op<byte[], byte[]>> ops) {
+  static void operations(Out o, List<Op<byte[], byte[]>> ops) {
     for (Op<byte[], byte[]> op : ops) {
       int n = o.beginNested(2);
       o.bytes(1, op.type() == Op.Type.PUT ? Operations.PUT
@@ -200,14 +222,19 @@ sealed interface GuestMessage {
 
   /** Fields 3..8 of Options: bounds, limit and direction. */
   private static void rangeFields(Out o, Range<byte[]> r) {
+    boundFields(o, r);
+    o.varintField(7, Protobuf.zigzag(r.limit()));
+    o.bool(8, r.isReverse());
+  }
+
+  /** Fields 3..6 of Options: the bounds alone. */
+  static void boundFields(Out o, Range<byte[]> r) {
     if (r.lower() != null) {
       o.bytes(r.lowerInclusive() ? 4 : 3, r.lower());
     }
     if (r.upper() != null) {
       o.bytes(r.upperInclusive() ? 6 : 5, r.upper());
     }
-    o.varintField(7, Protobuf.zigzag(r.limit()));
-    o.bool(8, r.isReverse());
   }
 
   // ---- decoding ------------------------------------------------------------------------------
@@ -264,6 +291,17 @@ sealed interface GuestMessage {
       }
       case Wire.SNAPSHOT_RELEASE:
         return new ReleaseSnapshot(in.uint32(1));
+      case Wire.SUBSCRIBE: {
+        In options = in.optionalMessage(3);
+        long from = in.uint64(4, 0);
+        if (from < 0) {
+          throw new Malformed("Subscribe has a negative revision");
+        }
+        return new Subscribe(in.uint32(1), in.uint32(2),
+            options == null ? Range.all() : range(options), from);
+      }
+      case Wire.UNSUBSCRIBE:
+        return new Unsubscribe(in.uint32(1));
       default:
         return new Unknown(tag);
     }
@@ -283,7 +321,7 @@ sealed interface GuestMessage {
   }
 
   /** Options (or Clear's options, which have no fields 1 and 2): the range. */
-  private static Range<byte[]> range(In options) {
+  static Range<byte[]> range(In options) {
     byte[] gte = options.optionalBytes(4);
     byte[] lte = options.optionalBytes(6);
     // As abstract-level does: gte wins over gt, lte over lt.

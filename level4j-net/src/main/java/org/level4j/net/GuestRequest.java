@@ -269,4 +269,42 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
       takenOn = engine.linkLocked();
     }
   }
+
+  /**
+   * Subscribes {@code feed} under {@code number} from the revision it has received up to, when
+   * sent (so a re-send after a reconnect asks for the right place); with no feed, only asks for
+   * the host's revision. Answered with the host's revision.
+   */
+  static final class Subscribe extends GuestRequest<Long> {
+    final GuestFeed feed;
+    final int number;
+
+    Subscribe(GuestEngine engine, GuestFeed feed, int number) {
+      super(engine);
+      this.feed = feed;
+      this.number = number;
+    }
+
+    @Override
+    void encode(Protobuf.Out o, GuestEngine engine) {
+      if (feed == null || feed.isClosed() || feed.number != number) {
+        // Only the revision: no feed, or one closed or paused since (a re-send after a
+        // reconnect must not start a feed nobody reads on the host).
+        GuestMessage.subscribe(o, id, 0, Range.all(), 0);
+      } else {
+        GuestMessage.subscribe(o, id, number, feed.range, feed.receivedLocked());
+      }
+    }
+
+    @Override
+    void succeed(HostMessage.Callback c) {
+      byte[] v = c.value();
+      if (v == null || v.length != 8) {
+        completeExceptionally(new LevelException(ErrorCode.LEVEL_PROTOCOL_ERROR,
+            "the host's answer to Subscribe has no revision"));
+      } else {
+        complete(java.nio.ByteBuffer.wrap(v).getLong());
+      }
+    }
+  }
 }

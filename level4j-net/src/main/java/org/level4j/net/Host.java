@@ -271,6 +271,20 @@ public final class Host implements AutoCloseable {
   }
 
   /**
+   * Change feeds guests have open now, over all connections, for monitoring; each connection has
+   * at most 64.
+   *
+   * @return the number of open feeds
+   */
+  public int openFeeds() {
+    int sum = 0;
+    for (HostSession s : sessions) {
+      sum += s.openFeeds();
+    }
+    return sum;
+  }
+
+  /**
    * Requests received and not yet answered, over all connections, for monitoring.
    *
    * @return the number of requests under way

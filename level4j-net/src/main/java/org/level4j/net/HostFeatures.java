@@ -15,6 +15,10 @@ record HostFeatures(int bits) {
     return (bits & Wire.FEATURE_SNAPSHOTS) != 0;
   }
 
+  boolean changes() {
+    return (bits & Wire.FEATURE_CHANGES) != 0;
+  }
+
   boolean preconditions() {
     return (bits & Wire.FEATURE_PRECONDITIONS) != 0;
   }
@@ -27,7 +31,7 @@ record HostFeatures(int bits) {
   Supports supports(boolean permanence) {
     return Supports.all().withExplicitSnapshots(snapshots()).withPermanence(permanence)
         .withSyncWrites(false).withConditionalBatch(preconditions())
-        .withExactlyOnce(requestIds());
+        .withExactlyOnce(requestIds()).withChangeFeed(changes());
   }
 
   /** Why this host cannot take {@code r}, or null. */
@@ -36,6 +40,10 @@ record HostFeatures(int bits) {
       return new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED, "the host holds no snapshots for "
           + "its guests (it is not a level4j host, or its database has no explicit snapshots; see "
           + "supports().explicitSnapshots())");
+    }
+    if (r instanceof GuestRequest.Subscribe && !changes()) {
+      return new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED, "the host has no change feed "
+          + "(it is not a level4j host, or its database has none; see supports().changeFeed())");
     }
     if (!(r instanceof GuestRequest.Write w)) {
       return null;

@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.level4j.Change;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
+import org.level4j.Range;
 import org.level4j.net.Protobuf.In;
 import org.level4j.net.Protobuf.Out;
 
@@ -38,6 +40,9 @@ sealed interface HostMessage {
 
   /** A level4j host's first frame: the extensions it serves (0 from a host of no version). */
   record Hello(int version, int features) implements HostMessage {}
+
+  /** A feed's next writes; {@code error}, if not null, ends the feed. */
+  record Changes(int feed, List<Change> changes, LevelException error) implements HostMessage {}
 
   /** A frame with a tag this side does not know: ignored, as a later extension's. */
   record Unknown(int tag) implements HostMessage {}
@@ -107,6 +112,25 @@ sealed interface HostMessage {
     o.end(f);
   }
 
+  /** One change of feed {@code feed}, or (with {@code change} null) the error that ends it. */
+  static void changes(Out o, int feed, Change change, LevelException error) {
+    int f = o.begin(Wire.CHANGES);
+    o.uint(1, feed);
+    if (change != null) {
+      int n = o.beginNested(2);
+      o.varintField(1, change.revision());
+      GuestMessage.operations(o, change.ops());
+      for (Range<byte[]> r : change.cleared()) {
+        int c = o.beginNested(3);
+        GuestMessage.boundFields(o, r);
+        o.endNested(c);
+      }
+      o.endNested(n);
+    }
+    error(o, 3, error);
+    o.end(f);
+  }
+
   /** An error's code in field {@code field} and its reason in field 15; nothing if null. */
   private static void error(Out o, int field, LevelException error) {
     if (error != null) {
@@ -151,6 +175,19 @@ sealed interface HostMessage {
         return new IteratorEnd(in.uint32(1), in.uint32(2));
       case Wire.HELLO:
         return new Hello(in.uint32(1, 0), in.uint32(2, 0));
+      case Wire.CHANGES: {
+        List<Change> changes = new ArrayList<>();
+        in.forEachMessage(2, c -> {
+          GuestMessage.Operations ops = GuestMessage.Operations.read(c, false);
+          if (ops.problem != null) {
+            throw new Malformed("Changes has an operation the guest cannot read: " + ops.problem);
+          }
+          List<Range<byte[]>> cleared = new ArrayList<>();
+          c.forEachMessage(3, r -> cleared.add(GuestMessage.range(r)));
+          changes.add(new Change(c.uint64(1), ops.ops, cleared));
+        });
+        return new Changes(in.uint32(1), changes, error(in, 3));
+      }
       default:
         return new Unknown(tag);
     }

@@ -54,6 +54,11 @@ final class HostSession implements FrameReader.Handler {
   private final Set<Integer> refusedIterators = new HashSet<>(); // reader thread only
   /** The snapshots this connection's guest took, by the number it gave them; reader thread only. */
   private final Map<Integer, org.level4j.Snapshot> snapshots = new HashMap<>();
+  /** The change feeds this connection's guest subscribed to, by number; any thread. */
+  private final Map<Integer, HostFeed> feeds = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Feeds one connection may have; each costs the database a thread. */
+  static final int MAX_FEEDS = 64;
+  private final Database database;
   private volatile int heldSnapshots; // snapshots.size(), for Host's counters
   private volatile int openIterators; // iterators.size(), for Host's counters
   /** Requests received and not yet answered (held writes included); answered on any thread. */
@@ -68,6 +73,7 @@ final class HostSession implements FrameReader.Handler {
     this.host = host;
     this.connection = connection;
     this.options = options;
+    this.database = db;
     this.db = db.bytes();
     this.async = this.db.async();
     this.outbox = new Outbox(connection);
@@ -105,6 +111,10 @@ final class HostSession implements FrameReader.Handler {
       }
       snapshots.clear();
       heldSnapshots = 0;
+      for (HostFeed f : feeds.values()) {
+        f.close(); // after close(): a feed waiting for the guest to read stops waiting
+      }
+      feeds.clear();
       host.forget(this);
     }
   }
@@ -143,7 +153,12 @@ final class HostSession implements FrameReader.Handler {
       }
     } else {
       writeHeld(); // whatever comes next sees the writes sent before it
-      if (m instanceof GuestMessage.ReleaseSnapshot r) {
+      if (m instanceof GuestMessage.Unsubscribe u) {
+        HostFeed f = feeds.remove(u.feed());
+        if (f != null) {
+          f.close();
+        }
+      } else if (m instanceof GuestMessage.ReleaseSnapshot r) {
         org.level4j.Snapshot s = snapshots.remove(r.snapshot());
         if (s != null) {
           s.close();
@@ -195,6 +210,8 @@ final class HostSession implements FrameReader.Handler {
           : GetManyAnswer.read(db, g.keys(), options.maxFrameBytes(), s));
     } else if (m instanceof GuestMessage.TakeSnapshot t) {
       answer(t.id(), takeSnapshot(t));
+    } else if (m instanceof GuestMessage.Subscribe sub) {
+      subscribe(sub);
     } else if (m instanceof GuestMessage.Clear c) {
       answer(c.id(), options.readOnly() ? readOnly() : async.clear(c.range()));
     }
@@ -307,6 +324,52 @@ final class HostSession implements FrameReader.Handler {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * Starts the feed a guest asked for, after the writes received before it were started, and
+   * answers with the database's revision (8 bytes): the feed's start when it asked for "now".
+   * Feed 0 only asks for the revision.
+   */
+  private void subscribe(GuestMessage.Subscribe sub) {
+    long revision;
+    HostFeed f = null;
+    try {
+      if (sub.feed() != 0 && feeds.containsKey(sub.feed())) {
+        throw new Malformed("feed " + Integer.toUnsignedString(sub.feed()) + " is already open");
+      }
+      if (sub.feed() != 0 && feeds.size() >= MAX_FEEDS) {
+        throw new LevelException(ErrorCode.LEVEL_LIMIT_EXCEEDED, "this connection already has "
+            + feeds.size() + " change feeds, the most a host allows (" + MAX_FEEDS + "): close "
+            + "feeds you no longer use");
+      }
+      revision = database.revision();
+      if (sub.feed() != 0) {
+        f = new HostFeed(this, sub.feed(), options.maxUnsentBytes());
+        feeds.put(sub.feed(), f);
+      }
+    } catch (LevelException e) {
+      answer(sub.id(), CompletableFuture.failedFuture(e));
+      return;
+    }
+    answer(sub.id(), CompletableFuture.completedFuture(null),
+        java.nio.ByteBuffer.allocate(8).putLong(revision).array());
+    if (f != null) {
+      try {
+        f.started(database.changes(sub.range(), sub.from() > 0 ? sub.from() : revision + 1, f));
+      } catch (LevelException e) {
+        f.onError(e);
+      }
+    }
+  }
+
+  /** A feed ended on its own (its error was sent): forget it. */
+  void ended(int number, HostFeed f) {
+    feeds.remove(number, f);
+  }
+
+  int openFeeds() {
+    return feeds.size();
   }
 
   private static LevelException noSnapshot(int snapshot) {
@@ -450,7 +513,8 @@ final class HostSession implements FrameReader.Handler {
     org.level4j.Supports s = db.supports();
     int features = (s.conditionalBatch() ? Wire.FEATURE_PRECONDITIONS : 0)
         | (s.exactlyOnce() ? Wire.FEATURE_REQUEST_IDS : 0)
-        | (s.explicitSnapshots() ? Wire.FEATURE_SNAPSHOTS : 0);
+        | (s.explicitSnapshots() ? Wire.FEATURE_SNAPSHOTS : 0)
+        | (database.supports().changeFeed() ? Wire.FEATURE_CHANGES : 0);
     synchronized (outbox) {
       HostMessage.hello(outbox.out(), features);
     }
@@ -492,11 +556,16 @@ final class HostSession implements FrameReader.Handler {
   // ---- answers (any thread) ------------------------------------------------------------------
 
   private void answer(int id, CompletableFuture<?> f) {
+    answer(id, f, null);
+  }
+
+  /** Answers with {@code value} (null: none) once {@code f} succeeds, or with its error. */
+  private void answer(int id, CompletableFuture<?> f, byte[] value) {
     f.whenComplete((v, e) -> {
       inFlight.decrementAndGet();
       LevelException error = e == null ? null : LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR);
       synchronized (outbox) {
-        HostMessage.callback(outbox.out(), id, error, null);
+        HostMessage.callback(outbox.out(), id, error, error == null ? value : null);
       }
       sent();
     });

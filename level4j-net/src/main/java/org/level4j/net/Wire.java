@@ -28,9 +28,12 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  *   guest → host                          host → guest
  *   32 Write                              32 Hello
- *   33 Snapshot
+ *   33 Snapshot                           35 Changes
  *   34 SnapshotRelease
+ *   35 Subscribe
+ *   36 Unsubscribe
  * </pre>
+ * (Tag 37 and Hello's feature 16 are taken by another extension in the works.)
  * A level4j host sends Hello first thing on every connection, saying which extensions it
  * serves. A guest learns whether its host is a level4j one by asking something (a GetMany of no
  * keys): a Hello, if any, arrives before the answer. Only then does it send Write, a batch that
@@ -43,6 +46,18 @@ import java.nio.charset.StandardCharsets;
  * 14, which only such a host is sent (a Node host would skip the field and read the latest data).
  * A snapshot lives as long as its connection: the host releases a connection's snapshots when it
  * goes away, and a guest never names a snapshot of an earlier connection on a new one.
+ *
+ * <p>Change feeds (feature 8; see {@link org.level4j.Database#changes}): Subscribe asks the
+ * host to push every write to a range from a revision on, under a feed number the guest chooses
+ * (0: no feed, only the answer, which is how a guest learns the host's revision). It is answered
+ * with a Callback whose value is the host's revision then (8 bytes, big-endian), or an error;
+ * the host then sends Changes, each write once, in revision order, as fast as the guest reads
+ * them: the host's database reads its log only while the connection has room under {@code
+ * maxUnsentBytes}, so a guest that does not read costs the host that much and no more. Changes
+ * with an error (say {@code LEVEL_SNAPSHOT_NOT_OPEN}, the revision is no longer kept) end the
+ * feed. Unsubscribe, unanswered, ends it; so does the end of the connection, after which the
+ * guest subscribes again on its new connection from one past the last revision it received.
+ * A feed number is used once per connection, so a late Changes of an ended feed is dropped.
  *
  * <h2>Messages (proto2; field number, type; * = required)</h2>
  * <pre>
@@ -72,9 +87,14 @@ import java.nio.charset.StandardCharsets;
  *                   5 settledBelow (uint64), 6 sync (bool)
  *     Operation     as Batch's, plus type "expect": field 3 absent means "expect absent"
  *   Hello (32)      1 version* (1), 2 features (uint: 1 = preconditions, 2 = request ids,
- *                   4 = snapshots)
+ *                   4 = snapshots, 8 = change feeds)
  *   Snapshot (33)   1 id*, 2 snapshot*
  *   SnapshotRelease (34)  1 snapshot*
+ *   Subscribe (35)  1 id*, 2 feed*, 3 Options range (fields 3..6), 4 from (uint64, 0 = from now)
+ *   Unsubscribe (36)  1 feed*
+ *   Changes (35)    1 feed*, 2 repeated Change changes, 3 error (code), 15 reason†
+ *     Change        1 revision* (uint64), 2 repeated Operation ops (as Batch's),
+ *                   3 repeated Options cleared (fields 3..6: a range deleted whole)
  * </pre>
  * ‡ field 14 (uint32, 0 or absent = none) is a level4j extension: the snapshot to read from.
  * A get of a missing key is answered with the error {@code LEVEL_NOT_FOUND} and no value: a
@@ -118,6 +138,12 @@ final class Wire {
   static final int SNAPSHOT = 33;
   /** Guest → host: release a snapshot; not answered. */
   static final int SNAPSHOT_RELEASE = 34;
+  /** Guest → host: push the writes to a range, from a revision on, under a feed number. */
+  static final int SUBSCRIBE = 35;
+  /** Guest → host: stop a feed; not answered. */
+  static final int UNSUBSCRIBE = 36;
+  /** Host → guest: a feed's next writes, or the error that ends it. */
+  static final int CHANGES = 35;
 
   static final int VERSION = 1;
   /** A Write's Callback value: applied now, or (its request id) applied before. */
@@ -127,6 +153,7 @@ final class Wire {
   static final int FEATURE_PRECONDITIONS = 1;
   static final int FEATURE_REQUEST_IDS = 2;
   static final int FEATURE_SNAPSHOTS = 4;
+  static final int FEATURE_CHANGES = 8;
   /** The extension field of Get, GetMany and Iterator naming the snapshot to read from. */
   static final int SNAPSHOT_FIELD = 14;
 

@@ -118,7 +118,7 @@ class HostBadInputTest {
     GuestMessage.get(o, 5, b("acknowledged"), 0);
     byte[] get = Arrays.copyOf(o.buf, o.len);
     try (RawPeer raw = new RawPeer(socket)) {
-      raw.send(new byte[] {0, 4, (byte) (Wire.FIRST_EXTENSION_TAG + 3), 1, 2, 3});
+      raw.send(new byte[] {0, 4, (byte) (Wire.FIRST_EXTENSION_TAG + 28), 1, 2, 3}); // tag 60: none
       raw.send(get);
       HostMessage answer = raw.response(WAIT);
       assertThat(answer).isInstanceOf(HostMessage.Callback.class);

@@ -24,7 +24,8 @@ class NodeHostConformanceTest {
     // many-level's host: no explicit snapshots (level4j's Snapshot extension is not served),
     // no preconditions, no request records.
     return ConformanceSuite.all(new NodeHost(), ConformanceSuite.supportsAllBut(
-        "explicitSnapshots", "permanence", "syncWrites", "conditionalBatch", "exactlyOnce"));
+        "explicitSnapshots", "permanence", "syncWrites", "conditionalBatch", "exactlyOnce",
+        "changeFeed"));
   }
 
   private static final class NodeHost implements LevelFactory {

@@ -31,9 +31,12 @@ final class RaveEngine implements RemoteEngine {
    * leader's RocksDB holds them, for a follower through its guest.
    */
   private static final Supports SUPPORTS = Supports.all().withSyncWrites(false);
-  /** A follower of a leader that holds no snapshots for its guests (a Node rave-level one). */
+  /**
+   * A follower of a leader that holds no snapshots for its guests and has no change feed (a Node
+   * rave-level one).
+   */
   private static final Supports WITHOUT_SNAPSHOTS =
-      SUPPORTS.withExplicitSnapshots(false);
+      SUPPORTS.withExplicitSnapshots(false).withChangeFeed(false);
 
   private final Presence presence;
   private boolean opened;
@@ -64,7 +67,11 @@ final class RaveEngine implements RemoteEngine {
     } catch (LevelException closed) {
       return SUPPORTS;
     }
-    return d.supports().explicitSnapshots() ? SUPPORTS : WITHOUT_SNAPSHOTS;
+    Supports t = d.supports();
+    if (t.explicitSnapshots() == t.changeFeed()) {
+      return t.changeFeed() ? SUPPORTS : WITHOUT_SNAPSHOTS;
+    }
+    return SUPPORTS.withExplicitSnapshots(t.explicitSnapshots()).withChangeFeed(t.changeFeed());
   }
 
   /** The engine to call now: the target database, seen as an engine. */
@@ -123,6 +130,26 @@ final class RaveEngine implements RemoteEngine {
   public EngineIterator iterator(Range<byte[]> range, boolean keys, boolean values,
       EngineSnapshot snapshot) {
     return target(snapshot).iterator(range, keys, values, of(snapshot));
+  }
+
+  /**
+   * The leader's revision: RocksDB's sequence number, which a new leader continues, since it
+   * opens the same RocksDB.
+   */
+  @Override
+  public long revision() {
+    return target().revision();
+  }
+
+  /**
+   * A feed of the current target: the leader's RocksDB in the leader, else the guest's feed,
+   * which subscribes again from where it was after every reconnection, to whichever process
+   * leads then (this one too, once it took over: its guest then reconnects to its own host).
+   */
+  @Override
+  public org.level4j.ChangeFeed changes(Range<byte[]> range, long fromRevision,
+      org.level4j.ChangeListener listener) {
+    return target().changes(range, fromRevision, listener);
   }
 
   /** A snapshot of the current target: the leader's RocksDB, held here or for this guest. */

@@ -7,6 +7,7 @@ import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 import org.level4j.Registration;
 import org.level4j.rocksdb.RocksDatabase;
+import org.level4j.rocksdb.RocksOptions;
 import org.level4j.spi.Databases;
 import org.level4j.spi.ForwardingDatabase;
 
@@ -39,7 +40,10 @@ import org.level4j.spi.ForwardingDatabase;
  * in every process and are applied exactly once even when the leader dies while applying one
  * (see {@link org.level4j.RequestId}); a {@code LevelMutex.shared} over a RaveLevel keeps its
  * read-then-write checks across processes. Events (write listeners,
- * hooks) see only this handle's own operations. A closed RaveLevel cannot be reopened. Several
+ * hooks) see only this handle's own operations; a change feed ({@link #changes}) sees every
+ * process's writes, in the order of RocksDB's sequence numbers, which a new leader continues: a
+ * follower's feed goes on from the new leader after a failover, each write once. How far back a
+ * feed can start is what the leader's write-ahead log keeps ({@link RocksOptions#walTtl()}). A closed RaveLevel cannot be reopened. Several
  * handles on one directory inside one JVM share its leadership and connection.
  */
 public final class RaveLevel extends ForwardingDatabase {
@@ -121,6 +125,12 @@ public final class RaveLevel extends ForwardingDatabase {
    */
   public Failover lastFailover() {
     return presence.lastFailover();
+  }
+
+  /** While leading: the change feeds followers have open on this leader (for tests). */
+  int servedFeeds() {
+    org.level4j.net.Host h = presence.host();
+    return h == null ? 0 : h.openFeeds();
   }
 
   /**

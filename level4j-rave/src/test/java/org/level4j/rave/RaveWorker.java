@@ -44,6 +44,12 @@ import org.level4j.conformance.BatchLedger;
  *       counter c. On a {@code stop} line or EOF the threads finish their current increment, then
  *       it prints {@code STOPPED acks=<n> conflicts=<n>} (every ACK line is out before it) and
  *       holds until EOF. Any other failure prints {@code ERROR <exception>}.
+ *   <li>{@code feed DIR FROM [PREFIX]}: a change feed of the keys starting with PREFIX (all if
+ *       none) from revision FROM (0: from now); prints {@code SUBSCRIBED}, then {@code CHANGE
+ *       <revision> <key>,<key>...} for each change and {@code FEEDERROR <code>} if it ends. Stdin
+ *       lines: {@code close} closes the feed ({@code FEEDCLOSED}); {@code finish} waits (10 s at
+ *       most) until a change at or after the database's revision then was delivered, then prints
+ *       {@code DONE <revision>}.
  *   <li>{@code leaders}: reads {@code lead DIR} / {@code drop DIR} lines; leads each directory.
  * </ul>
  *
@@ -88,6 +94,9 @@ public final class RaveWorker {
         case "scan":
           scan(db, args[2].equals("reverse"), Integer.parseInt(args[3]), in);
           break;
+        case "feed":
+          feed(db, Long.parseLong(args[2]), args.length > 3 ? args[3] : null, in);
+          break;
         case "cas":
           cas(db, Integer.parseInt(args[2]), Integer.parseInt(args[3]),
               args[4].equals("sync") ? WriteOptions.SYNC : WriteOptions.DEFAULT, in);
@@ -115,6 +124,51 @@ public final class RaveWorker {
       db.put(prefix + n, "v" + n);
       say("ACK " + n);
     }
+  }
+
+  private static void feed(RaveLevel db, long from, String prefix, BufferedReader in)
+      throws Exception {
+    AtomicLong last = new AtomicLong(-1);
+    Range<byte[]> range = prefix == null ? Range.all()
+        : Range.<byte[]>all().gte(prefix.getBytes(StandardCharsets.UTF_8))
+            .lt((prefix + "\uffff").getBytes(StandardCharsets.UTF_8));
+    org.level4j.ChangeFeed feed = db.changes(range, from, new org.level4j.ChangeListener() {
+      @Override
+      public void onChange(org.level4j.Change c) {
+        StringBuilder keys = new StringBuilder();
+        for (Op<byte[], byte[]> op : c.ops()) {
+          keys.append(keys.length() == 0 ? "" : ",")
+              .append(new String(op.key(), StandardCharsets.UTF_8));
+        }
+        say("CHANGE " + c.revision() + " " + keys);
+        synchronized (last) {
+          last.set(c.revision());
+          last.notifyAll();
+        }
+      }
+
+      @Override
+      public void onError(LevelException e) {
+        say("FEEDERROR " + e.code() + " " + e.getMessage());
+      }
+    });
+    say("SUBSCRIBED");
+    for (String line = in.readLine(); line != null; line = in.readLine()) {
+      if (line.equals("close")) {
+        feed.close();
+        say("FEEDCLOSED");
+      } else if (line.equals("finish")) {
+        long r = db.revision();
+        long deadline = System.currentTimeMillis() + 10_000;
+        synchronized (last) {
+          while (last.get() < r && System.currentTimeMillis() < deadline) {
+            last.wait(100);
+          }
+        }
+        say("DONE " + r);
+      }
+    }
+    feed.close();
   }
 
   private static void increment(RaveLevel db, String key) throws Exception {

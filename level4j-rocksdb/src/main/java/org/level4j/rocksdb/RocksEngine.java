@@ -10,6 +10,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.StampedLock;
+import org.level4j.ChangeFeed;
+import org.level4j.ChangeListener;
 import org.level4j.Entry;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
@@ -91,6 +93,7 @@ final class RocksEngine implements Engine {
       new java.util.concurrent.locks.ReentrantReadWriteLock();
   private final Set<RocksCursor> cursors = ConcurrentHashMap.newKeySet();
   private final Set<RocksSnapshot> snapshots = ConcurrentHashMap.newKeySet();
+  private final Set<RocksFeed> feeds = ConcurrentHashMap.newKeySet();
   private volatile Handles handles;
 
   RocksEngine(Path dir, RocksOptions options) {
@@ -243,7 +246,15 @@ final class RocksEngine implements Engine {
         .setAvoidUnnecessaryBlockingIO(true)
         // RocksDB opens the table files on open with up to 16 threads it starts and ends for
         // that alone: traced during a RaveLevel takeover, 16 thread starts for a handful of files.
-        .setMaxFileOpeningThreads(1);
+        .setMaxFileOpeningThreads(1)
+        // The change feed reads the log: keep flushed log files a while (RocksOptions.walTtl).
+        .setWalTtlSeconds(options.walTtl().toSeconds())
+        .setWalSizeLimitMB(mebibytes(options.walSizeLimitBytes()));
+  }
+
+  /** {@code bytes} in whole MiB, rounded up (RocksDB counts the archive's limit in MiB). */
+  private static long mebibytes(long bytes) {
+    return (bytes + (1L << 20) - 1) >> 20;
   }
 
   /**
@@ -285,6 +296,10 @@ final class RocksEngine implements Engine {
 
   @Override
   public void close() {
+    // Before the lock: a feed's thread takes its read side to read the log, and is waited for.
+    for (RocksFeed f : List.copyOf(feeds)) {
+      f.close();
+    }
     release.writeLock().lock();
     try {
       closeLocked();
@@ -423,6 +438,7 @@ final class RocksEngine implements Engine {
         writeOrder.unlockRead(stamp);
       }
     }
+    wrote();
   }
 
   @Override
@@ -444,11 +460,54 @@ final class RocksEngine implements Engine {
         h.db.write(wo, batch);
       }
       h.requests.committed(h.db, request, now);
+      wrote();
       return true;
     } catch (RocksDBException e) {
       throw failure("write", e);
     } finally {
       writeOrder.unlockWrite(stamp);
+    }
+  }
+
+  // ---- change feed (see RocksFeed) -------------------------------------------------------------
+
+  /** Revisions are RocksDB's sequence numbers: this is the last one written. */
+  @Override
+  public long revision() {
+    return handles.db.getLatestSequenceNumber();
+  }
+
+  @Override
+  public ChangeFeed changes(Range<byte[]> range, long fromRevision, ChangeListener listener) {
+    long from = fromRevision > 0 ? fromRevision : revision() + 1;
+    RocksFeed f = new RocksFeed(this, range, from, listener);
+    feeds.add(f);
+    f.start();
+    return f;
+  }
+
+  /** A slice of the log from {@code from} for a feed's thread; null once the engine closed. */
+  WalSlice readLog(long from, Range<byte[]> range) {
+    java.util.concurrent.locks.Lock l = release.readLock();
+    l.lock();
+    try {
+      Handles h = handles;
+      return h == null ? null : WalSlice.read(h.db, from, range);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  void forget(RocksFeed f) {
+    feeds.remove(f);
+  }
+
+  /** After a write: feeds that caught up look at the log again. */
+  private void wrote() {
+    if (!feeds.isEmpty()) {
+      for (RocksFeed f : feeds) {
+        f.wake();
+      }
     }
   }
 
@@ -544,6 +603,7 @@ final class RocksEngine implements Engine {
     } finally {
       writeOrder.unlockRead(stamp);
     }
+    wrote();
   }
 
   /** Deletes everything between the bounds with one range tombstone. */

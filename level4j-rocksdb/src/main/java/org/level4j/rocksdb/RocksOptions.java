@@ -47,6 +47,8 @@ public final class RocksOptions {
   private final long writeBufferBytes;
   private final Compression compression;
   private final Duration flushAfter;
+  private final Duration walTtl;
+  private final long walSizeLimitBytes;
   private final boolean statistics;
   private final Consumer<Options> adjust;
 
@@ -58,6 +60,8 @@ public final class RocksOptions {
     this.writeBufferBytes = b.writeBufferBytes;
     this.compression = b.compression;
     this.flushAfter = b.flushAfter;
+    this.walTtl = b.walTtl;
+    this.walSizeLimitBytes = b.walSizeLimitBytes;
     this.statistics = b.statistics;
     this.adjust = b.adjust;
   }
@@ -94,6 +98,8 @@ public final class RocksOptions {
     b.writeBufferBytes = writeBufferBytes;
     b.compression = compression;
     b.flushAfter = flushAfter;
+    b.walTtl = walTtl;
+    b.walSizeLimitBytes = walSizeLimitBytes;
     b.statistics = statistics;
     b.adjust = adjust;
     return b;
@@ -175,6 +181,37 @@ public final class RocksOptions {
   }
 
   /**
+   * How long RocksDB keeps a write-ahead log file after the writes in it were flushed to table
+   * files (default 10 minutes), so that a change feed ({@link org.level4j.Database#changes}) can
+   * start from, or resume at, a revision that old: after a slow listener, a follower's
+   * reconnection, a RaveLevel failover. Kept files move to the directory's {@code archive}
+   * folder; a feed that needs a revision no longer kept ends with {@code
+   * LEVEL_SNAPSHOT_NOT_OPEN}. Zero keeps none beyond what recovery needs (unless {@link
+   * #walSizeLimitBytes()} is set); feeds then work only from what is not flushed yet.
+   *
+   * <p>RocksDB removes expired files when it cleans up after flushes: with only a time set,
+   * at most every half of it; with a size limit set as well, every 10 minutes, so files may be
+   * kept up to 10 minutes longer, and the archive may pass its size limit by what is written in
+   * that time.
+   *
+   * @return how long flushed log files are kept
+   */
+  public Duration walTtl() {
+    return walTtl;
+  }
+
+  /**
+   * The most bytes of flushed write-ahead log files RocksDB keeps for change feeds (default 256
+   * MiB, counted in whole MiB); the oldest go first. Zero: no limit but {@link #walTtl()}. With
+   * both zero no flushed log is kept.
+   *
+   * @return the archive's size limit in bytes, or zero for none
+   */
+  public long walSizeLimitBytes() {
+    return walSizeLimitBytes;
+  }
+
+  /**
    * Collect RocksDB's statistics (default false): counters of keys read and written, bytes, cache
    * hits and misses, compactions, stalls and more, read with {@link RocksDatabase#statistics()}
    * and shown by {@link RocksDatabaseMXBean}. RocksDB documents a cost of a few percent of
@@ -210,14 +247,15 @@ public final class RocksOptions {
     return createIfMissing == r.createIfMissing && errorIfExists == r.errorIfExists
         && syncWrites == r.syncWrites && blockCacheBytes == r.blockCacheBytes
         && writeBufferBytes == r.writeBufferBytes && compression == r.compression
-        && flushAfter.equals(r.flushAfter) && statistics == r.statistics
+        && flushAfter.equals(r.flushAfter) && walTtl.equals(r.walTtl)
+        && walSizeLimitBytes == r.walSizeLimitBytes && statistics == r.statistics
         && adjust.equals(r.adjust);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(createIfMissing, errorIfExists, syncWrites, blockCacheBytes,
-        writeBufferBytes, compression, flushAfter, statistics, adjust);
+        writeBufferBytes, compression, flushAfter, walTtl, walSizeLimitBytes, statistics, adjust);
   }
 
   @Override
@@ -225,7 +263,8 @@ public final class RocksOptions {
     return "RocksOptions[createIfMissing=" + createIfMissing + ", errorIfExists=" + errorIfExists
         + ", syncWrites=" + syncWrites + ", blockCacheBytes=" + blockCacheBytes
         + ", writeBufferBytes=" + writeBufferBytes + ", compression=" + compression
-        + ", flushAfter=" + flushAfter + ", statistics=" + statistics
+        + ", flushAfter=" + flushAfter + ", walTtl=" + walTtl
+        + ", walSizeLimitBytes=" + walSizeLimitBytes + ", statistics=" + statistics
         + (adjust == NO_ADJUSTMENT ? "" : ", adjust=" + adjust) + "]";
   }
 
@@ -238,6 +277,8 @@ public final class RocksOptions {
     private long writeBufferBytes = 64L << 20;
     private Compression compression = Compression.LZ4;
     private Duration flushAfter = Duration.ZERO;
+    private Duration walTtl = Duration.ofMinutes(10);
+    private long walSizeLimitBytes = 256L << 20;
     private boolean statistics = false;
     private Consumer<Options> adjust = NO_ADJUSTMENT;
 
@@ -334,6 +375,36 @@ public final class RocksOptions {
             "flushAfter must be zero (off) or at least 10 ms, got " + value);
       }
       this.flushAfter = value;
+      return this;
+    }
+
+    /**
+     * See {@link RocksOptions#walTtl()}; whole seconds, zero for none.
+     *
+     * @param value how long flushed log files are kept
+     * @return this builder
+     */
+    public Builder walTtl(Duration value) {
+      if (value == null || value.isNegative()) {
+        throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+            "walTtl must be zero or more, got " + value);
+      }
+      this.walTtl = value;
+      return this;
+    }
+
+    /**
+     * See {@link RocksOptions#walSizeLimitBytes()}.
+     *
+     * @param bytes the archive's size limit, zero for none
+     * @return this builder
+     */
+    public Builder walSizeLimitBytes(long bytes) {
+      if (bytes < 0) {
+        throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+            "walSizeLimitBytes must be zero or more, got " + bytes);
+      }
+      this.walSizeLimitBytes = bytes;
       return this;
     }
 

@@ -47,6 +47,7 @@ public final class ConformanceSuite {
           AsyncTests::all,
           ConditionalBatchTests::all,
           RequestIdTests::all,
+          ChangeFeedTests::all,
           ConcurrencyTests::all);
 
   /**

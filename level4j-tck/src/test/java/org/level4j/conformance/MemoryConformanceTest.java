@@ -10,6 +10,6 @@ class MemoryConformanceTest {
   @TestFactory
   Stream<DynamicNode> conformance() {
     return ConformanceSuite.all(MemoryLevel::open,
-        ConformanceSuite.supportsAllBut("permanence", "syncWrites"));
+        ConformanceSuite.supportsAllBut("permanence", "syncWrites", "changeFeed"));
   }
 }

@@ -1,0 +1,195 @@
+package org.level4j.net;
+
+import java.util.ArrayDeque;
+import org.level4j.Change;
+import org.level4j.ChangeFeed;
+import org.level4j.ChangeListener;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+import org.level4j.Op;
+import org.level4j.Range;
+
+/**
+ * A change feed through a guest's connection (see {@link Wire}): the host pushes changes, the
+ * guest's reader queues them, and a thread of this feed's own hands them to the listener.
+ *
+ * <p>Exactly once across reconnections: {@link #received} is one past the last revision queued.
+ * Every subscription (first, after each reconnect, after each pause) starts from there under a new
+ * feed number, and changes below it are dropped, so nothing is delivered twice; the host sends
+ * every change from where it was asked to start, or an error, so nothing is skipped.
+ *
+ * <p>Bounded: when more than {@link #MAX_QUEUED} changes (or {@link #MAX_QUEUED_BYTES}) wait for a
+ * slow listener, the feed unsubscribes and drops what still arrives; once the listener has caught
+ * up it subscribes again from {@link #received}. The host's log is the buffer, not this process.
+ * The reader never waits for the listener, so a listener may call the database synchronously.
+ *
+ * <p>Threads: fields marked "engine lock" are guarded by the engine's lock (the reader and
+ * reconnects reach them there); the queue is guarded by this object's monitor; the delivery
+ * thread alone calls the listener.
+ */
+final class GuestFeed implements ChangeFeed, Runnable {
+  static final int MAX_QUEUED = 4096;
+  static final long MAX_QUEUED_BYTES = 8L << 20;
+
+  private final GuestEngine engine;
+  final Range<byte[]> range;
+  private final ChangeListener listener;
+  private final Thread thread;
+
+  /** One past the last revision queued (engine lock). */
+  private long received;
+  /** The current subscription's number, 0 while paused or ended (engine lock). */
+  int number;
+  /** The current subscription's request (engine lock). */
+  GuestRequest.Subscribe request;
+  /** Unsubscribed because the queue is full (engine lock). */
+  boolean paused;
+
+  private final ArrayDeque<Object> queue = new ArrayDeque<>(); // Change or LevelException
+  private long queuedBytes;
+  private volatile boolean closed;
+  private volatile long delivered;
+
+  GuestFeed(GuestEngine engine, Range<byte[]> range, long from, ChangeListener listener) {
+    this.engine = engine;
+    this.range = range;
+    this.listener = listener;
+    this.received = from;
+    this.delivered = from;
+    this.thread = new Thread(this, "level4j-guest-feed");
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  long receivedLocked() {
+    return received;
+  }
+
+  /**
+   * The host's changes for this feed's current number: queues those not seen yet. Returns true if
+   * the queue is now over its bound (the caller unsubscribes).
+   */
+  boolean receiveLocked(java.util.List<Change> changes) {
+    boolean full;
+    synchronized (this) {
+      for (Change c : changes) {
+        if (c.revision() < received) {
+          continue; // delivered before a reconnect
+        }
+        received = c.revision() + 1;
+        queue.add(c);
+        queuedBytes += size(c);
+      }
+      full = queue.size() > MAX_QUEUED || queuedBytes > MAX_QUEUED_BYTES;
+      notifyAll();
+    }
+    return full;
+  }
+
+  /** The feed ended with {@code error} (after the changes queued before it). */
+  void fail(LevelException error) {
+    synchronized (this) {
+      queue.add(error);
+      notifyAll();
+    }
+  }
+
+  private static long size(Change c) {
+    long n = 32;
+    for (Op<byte[], byte[]> op : c.ops()) {
+      n += 16 + op.key().length + (op.value() == null ? 0 : op.value().length);
+    }
+    return n;
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (true) {
+        Object next;
+        boolean resume;
+        synchronized (this) {
+          while (queue.isEmpty() && !closed) {
+            wait();
+          }
+          if (closed) {
+            return;
+          }
+          next = queue.poll();
+          if (next instanceof Change c) {
+            queuedBytes -= size(c);
+          }
+          resume = queue.size() <= MAX_QUEUED / 4 && queuedBytes <= MAX_QUEUED_BYTES / 4;
+        }
+        if (resume) {
+          engine.resumeIfPaused(this);
+        }
+        if (next instanceof LevelException e) {
+          end(e);
+          return;
+        }
+        Change c = (Change) next;
+        // Counted before the call: whoever sees the listener's work sees this too.
+        long before = delivered;
+        delivered = c.revision() + 1;
+        try {
+          listener.onChange(c);
+        } catch (RuntimeException | Error e) {
+          delivered = before;
+          end(new LevelException(ErrorCode.LEVEL_IO_ERROR, "the change listener threw at "
+              + "revision " + c.revision() + ", which ends the feed; start a new one from "
+              + "revision " + c.revision() + " to be given that change again", e));
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      // closed
+    }
+  }
+
+  private void end(LevelException error) {
+    if (closed) {
+      return;
+    }
+    close();
+    listener.onError(error);
+  }
+
+  @Override
+  public long nextRevision() {
+    return delivered;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    synchronized (this) {
+      closed = true;
+      queue.clear();
+      notifyAll();
+    }
+    engine.unsubscribe(this);
+    if (Thread.currentThread() != thread) {
+      boolean interrupted = false;
+      while (thread.isAlive()) {
+        try {
+          thread.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+}

@@ -1,0 +1,250 @@
+package org.level4j.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.level4j.Change;
+import org.level4j.ErrorCode;
+import org.level4j.MemoryLevel;
+import org.level4j.Range;
+import org.level4j.rocksdb.RocksDatabase;
+import org.level4j.rocksdb.RocksLevel;
+import org.level4j.rocksdb.RocksOptions;
+
+/**
+ * The host's side of change feeds, with a raw peer speaking the wire: a subscriber that does not
+ * read stops its feed (the host holds at most its bound, the database reads no further) and, once it reads again, gets every change it can still be
+ * given and then a clear error, never a gap; unsubscribing and hanging up release the host's
+ * feeds; a database without a feed does not announce one.
+ */
+class HostFeedTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir
+  Path dir;
+
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+  }
+
+  private <T extends AutoCloseable> T keep(T resource) {
+    open.add(resource);
+    return resource;
+  }
+
+  @Test
+  void aSubscriberThatDoesNotReadHoldsTheHostAtItsBoundThenGetsEveryChangeKeptAndTheError()
+      throws Exception {
+    RocksDatabase db = keep(RocksLevel.open(dir.resolve("db"), RocksOptions.builder()
+        .walTtl(Duration.ofSeconds(1)).walSizeLimitBytes(0).build()));
+    int bound = 256 * 1024;
+    Path socket = dir.resolve("db.sock");
+    Host host = keep(Host.of(db, HostOptions.defaults().maxUnsentBytes(bound)))
+        .listen(Listener.unix(socket));
+    byte[] value = new byte[100_000];
+    Arrays.fill(value, (byte) 'v');
+    try (RawPeer peer = new RawPeer(socket)) {
+      Protobuf.Out subscribe = new Protobuf.Out(64);
+      GuestMessage.subscribe(subscribe, 1, 7, Range.all(), 0);
+      peer.send(subscribe);
+      HostLimitsTest.await(() -> host.openFeeds() == 1);
+      int written = 300; // 30 MB of changes
+      for (int i = 0; i < written; i++) {
+        db.bytes().put(key(i), value);
+      }
+      // The host fills the socket, then its feed waits: what it holds stays within its bound.
+      Thread.sleep(300);
+      for (int i = 0; i < 50; i++) {
+        assertThat(host.unsentBytes()).isLessThanOrEqualTo(bound + value.length + 1024L);
+        Thread.sleep(10);
+      }
+      // Meanwhile the log the feed stands at is flushed, archived and expired.
+      List<Path> first = archivedAfterFlush(db);
+      for (int round = 0; first.stream().anyMatch(Files::exists); round++) {
+        assertThat(round).as("the first log files expired").isLessThan(60);
+        Thread.sleep(600);
+        db.put("more" + round, "x");
+        db.compactRange();
+      }
+
+      // It reads again: the changes the host had read before, in order, then the error.
+      HostMessage.Callback answer = (HostMessage.Callback) peer.response(WAIT);
+      assertThat(answer.id()).isEqualTo(1);
+      assertThat(peer.hello.features() & Wire.FEATURE_CHANGES).isNotZero();
+      assertThat(answer.error()).isNull();
+      int received = 0;
+      long last = 0;
+      HostMessage.Changes end;
+      while (true) {
+        HostMessage.Changes c = (HostMessage.Changes) peer.response(WAIT);
+        assertThat(c.feed()).isEqualTo(7);
+        if (c.error() != null) {
+          end = c;
+          break;
+        }
+        for (Change change : c.changes()) {
+          assertThat(change.revision()).isGreaterThan(last);
+          last = change.revision();
+          assertThat(change.ops().get(0).key()).isEqualTo(key(received));
+          received++;
+        }
+      }
+      assertThat(received).as("changes delivered before the error").isLessThan(written);
+      assertThat(end.error().code()).isEqualTo(ErrorCode.LEVEL_SNAPSHOT_NOT_OPEN);
+      assertThat(end.error().getMessage()).contains("revision " + (last + 1)).contains("walTtl");
+      HostLimitsTest.await(() -> host.openFeeds() == 0);
+    }
+  }
+
+  @Test
+  void unsubscribingAndHangingUpReleaseTheHostsFeeds() throws Exception {
+    RocksDatabase db = keep(RocksLevel.open(dir.resolve("db")));
+    Path socket = dir.resolve("db.sock");
+    Host host = keep(Host.of(db)).listen(Listener.unix(socket));
+    try (RawPeer peer = new RawPeer(socket)) {
+      Protobuf.Out o = new Protobuf.Out(64);
+      GuestMessage.subscribe(o, 1, 1, Range.all(), 0);
+      GuestMessage.subscribe(o, 2, 2, Range.all(), 0);
+      peer.send(o);
+      HostLimitsTest.await(() -> host.openFeeds() == 2);
+      Protobuf.Out u = new Protobuf.Out(64);
+      GuestMessage.unsubscribe(u, 1);
+      peer.send(u);
+      HostLimitsTest.await(() -> host.openFeeds() == 1);
+    }
+    HostLimitsTest.await(() -> host.openFeeds() == 0 && host.connections() == 0);
+    long threads = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().equals("level4j-rocks-feed")).count();
+    assertThat(threads).as("the database's feed threads").isZero();
+  }
+
+  @Test
+  void aHostOfADatabaseWithoutAFeedAnnouncesNoneAndRefusesASubscription() throws Exception {
+    Path socket = dir.resolve("db.sock");
+    keep(Host.of(keep(MemoryLevel.open()))).listen(Listener.unix(socket));
+    Guest guest = keep(Guest.connect(Connector.unix(socket)));
+    assertThat(guest.supports().changeFeed()).isFalse();
+    try (RawPeer peer = new RawPeer(socket)) {
+      Protobuf.Out o = new Protobuf.Out(64);
+      GuestMessage.subscribe(o, 1, 1, Range.all(), 0);
+      peer.send(o);
+      HostMessage.Callback refused = (HostMessage.Callback) peer.response(WAIT);
+      assertThat(refused.error().code()).isEqualTo(ErrorCode.LEVEL_NOT_SUPPORTED);
+      assertThat(peer.hello.features() & Wire.FEATURE_CHANGES).isZero();
+    }
+  }
+
+  @Test
+  void aGuestsSlowListenerPausesItsFeedAndGetsEveryChangeOnceInOrder() throws Exception {
+    RocksDatabase db = keep(RocksLevel.open(dir.resolve("db")));
+    Path socket = dir.resolve("db.sock");
+    Host host = keep(Host.of(db)).listen(Listener.unix(socket));
+    Guest guest = keep(Guest.connect(Connector.unix(socket)));
+    int written = GuestFeed.MAX_QUEUED * 3;
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.BlockingQueue<Change> seen =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    try (org.level4j.ChangeFeed feed = guest.changes(Range.all(), 0, c -> {
+      try {
+        go.await(); // the listener stalls while every write is made
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      seen.add(c);
+    })) {
+      for (int i = 0; i < written; i++) {
+        db.bytes().put(key(i), key(i));
+      }
+      // The guest held at most its bound and stopped the host's feed meanwhile.
+      HostLimitsTest.await(() -> host.openFeeds() == 0);
+      go.countDown();
+      long last = 0;
+      for (int i = 0; i < written; i++) {
+        Change c = seen.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(c).as("change %d", i).isNotNull();
+        assertThat(c.revision()).isGreaterThan(last);
+        last = c.revision();
+        assertThat(c.ops().get(0).key()).isEqualTo(key(i));
+      }
+      assertThat(seen.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS)).isNull();
+      assertThat(feed.nextRevision()).isEqualTo(last + 1);
+      assertThat(host.openFeeds()).as("subscribed again once the listener caught up")
+          .isEqualTo(1);
+    }
+    HostLimitsTest.await(() -> host.openFeeds() == 0);
+  }
+
+  @Test
+  void aGuestsListenerMayCallTheDatabaseSynchronously() throws Exception {
+    RocksDatabase db = keep(RocksLevel.open(dir.resolve("db")));
+    Path socket = dir.resolve("db.sock");
+    keep(Host.of(db)).listen(Listener.unix(socket));
+    Guest guest = keep(Guest.connect(Connector.unix(socket)));
+    java.util.concurrent.BlockingQueue<String> copied =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    Range<byte[]> source = Range.<byte[]>all().gte(key(0)).lt(key(99_999));
+    try (org.level4j.ChangeFeed feed = guest.changes(source, 0, new org.level4j.ChangeListener() {
+      @Override
+      public void onChange(Change c) {
+        // Reads and writes through the same connection the changes arrive on.
+        byte[] k = c.ops().get(0).key();
+        byte[] v = guest.bytes().get(k);
+        guest.bytes().put(("copy-" + new String(k, StandardCharsets.UTF_8)).getBytes(
+            StandardCharsets.UTF_8), v);
+        copied.add(new String(k, StandardCharsets.UTF_8));
+      }
+
+      @Override
+      public void onError(org.level4j.LevelException e) {
+        copied.add("ERROR " + e);
+      }
+    })) {
+      for (int i = 0; i < 500; i++) {
+        guest.bytes().put(key(i), key(i));
+      }
+      for (int i = 0; i < 500; i++) {
+        assertThat(copied.poll(30, java.util.concurrent.TimeUnit.SECONDS))
+            .isEqualTo(new String(key(i), StandardCharsets.UTF_8));
+      }
+    }
+    assertThat(guest.get("copy-k00499")).isEqualTo("k00499");
+  }
+
+  /** Flushes, and returns the log files that moved to the archive. */
+  private List<Path> archivedAfterFlush(RocksDatabase db) throws Exception {
+    db.compactRange();
+    Path archive = dir.resolve("db").resolve("archive");
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      if (Files.isDirectory(archive)) {
+        try (Stream<Path> files = Files.list(archive)) {
+          List<Path> list = files.toList();
+          if (!list.isEmpty()) {
+            return list;
+          }
+        }
+      }
+      assertThat(System.nanoTime()).as("a log archived").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  private static byte[] key(int i) {
+    return String.format("k%05d", i).getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,152 @@
+package org.level4j.rocksdb;
+
+import java.util.concurrent.locks.LockSupport;
+import org.level4j.Change;
+import org.level4j.ChangeFeed;
+import org.level4j.ChangeListener;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
+import org.level4j.Range;
+
+/**
+ * A change feed read from RocksDB's write-ahead log: revisions are sequence numbers, and the log
+ * (live files and, once flushed, the archived ones RocksOptions.walTtl keeps) is the feed's only
+ * buffer.
+ *
+ * <p>One thread per feed reads a bounded slice of the log ({@link RocksEngine#readLog}), hands its
+ * changes to the listener one by one, and reads on from the revision after the last batch it
+ * read. When it has caught up it parks until the engine wakes it after a write (or for at most
+ * {@link #IDLE_NANOS}, in case a write came from somewhere that does not wake it). So a listener
+ * that is slow, or a host connection that is not read, costs one slice of memory and no more: the
+ * feed stops reading the log until the listener returns. Such a feed may fall behind what the log
+ * keeps; it then ends with {@code LEVEL_SNAPSHOT_NOT_OPEN} instead of skipping writes.
+ *
+ * <p>Threads: {@code next} and {@code delivered} are written by the feed's thread only. {@link
+ * #close()} may come from any thread, the listener included; from another thread it waits until
+ * the feed's thread has stopped, so nothing is delivered after it returns and the engine may
+ * close RocksDB.
+ */
+final class RocksFeed implements ChangeFeed, Runnable {
+  private static final long IDLE_NANOS = 100_000_000L;
+  private static final long RETRY_NANOS = 1_000_000L;
+  private static final long STUCK_NANOS = 5_000_000_000L;
+
+  private final RocksEngine engine;
+  private final Range<byte[]> range;
+  private final ChangeListener listener;
+  private final Thread thread;
+  private volatile boolean closed;
+  /** The revision to read from next: one past the last batch read. */
+  private long next;
+  /** When reading from {@code next} first came back empty though it is written, or 0. */
+  private long stuckSince;
+  /** One past the last change delivered (or the revision the feed started from). */
+  private volatile long delivered;
+
+  RocksFeed(RocksEngine engine, Range<byte[]> range, long from, ChangeListener listener) {
+    this.engine = engine;
+    this.range = range;
+    this.listener = listener;
+    this.next = from;
+    this.delivered = from;
+    this.thread = new Thread(this, "level4j-rocks-feed");
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** A write was applied: look at the log again. */
+  void wake() {
+    LockSupport.unpark(thread);
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (!closed) {
+        WalSlice slice = engine.readLog(next, range);
+        if (slice == null) {
+          return; // the engine closed
+        }
+        if (slice.retry()) {
+          // Written, yet not readable: the log's tail was being appended (it passes at once),
+          // or the log lost it (it stays so).
+          if (stuckSince == 0) {
+            stuckSince = System.nanoTime();
+          } else if (System.nanoTime() - stuckSince > STUCK_NANOS) {
+            throw WalSlice.gone(next, -1);
+          }
+          LockSupport.parkNanos(this, RETRY_NANOS);
+          continue;
+        }
+        stuckSince = 0;
+        if (slice.changes().isEmpty() && slice.next() == next) {
+          LockSupport.parkNanos(this, IDLE_NANOS);
+          continue;
+        }
+        for (Change c : slice.changes()) {
+          if (closed) {
+            return;
+          }
+          // Counted before the call: whoever sees the listener's work sees this too.
+          long before = delivered;
+          delivered = c.revision() + 1;
+          try {
+            listener.onChange(c);
+          } catch (RuntimeException | Error e) {
+            delivered = before;
+            end(new LevelException(ErrorCode.LEVEL_IO_ERROR, "the change listener threw at "
+                + "revision " + c.revision() + ", which ends the feed; start a new one from "
+                + "revision " + c.revision() + " to be given that change again", e));
+            return;
+          }
+        }
+        next = slice.next();
+        delivered = Math.max(delivered, next);
+      }
+    } catch (LevelException e) {
+      end(e);
+    } catch (RuntimeException | Error e) {
+      end(new LevelException(ErrorCode.LEVEL_IO_ERROR,
+          "the change feed failed at revision " + next + ": " + e, e));
+    } finally {
+      engine.forget(this);
+    }
+  }
+
+  private void end(LevelException error) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    listener.onError(error);
+  }
+
+  @Override
+  public long nextRevision() {
+    return delivered;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    LockSupport.unpark(thread);
+    if (Thread.currentThread() != thread) {
+      boolean interrupted = false;
+      while (thread.isAlive()) {
+        try {
+          thread.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    engine.forget(this);
+  }
+
+}
