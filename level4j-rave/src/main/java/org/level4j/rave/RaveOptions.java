@@ -45,7 +45,7 @@ public final class RaveOptions {
    * RocksDB options, used by whichever process becomes leader. The default has a 2 MiB write
    * buffer and {@link RocksOptions#flushAfter() flushAfter} 40 ms, which keep the log a new
    * leader replays short; flushed log files are kept for change feeds as {@link
-   * RocksOptions#walTtl()} and {@link RocksOptions#walSizeLimitBytes()} say (10 minutes, 256 MiB
+   * RocksOptions#walTtl()} and {@link RocksOptions#walSizeLimitBytes()} say (1 minute, 256 MiB
    * by default).
    *
    * @return the RocksDB options

@@ -182,17 +182,19 @@ public final class RocksOptions {
 
   /**
    * How long RocksDB keeps a write-ahead log file after the writes in it were flushed to table
-   * files (default 10 minutes), so that a change feed ({@link org.level4j.Database#changes}) can
+   * files (default 1 minute), so that a change feed ({@link org.level4j.Database#changes}) can
    * start from, or resume at, a revision that old: after a slow listener, a follower's
    * reconnection, a RaveLevel failover. Kept files move to the directory's {@code archive}
    * folder; a feed that needs a revision no longer kept ends with {@code
    * LEVEL_SNAPSHOT_NOT_OPEN}. Zero keeps none beyond what recovery needs (unless {@link
    * #walSizeLimitBytes()} is set); feeds then work only from what is not flushed yet.
    *
-   * <p>RocksDB removes expired files when it cleans up after flushes: with only a time set,
-   * at most every half of it; with a size limit set as well, every 10 minutes, so files may be
-   * kept up to 10 minutes longer, and the archive may pass its size limit by what is written in
-   * that time.
+   * <p>RocksDB removes expired files, and the oldest beyond the size limit, when it cleans up
+   * after flushes, at most once every half of this time (every 10 minutes if it is zero or over
+   * 20 minutes): so with the default, files are kept between one minute and a minute and a half,
+   * and the archive may pass its size limit by what is written in 30 seconds. The default is
+   * short on purpose: what a feed needs after a failover or a reconnection is seconds old, and a
+   * busy database writes its log at megabytes per second.
    *
    * @return how long flushed log files are kept
    */
@@ -277,7 +279,7 @@ public final class RocksOptions {
     private long writeBufferBytes = 64L << 20;
     private Compression compression = Compression.LZ4;
     private Duration flushAfter = Duration.ZERO;
-    private Duration walTtl = Duration.ofMinutes(10);
+    private Duration walTtl = Duration.ofMinutes(1);
     private long walSizeLimitBytes = 256L << 20;
     private boolean statistics = false;
     private Consumer<Options> adjust = NO_ADJUSTMENT;
