@@ -187,6 +187,35 @@ final class Proc implements AutoCloseable {
     stdin.flush();
   }
 
+  /** SIGSTOP: the process runs no more code until {@link #resume()}. */
+  void pause() throws IOException, InterruptedException {
+    signal("STOP");
+    // kill returns once the signal is sent; the process is stopped when the kernel says so.
+    Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
+    while (true) {
+      String s = java.nio.file.Files.readString(stat);
+      char state = s.charAt(s.lastIndexOf(')') + 2);
+      if (state == 'T' || state == 't') {
+        return;
+      }
+      Thread.sleep(1);
+    }
+  }
+
+  /** SIGCONT, after {@link #pause()}. */
+  void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+        .redirectErrorStream(true).start();
+    String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (kill.waitFor() != 0) {
+      throw new AssertionError("kill -" + name + " " + process.pid() + " failed: " + out);
+    }
+  }
+
   /** SIGKILL, as a crash: no shutdown hook, no close. */
   void kill() throws InterruptedException {
     process.destroyForcibly();
