@@ -15,6 +15,10 @@ record HostFeatures(int bits) {
     return (bits & Wire.FEATURE_SNAPSHOTS) != 0;
   }
 
+  boolean checkpoints() {
+    return (bits & Wire.FEATURE_CHECKPOINTS) != 0;
+  }
+
   boolean preconditions() {
     return (bits & Wire.FEATURE_PRECONDITIONS) != 0;
   }
@@ -36,6 +40,11 @@ record HostFeatures(int bits) {
       return new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED, "the host holds no snapshots for "
           + "its guests (it is not a level4j host, or its database has no explicit snapshots; see "
           + "supports().explicitSnapshots())");
+    }
+    if (r instanceof GuestRequest.Checkpoint && !checkpoints()) {
+      return new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED, "the host makes no checkpoints "
+          + "(it is not a level4j host, or its database cannot make them: a RocksDB database or "
+          + "a RaveLevel can)");
     }
     if (!(r instanceof GuestRequest.Write w)) {
       return null;

@@ -30,7 +30,10 @@ import java.nio.charset.StandardCharsets;
  *   32 Write                              32 Hello
  *   33 Snapshot
  *   34 SnapshotRelease
+ *   37 Checkpoint
  * </pre>
+ * (Tags 35 and 36, both directions, and Hello's feature 8 are taken by an extension being built
+ * elsewhere.)
  * A level4j host sends Hello first thing on every connection, saying which extensions it
  * serves. A guest learns whether its host is a level4j one by asking something (a GetMany of no
  * keys): a Hello, if any, arrives before the answer. Only then does it send Write, a batch that
@@ -43,6 +46,13 @@ import java.nio.charset.StandardCharsets;
  * 14, which only such a host is sent (a Node host would skip the field and read the latest data).
  * A snapshot lives as long as its connection: the host releases a connection's snapshots when it
  * goes away, and a guest never names a snapshot of an earlier connection on a new one.
+ *
+ * <p>Checkpoints (feature 16, sent by a host whose database is {@link org.level4j.Checkpointable}):
+ * Checkpoint asks the host to write a consistent copy of its database to a new directory, named
+ * by an absolute path as the host's process sees it, answered with a Callback (an error or none)
+ * once the copy is complete. A host makes one only for a guest in its own process or a Unix-socket
+ * peer running as its own user, unless {@link HostOptions#checkpointsFromAnyGuest} allows every
+ * guest; it refuses others, and an existing directory, with an error.
  *
  * <h2>Messages (proto2; field number, type; * = required)</h2>
  * <pre>
@@ -72,9 +82,10 @@ import java.nio.charset.StandardCharsets;
  *                   5 settledBelow (uint64), 6 sync (bool)
  *     Operation     as Batch's, plus type "expect": field 3 absent means "expect absent"
  *   Hello (32)      1 version* (1), 2 features (uint: 1 = preconditions, 2 = request ids,
- *                   4 = snapshots)
+ *                   4 = snapshots, 16 = checkpoints)
  *   Snapshot (33)   1 id*, 2 snapshot*
  *   SnapshotRelease (34)  1 snapshot*
+ *   Checkpoint (37) 1 id*, 2 dest* (bytes: the path, UTF-8)
  * </pre>
  * ‡ field 14 (uint32, 0 or absent = none) is a level4j extension: the snapshot to read from.
  * A get of a missing key is answered with the error {@code LEVEL_NOT_FOUND} and no value: a
@@ -118,6 +129,8 @@ final class Wire {
   static final int SNAPSHOT = 33;
   /** Guest → host: release a snapshot; not answered. */
   static final int SNAPSHOT_RELEASE = 34;
+  /** Guest → host: write a checkpoint of the database to a new directory. */
+  static final int CHECKPOINT = 37;
 
   static final int VERSION = 1;
   /** A Write's Callback value: applied now, or (its request id) applied before. */
@@ -127,6 +140,7 @@ final class Wire {
   static final int FEATURE_PRECONDITIONS = 1;
   static final int FEATURE_REQUEST_IDS = 2;
   static final int FEATURE_SNAPSHOTS = 4;
+  static final int FEATURE_CHECKPOINTS = 16;
   /** The extension field of Get, GetMany and Iterator naming the snapshot to read from. */
   static final int SNAPSHOT_FIELD = 14;
 
