@@ -2,7 +2,7 @@
 // A Node rave-level process that joins the directory argv[2] and puts `${argv[3]}<n>` = `v<n>`
 // for n = 0, 1, ..., printing `ACK n` after each acknowledged put, until stdin ends. Then it
 // closes and prints `CLOSED leader=<true|false>`. A failure prints
-// `ERROR <code> [(cause <code>)] <message>` and exits 1: a test reads that as the follower dying.
+// `ERROR <code> [(cause <code>)] <message>[: <cause's message>]` and exits 1: a test reads that as the follower dying.
 const { RaveLevel } = require('rave-level')
 
 async function main () {
@@ -27,7 +27,8 @@ async function main () {
 
 function fail (err) {
   const cause = err.cause && err.cause.code ? ' (cause ' + err.cause.code + ')' : ''
-  console.log('ERROR ' + (err.code || '-') + cause + ' ' + err.message)
+  const why = err.cause && err.cause.message ? ': ' + err.cause.message : ''
+  console.log('ERROR ' + (err.code || '-') + cause + ' ' + err.message + why)
   process.exit(1)
 }
 

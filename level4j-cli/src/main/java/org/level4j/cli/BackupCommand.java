@@ -28,11 +28,12 @@ import picocli.CommandLine.Spec;
  * {@code level4j backup DIR DEST}: a consistent copy of a database that other processes may be
  * using through RaveLevel, written to a new directory.
  *
- * <p>It joins DIR's election as any command does. As leader (no other process led DIR), it holds
- * RocksDB and makes a checkpoint. As a follower it cannot ask the leader for a checkpoint (the
- * protocol has no such request), so it reads every entry through the leader from one snapshot and
- * writes them into a new RocksDB directory: the same data at one moment, in different files. Both
- * are built beside DEST and renamed into place, so DEST appears only when complete.
+ * <p>It joins DIR's election as any command does and asks for a RocksDB checkpoint: as leader (no
+ * other process led DIR) it makes it itself, as a follower the leader makes it (the Checkpoint
+ * extension of the protocol). A leader that cannot (a Node rave-level process, or one running as
+ * another user) is read instead: every entry through it from one snapshot, written into a new
+ * RocksDB directory, the same data at one moment in different files. Either is built beside DEST
+ * and renamed into place, so DEST appears only when complete.
  */
 @Command(name = "backup",
     description = {
@@ -40,11 +41,13 @@ import picocli.CommandLine.Spec;
             + " go on reading and writing DIR. DEST holds the database as it was at one moment"
             + " during the backup, and is a database of its own: open it with any level4j"
             + " command, or move it in place of DIR to restore.",
-        "If no other process leads DIR, backup leads it for a moment and makes a RocksDB"
-            + " checkpoint (table files hard-linked where DEST is on the same file system). If"
-            + " another process leads DIR, backup reads every entry through it from one snapshot"
-            + " and writes them to DEST. Either way DEST appears only once complete; a backup that"
-            + " fails (for instance when the leader exits during the copy) leaves nothing."})
+        "DEST is a RocksDB checkpoint (table files hard-linked where DEST is on the same file"
+            + " system), made by the process that leads DIR: backup itself if no other process"
+            + " does, else the leader, asked over its socket. A leader that cannot make one (a"
+            + " Node rave-level process, or one running as another user) is read instead: every"
+            + " entry through it from one snapshot, written to DEST. Either way DEST appears only"
+            + " once complete; a backup that fails (for instance when the leader exits during the"
+            + " copy) leaves nothing."})
 final class BackupCommand implements Callable<Integer> {
   private static final int STEP = 1000;
 
@@ -71,12 +74,18 @@ final class BackupCommand implements Callable<Integer> {
     Progress progress = Progress.onTerminal(spec.commandLine().getErr());
     String how;
     try (RaveLevel db = Target.open(dir, false)) {
-      if (db.isLeader()) {
+      boolean leader = db.isLeader();
+      try {
         db.checkpoint(partial);
-        how = "a checkpoint";
-      } else {
+        how = leader ? "a checkpoint" : "a checkpoint made by the leader";
+      } catch (LevelException e) {
+        if (leader || e.code() != ErrorCode.LEVEL_NOT_SUPPORTED) {
+          throw e;
+        }
+        deleteTree(partial);
         long n = copyThroughLeader(db, partial, progress);
-        how = String.format("%,d entries read from one snapshot through the leader", n);
+        how = String.format("%,d entries read from one snapshot through the leader, which "
+            + "makes no checkpoint for this process: %s", n, e.getMessage());
       }
       Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
     } finally {

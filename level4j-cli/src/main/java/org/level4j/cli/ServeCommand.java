@@ -125,6 +125,12 @@ final class ServeCommand implements Callable<Integer> {
           + " LEVEL_LIMIT_EXCEEDED (default 1024).")
   Integer maxSnapshots;
 
+  @Option(names = "--checkpoints-from-any-guest",
+      description = "Make checkpoints for every guest that asks (they are written as your user,"
+          + " wherever the guest names). Without it, only guests connected over the Unix socket as"
+          + " your own user may.")
+  boolean checkpointsFromAnyGuest;
+
   @Spec
   CommandSpec spec;
 
@@ -163,7 +169,8 @@ final class ServeCommand implements Callable<Integer> {
 
   /** The host's options from the flags; the limits not given keep HostOptions' defaults. */
   HostOptions hostOptions() {
-    HostOptions o = HostOptions.defaults().readOnly(readonly);
+    HostOptions o = HostOptions.defaults().readOnly(readonly)
+        .checkpointsFromAnyGuest(checkpointsFromAnyGuest);
     try {
       if (maxFrameBytes != null) {
         o = o.maxFrameBytes(maxFrameBytes);

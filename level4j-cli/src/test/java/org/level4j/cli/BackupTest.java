@@ -25,26 +25,30 @@ class BackupTest {
   Path tmp;
 
   @Test
-  void aBackupWhileAnotherProcessLeadsAndWritesHoldsOneMomentOfIt() throws Exception {
+  void aBackupWhileAnotherProcessLeadsAndWritesIsACheckpointTheLeaderMakes() throws Exception {
     Path dir = tmp.resolve("db");
     Path dest = tmp.resolve("backups").resolve("one");
+    Path direct = tmp.resolve("direct");
     try (ChildProcess writer = startWriter(dir)) {
       assertThat(writer.readLine()).isEqualTo("leading");
       assertThat(writer.readLine()).isEqualTo("written");
       Run r = Run.of("backup", dir.toString(), dest.toString());
       assertThat(r.code()).as("%s", r).isZero();
-      assertThat(r.err()).contains("through the leader");
+      assertThat(r.err()).contains("(a checkpoint made by the leader)");
       try (RaveLevel follower = Target.open(dir, false)) {
-        assertThatThrownBy(() -> follower.checkpoint(tmp.resolve("direct")))
+        assertThat(follower.isLeader()).isFalse();
+        follower.checkpoint(direct);
+        assertThatThrownBy(() -> follower.checkpoint(direct))
             .isInstanceOfSatisfying(LevelException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_NOT_SUPPORTED))
-            .hasMessageContaining("only the leader");
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_INVALID_ARGUMENT))
+            .hasMessageContaining("already exists");
       }
       writer.closeInput();
       assertThat(writer.waitFor()).isZero();
     }
     long copied = assertConsistent(dest);
     assertThat(copied).isGreaterThanOrEqualTo(500);
+    assertThat(assertConsistent(direct)).isGreaterThanOrEqualTo(copied);
     try (Database original = RocksLevel.open(dir)) {
       assertThat(Long.parseLong(original.get("count"))).isGreaterThan(copied);
     }

@@ -28,19 +28,21 @@ class ServeOptionsTest {
     assertThat(o.maxRequestsInFlight()).isEqualTo(d.maxRequestsInFlight()).isEqualTo(4096);
     assertThat(o.maxIterators()).isEqualTo(d.maxIterators()).isEqualTo(1024);
     assertThat(o.maxSnapshots()).isEqualTo(d.maxSnapshots()).isEqualTo(1024);
+    assertThat(o.checkpointsFromAnyGuest()).isEqualTo(d.checkpointsFromAnyGuest()).isFalse();
   }
 
   @Test
   void eachFlagSetsItsLimit() {
     HostOptions o = parse("db", "--readonly", "--max-frame-bytes", "4096",
         "--max-unsent-bytes", "65536", "--max-requests-in-flight", "16", "--max-iterators", "8",
-        "--max-snapshots", "5");
+        "--max-snapshots", "5", "--checkpoints-from-any-guest");
     assertThat(o.readOnly()).isTrue();
     assertThat(o.maxFrameBytes()).isEqualTo(4096);
     assertThat(o.maxUnsentBytes()).isEqualTo(65536);
     assertThat(o.maxRequestsInFlight()).isEqualTo(16);
     assertThat(o.maxIterators()).isEqualTo(8);
     assertThat(o.maxSnapshots()).isEqualTo(5);
+    assertThat(o.checkpointsFromAnyGuest()).isTrue();
   }
 
   @Test

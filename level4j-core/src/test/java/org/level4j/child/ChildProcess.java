@@ -338,6 +338,39 @@ public final class ChildProcess implements AutoCloseable {
     return waitFor();
   }
 
+  /** SIGSTOP: the process runs no more code until {@link #resume()}. */
+  public void pause() throws IOException, InterruptedException {
+    signal("STOP");
+    // kill returns once the signal is sent; the process is stopped when the kernel says so.
+    Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      String s = Files.readString(stat);
+      char state = s.charAt(s.lastIndexOf(')') + 2);
+      if (state == 'T' || state == 't') {
+        return;
+      }
+      if (System.nanoTime() > end) {
+        throw new AssertionError(name + " did not stop after SIGSTOP (state " + state + ")");
+      }
+      Thread.sleep(1);
+    }
+  }
+
+  /** SIGCONT, after {@link #pause()}. */
+  public void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+        .redirectErrorStream(true).start();
+    String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (kill.waitFor() != 0) {
+      throw new AssertionError("kill -" + signal + " " + process.pid() + " failed: " + out);
+    }
+  }
+
   /** After {@link #kill()}: waits (30 s at most) until every line the process printed is read. */
   public synchronized void drain() throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

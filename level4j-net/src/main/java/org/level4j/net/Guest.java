@@ -28,12 +28,15 @@ import org.level4j.spi.ForwardingDatabase;
  * Each conditional batch carries a request id of the guest's own, so with retry on, a batch
  * re-sent after a lost connection is applied once.
  *
+ * <p>{@link #checkpoint} asks a level4j host to write a copy of its database (see {@link
+ * org.level4j.Checkpointable}); the host decides whether this guest may.
+ *
  * <p>When the connection ends, pending and later operations fail with
  * {@code LEVEL_CONNECTION_LOST} until the guest is closed, unless {@link GuestOptions#retry} is
  * on. Closing fails pending operations with {@code LEVEL_DATABASE_NOT_OPEN}; {@link #open()}
  * connects again.
  */
-public final class Guest extends ForwardingDatabase {
+public final class Guest extends ForwardingDatabase implements org.level4j.Checkpointable {
   private final GuestEngine engine;
 
   private Guest(GuestEngine engine) {
@@ -81,5 +84,22 @@ public final class Guest extends ForwardingDatabase {
    */
   public Registration onConnectionChange(ConnectionListener listener) {
     return engine.addListener(listener);
+  }
+
+  /**
+   * Asks the host to write a consistent copy of its database to the new directory {@code dest}
+   * and waits until it has. The host makes it where its own process sees {@code dest}, and only
+   * for a guest it allows to: by default one in its own process or connected over a Unix socket
+   * as the host's own user (see {@link HostOptions#checkpointsFromAnyGuest}).
+   *
+   * @param dest an absolute path that does not exist yet on the host's machine
+   * @throws org.level4j.LevelException {@code LEVEL_INVALID_ARGUMENT} if {@code dest} is not
+   *     absolute or exists, {@code LEVEL_NOT_SUPPORTED} if the host cannot make checkpoints (a
+   *     Node host, or a database without them) or does not allow this guest to, {@code
+   *     LEVEL_IO_ERROR} if the copy could not be written
+   */
+  @Override
+  public void checkpoint(java.nio.file.Path dest) {
+    engine.checkpoint(dest);
   }
 }

@@ -334,6 +334,19 @@ final class GuestEngine implements RemoteEngine {
     }
   }
 
+  /**
+   * Asks the host to write a checkpoint of its database to {@code dest}; waits for its answer.
+   * With retry on, a request the connection lost is sent again to the next host, which then
+   * finds {@code dest} already written if the first had finished.
+   */
+  void checkpoint(java.nio.file.Path dest) {
+    if (dest == null || !dest.isAbsolute()) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "a guest's checkpoint needs an "
+          + "absolute path, as the host's process sees it; got " + dest);
+    }
+    LevelException.join(send(new GuestRequest.Checkpoint(this, dest.toString())));
+  }
+
   /** Lets the host release {@code s}, if the connection it was taken on is still up. */
   void release(GuestSnapshot s) {
     GuestLink l;

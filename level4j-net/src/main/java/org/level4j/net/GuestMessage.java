@@ -51,6 +51,9 @@ sealed interface GuestMessage {
 
   record Unsubscribe(int feed) implements GuestMessage {}
 
+  /** The Checkpoint extension: a copy of the database in the new directory {@code dest}. */
+  record Checkpoint(int id, String dest) implements Request {}
+
   record Iterator(int id, int seq, Range<byte[]> range, boolean keys, boolean values,
       long consumed, byte[] bookmark, byte[] seek, int snapshot) implements GuestMessage {}
 
@@ -220,6 +223,13 @@ sealed interface GuestMessage {
     }
   }
 
+  static void checkpoint(Out o, int id, String dest) {
+    int f = o.begin(Wire.CHECKPOINT);
+    o.uint(1, id);
+    o.bytes(2, dest.getBytes(StandardCharsets.UTF_8));
+    o.end(f);
+  }
+
   /** Fields 3..8 of Options: bounds, limit and direction. */
   private static void rangeFields(Out o, Range<byte[]> r) {
     boundFields(o, r);
@@ -302,6 +312,8 @@ sealed interface GuestMessage {
       }
       case Wire.UNSUBSCRIBE:
         return new Unsubscribe(in.uint32(1));
+      case Wire.CHECKPOINT:
+        return new Checkpoint(in.uint32(1), new String(in.bytes(2), StandardCharsets.UTF_8));
       default:
         return new Unknown(tag);
     }

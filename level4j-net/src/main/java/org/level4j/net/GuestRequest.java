@@ -307,4 +307,19 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
       }
     }
   }
+
+  /** The Checkpoint extension: the host writes a copy of its database to {@code dest}. */
+  static final class Checkpoint extends Done {
+    private final String dest;
+
+    Checkpoint(GuestEngine engine, String dest) {
+      super(engine);
+      this.dest = dest;
+    }
+
+    @Override
+    void encode(Protobuf.Out o, GuestEngine engine) {
+      GuestMessage.checkpoint(o, id, dest);
+    }
+  }
 }

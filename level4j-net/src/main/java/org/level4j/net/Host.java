@@ -50,6 +50,8 @@ public final class Host implements AutoCloseable {
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   final LongAdder served = new LongAdder(); // counted by the sessions
   final LongAdder broken = new LongAdder(); // counted by the sessions
+  final LongAdder received = new LongAdder(); // bytes, counted by the sessions' connections
+  final LongAdder sent = new LongAdder(); // bytes, counted by the sessions' connections
   private final LongAdder accepted = new LongAdder();
   private final LongAdder refused = new LongAdder();
   private volatile boolean closed;
@@ -184,6 +186,26 @@ public final class Host implements AutoCloseable {
    */
   public long requestsServed() {
     return served.sum();
+  }
+
+  /**
+   * How many bytes guests sent this host so far (frames of every kind, over every connection,
+   * those still open and those closed), for monitoring.
+   *
+   * @return the bytes received so far
+   */
+  public long bytesReceived() {
+    return received.sum();
+  }
+
+  /**
+   * How many bytes this host sent its guests so far (answers, iterator data, its Hello), for
+   * monitoring; what waits unsent is {@link #unsentBytes()}.
+   *
+   * @return the bytes sent so far
+   */
+  public long bytesSent() {
+    return sent.sum();
   }
 
   /**

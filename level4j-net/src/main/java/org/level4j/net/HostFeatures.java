@@ -19,6 +19,10 @@ record HostFeatures(int bits) {
     return (bits & Wire.FEATURE_CHANGES) != 0;
   }
 
+  boolean checkpoints() {
+    return (bits & Wire.FEATURE_CHECKPOINTS) != 0;
+  }
+
   boolean preconditions() {
     return (bits & Wire.FEATURE_PRECONDITIONS) != 0;
   }
@@ -44,6 +48,11 @@ record HostFeatures(int bits) {
     if (r instanceof GuestRequest.Subscribe && !changes()) {
       return new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED, "the host has no change feed "
           + "(it is not a level4j host, or its database has none; see supports().changeFeed())");
+    }
+    if (r instanceof GuestRequest.Checkpoint && !checkpoints()) {
+      return new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED, "the host makes no checkpoints "
+          + "(it is not a level4j host, or its database cannot make them: a RocksDB database or "
+          + "a RaveLevel can)");
     }
     if (!(r instanceof GuestRequest.Write w)) {
       return null;

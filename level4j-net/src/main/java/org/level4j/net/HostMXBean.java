@@ -41,6 +41,20 @@ public interface HostMXBean {
   long getRequestsServed();
 
   /**
+   * See {@link Host#bytesReceived()}.
+   *
+   * @return the bytes received from guests so far
+   */
+  long getBytesReceived();
+
+  /**
+   * See {@link Host#bytesSent()}.
+   *
+   * @return the bytes sent to guests so far
+   */
+  long getBytesSent();
+
+  /**
    * See {@link Host#requestsInFlight()}.
    *
    * @return the number of requests under way

@@ -19,6 +19,8 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code level4j.host.connections.errors} (counter): connections closed on an error;
  *   <li>{@code level4j.host.requests} (counter): requests served;
  *   <li>{@code level4j.host.requests.in.flight} (gauge): requests not yet answered;
+ *   <li>{@code level4j.host.bytes.received} and {@code level4j.host.bytes.sent} (counters):
+ *       bytes read from and written to guests;
  *   <li>{@code level4j.host.unsent.bytes} (gauge): bytes of answers waiting for their guests;
  *   <li>{@code level4j.host.iterators} and {@code level4j.host.snapshots} (gauges): what guests
  *       hold open.
@@ -67,6 +69,9 @@ public final class HostMetrics implements MeterBinder {
     counter(registry, "level4j.host.requests", Host::requestsServed, "requests served");
     gauge(registry, "level4j.host.requests.in.flight", Host::requestsInFlight,
         "requests received and not yet answered");
+    counter(registry, "level4j.host.bytes.received", Host::bytesReceived,
+        "bytes guests sent this host");
+    counter(registry, "level4j.host.bytes.sent", Host::bytesSent, "bytes this host sent guests");
     gauge(registry, "level4j.host.unsent.bytes", Host::unsentBytes,
         "bytes of answers waiting for their guests to read them");
     gauge(registry, "level4j.host.iterators", Host::openIterators, "iterators guests hold open");

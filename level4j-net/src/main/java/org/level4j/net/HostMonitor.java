@@ -67,6 +67,16 @@ final class HostMonitor implements HostMXBean {
   }
 
   @Override
+  public long getBytesReceived() {
+    return host.bytesReceived();
+  }
+
+  @Override
+  public long getBytesSent() {
+    return host.bytesSent();
+  }
+
+  @Override
   public int getRequestsInFlight() {
     return host.requestsInFlight();
   }

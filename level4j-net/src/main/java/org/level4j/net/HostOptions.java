@@ -50,25 +50,28 @@ import org.level4j.Op;
  */
 public final class HostOptions {
   private static final HostOptions DEFAULTS = new HostOptions(false, null, null, null,
-      new Limits(Wire.DEFAULT_MAX_FRAME_BYTES, 1 << 20, 4096, 1024, 1024));
+      new Limits(Wire.DEFAULT_MAX_FRAME_BYTES, 1 << 20, 4096, 1024, 1024), false);
 
   private final boolean readOnly;
   private final BiConsumer<byte[], byte[]> preput;
   private final Consumer<byte[]> predel;
   private final Consumer<List<Op<byte[], byte[]>>> prebatch;
   private final Limits limits;
+  private final boolean checkpointsFromAnyGuest;
 
   /** The per-connection limits, kept together so each option changes one of them. */
   private record Limits(int maxFrameBytes, int maxUnsentBytes, int maxRequestsInFlight,
       int maxIterators, int maxSnapshots) {}
 
   private HostOptions(boolean readOnly, BiConsumer<byte[], byte[]> preput,
-      Consumer<byte[]> predel, Consumer<List<Op<byte[], byte[]>>> prebatch, Limits limits) {
+      Consumer<byte[]> predel, Consumer<List<Op<byte[], byte[]>>> prebatch, Limits limits,
+      boolean checkpointsFromAnyGuest) {
     this.readOnly = readOnly;
     this.preput = preput;
     this.predel = predel;
     this.prebatch = prebatch;
     this.limits = limits;
+    this.checkpointsFromAnyGuest = checkpointsFromAnyGuest;
   }
 
   /**
@@ -88,7 +91,7 @@ public final class HostOptions {
    * @return a copy with that setting
    */
   public HostOptions readOnly(boolean readOnly) {
-    return new HostOptions(readOnly, preput, predel, prebatch, limits);
+    return new HostOptions(readOnly, preput, predel, prebatch, limits, checkpointsFromAnyGuest);
   }
 
   /**
@@ -98,7 +101,7 @@ public final class HostOptions {
    * @return a copy with that hook
    */
   public HostOptions preput(BiConsumer<byte[], byte[]> hook) {
-    return new HostOptions(readOnly, hook, predel, prebatch, limits);
+    return new HostOptions(readOnly, hook, predel, prebatch, limits, checkpointsFromAnyGuest);
   }
 
   /**
@@ -108,7 +111,7 @@ public final class HostOptions {
    * @return a copy with that hook
    */
   public HostOptions predel(Consumer<byte[]> hook) {
-    return new HostOptions(readOnly, preput, hook, prebatch, limits);
+    return new HostOptions(readOnly, preput, hook, prebatch, limits, checkpointsFromAnyGuest);
   }
 
   /**
@@ -119,7 +122,7 @@ public final class HostOptions {
    * @return a copy with that hook
    */
   public HostOptions prebatch(Consumer<List<Op<byte[], byte[]>>> hook) {
-    return new HostOptions(readOnly, preput, predel, hook, limits);
+    return new HostOptions(readOnly, preput, predel, hook, limits, checkpointsFromAnyGuest);
   }
 
   /**
@@ -200,6 +203,30 @@ public final class HostOptions {
   }
 
   /**
+   * Whether every guest may ask for a checkpoint ({@link Guest#checkpoint}), when the database is
+   * {@link org.level4j.Checkpointable}. By default (false) only a guest in the host's own process
+   * (an in-memory {@link Connection#pipe()}) or a Unix-socket peer running as the host's own user
+   * may: a checkpoint writes files as the host's user, wherever the guest names. Allow it for TCP
+   * and TLS guests, and other users a Unix listener lets in, only where they are trusted that
+   * far; a read-only host makes checkpoints all the same (they change nothing in the database).
+   *
+   * @param allowed whether every guest may ask for a checkpoint
+   * @return a copy with that setting
+   */
+  public HostOptions checkpointsFromAnyGuest(boolean allowed) {
+    return new HostOptions(readOnly, preput, predel, prebatch, limits, allowed);
+  }
+
+  /**
+   * Whether every guest may ask for a checkpoint; see {@link #checkpointsFromAnyGuest(boolean)}.
+   *
+   * @return true if every guest may
+   */
+  public boolean checkpointsFromAnyGuest() {
+    return checkpointsFromAnyGuest;
+  }
+
+  /**
    * Whether every write is refused; see {@link #readOnly(boolean)}.
    *
    * @return true if writes are refused
@@ -266,7 +293,7 @@ public final class HostOptions {
   }
 
   private HostOptions with(Limits changed) {
-    return new HostOptions(readOnly, preput, predel, prebatch, changed);
+    return new HostOptions(readOnly, preput, predel, prebatch, changed, checkpointsFromAnyGuest);
   }
 
   private static void atLeast(String name, int value, int least) {

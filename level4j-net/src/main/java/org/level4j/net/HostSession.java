@@ -44,8 +44,12 @@ final class HostSession implements FrameReader.Handler {
 
   private final Host host;
   private final Connection connection;
+  /** {@link #connection}, counting its bytes for the host; what frames are read from and sent to. */
+  private final Connection counted;
   private final HostOptions options;
   private final Level<byte[], byte[]> db;
+  /** The database, if it makes checkpoints; else null. */
+  private final org.level4j.Checkpointable checkpoints;
   private final AsyncLevel<byte[], byte[]> async;
   private final Outbox outbox;
   private static final int MAX_HELD = 1024;
@@ -75,15 +79,17 @@ final class HostSession implements FrameReader.Handler {
     this.options = options;
     this.database = db;
     this.db = db.bytes();
+    this.checkpoints = db instanceof org.level4j.Checkpointable c ? c : null;
     this.async = this.db.async();
-    this.outbox = new Outbox(connection);
+    this.counted = new CountedConnection(connection, host.received, host.sent);
+    this.outbox = new Outbox(counted);
   }
 
   void run() {
     reader = Thread.currentThread();
     try {
       hello();
-      new FrameReader(options.maxFrameBytes()).run(connection, this);
+      new FrameReader(options.maxFrameBytes()).run(counted, this);
     } catch (Malformed e) {
       host.broken.increment();
       if (!closed) {
@@ -212,6 +218,8 @@ final class HostSession implements FrameReader.Handler {
       answer(t.id(), takeSnapshot(t));
     } else if (m instanceof GuestMessage.Subscribe sub) {
       subscribe(sub);
+    } else if (m instanceof GuestMessage.Checkpoint c) {
+      answer(c.id(), checkpoint(c));
     } else if (m instanceof GuestMessage.Clear c) {
       answer(c.id(), options.readOnly() ? readOnly() : async.clear(c.range()));
     }
@@ -372,6 +380,55 @@ final class HostSession implements FrameReader.Handler {
     return feeds.size();
   }
 
+  /**
+   * Makes the checkpoint a guest asked for, on a thread of its own (it may take a while, and this
+   * connection's other requests go on meanwhile), if the database can and this guest may.
+   */
+  private CompletableFuture<Void> checkpoint(GuestMessage.Checkpoint c) {
+    if (checkpoints == null) {
+      return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
+          "this host's database cannot make checkpoints"));
+    }
+    if (!options.checkpointsFromAnyGuest() && !guestIsOwnUser()) {
+      LOG.log(System.Logger.Level.WARNING, "refused a checkpoint in " + c.dest() + " to "
+          + connection + ": not a guest of this process's user over a Unix socket");
+      return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED,
+          "this host makes checkpoints only for guests in its own process or connected over a "
+              + "Unix socket as its own user (HostOptions.checkpointsFromAnyGuest allows every "
+              + "guest)"));
+    }
+    java.nio.file.Path dest;
+    try {
+      dest = java.nio.file.Path.of(c.dest());
+    } catch (java.nio.file.InvalidPathException e) {
+      return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+          "the host cannot use the checkpoint path " + c.dest() + ": " + e.getMessage(), e));
+    }
+    if (!dest.isAbsolute()) {
+      return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+          "a checkpoint needs an absolute path, as the host's process sees it; got " + dest));
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        checkpoints.checkpoint(dest);
+        LOG.log(System.Logger.Level.INFO, "made a checkpoint in " + dest + " for " + connection);
+        done.complete(null);
+      } catch (RuntimeException | Error e) {
+        done.completeExceptionally(e);
+      }
+    }, "level4j-host-checkpoint");
+    t.setDaemon(true);
+    t.start();
+    return done;
+  }
+
+  /** Whether the guest runs in this process, or as this process's user over a Unix socket. */
+  private boolean guestIsOwnUser() {
+    return MemoryPipe.isEnd(connection)
+        || connection instanceof SocketConnection s && s.peerIsOwnUser();
+  }
+
   private static LevelException noSnapshot(int snapshot) {
     return new LevelException(ErrorCode.LEVEL_SNAPSHOT_NOT_OPEN, "this connection holds no "
         + "snapshot " + Integer.toUnsignedString(snapshot) + " (it was released, or taken on "
@@ -514,7 +571,8 @@ final class HostSession implements FrameReader.Handler {
     int features = (s.conditionalBatch() ? Wire.FEATURE_PRECONDITIONS : 0)
         | (s.exactlyOnce() ? Wire.FEATURE_REQUEST_IDS : 0)
         | (s.explicitSnapshots() ? Wire.FEATURE_SNAPSHOTS : 0)
-        | (database.supports().changeFeed() ? Wire.FEATURE_CHANGES : 0);
+        | (database.supports().changeFeed() ? Wire.FEATURE_CHANGES : 0)
+        | (checkpoints != null ? Wire.FEATURE_CHECKPOINTS : 0);
     synchronized (outbox) {
       HostMessage.hello(outbox.out(), features);
     }

@@ -91,6 +91,11 @@ final class MemoryPipe {
     }
   }
 
+  /** Whether {@code c} is an end of an in-memory pipe: its peer is in this process. */
+  static boolean isEnd(Connection c) {
+    return c instanceof End;
+  }
+
   private static final class End implements QuietConnection {
     private final Ring in;
     private final Ring out;

@@ -31,6 +31,11 @@ class SocketConnection implements Connection {
     this.name = name;
   }
 
+  /** Whether the peer runs as this process's user, over a Unix socket. */
+  boolean peerIsOwnUser() {
+    return UnixPeers.isOwnUser(channel);
+  }
+
   /** A guest's connection over {@code channel}: non-blocking, waiting on selectors. */
   static Connection quiet(SocketChannel channel, String name) throws IOException {
     return new Quiet(channel, name);

@@ -84,6 +84,25 @@ final class UnixPeers {
     return ok ? null : peer;
   }
 
+  /**
+   * Whether the peer at the other end of the Unix socket {@code c} runs as this process's user
+   * (false for a TCP socket, or where the platform gives no peer credentials).
+   */
+  static boolean isOwnUser(SocketChannel c) {
+    try {
+      if (!(c.getLocalAddress() instanceof java.net.UnixDomainSocketAddress)
+          || !c.supportedOptions().contains(ExtendedSocketOptions.SO_PEERCRED)) {
+        return false;
+      }
+      UserPrincipal own = FileSystems.getDefault().getUserPrincipalLookupService()
+          .lookupPrincipalByName(Long.toString(new com.sun.security.auth.module.UnixSystem()
+              .getUid())); // a number: that uid
+      return own.equals(c.getOption(ExtendedSocketOptions.SO_PEERCRED).user());
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** Who is allowed, for messages. */
   String describe() {
     return "the allowed user ids " + uids + (group == null ? "" : " nor runs with group "

@@ -32,8 +32,8 @@ import java.nio.charset.StandardCharsets;
  *   34 SnapshotRelease
  *   35 Subscribe
  *   36 Unsubscribe
+ *   37 Checkpoint
  * </pre>
- * (Tag 37 and Hello's feature 16 are taken by another extension in the works.)
  * A level4j host sends Hello first thing on every connection, saying which extensions it
  * serves. A guest learns whether its host is a level4j one by asking something (a GetMany of no
  * keys): a Hello, if any, arrives before the answer. Only then does it send Write, a batch that
@@ -58,6 +58,13 @@ import java.nio.charset.StandardCharsets;
  * feed. Unsubscribe, unanswered, ends it; so does the end of the connection, after which the
  * guest subscribes again on its new connection from one past the last revision it received.
  * A feed number is used once per connection, so a late Changes of an ended feed is dropped.
+ *
+ * <p>Checkpoints (feature 16, sent by a host whose database is {@link org.level4j.Checkpointable}):
+ * Checkpoint asks the host to write a consistent copy of its database to a new directory, named
+ * by an absolute path as the host's process sees it, answered with a Callback (an error or none)
+ * once the copy is complete. A host makes one only for a guest in its own process or a Unix-socket
+ * peer running as its own user, unless {@link HostOptions#checkpointsFromAnyGuest} allows every
+ * guest; it refuses others, and an existing directory, with an error.
  *
  * <h2>Messages (proto2; field number, type; * = required)</h2>
  * <pre>
@@ -87,11 +94,12 @@ import java.nio.charset.StandardCharsets;
  *                   5 settledBelow (uint64), 6 sync (bool)
  *     Operation     as Batch's, plus type "expect": field 3 absent means "expect absent"
  *   Hello (32)      1 version* (1), 2 features (uint: 1 = preconditions, 2 = request ids,
- *                   4 = snapshots, 8 = change feeds)
+ *                   4 = snapshots, 8 = change feeds, 16 = checkpoints)
  *   Snapshot (33)   1 id*, 2 snapshot*
  *   SnapshotRelease (34)  1 snapshot*
  *   Subscribe (35)  1 id*, 2 feed*, 3 Options range (fields 3..6), 4 from (uint64, 0 = from now)
  *   Unsubscribe (36)  1 feed*
+ *   Checkpoint (37) 1 id*, 2 dest* (bytes: the path, UTF-8)
  *   Changes (35)    1 feed*, 2 repeated Change changes, 3 error (code), 15 reason†
  *     Change        1 revision* (uint64), 2 repeated Operation ops (as Batch's),
  *                   3 repeated Options cleared (fields 3..6: a range deleted whole)
@@ -144,6 +152,8 @@ final class Wire {
   static final int UNSUBSCRIBE = 36;
   /** Host → guest: a feed's next writes, or the error that ends it. */
   static final int CHANGES = 35;
+  /** Guest → host: write a checkpoint of the database to a new directory. */
+  static final int CHECKPOINT = 37;
 
   static final int VERSION = 1;
   /** A Write's Callback value: applied now, or (its request id) applied before. */
@@ -154,6 +164,7 @@ final class Wire {
   static final int FEATURE_REQUEST_IDS = 2;
   static final int FEATURE_SNAPSHOTS = 4;
   static final int FEATURE_CHANGES = 8;
+  static final int FEATURE_CHECKPOINTS = 16;
   /** The extension field of Get, GetMany and Iterator naming the snapshot to read from. */
   static final int SNAPSHOT_FIELD = 14;
 

@@ -5,8 +5,9 @@ import org.level4j.LevelException;
 
 /**
  * A guest in a process of its own (UnixGroupTest runs it as another user): connects to the Unix
- * socket {@code args[0]} and puts {@code args[1]} = {@code args[2]}. Prints {@code PUT} and exits
- * 0, or prints {@code REFUSED <code>} and exits 3.
+ * socket {@code args[0]} and puts {@code args[1]} = {@code args[2]}, then, if there is an {@code
+ * args[3]}, asks the host for a checkpoint there. Prints {@code PUT} (and {@code CHECKPOINT}) and
+ * exits 0, or prints {@code REFUSED <code> <message>} and exits 3.
  */
 public final class GuestPutMain {
   private GuestPutMain() {}
@@ -16,6 +17,10 @@ public final class GuestPutMain {
         GuestOptions.defaults().openTimeout(java.time.Duration.ofSeconds(5)))) {
       guest.put(args[1], args[2]);
       System.out.println("PUT");
+      if (args.length > 3) {
+        guest.checkpoint(Path.of(args[3]));
+        System.out.println("CHECKPOINT");
+      }
     } catch (LevelException e) {
       System.out.println("REFUSED " + e.code() + " " + e.getMessage());
       System.exit(3);

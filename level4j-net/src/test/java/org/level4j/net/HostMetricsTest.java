@@ -66,6 +66,39 @@ class HostMetricsTest {
     assertThat(server.isRegistered(name)).isFalse();
   }
 
+  @Test
+  void everyByteAGuestSendsAndEveryByteOfTheAnswersIsCounted() throws Exception {
+    Path socket = dir.resolve("db.sock");
+    MeterRegistry registry = new SimpleMeterRegistry();
+    try (Database db = MemoryLevel.open();
+        Host host = Host.of(db).listen(Listener.unix(socket));
+        RawPeer raw = new RawPeer(socket)) {
+      new HostMetrics(host).bindTo(registry);
+      Protobuf.Out sent = new Protobuf.Out(64);
+      GuestMessage.put(sent, 1, new byte[] {'a'}, new byte[] {'1'});
+      GuestMessage.put(sent, 2, new byte[] {'b'}, new byte[] {'2'});
+      raw.send(sent);
+      assertThat(raw.response(Duration.ofSeconds(10))).isInstanceOf(HostMessage.Callback.class);
+      assertThat(raw.response(Duration.ofSeconds(10))).isInstanceOf(HostMessage.Callback.class);
+      // What the host sent: its Hello and the two answers, encoded here alike.
+      Protobuf.Out expected = new Protobuf.Out(64);
+      HostMessage.hello(expected, raw.hello.features());
+      HostMessage.callback(expected, 1, null, null);
+      HostMessage.callback(expected, 2, null, null);
+      // The count grows when a write returns, which may be just after the peer read it.
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (host.bytesSent() < expected.len && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      assertThat(host.bytesSent()).isEqualTo(expected.len);
+      assertThat(host.bytesReceived()).isEqualTo(sent.len);
+      assertThat(registry.get("level4j.host.bytes.received").functionCounter().count())
+          .isEqualTo(sent.len);
+      assertThat(registry.get("level4j.host.bytes.sent").functionCounter().count())
+          .isEqualTo(expected.len);
+    }
+  }
+
   /** The session counts its error as it ends, just after the peer sees the close. */
   private static void awaitErrors(Host host, long n) {
     await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))

@@ -62,6 +62,25 @@ class UnixGroupTest {
   }
 
   @Test
+  void aProcessOfAnotherUserThatMayConnectIsStillRefusedACheckpoint() throws Exception {
+    assumeTrue(isRoot(), "needs root to run a process as another user");
+    Database db = opened.keep(org.level4j.rocksdb.RocksLevel.open(dir.resolve("db")));
+    Path sock = dir.resolve("db.sock");
+    Host host = opened.keep(Host.of(db));
+    host.listen(Listener.unixForGroup(sock, false, NOGROUP));
+    Path dest = dir.resolve("copy");
+
+    Result r = runAs(List.of("--reuid=" + NOBODY, "--regid=" + NOGROUP, "--clear-groups"), sock,
+        dest.toString());
+
+    assertThat(r.output).startsWith("PUT").contains("REFUSED LEVEL_NOT_SUPPORTED")
+        .contains("checkpointsFromAnyGuest").doesNotContain("CHECKPOINT\n");
+    assertThat(r.exit).isEqualTo(3);
+    assertThat(dest).doesNotExist();
+    assertThat(db.get("from")).isEqualTo("nobody");
+  }
+
+  @Test
   void aProcessOfAnotherGroupIsRefusedEvenWhenTheSocketFileLetsItIn() throws Exception {
     assumeTrue(isRoot(), "needs root to run a process as another user");
     Database db = opened.keep(MemoryLevel.open());
@@ -102,12 +121,13 @@ class UnixGroupTest {
 
   private record Result(int exit, String output) {}
 
-  private Result runAs(List<String> credentials, Path sock) throws Exception {
+  private Result runAs(List<String> credentials, Path sock, String... more) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("setpriv"));
     cmd.addAll(credentials);
     cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", readableClassPath(), GuestPutMain.class.getName(), sock.toString(), "from",
         "nobody"));
+    cmd.addAll(List.of(more));
     ChildProcess.Result r = ChildProcess.run(new ProcessBuilder(cmd).redirectErrorStream(true),
         "", dir);
     return new Result(r.code(), r.out());

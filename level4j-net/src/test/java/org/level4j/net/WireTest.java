@@ -185,4 +185,13 @@ class WireTest {
     assertThat(Pending.nextId(-1, Map.of(1, "busy"))).isEqualTo(2);
     assertThat(Pending.nextId(-2, Map.of())).isEqualTo(-1);
   }
+
+  @Test
+  void checkpointCarriesItsPathAsUtf8UnderTag37() {
+    Protobuf.Out o = new Protobuf.Out(16);
+    GuestMessage.checkpoint(o, 5, "/srv/copies/d\u00e9j\u00e0");
+    assertThat(Wire.CHECKPOINT).isEqualTo(37);
+    assertThat(Wire.FEATURE_CHECKPOINTS).isEqualTo(16);
+    assertThat(request(o)).isEqualTo(new GuestMessage.Checkpoint(5, "/srv/copies/d\u00e9j\u00e0"));
+  }
 }

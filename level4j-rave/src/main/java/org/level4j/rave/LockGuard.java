@@ -17,7 +17,8 @@ import org.level4j.LevelException;
  * <p>The process it keeps out is a Node {@code rave-level} follower. When its leader's socket
  * ends, it tries to lead by opening the directory with LevelDB, which locks the same {@code LOCK}
  * file. Had it won that race, LevelDB would read RocksDB's files as its own and fail (the follower
- * dies with {@code LEVEL_CORRUPTION}); finding the file locked, it connects to the new leader's
+ * dies with {@code LEVEL_CORRUPTION}, changing nothing: see {@link LevelDbGuard}); finding the file
+ * locked, it connects to the new leader's
  * socket instead, as rave-level does for any leader. Our election is won in the kernel the moment
  * the old leader dies (see {@link Seat}), and this lock is taken next, without waiting for
  * RocksDB, so a Node follower, which only starts its attempt after it noticed the old leader's

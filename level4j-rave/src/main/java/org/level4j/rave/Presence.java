@@ -16,6 +16,7 @@ import org.level4j.net.Guest;
 import org.level4j.net.Host;
 import org.level4j.net.Listener;
 import org.level4j.rocksdb.RocksLevel;
+import org.level4j.rocksdb.RocksOptions;
 
 /*
  * Design. One Presence per directory per JVM, shared by every RaveLevel handle this JVM has open
@@ -37,14 +38,20 @@ final class Presence {
 
   private static final long LOCK_RACE_NANOS = 3_000_000_000L;
   /**
-   * Test-only: a pause after taking RocksDB's LOCK and before opening RocksDB, which widens the
-   * moment a process outside the election could take the directory (MixedFailoverTest). Zero
-   * unless the system property is set.
+   * TEST ONLY, off unless set (MixedFailoverTest): each names a file a process waits for (checked
+   * every 10 ms) when it is about to lead, before it takes RocksDB's LOCK ({@code lockGate}: a
+   * Node follower then certainly takes the LOCK first) or after it took it and put {@link
+   * LevelDbGuard}'s layout in place, before it opens RocksDB ({@code openGate}: a Node follower
+   * then certainly finds it locked). A test that sets one also turns the warm standby off, whose
+   * scratch leader would wait too. Never set them outside tests.
    */
-  private static final long OPEN_PAUSE_MILLIS = Long.getLong("level4j.test.openPauseMillis", 0);
+  static final String LOCK_GATE = "level4j.test.lockGate";
+  static final String OPEN_GATE = "level4j.test.openGate";
 
   private final Path dir;
   private final RaveOptions options;
+  /** {@link RaveOptions#rocks()}, with what {@link LevelDbGuard} relies on kept on. */
+  private final RocksOptions rocks;
   private final Seat seat;
   private final List<Runnable> onLeader = new CopyOnWriteArrayList<>();
   private final List<java.util.function.Consumer<Failover>> onFailover =
@@ -80,6 +87,7 @@ final class Presence {
   private Presence(Path dir, RaveOptions options) {
     this.dir = dir;
     this.options = options;
+    this.rocks = guarded(options.rocks());
     this.seat = new Seat(dir);
   }
 
@@ -282,6 +290,7 @@ final class Presence {
    * it still held (bench --failover), so a first pause of a millisecond cost them a millisecond.
    */
   private Database openRocks() {
+    awaitTestGate(LOCK_GATE);
     long deadline = System.nanoTime() + LOCK_RACE_NANOS;
     long pauseNanos = 20_000;
     long t0 = System.nanoTime();
@@ -291,12 +300,11 @@ final class Presence {
       LockGuard guard = LockGuard.tryTake(dir);
       if (guard != null) {
         try {
-          if (OPEN_PAUSE_MILLIS > 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(OPEN_PAUSE_MILLIS * 1_000_000);
-          }
+          LevelDbGuard.prepare(dir);
+          awaitTestGate(OPEN_GATE);
           early = bindEarly();
           long logBytes = LOG.isLoggable(System.Logger.Level.DEBUG) ? logBytes() : -1;
-          Database d = RocksLevel.open(dir, options.rocks());
+          Database d = RocksLevel.open(dir, rocks);
           lockGuard = guard;
           if (logBytes >= 0) {
             LOG.log(System.Logger.Level.DEBUG, String.format("RocksDB of %s open after %d "
@@ -316,6 +324,28 @@ final class Presence {
       }
       java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
       pauseNanos = Math.min(pauseNanos * 2, 100_000_000);
+    }
+  }
+
+  /**
+   * The RocksDB options a leader opens with: the user's, and RocksDB's database id written first
+   * in every MANIFEST whatever their adjustment says, which is what makes LevelDB's attempt to
+   * read the directory fail at once ({@link LevelDbGuard}).
+   */
+  private static RocksOptions guarded(RocksOptions user) {
+    java.util.function.Consumer<org.rocksdb.Options> adjust = user.adjust();
+    return user.toBuilder().adjust(o -> {
+      adjust.accept(o);
+      o.setWriteDbidToManifest(true);
+    }).build();
+  }
+
+  private static void awaitTestGate(String property) {
+    String gate = System.getProperty(property);
+    if (gate != null) {
+      while (!Files.exists(Path.of(gate))) {
+        java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+      }
     }
   }
 

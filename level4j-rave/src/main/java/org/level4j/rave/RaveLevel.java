@@ -2,6 +2,7 @@ package org.level4j.rave;
 
 import java.nio.file.Path;
 import java.util.OptionalLong;
+import org.level4j.Checkpointable;
 import org.level4j.Database;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
@@ -43,10 +44,12 @@ import org.level4j.spi.ForwardingDatabase;
  * hooks) see only this handle's own operations; a change feed ({@link #changes}) sees every
  * process's writes, in the order of RocksDB's sequence numbers, which a new leader continues: a
  * follower's feed goes on from the new leader after a failover, each write once. How far back a
- * feed can start is what the leader's write-ahead log keeps ({@link RocksOptions#walTtl()}). A closed RaveLevel cannot be reopened. Several
+ * feed can start is what the leader's write-ahead log keeps ({@link RocksOptions#walTtl()}).
+ * {@link #checkpoint} works in every process (the leader writes the copy). A closed RaveLevel
+ * cannot be reopened. Several
  * handles on one directory inside one JVM share its leadership and connection.
  */
-public final class RaveLevel extends ForwardingDatabase {
+public final class RaveLevel extends ForwardingDatabase implements Checkpointable {
   private final Presence presence;
 
   private RaveLevel(Database db, Presence presence) {
@@ -152,23 +155,32 @@ public final class RaveLevel extends ForwardingDatabase {
   }
 
   /**
-   * While this process leads: writes a consistent copy of the database, as it is now, to the new
-   * directory {@code dest}, as {@link RocksDatabase#checkpoint(Path)} does, while every process
-   * goes on reading and writing. A follower cannot yet ask its leader for one; {@code level4j
-   * backup} copies through the leader instead.
+   * Writes a consistent copy of the database, as it is now, to the new directory {@code dest},
+   * as {@link RocksDatabase#checkpoint(Path)} does, while every process goes on reading and
+   * writing. The leader makes it, whichever process asks: a follower sends the absolute path of
+   * {@code dest} to the leader, which writes the copy there as its own user (table files
+   * hard-linked where {@code dest} is on the same file system), and returns once it is complete.
+   * If the leader dies meanwhile, the next leader is asked again; should the first have finished,
+   * that second request fails with {@code LEVEL_INVALID_ARGUMENT} and the copy stands in {@code
+   * dest}.
    *
-   * @param dest a directory that does not exist yet
-   * @throws LevelException {@link ErrorCode#LEVEL_NOT_SUPPORTED} in a follower, else as {@link
-   *     RocksDatabase#checkpoint(Path)}
+   * @param dest a directory that does not exist yet; its parent is created if needed
+   * @throws LevelException {@link ErrorCode#LEVEL_INVALID_ARGUMENT} if {@code dest} exists,
+   *     {@link ErrorCode#LEVEL_NOT_SUPPORTED} in a follower whose leader cannot make one (a Node
+   *     rave-level leader) or runs as another user, {@link ErrorCode#LEVEL_IO_ERROR} if the copy
+   *     could not be written
    */
+  @Override
   public void checkpoint(Path dest) {
-    Database d = presence.target();
-    if (!(d instanceof RocksDatabase)) {
-      throw new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED, "this process follows the leader "
-          + "of " + location() + ", and only the leader can make a checkpoint; call it there, or "
-          + "copy the entries through the leader (level4j backup does)");
+    if (dest == null) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "dest must not be null");
     }
-    ((RocksDatabase) d).checkpoint(dest);
+    Database d = presence.target();
+    if (!(d instanceof Checkpointable c)) {
+      throw new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED, "this process cannot reach a "
+          + "leader of " + location() + " that makes checkpoints");
+    }
+    c.checkpoint(dest.toAbsolutePath());
   }
 
   Presence presence() {

@@ -165,13 +165,17 @@ class RaveFailoverTest {
   @Test
   void freshStartAfterEveryProcessWasKilledIgnoresTheStaleSocket() throws Exception {
     long acked;
-    try (ChildProcess a = ChildProcess.java(RaveWorker.class, "hold", dir.toString());
-        ChildProcess b = ChildProcess.java(RaveWorker.class, "write", dir.toString(), "k")) {
+    try (ChildProcess a = ChildProcess.java(RaveWorker.class, "hold", dir.toString())) {
+      assertThat(a.await("ROLE")).startsWith("ROLE leader");
       a.await("READY");
-      b.await("ACK 20");
-      a.kill();
-      b.kill();
-      acked = Acks.last(b); // every ACK line seen was acknowledged (later ones may still come)
+      try (ChildProcess b = ChildProcess.java(RaveWorker.class, "write", dir.toString(), "k")) {
+        b.await("ACK 20");
+        // The follower first: killed after the leader, it could be taking over, and a takeover
+        // replaces the socket (deleting the old file before binding a new one).
+        b.kill();
+        a.kill();
+        acked = Acks.last(b); // every ACK line seen was acknowledged (later ones may still come)
+      }
     }
     assertThat(Files.exists(dir.resolve("rave-level.sock"))).as("stale socket left").isTrue();
     try (ChildProcess c = ChildProcess.java(RaveWorker.class, "hold", dir.toString())) {

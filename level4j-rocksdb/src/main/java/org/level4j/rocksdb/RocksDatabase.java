@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
+import org.level4j.Checkpointable;
 import org.level4j.Database;
 import org.level4j.ErrorCode;
 import org.level4j.spi.ForwardingDatabase;
@@ -33,7 +34,7 @@ import org.rocksdb.TickerType;
  * fails with {@link ErrorCode#LEVEL_DATABASE_NOT_OPEN} otherwise; {@link #close()} waits for a
  * call in progress (a checkpoint or a compaction may take a while) before it closes RocksDB.
  */
-public final class RocksDatabase extends ForwardingDatabase {
+public final class RocksDatabase extends ForwardingDatabase implements Checkpointable {
   private final RocksEngine engine;
 
   RocksDatabase(Database database, RocksEngine engine) {
@@ -149,6 +150,7 @@ public final class RocksDatabase extends ForwardingDatabase {
    *     {@link ErrorCode#LEVEL_IO_ERROR} if the copy could not be written (nothing is left at
    *     {@code dest} then)
    */
+  @Override
   public void checkpoint(Path dest) {
     if (dest == null) {
       throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "dest must not be null");

@@ -52,6 +52,12 @@ import org.rocksdb.WriteOptions;
  * invariant would span several files.
  */
 final class RocksEngine implements Engine {
+  /**
+   * The name RocksDB gives its info log in a database directory; when it is a directory instead,
+   * the info log goes inside it.
+   */
+  static final String INFO_LOG_DIRECTORY = "LOG";
+
   /*
    * Conditional batches. A batch with EXPECT operations must read the current values of its keys
    * and write in one indivisible step, or a plain write landing between the read and the write
@@ -151,6 +157,12 @@ final class RocksEngine implements Engine {
     LRUCache cache = options.blockCacheBytes() > 0 ? new LRUCache(options.blockCacheBytes()) : null;
     BloomFilter filter = new BloomFilter(10);
     Options o = nativeOptions(options, cache, filter);
+    Path infoLogs = dir.resolve(INFO_LOG_DIRECTORY);
+    if (Files.isDirectory(infoLogs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      // A RaveLevel directory keeps RocksDB's info log in a directory LOG (see RaveLevel's
+      // LevelDbGuard); RocksDB's own default would rename that directory and write a file LOG.
+      o.setDbLogDir(infoLogs.toString());
+    }
     LogBound bound = options.flushAfter().isZero() ? null
         : new LogBound(options.flushAfter().toNanos(), release.readLock());
     if (bound != null) {

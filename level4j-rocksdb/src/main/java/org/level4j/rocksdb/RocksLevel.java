@@ -26,6 +26,10 @@ import org.level4j.spi.Databases;
  *
  * <p>The {@link RocksDatabase} it returns also reads RocksDB's properties and statistics, makes
  * checkpoints and compacts; {@link RocksOptions.Builder#adjust} sets any option of RocksDB itself.
+ *
+ * <p>RocksDB writes its info log (diagnostics, not data) to the file {@code LOG} in the directory;
+ * where {@code LOG} is a directory instead, as in a directory a RaveLevel has led, it writes it
+ * inside that directory and leaves the rest of that layout as it is.
  */
 public final class RocksLevel {
   private RocksLevel() {}
