@@ -31,7 +31,7 @@ final class GuestFeed implements ChangeFeed, Runnable {
   static final int MAX_QUEUED = 4096;
   static final long MAX_QUEUED_BYTES = 8L << 20;
 
-  private final GuestEngine engine;
+  private final GuestFeeds feeds;
   final Range<byte[]> range;
   private final ChangeDelivery delivery;
   private final Thread thread;
@@ -49,8 +49,8 @@ final class GuestFeed implements ChangeFeed, Runnable {
   private long queuedBytes;
   private volatile boolean closed;
 
-  GuestFeed(GuestEngine engine, Range<byte[]> range, long from, ChangeListener listener) {
-    this.engine = engine;
+  GuestFeed(GuestFeeds feeds, Range<byte[]> range, long from, ChangeListener listener) {
+    this.feeds = feeds;
     this.range = range;
     this.delivery = new ChangeDelivery(listener, from);
     this.received = from;
@@ -123,7 +123,7 @@ final class GuestFeed implements ChangeFeed, Runnable {
           resume = queue.size() <= MAX_QUEUED / 4 && queuedBytes <= MAX_QUEUED_BYTES / 4;
         }
         if (resume) {
-          engine.resumeIfPaused(this);
+          feeds.resumeIfPaused(this);
         }
         if (next instanceof LevelException e) {
           end(e);
@@ -163,7 +163,7 @@ final class GuestFeed implements ChangeFeed, Runnable {
       queue.clear();
       notifyAll();
     }
-    engine.unsubscribe(this);
+    feeds.unsubscribe(this);
     ChangeDelivery.awaitStopped(thread);
   }
 
