@@ -20,6 +20,7 @@ import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 import org.level4j.Op;
 import org.level4j.Range;
+import org.level4j.spi.ChangeDelivery;
 
 /**
  * A {@link ChangeFeed} on an etcd watch that it re-creates itself after every break.
@@ -35,7 +36,7 @@ import org.level4j.Range;
  *
  * <p>Threads: watch answers arrive on jetcd's threads and are queued, in order, to one delivery
  * thread of this feed, so a listener may block or call the database without stalling the client.
- * {@code lock} guards the watch state; {@code delivery} is held while the listener runs, which
+ * {@code lock} guards the watch state; {@code delivering} is held while the listener runs, which
  * lets {@link #close()} wait for a running call.
  */
 final class Feed implements ChangeFeed {
@@ -45,15 +46,13 @@ final class Feed implements ChangeFeed {
   private final EtcdEngine engine;
   private final Watch watch;
   private final byte[][] interval;
-  private final ChangeListener listener;
+  private final ChangeDelivery delivery;
   private final ExecutorService deliverer;
   private final Object lock = new Object();
-  private final Object delivery = new Object();
+  private final Object delivering = new Object();
   private volatile boolean closed;
   /** One past the last revision received; the next watch starts here. Guarded by lock. */
   private long received;
-  /** One past the last revision delivered; written by the delivery thread only. */
-  private volatile long delivered;
   private Watch.Watcher watcher;
   private int generation;
   private long retryMs = FIRST_RETRY_MS;
@@ -63,9 +62,8 @@ final class Feed implements ChangeFeed {
     this.engine = engine;
     this.watch = watch;
     this.interval = engine.space.interval(range);
-    this.listener = listener;
     this.received = fromRevision;
-    this.delivered = fromRevision;
+    this.delivery = new ChangeDelivery(listener, fromRevision);
     this.deliverer = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "level4j-etcd-feed");
       t.setDaemon(true);
@@ -150,21 +148,13 @@ final class Feed implements ChangeFeed {
   }
 
   private void deliver(Change c) {
-    synchronized (delivery) {
+    synchronized (delivering) {
       if (closed) {
         return;
       }
-      // Counted before the call: whoever sees the listener's work sees this too.
-      long before = delivered;
-      delivered = c.revision() + 1;
-      try {
-        listener.onChange(c);
-      } catch (RuntimeException | Error e) {
-        delivered = before;
-        end(new LevelException(ErrorCode.LEVEL_IO_ERROR, "the change listener threw at revision "
-            + c.revision() + ", which ends the feed; start a new one from revision "
-            + c.revision() + " to be given that change again", e));
-        return;
+      LevelException threw = delivery.deliver(c);
+      if (threw != null) {
+        end(threw);
       }
     }
   }
@@ -209,18 +199,18 @@ final class Feed implements ChangeFeed {
 
   /** Tells the listener the feed ended, on the delivery thread, and closes it. */
   private void end(LevelException error) {
-    synchronized (delivery) {
+    synchronized (delivering) {
       if (closed) {
         return;
       }
       close();
-      listener.onError(error);
+      delivery.end(error);
     }
   }
 
   @Override
   public long nextRevision() {
-    return delivered;
+    return delivery.nextRevision();
   }
 
   @Override
@@ -237,7 +227,7 @@ final class Feed implements ChangeFeed {
     if (w != null) {
       w.close();
     }
-    synchronized (delivery) {
+    synchronized (delivering) {
       // waits for a listener call in progress on another thread
     }
     deliverer.shutdown();

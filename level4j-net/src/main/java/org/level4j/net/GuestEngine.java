@@ -19,11 +19,12 @@ import org.level4j.spi.RemoteEngine;
 
 /*
  * Design. One lock (`lock`) guards all state: the current link, the pending requests, the open
- * iterators and their buffers. This class is the only one that takes it: iterators reach their
- * state through locked(), and the classes it is made of (GuestRequest, Pending, HostFeatures,
- * GuestLink, GuestIterator) are called with it held or hold no guarded state. A caller
- * registers its request and encodes it into the link's outbox under the lock, then flushes
- * outside it (Outbox coalesces concurrent callers into one write). Whoever reads responses looks requests up under the lock and completes them outside
+ * iterators and their buffers, the change feeds. This class is the only one that takes it:
+ * iterators and feeds reach their state through locked(), and the classes it is made of
+ * (GuestRequest, Pending, HostFeatures, GuestLink, GuestIterator, GuestFeeds) are called with it
+ * held or hold no guarded state. A caller registers its request and encodes it into the link's
+ * outbox under the lock, then flushes outside it (Outbox coalesces concurrent callers into one
+ * write). Whoever reads responses looks requests up under the lock and completes them outside
  * it, so user callbacks never run under the lock.
  *
  * Pending keeps requests and iterators in id order, so a reconnect re-sends them in the order
@@ -50,9 +51,17 @@ import org.level4j.spi.RemoteEngine;
  * The engine of a {@link Guest}: many-level's guest over one connection at a time. Its parts are
  * files of their own: the requests in flight ({@link GuestRequest}, {@link GuestAnswer}), their
  * ids and exactly-once numbers ({@link Pending}), what the host serves ({@link HostFeatures}),
- * the connection ({@link GuestLink}) and iterators ({@link GuestIterator}). What stays here is
- * what needs the one lock: the lifecycle, sending, the reading turn, dispatching answers and
- * reconnecting, which is why this class is longer than the others.
+ * the connection ({@link GuestLink}), iterators ({@link GuestIterator}) and change feeds ({@link
+ * GuestFeeds}, {@link GuestFeed}).
+ *
+ * <p>Why this file is longer than the house's ~600 lines: what stays here is what reads and
+ * writes the state the one lock guards in the same step (the link, the open/lost state, the
+ * reading turn, the pending requests): the lifecycle and the probe, sending, the reading turn
+ * with its essay, dispatching answers, and reconnecting. Each of these hands the link and the
+ * turn to the others under the lock; moved to a file of its own, it would take the lock there
+ * too, and the lock's invariant would span files again instead of living in this one. The
+ * parts that can reach the state through {@link #locked}, or be called with the lock held, have
+ * moved out.
  */
 final class GuestEngine implements RemoteEngine {
   private static final System.Logger LOG = System.getLogger("org.level4j.net");
@@ -86,10 +95,8 @@ final class GuestEngine implements RemoteEngine {
   private int helloFeatures; // what the current link's Hello said (0: none came)
   private HostFeatures features = HostFeatures.NONE; // known once the probe is answered
   private int lastSnapshot;
-  /** Open change feeds, and those subscribed now by their number (see GuestFeed). */
-  private final java.util.Set<GuestFeed> feeds = new java.util.LinkedHashSet<>();
-  private final java.util.Map<Integer, GuestFeed> feedsByNumber = new java.util.HashMap<>();
-  private int lastFeedNumber;
+  /** The change feeds (their state is guarded by lock too). */
+  private final GuestFeeds feeds = new GuestFeeds(this);
 
   GuestEngine(Connector connector, GuestOptions options) {
     if (connector == null || options == null) {
@@ -240,9 +247,7 @@ final class GuestEngine implements RemoteEngine {
       state = State.CLOSED;
       l = link;
       link = null;
-      closing = new ArrayList<>(feeds);
-      feeds.clear();
-      feedsByNumber.clear();
+      closing = feeds.removeAllLocked();
       failAllLocked(reason, failures);
       if (connecting && reader != null && reader != Thread.currentThread()) {
         reader.interrupt();
@@ -388,7 +393,7 @@ final class GuestEngine implements RemoteEngine {
     return it;
   }
 
-  private <T> CompletableFuture<T> send(GuestRequest<T> r) {
+  <T> CompletableFuture<T> send(GuestRequest<T> r) {
     GuestLink l;
     boolean nudge;
     synchronized (lock) {
@@ -444,122 +449,7 @@ final class GuestEngine implements RemoteEngine {
   @Override
   public org.level4j.ChangeFeed changes(Range<byte[]> range, long fromRevision,
       org.level4j.ChangeListener listener) {
-    long from = fromRevision > 0 ? fromRevision : revision() + 1;
-    GuestFeed f = new GuestFeed(this, range, from, listener);
-    synchronized (lock) {
-      checkUsableLocked();
-      feeds.add(f);
-    }
-    f.start();
-    subscribe(f);
-    nudgeReader(); // the reader reads while a feed is open
-    return f;
-  }
-
-  /**
-   * Subscribes {@code f} under a new number from where it is, unless it is ended, paused, or its
-   * last subscription is still unanswered (then that one is sent again, from where it is).
-   */
-  private void subscribe(GuestFeed f) {
-    GuestRequest.Subscribe r;
-    synchronized (lock) {
-      if (!feeds.contains(f) || f.paused || (f.request != null && !f.request.isDone())) {
-        return;
-      }
-      if (f.number != 0) {
-        feedsByNumber.remove(f.number);
-      }
-      int n = ++lastFeedNumber;
-      if (n == 0) {
-        n = ++lastFeedNumber;
-      }
-      f.number = n;
-      feedsByNumber.put(n, f);
-      r = new GuestRequest.Subscribe(this, f, n);
-      f.request = r;
-    }
-    send(r).whenComplete((revision, e) -> {
-      if (e != null) {
-        ended(f, r, LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR));
-      }
-    });
-  }
-
-  /** Subscription {@code r} of {@code f} failed, or the host ended it: so does the feed. */
-  private void ended(GuestFeed f, GuestRequest.Subscribe r, LevelException e) {
-    synchronized (lock) {
-      if (f.request != r || !feeds.remove(f)) {
-        return; // superseded, or ended already
-      }
-      feedsByNumber.remove(f.number);
-      f.number = 0;
-    }
-    f.fail(e);
-  }
-
-  /** A Changes frame: queued to its feed, or dropped if no feed has that number now. */
-  private void received(HostMessage.Changes ch) {
-    GuestFeed f;
-    GuestLink l = null;
-    synchronized (lock) {
-      f = feedsByNumber.get(ch.feed());
-      if (f == null) {
-        return; // a feed closed or paused meanwhile
-      }
-      if (ch.error() == null && f.receiveLocked(ch.changes())) {
-        // The listener is behind: stop the host until it caught up (GuestFeed.run resumes).
-        l = link;
-        if (l != null) {
-          synchronized (l.outbox) {
-            GuestMessage.unsubscribe(l.outbox.out(), f.number);
-          }
-        }
-        feedsByNumber.remove(f.number);
-        f.number = 0;
-        f.paused = true;
-      }
-    }
-    GuestLink.flush(l);
-    if (ch.error() != null) {
-      if (!ch.changes().isEmpty()) {
-        synchronized (lock) {
-          f.receiveLocked(ch.changes());
-        }
-      }
-      ended(f, f.request, ch.error());
-    }
-  }
-
-  /** The listener of a paused feed caught up: subscribe again from where it is. */
-  void resumeIfPaused(GuestFeed f) {
-    synchronized (lock) {
-      if (!f.paused) {
-        return;
-      }
-      f.paused = false;
-    }
-    subscribe(f);
-  }
-
-  /** {@code f} was closed: the host stops it (it stops anyway when the connection ends). */
-  void unsubscribe(GuestFeed f) {
-    GuestLink l = null;
-    synchronized (lock) {
-      if (!feeds.remove(f)) {
-        return;
-      }
-      if (f.number != 0) {
-        feedsByNumber.remove(f.number);
-        if (state == State.OPEN && link != null) {
-          l = link;
-          synchronized (l.outbox) {
-            GuestMessage.unsubscribe(l.outbox.out(), f.number);
-          }
-        }
-        f.number = 0;
-      }
-    }
-    GuestLink.flush(l);
+    return feeds.open(range, fromRevision, listener);
   }
 
   // ---- for iterators -------------------------------------------------------------------------
@@ -586,6 +476,10 @@ final class GuestEngine implements RemoteEngine {
   /** The current link, or null while reconnecting. */
   GuestLink linkLocked() {
     return link;
+  }
+
+  boolean isOpenLocked() {
+    return state == State.OPEN;
   }
 
   void checkUsableLocked() {
@@ -662,7 +556,7 @@ final class GuestEngine implements RemoteEngine {
             return l.ended;
           }
           quiet = l.holder == null && l.turns == seen ? quiet + 1 : 0;
-          boolean waiting = pending.hasRequests() || pending.hasIterators() || !feeds.isEmpty();
+          boolean waiting = pending.hasRequests() || pending.hasIterators() || !feeds.isEmptyLocked();
           if (l.holder == null && (!l.callersRead || waiting || quiet >= IDLE_PARKS)) {
             l.holder = me;
             readerIdle = false;
@@ -683,7 +577,7 @@ final class GuestEngine implements RemoteEngine {
           }
           synchronized (lock) {
             if (link == l && l.callersRead && !pending.hasRequests() && !pending.hasIterators()
-                && feeds.isEmpty()) {
+                && feeds.isEmptyLocked()) {
               l.holder = null; // callers may read their own answers again
               why = null;
               break;
@@ -889,7 +783,7 @@ final class GuestEngine implements RemoteEngine {
         fire(later, () -> r.answer(c));
       }
     } else if (m instanceof HostMessage.Changes ch) {
-      received(ch);
+      feeds.received(ch);
     } else if (m instanceof HostMessage.ForIterator f) {
       Runnable done;
       synchronized (lock) {
@@ -982,13 +876,7 @@ final class GuestEngine implements RemoteEngine {
       }
     }
     gone.forEach(Runnable::run);
-    List<GuestFeed> resubscribe;
-    synchronized (lock) {
-      resubscribe = new ArrayList<>(feeds);
-    }
-    for (GuestFeed f : resubscribe) {
-      subscribe(f); // registered now, sent once the new host answered the probe
-    }
+    feeds.subscribeAll(); // registered now, sent once the new host answered the probe
     fresh.flush(); // listeners hear of it once the host answers the probe (a live host)
     return fresh;
   }
@@ -1017,11 +905,9 @@ final class GuestEngine implements RemoteEngine {
 
   /** Fails every pending request and open iterator; the completions run after the lock. */
   private void failAllLocked(LevelException e, List<Runnable> out) {
-    for (GuestFeed f : feeds) {
+    for (GuestFeed f : feeds.removeAllLocked()) {
       f.fail(e);
     }
-    feeds.clear();
-    feedsByNumber.clear();
     for (GuestRequest<?> r : pending.requests()) {
       out.add(() -> r.completeExceptionally(e));
     }

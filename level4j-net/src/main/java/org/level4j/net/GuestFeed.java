@@ -4,10 +4,10 @@ import java.util.ArrayDeque;
 import org.level4j.Change;
 import org.level4j.ChangeFeed;
 import org.level4j.ChangeListener;
-import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 import org.level4j.Op;
 import org.level4j.Range;
+import org.level4j.spi.ChangeDelivery;
 
 /**
  * A change feed through a guest's connection (see {@link Wire}): the host pushes changes, the
@@ -31,9 +31,9 @@ final class GuestFeed implements ChangeFeed, Runnable {
   static final int MAX_QUEUED = 4096;
   static final long MAX_QUEUED_BYTES = 8L << 20;
 
-  private final GuestEngine engine;
+  private final GuestFeeds feeds;
   final Range<byte[]> range;
-  private final ChangeListener listener;
+  private final ChangeDelivery delivery;
   private final Thread thread;
 
   /** One past the last revision queued (engine lock). */
@@ -48,14 +48,12 @@ final class GuestFeed implements ChangeFeed, Runnable {
   private final ArrayDeque<Object> queue = new ArrayDeque<>(); // Change or LevelException
   private long queuedBytes;
   private volatile boolean closed;
-  private volatile long delivered;
 
-  GuestFeed(GuestEngine engine, Range<byte[]> range, long from, ChangeListener listener) {
-    this.engine = engine;
+  GuestFeed(GuestFeeds feeds, Range<byte[]> range, long from, ChangeListener listener) {
+    this.feeds = feeds;
     this.range = range;
-    this.listener = listener;
+    this.delivery = new ChangeDelivery(listener, from);
     this.received = from;
-    this.delivered = from;
     this.thread = new Thread(this, "level4j-guest-feed");
     this.thread.setDaemon(true);
   }
@@ -125,23 +123,15 @@ final class GuestFeed implements ChangeFeed, Runnable {
           resume = queue.size() <= MAX_QUEUED / 4 && queuedBytes <= MAX_QUEUED_BYTES / 4;
         }
         if (resume) {
-          engine.resumeIfPaused(this);
+          feeds.resumeIfPaused(this);
         }
         if (next instanceof LevelException e) {
           end(e);
           return;
         }
-        Change c = (Change) next;
-        // Counted before the call: whoever sees the listener's work sees this too.
-        long before = delivered;
-        delivered = c.revision() + 1;
-        try {
-          listener.onChange(c);
-        } catch (RuntimeException | Error e) {
-          delivered = before;
-          end(new LevelException(ErrorCode.LEVEL_IO_ERROR, "the change listener threw at "
-              + "revision " + c.revision() + ", which ends the feed; start a new one from "
-              + "revision " + c.revision() + " to be given that change again", e));
+        LevelException threw = delivery.deliver((Change) next);
+        if (threw != null) {
+          end(threw);
           return;
         }
       }
@@ -155,12 +145,12 @@ final class GuestFeed implements ChangeFeed, Runnable {
       return;
     }
     close();
-    listener.onError(error);
+    delivery.end(error);
   }
 
   @Override
   public long nextRevision() {
-    return delivered;
+    return delivery.nextRevision();
   }
 
   @Override
@@ -173,20 +163,8 @@ final class GuestFeed implements ChangeFeed, Runnable {
       queue.clear();
       notifyAll();
     }
-    engine.unsubscribe(this);
-    if (Thread.currentThread() != thread) {
-      boolean interrupted = false;
-      while (thread.isAlive()) {
-        try {
-          thread.join();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    feeds.unsubscribe(this);
+    ChangeDelivery.awaitStopped(thread);
   }
 
   boolean isClosed() {

@@ -7,6 +7,7 @@ import org.level4j.ChangeListener;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 import org.level4j.Range;
+import org.level4j.spi.ChangeDelivery;
 
 /**
  * A change feed read from RocksDB's write-ahead log: revisions are sequence numbers, and the log
@@ -21,7 +22,7 @@ import org.level4j.Range;
  * feed stops reading the log until the listener returns. Such a feed may fall behind what the log
  * keeps; it then ends with {@code LEVEL_SNAPSHOT_NOT_OPEN} instead of skipping writes.
  *
- * <p>Threads: {@code next} and {@code delivered} are written by the feed's thread only. {@link
+ * <p>Threads: {@code next} and the {@link ChangeDelivery} are written by the feed's thread only. {@link
  * #close()} may come from any thread, the listener included; from another thread it waits until
  * the feed's thread has stopped, so nothing is delivered after it returns and the engine may
  * close RocksDB.
@@ -33,22 +34,19 @@ final class RocksFeed implements ChangeFeed, Runnable {
 
   private final RocksEngine engine;
   private final Range<byte[]> range;
-  private final ChangeListener listener;
+  private final ChangeDelivery delivery;
   private final Thread thread;
   private volatile boolean closed;
   /** The revision to read from next: one past the last batch read. */
   private long next;
   /** When reading from {@code next} first came back empty though it is written, or 0. */
   private long stuckSince;
-  /** One past the last change delivered (or the revision the feed started from). */
-  private volatile long delivered;
 
   RocksFeed(RocksEngine engine, Range<byte[]> range, long from, ChangeListener listener) {
     this.engine = engine;
     this.range = range;
-    this.listener = listener;
+    this.delivery = new ChangeDelivery(listener, from);
     this.next = from;
-    this.delivered = from;
     this.thread = new Thread(this, "level4j-rocks-feed");
     this.thread.setDaemon(true);
   }
@@ -90,21 +88,14 @@ final class RocksFeed implements ChangeFeed, Runnable {
           if (closed) {
             return;
           }
-          // Counted before the call: whoever sees the listener's work sees this too.
-          long before = delivered;
-          delivered = c.revision() + 1;
-          try {
-            listener.onChange(c);
-          } catch (RuntimeException | Error e) {
-            delivered = before;
-            end(new LevelException(ErrorCode.LEVEL_IO_ERROR, "the change listener threw at "
-                + "revision " + c.revision() + ", which ends the feed; start a new one from "
-                + "revision " + c.revision() + " to be given that change again", e));
+          LevelException threw = delivery.deliver(c);
+          if (threw != null) {
+            end(threw);
             return;
           }
         }
         next = slice.next();
-        delivered = Math.max(delivered, next);
+        delivery.skipTo(next);
       }
     } catch (LevelException e) {
       end(e);
@@ -121,31 +112,19 @@ final class RocksFeed implements ChangeFeed, Runnable {
       return;
     }
     closed = true;
-    listener.onError(error);
+    delivery.end(error);
   }
 
   @Override
   public long nextRevision() {
-    return delivered;
+    return delivery.nextRevision();
   }
 
   @Override
   public void close() {
     closed = true;
     LockSupport.unpark(thread);
-    if (Thread.currentThread() != thread) {
-      boolean interrupted = false;
-      while (thread.isAlive()) {
-        try {
-          thread.join();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    ChangeDelivery.awaitStopped(thread);
     engine.forget(this);
   }
 
