@@ -104,7 +104,7 @@ public final class NetBench {
     Files.deleteIfExists(dir);
   }
 
-  private static Guest connect(Host host, Path socket) throws IOException {
+  private static Guest connect(Host host, Path socket) {
     host.listen(Listener.unix(socket));
     return Guest.connect(Connector.unix(socket));
   }

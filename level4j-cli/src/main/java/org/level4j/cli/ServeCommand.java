@@ -227,9 +227,10 @@ final class ServeCommand implements Callable<Integer> {
     try {
       return group != null ? Listener.unixForGroup(path, false, group)
           : Listener.unix(path, false, allowUids);
-    } catch (IOException e) {
+    } catch (LevelException e) {
+      IOException io = bindFailure(e);
       if (!Files.exists(path)) {
-        throw cannotListen("unix:" + path, e, path.toAbsolutePath().toString().length() > 100
+        throw cannotListen("unix:" + path, io, path.toAbsolutePath().toString().length() > 100
             ? " (a socket path may have at most about 100 bytes: give a shorter --socket)" : "");
       }
     }
@@ -237,12 +238,12 @@ final class ServeCommand implements Callable<Integer> {
     Connection live;
     try {
       live = Connection.unix(path);
-    } catch (IOException refused) {
+    } catch (LevelException refused) {
       try {
         return group != null ? Listener.unixForGroup(path, true, group)
             : Listener.unix(path, true, allowUids);
-      } catch (IOException e) {
-        throw cannotListen("unix:" + path, e, "");
+      } catch (LevelException e) {
+        throw cannotListen("unix:" + path, bindFailure(e), "");
       }
     }
     live.close();
@@ -261,9 +262,21 @@ final class ServeCommand implements Callable<Integer> {
             + " who can reach it can read and write the whole database");
       }
       return Listener.tcpInsecure(address);
-    } catch (IOException e) {
-      throw cannotListen("tcp://" + address.getHostString() + ":" + address.getPort(), e, "");
+    } catch (LevelException e) {
+      throw cannotListen("tcp://" + address.getHostString() + ":" + address.getPort(),
+          bindFailure(e), "");
     }
+  }
+
+  /**
+   * The I/O failure a Listener factory reports as {@code LEVEL_IO_ERROR}; any other failure (an
+   * argument it refuses) is rethrown as it is.
+   */
+  private static IOException bindFailure(LevelException e) {
+    if (e.code() == ErrorCode.LEVEL_IO_ERROR && e.getCause() instanceof IOException io) {
+      return io;
+    }
+    throw e;
   }
 
   private static LevelException cannotListen(String where, IOException e, String hint) {

@@ -7,7 +7,10 @@ import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Path;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
 
 /**
  * A duplex byte stream between a guest and a host: a Unix domain socket, a TCP connection, or an
@@ -44,16 +47,24 @@ public interface Connection extends AutoCloseable {
    *
    * @param path the socket file
    * @return the connection
-   * @throws IOException if nothing listens there
+   * @throws LevelException {@code LEVEL_CONNECTION_LOST}, naming {@code path} and with the
+   *     {@link IOException} as its cause, if nothing listens there (no such file, a socket left
+   *     by a host that has gone, or no permission to connect)
    */
-  static Connection unix(Path path) throws IOException {
-    SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+  static Connection unix(Path path) {
     try {
-      ch.connect(UnixDomainSocketAddress.of(path));
-      return SocketConnection.quiet(ch, path.toString());
-    } catch (IOException | RuntimeException e) {
-      ch.close();
-      throw e;
+      SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+      try {
+        ch.connect(UnixDomainSocketAddress.of(path));
+        return SocketConnection.quiet(ch, path.toString());
+      } catch (IOException | RuntimeException e) {
+        ch.close();
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new LevelException(ErrorCode.LEVEL_CONNECTION_LOST, "cannot connect to the Unix "
+          + "socket " + path + ": " + e.getMessage() + " (is a host listening there, as the "
+          + "user this process runs as or a user it allows?)", e);
     }
   }
 
@@ -63,9 +74,10 @@ public interface Connection extends AutoCloseable {
    * @param host a host name or address
    * @param port the port
    * @return the connection
-   * @throws IOException if the host cannot be reached
+   * @throws LevelException {@code LEVEL_CONNECTION_LOST}, naming the address, if the host cannot
+   *     be reached or its name cannot be resolved
    */
-  static Connection tcp(String host, int port) throws IOException {
+  static Connection tcp(String host, int port) {
     return tcp(new InetSocketAddress(host, port));
   }
 
@@ -74,17 +86,30 @@ public interface Connection extends AutoCloseable {
    *
    * @param address the host's address
    * @return the connection
-   * @throws IOException if the host cannot be reached
+   * @throws LevelException {@code LEVEL_CONNECTION_LOST}, naming {@code address} and with the
+   *     {@link IOException} (or, for a name that does not resolve, the {@link
+   *     UnresolvedAddressException}) as its cause, if the host cannot be reached
    */
-  static Connection tcp(InetSocketAddress address) throws IOException {
-    SocketChannel ch = SocketChannel.open();
+  static Connection tcp(InetSocketAddress address) {
+    String where = address.getHostString() + ":" + address.getPort();
     try {
-      ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      ch.connect(address);
-      return SocketConnection.quiet(ch, address.toString());
-    } catch (IOException | RuntimeException e) {
-      ch.close();
-      throw e;
+      SocketChannel ch = SocketChannel.open();
+      try {
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        ch.connect(address);
+        return SocketConnection.quiet(ch, address.toString());
+      } catch (IOException | RuntimeException e) {
+        ch.close();
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new LevelException(ErrorCode.LEVEL_CONNECTION_LOST, "cannot connect to " + where
+          + " over TCP: " + e.getMessage() + " (is a host listening there, and does nothing "
+          + "between here and there block the port?)", e);
+    } catch (UnresolvedAddressException e) {
+      throw new LevelException(ErrorCode.LEVEL_CONNECTION_LOST, "cannot connect to " + where
+          + ": the name " + address.getHostString() + " does not resolve to an address (check "
+          + "its spelling and this machine's DNS)", e);
     }
   }
 

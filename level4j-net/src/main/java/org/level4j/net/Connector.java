@@ -26,7 +26,8 @@ public interface Connector {
    * Connects to a Unix domain socket at {@code path}.
    *
    * @param path the socket file
-   * @return a connector
+   * @return a connector that calls {@link Connection#unix}, so fails with {@code
+   *     LEVEL_CONNECTION_LOST} while nothing listens there
    */
   static Connector unix(Path path) {
     return () -> Connection.unix(path);
@@ -37,7 +38,8 @@ public interface Connector {
    *
    * @param host a host name or address
    * @param port the port
-   * @return a connector
+   * @return a connector that calls {@link Connection#tcp(String, int)}, so fails with {@code
+   *     LEVEL_CONNECTION_LOST} while the host cannot be reached
    */
   static Connector tcp(String host, int port) {
     return () -> Connection.tcp(host, port);

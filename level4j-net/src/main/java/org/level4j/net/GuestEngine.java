@@ -120,7 +120,7 @@ final class GuestEngine implements RemoteEngine {
         Thread.currentThread().interrupt();
       }
       throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED,
-          "could not connect to the host: " + e, e);
+          "could not connect to the host: " + describe(e), e);
     }
     if (c == null) {
       throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED,
@@ -164,6 +164,11 @@ final class GuestEngine implements RemoteEngine {
     for (ConnectionListener cl : listeners) {
       tell(cl, true, null);
     }
+  }
+
+  /** A connector's failure for a message: a LevelException (a factory's) without its code. */
+  private static String describe(Exception e) {
+    return e instanceof LevelException le ? le.reason() : e.toString();
   }
 
   /**
@@ -837,7 +842,7 @@ final class GuestEngine implements RemoteEngine {
     } catch (Exception e) {
       Thread.interrupted();
       LevelException gaveUp = new LevelException(ErrorCode.LEVEL_CONNECTION_LOST,
-          "the connection to the host was lost and the connector gave up: " + e, e);
+          "the connection to the host was lost and the connector gave up: " + describe(e), e);
       synchronized (lock) {
         connecting = false;
         if (state == State.OPEN) {

@@ -55,9 +55,11 @@ public interface Listener extends AutoCloseable {
    *
    * @param path the socket file to create
    * @return the listener
-   * @throws IOException if the file exists or the socket cannot be bound
+   * @throws LevelException {@code LEVEL_IO_ERROR}, naming {@code path} and with the {@link
+   *     IOException} as its cause, if the file exists or the socket cannot be bound; {@code
+   *     LEVEL_INVALID_ARGUMENT} if other users can write the directory
    */
-  static Listener unix(Path path) throws IOException {
+  static Listener unix(Path path) {
     return unix(path, false);
   }
 
@@ -68,9 +70,12 @@ public interface Listener extends AutoCloseable {
    * @param path the socket file to create
    * @param replaceExisting whether to delete a file already at {@code path}
    * @return the listener
-   * @throws IOException if the socket cannot be bound
+   * @throws LevelException {@code LEVEL_IO_ERROR}, naming {@code path} and with the {@link
+   *     IOException} as its cause, if the socket cannot be bound (or a file is in the way and
+   *     {@code replaceExisting} is false); {@code LEVEL_INVALID_ARGUMENT} if other users can
+   *     write the directory
    */
-  static Listener unix(Path path, boolean replaceExisting) throws IOException {
+  static Listener unix(Path path, boolean replaceExisting) {
     return unix(path, replaceExisting, Set.of());
   }
 
@@ -86,12 +91,12 @@ public interface Listener extends AutoCloseable {
    * @param allowedUids the user ids allowed to connect (empty: only the host's own); the socket
    *     file stays owner-only, so other users also need its permissions widened
    * @return the listener
-   * @throws IOException if the socket cannot be bound
-   * @throws org.level4j.LevelException {@code LEVEL_INVALID_ARGUMENT} if other users can write
-   *     the directory
+   * @throws LevelException {@code LEVEL_IO_ERROR}, naming {@code path} and with the {@link
+   *     IOException} as its cause, if the socket cannot be bound (or a file is in the way and
+   *     {@code replaceExisting} is false); {@code LEVEL_INVALID_ARGUMENT} if other users can
+   *     write the directory
    */
-  static Listener unix(Path path, boolean replaceExisting, Set<Integer> allowedUids)
-      throws IOException {
+  static Listener unix(Path path, boolean replaceExisting, Set<Integer> allowedUids) {
     return unix(path, replaceExisting, allowedUids, null);
   }
 
@@ -108,12 +113,12 @@ public interface Listener extends AutoCloseable {
    * @param replaceExisting whether to delete a file already at {@code path}
    * @param group the name of the group allowed to connect
    * @return the listener
-   * @throws IOException if the socket cannot be bound, or the file cannot be given to the group
-   * @throws org.level4j.LevelException {@code LEVEL_INVALID_ARGUMENT} if there is no such group,
-   *     or if other users can write the directory
+   * @throws LevelException {@code LEVEL_IO_ERROR}, naming {@code path} and with the {@link
+   *     IOException} as its cause, if the socket cannot be bound or the file cannot be given to
+   *     the group; {@code LEVEL_INVALID_ARGUMENT} if there is no such group, or if other users
+   *     can write the directory
    */
-  static Listener unixForGroup(Path path, boolean replaceExisting, String group)
-      throws IOException {
+  static Listener unixForGroup(Path path, boolean replaceExisting, String group) {
     if (group == null || group.isEmpty()) {
       throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "name the group allowed to "
           + "connect to " + path);
@@ -122,8 +127,30 @@ public interface Listener extends AutoCloseable {
   }
 
   private static Listener unix(Path path, boolean replaceExisting, Set<Integer> allowedUids,
-      String group) throws IOException {
+      String group) {
     Path p = path.toAbsolutePath();
+    try {
+      return bindUnix(p, replaceExisting, allowedUids, group);
+    } catch (IOException e) {
+      String hint;
+      if (!replaceExisting && Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        hint = " (a file is already there: if it is the socket of a host that has gone, remove "
+            + "it, or pass replaceExisting once you know no live host listens there)";
+      } else if (p.toString().length() > 100) {
+        hint = " (a socket path may have at most about 100 bytes: choose a shorter one)";
+      } else {
+        hint = "";
+      }
+      String why = e instanceof java.nio.file.NoSuchFileException ? "no such directory: "
+          + e.getMessage() : e instanceof java.nio.file.AccessDeniedException
+          ? "permission denied: " + e.getMessage() : e.getMessage();
+      throw new LevelException(ErrorCode.LEVEL_IO_ERROR, "cannot listen on the Unix socket " + p
+          + ": " + why + hint, e);
+    }
+  }
+
+  private static Listener bindUnix(Path p, boolean replaceExisting, Set<Integer> allowedUids,
+      String group) throws IOException {
     java.nio.file.attribute.GroupPrincipal groupPrincipal = group == null ? null
         : UnixPeers.group(group);
     UnixPeers.checkDirectory(p.getParent());
@@ -158,9 +185,10 @@ public interface Listener extends AutoCloseable {
    *
    * @param port the port, or 0 for any free one (see {@link #address()})
    * @return the listener
-   * @throws IOException if the port cannot be bound
+   * @throws LevelException {@code LEVEL_IO_ERROR}, naming the port and with the {@link
+   *     IOException} as its cause, if the port cannot be bound
    */
-  static Listener tcp(int port) throws IOException {
+  static Listener tcp(int port) {
     return tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
   }
 
@@ -171,11 +199,11 @@ public interface Listener extends AutoCloseable {
    *
    * @param address a loopback address and port to bind
    * @return the listener
-   * @throws IOException if the address cannot be bound
-   * @throws org.level4j.LevelException {@code LEVEL_INVALID_ARGUMENT} if the address is not a
-   *     loopback address
+   * @throws LevelException {@code LEVEL_IO_ERROR}, naming {@code address} and with the {@link
+   *     IOException} as its cause, if the address cannot be bound; {@code
+   *     LEVEL_INVALID_ARGUMENT} if the address is not a loopback address
    */
-  static Listener tcp(InetSocketAddress address) throws IOException {
+  static Listener tcp(InetSocketAddress address) {
     if (address.getAddress() == null || !address.getAddress().isLoopbackAddress()) {
       throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "refusing to listen on "
           + address + " without TLS: anyone who reaches it could read and write the whole "
@@ -192,22 +220,27 @@ public interface Listener extends AutoCloseable {
    *
    * @param address the address and port to bind
    * @return the listener
-   * @throws IOException if the address cannot be bound
+   * @throws LevelException {@code LEVEL_IO_ERROR}, naming {@code address} and with the {@link
+   *     IOException} as its cause, if the address cannot be bound
    */
-  static Listener tcpInsecure(InetSocketAddress address) throws IOException {
-    ServerSocketChannel ch = ServerSocketChannel.open();
+  static Listener tcpInsecure(InetSocketAddress address) {
     try {
-      ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-      ch.bind(address);
-      SocketListener l = new SocketListener(ch, null, null);
-      if (address.getAddress() == null || !address.getAddress().isLoopbackAddress()) {
-        Host.LOG.log(System.Logger.Level.WARNING, "listening on " + l.address() + " without TLS:"
-            + " anyone who reaches it can read and write the whole database");
+      ServerSocketChannel ch = ServerSocketChannel.open();
+      try {
+        ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        ch.bind(address);
+        SocketListener l = new SocketListener(ch, null, null);
+        if (address.getAddress() == null || !address.getAddress().isLoopbackAddress()) {
+          Host.LOG.log(System.Logger.Level.WARNING, "listening on " + l.address()
+              + " without TLS: anyone who reaches it can read and write the whole database");
+        }
+        return l;
+      } catch (IOException | RuntimeException e) {
+        ch.close();
+        throw e;
       }
-      return l;
-    } catch (IOException | RuntimeException e) {
-      ch.close();
-      throw e;
+    } catch (IOException e) {
+      throw cannotBind(address, e);
     }
   }
 
@@ -220,17 +253,29 @@ public interface Listener extends AutoCloseable {
    * @param address the address and port to bind (port 0: any free port)
    * @param context this host's key and the certificates it trusts for guests
    * @return the listener
-   * @throws IOException if the address cannot be bound
+   * @throws LevelException {@code LEVEL_IO_ERROR}, naming {@code address} and with the {@link
+   *     IOException} as its cause, if the address cannot be bound
    */
-  static Listener tls(InetSocketAddress address, SSLContext context) throws IOException {
-    ServerSocket s = new ServerSocket();
+  static Listener tls(InetSocketAddress address, SSLContext context) {
     try {
-      s.setReuseAddress(true);
-      s.bind(address);
-    } catch (IOException | RuntimeException e) {
-      s.close();
-      throw e;
+      ServerSocket s = new ServerSocket();
+      try {
+        s.setReuseAddress(true);
+        s.bind(address);
+      } catch (IOException | RuntimeException e) {
+        s.close();
+        throw e;
+      }
+      return new TlsListener(s, context);
+    } catch (IOException e) {
+      throw cannotBind(address, e);
     }
-    return new TlsListener(s, context);
+  }
+
+  private static LevelException cannotBind(InetSocketAddress address, IOException e) {
+    return new LevelException(ErrorCode.LEVEL_IO_ERROR, "cannot listen on "
+        + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage()
+        + " (is another process listening on that port, or is the address not one of this "
+        + "machine's?)", e);
   }
 }

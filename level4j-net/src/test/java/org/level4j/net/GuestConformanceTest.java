@@ -1,6 +1,5 @@
 package org.level4j.net;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,7 +63,7 @@ class GuestConformanceTest {
     }
 
     @Override
-    public synchronized Database open() throws IOException {
+    public synchronized Database open() {
       Database db = MemoryLevel.open();
       Host host = Host.of(db);
       open.add(host);

@@ -245,7 +245,8 @@ final class Presence {
       forgetTakeover();
       seat.stepDown();
       throw new LevelException(ErrorCode.LEVEL_IO_ERROR,
-          "cannot listen on " + socket + " for followers: " + e.getMessage(), e);
+          "cannot listen on " + socket + " for followers: "
+          + (e instanceof LevelException le ? le.reason() : e.getMessage()), e);
     }
     mark(PUBLISHED);
     for (Runnable r : onLeader) {
@@ -359,7 +360,7 @@ final class Presence {
   private Listener bindEarly() {
     try {
       return Listener.unix(SocketPath.of(dir), true);
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       return null;
     }
   }
@@ -528,8 +529,9 @@ final class Presence {
       if ((info != null || Files.exists(socket)) && Owner.isOurs(socket)) {
         try {
           return Connection.unix(socket);
-        } catch (IOException e) {
-          last = e; // a stale socket, or the new leader is not listening yet
+        } catch (LevelException e) {
+          // A stale socket, or the new leader is not listening yet; keep what the OS said.
+          last = e.getCause() instanceof IOException io ? io : new IOException(e.reason(), e);
         }
       }
       if (System.nanoTime() > deadline) {

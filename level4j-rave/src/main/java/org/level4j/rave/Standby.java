@@ -139,7 +139,7 @@ final class Standby {
       try {
         // Refused, as a follower's first attempts are while the next leader opens RocksDB.
         Connection.unix(socket).close();
-      } catch (IOException | RuntimeException expected) {
+      } catch (RuntimeException expected) {
         // that is the point
       }
       LockSupport.parkNanos(1_000_000);
