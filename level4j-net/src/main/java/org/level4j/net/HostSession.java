@@ -488,8 +488,8 @@ final class HostSession implements FrameReader.Handler {
       return new LevelException(ErrorCode.LEVEL_INVALID_VALUE, "a put needs a value");
     }
     return hook(() -> {
-      if (options.preputHook() != null) {
-        options.preputHook().accept(p.key(), p.value());
+      if (options.preput() != null) {
+        options.preput().accept(p.key(), p.value());
       }
     });
   }
@@ -499,8 +499,8 @@ final class HostSession implements FrameReader.Handler {
       return readOnlyError();
     }
     return hook(() -> {
-      if (options.predelHook() != null) {
-        options.predelHook().accept(d.key());
+      if (options.predel() != null) {
+        options.predel().accept(d.key());
       }
     });
   }
@@ -559,8 +559,8 @@ final class HostSession implements FrameReader.Handler {
     }
     List<Op<byte[], byte[]>> seen = Collections.unmodifiableList(ops);
     return hook(() -> {
-      if (options.prebatchHook() != null) {
-        options.prebatchHook().accept(seen);
+      if (options.prebatch() != null) {
+        options.prebatch().accept(seen);
       }
     });
   }
@@ -585,10 +585,10 @@ final class HostSession implements FrameReader.Handler {
     if (refused != null) {
       return CompletableFuture.failedFuture(refused);
     }
-    org.level4j.WriteOptions wo = w.sync() ? org.level4j.WriteOptions.SYNC
-        : org.level4j.WriteOptions.DEFAULT;
-    return async.batchOnce(Collections.unmodifiableList(w.ops()),
-        w.request() == null ? wo : wo.withRequest(w.request()));
+    org.level4j.WriteOptions wo = w.request() != null
+        ? org.level4j.WriteOptions.builder().sync(w.sync()).request(w.request()).build()
+        : w.sync() ? org.level4j.WriteOptions.SYNC : org.level4j.WriteOptions.DEFAULT;
+    return async.batchOnce(Collections.unmodifiableList(w.ops()), wo);
   }
 
   private static LevelException hook(Runnable hook) {
