@@ -12,8 +12,10 @@ import org.level4j.rave.RaveLevel;
 
 /**
  * The other process of {@link FollowerFloor}: {@code echo SOCKET} answers each 100-byte message
- * on a Unix socket with the same bytes (plain blocking JDK sockets, one thread); {@code lead DIR}
- * leads DIR with RaveLevel. Either prints {@code READY} and runs until its standard input ends.
+ * on a Unix socket with the same bytes (plain blocking JDK sockets, one thread); {@code echoSpin
+ * SOCKET} does the same reading as level4j's hosts do ({@link SpinRead}: polls up to 100 µs, then
+ * sleeps); {@code lead DIR} leads DIR with RaveLevel. Each prints {@code READY} and runs until its
+ * standard input ends.
  */
 public final class FloorPeer {
   static final int MESSAGE = 100;
@@ -21,12 +23,19 @@ public final class FloorPeer {
   private FloorPeer() {}
 
   public static void main(String[] args) throws Exception {
-    if (args[0].equals("echo")) {
+    if (args[0].startsWith("echo")) {
+      boolean spin = args[0].equals("echoSpin");
       Path socket = Path.of(args[1]);
       Files.deleteIfExists(socket);
       ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       server.bind(UnixDomainSocketAddress.of(socket));
-      Thread t = new Thread(() -> echo(server), "echo");
+      Thread t = new Thread(() -> {
+        if (spin) {
+          echoSpin(server);
+        } else {
+          echo(server);
+        }
+      }, args[0]);
       t.setDaemon(true);
       t.start();
       ready();
@@ -62,6 +71,25 @@ public final class FloorPeer {
         while (b.hasRemaining()) {
           c.write(b);
         }
+      }
+    } catch (IOException e) {
+      // the benchmark is done
+    }
+  }
+
+  /** {@link #echo}, reading through a {@link SpinRead}. */
+  static void echoSpin(ServerSocketChannel server) {
+    try (SpinRead c = new SpinRead(server.accept())) {
+      ByteBuffer b = ByteBuffer.allocateDirect(MESSAGE);
+      while (true) {
+        b.clear();
+        while (b.hasRemaining()) {
+          if (c.read(b) < 0) {
+            return;
+          }
+        }
+        b.flip();
+        c.writeFully(b);
       }
     } catch (IOException e) {
       // the benchmark is done
