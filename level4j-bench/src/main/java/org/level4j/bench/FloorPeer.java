@@ -8,13 +8,15 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.level4j.net.Connection;
+import org.level4j.net.Listener;
 import org.level4j.rave.RaveLevel;
 
 /**
  * The other process of {@link FollowerFloor}: {@code echo SOCKET} answers each 100-byte message
  * on a Unix socket with the same bytes (plain blocking JDK sockets, one thread); {@code echoSpin
- * SOCKET} does the same reading as level4j's hosts do ({@link SpinRead}: polls up to 100 µs, then
- * sleeps); {@code lead DIR} leads DIR with RaveLevel. Each prints {@code READY} and runs until its
+ * SOCKET} does the same over level4j's own {@link Listener} and {@link Connection}, which read as
+ * its hosts and guests do (poll the socket for up to 100 µs while that pays, then sleep); {@code lead DIR} leads DIR with RaveLevel. Each prints {@code READY} and runs until its
  * standard input ends.
  */
 public final class FloorPeer {
@@ -23,19 +25,19 @@ public final class FloorPeer {
   private FloorPeer() {}
 
   public static void main(String[] args) throws Exception {
-    if (args[0].startsWith("echo")) {
-      boolean spin = args[0].equals("echoSpin");
+    if (args[0].equals("echoSpin")) {
+      Listener server = Listener.unix(Path.of(args[1]), true);
+      Thread t = new Thread(() -> echoSpin(server), args[0]);
+      t.setDaemon(true);
+      t.start();
+      ready();
+      server.close();
+    } else if (args[0].equals("echo")) {
       Path socket = Path.of(args[1]);
       Files.deleteIfExists(socket);
       ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       server.bind(UnixDomainSocketAddress.of(socket));
-      Thread t = new Thread(() -> {
-        if (spin) {
-          echoSpin(server);
-        } else {
-          echo(server);
-        }
-      }, args[0]);
+      Thread t = new Thread(() -> echo(server), args[0]);
       t.setDaemon(true);
       t.start();
       ready();
@@ -77,9 +79,9 @@ public final class FloorPeer {
     }
   }
 
-  /** {@link #echo}, reading through a {@link SpinRead}. */
-  static void echoSpin(ServerSocketChannel server) {
-    try (SpinRead c = new SpinRead(server.accept())) {
+  /** {@link #echo}, over a level4j {@link Connection}. */
+  static void echoSpin(Listener server) {
+    try (Connection c = server.accept()) {
       ByteBuffer b = ByteBuffer.allocateDirect(MESSAGE);
       while (true) {
         b.clear();
@@ -89,9 +91,9 @@ public final class FloorPeer {
           }
         }
         b.flip();
-        c.writeFully(b);
+        c.write(b);
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       // the benchmark is done
     }
   }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.level4j.bench.raw.RawRocks;
+import org.level4j.net.Connection;
 import org.level4j.rave.RaveLevel;
 import org.level4j.rocksdb.RocksOptions;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -46,8 +47,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *
  * <p>The echo comes in two kinds. In {@code echo100} both ends block in their reads, so each
  * round trip wakes two sleeping threads. In {@code echo100Spin} both ends read as level4j's
- * guest and host do ({@link SpinRead}: poll the non-blocking socket for up to 100 µs, then
- * sleep), so it is the floor under the follower's calls as they are made; {@code echo100} is the
+ * guest and host do (over level4j's own {@link Connection}s, which poll the non-blocking socket
+ * for up to 100 µs while that pays, then sleep), so it is the floor under the follower's calls
+ * as they are made; {@code echo100} is the
  * floor under plain blocking code.
  *
  * <pre>
@@ -67,7 +69,7 @@ public class FollowerFloor {
   private Process echoSpin;
   private Process leader;
   private SocketChannel echoChannel;
-  private SpinRead echoSpinChannel;
+  private Connection echoSpinChannel;
   private final ByteBuffer message = ByteBuffer.allocateDirect(FloorPeer.MESSAGE);
   private RawRocks raw;
   private org.rocksdb.WriteOptions rawWrite;
@@ -85,9 +87,7 @@ public class FollowerFloor {
     echoChannel.connect(UnixDomainSocketAddress.of(socket));
     Path spinSocket = dir.resolve("echo-spin.sock");
     echoSpin = peer("echoSpin", spinSocket.toString());
-    SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
-    c.connect(UnixDomainSocketAddress.of(spinSocket));
-    echoSpinChannel = new SpinRead(c);
+    echoSpinChannel = Connection.unix(spinSocket);
     raw = RawRocks.open(dir.resolve("raw"), RocksOptions.builder().writeBufferBytes(2L << 20)
         .build());
     rawWrite = new org.rocksdb.WriteOptions();
@@ -153,7 +153,7 @@ public class FollowerFloor {
   @Benchmark
   public int echo100Spin() throws IOException {
     message.clear();
-    echoSpinChannel.writeFully(message);
+    echoSpinChannel.write(message);
     message.clear();
     while (message.hasRemaining()) {
       if (echoSpinChannel.read(message) < 0) {
