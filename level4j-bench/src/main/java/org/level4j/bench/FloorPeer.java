@@ -5,7 +5,6 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.level4j.net.Connection;
@@ -58,30 +57,29 @@ public final class FloorPeer {
     }
   }
 
-  /** Answers each {@link #MESSAGE}-byte message of the first connection with the same bytes. */
+  /**
+   * Answers each {@link #MESSAGE}-byte message of the first connection with the same bytes:
+   * plain blocking reads on a JDK socket channel.
+   */
   static void echo(ServerSocketChannel server) {
-    try (SocketChannel c = server.accept()) {
-      ByteBuffer b = ByteBuffer.allocateDirect(MESSAGE);
-      while (true) {
-        b.clear();
-        while (b.hasRemaining()) {
-          if (c.read(b) < 0) {
-            return;
-          }
-        }
-        b.flip();
-        while (b.hasRemaining()) {
-          c.write(b);
-        }
-      }
+    try {
+      echo(Connection.of(server.accept()));
     } catch (IOException e) {
       // the benchmark is done
     }
   }
 
-  /** {@link #echo}, over a level4j {@link Connection}. */
+  /** {@link #echo}, over a level4j {@link Connection} that reads as its hosts do. */
   static void echoSpin(Listener server) {
-    try (Connection c = server.accept()) {
+    try {
+      echo(server.accept());
+    } catch (IOException | RuntimeException e) {
+      // the benchmark is done
+    }
+  }
+
+  private static void echo(Connection c) {
+    try (c) {
       ByteBuffer b = ByteBuffer.allocateDirect(MESSAGE);
       while (true) {
         b.clear();
