@@ -37,7 +37,8 @@ final class LogBound implements AutoCloseable {
   /** Fewer unflushed entries than this replay in under a millisecond: not worth a table file. */
   static final long MIN_ENTRIES = 1000;
 
-  private static final ScheduledExecutorService TIMER = timer();
+  /** The daemon thread that runs these checks, shared with {@link CompactionHold}. */
+  static final ScheduledExecutorService TIMER = timer();
 
   private final long limitNanos;
   private final Lock release;
