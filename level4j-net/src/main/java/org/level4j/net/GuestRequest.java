@@ -20,6 +20,8 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
   int id;
   /** Sent without nudging the reader thread (see {@link GuestEngine}'s reading turn). */
   boolean unannounced;
+  /** The link it was sent on before that link's probe was answered, or null. */
+  GuestLink sentEarly;
 
   GuestRequest(GuestEngine engine) {
     super(engine, null);
@@ -36,6 +38,14 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
   /** The snapshot it reads from, or null. */
   GuestSnapshot snapshot() {
     return null;
+  }
+
+  /**
+   * Whether every many-level host takes it as it is, whatever the probe will say: a message of
+   * the base protocol with no extension field (see {@link GuestEngine}'s reconnect).
+   */
+  boolean plain() {
+    return false;
   }
 
   /** The host answered with a Callback. */
@@ -66,6 +76,11 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
     void succeed(HostMessage.Callback c) {
       complete(null);
     }
+
+    @Override
+    boolean plain() {
+      return true; // put, del, batch and clear; a snapshot request overrides this
+    }
   }
 
   /** A read, from the latest data or from a snapshot of the host's. */
@@ -85,6 +100,11 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
     /** The snapshot's number on the wire; 0 for the latest data. */
     int snapshotNumber() {
       return snapshot == null ? 0 : snapshot.number;
+    }
+
+    @Override
+    boolean plain() {
+      return snapshot == null;
     }
   }
 
@@ -268,6 +288,11 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
       GuestMessage.snapshot(o, id, number);
       takenOn = engine.linkLocked();
     }
+
+    @Override
+    boolean plain() {
+      return false; // a level4j extension
+    }
   }
 
   /**
@@ -320,6 +345,11 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
     @Override
     void encode(Protobuf.Out o, GuestEngine engine) {
       GuestMessage.checkpoint(o, id, dest);
+    }
+
+    @Override
+    boolean plain() {
+      return false; // a level4j extension
     }
   }
 }
