@@ -30,12 +30,12 @@ final class ChainedBatch<K, V> implements Batch<K, V> {
 
   @Override
   public Batch<K, V> put(K key, V value) {
-    return add(Op.put(view.encodeKey(key), view.encodeValue(value)));
+    return putInto(view, key, value);
   }
 
   @Override
   public Batch<K, V> del(K key) {
-    return add(Op.del(view.encodeKey(key)));
+    return delFrom(view, key);
   }
 
   @Override
@@ -50,13 +50,21 @@ final class ChainedBatch<K, V> implements Batch<K, V> {
 
   @Override
   public <K2, V2> Batch<K, V> put(Level<K2, V2> level, K2 key, V2 value) {
-    View<K2, V2> other = sameDatabase(level);
-    return add(Op.put(other.encodeKey(key), other.encodeValue(value)));
+    return putInto(sameDatabase(level), key, value);
   }
 
   @Override
   public <K2, V2> Batch<K, V> del(Level<K2, V2> level, K2 key) {
-    return add(Op.del(sameDatabase(level).encodeKey(key)));
+    return delFrom(sameDatabase(level), key);
+  }
+
+  /** A put into {@code target}, this batch's own view or another of its database. */
+  private <K2, V2> Batch<K, V> putInto(View<K2, V2> target, K2 key, V2 value) {
+    return add(Op.put(target.encodeKey(key), target.encodeValue(value)));
+  }
+
+  private <K2, V2> Batch<K, V> delFrom(View<K2, V2> target, K2 key) {
+    return add(Op.del(target.encodeKey(key)));
   }
 
   @Override

@@ -90,23 +90,11 @@ public final class ChangeDelivery {
    * For a feed's {@code close()}: waits until {@code thread}, the feed's delivery thread, has
    * stopped, so that nothing is delivered after close returns; returns at once if called on that
    * thread (a listener closing its own feed). An interrupt while waiting is kept for the caller.
+   * The same as {@link DaemonThread#awaitStopped}.
    *
    * @param thread the feed's delivery thread, already told to stop
    */
   public static void awaitStopped(Thread thread) {
-    if (Thread.currentThread() == thread) {
-      return;
-    }
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    DaemonThread.awaitStopped(thread);
   }
 }

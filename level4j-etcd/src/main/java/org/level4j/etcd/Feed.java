@@ -21,6 +21,7 @@ import org.level4j.LevelException;
 import org.level4j.Op;
 import org.level4j.Range;
 import org.level4j.spi.ChangeDelivery;
+import org.level4j.spi.DaemonThread;
 
 /**
  * A {@link ChangeFeed} on an etcd watch that it re-creates itself after every break.
@@ -64,11 +65,8 @@ final class Feed implements ChangeFeed {
     this.interval = engine.space.interval(range);
     this.received = fromRevision;
     this.delivery = new ChangeDelivery(listener, fromRevision);
-    this.deliverer = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "level4j-etcd-feed");
-      t.setDaemon(true);
-      return t;
-    });
+    this.deliverer = Executors.newSingleThreadExecutor(
+        r -> DaemonThread.of(r, "level4j-etcd-feed"));
   }
 
   void start() {

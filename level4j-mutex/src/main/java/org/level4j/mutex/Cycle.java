@@ -20,6 +20,7 @@ import org.level4j.Level;
 import org.level4j.LevelException;
 import org.level4j.Op;
 import org.level4j.Registration;
+import org.level4j.spi.DaemonThread;
 
 /**
  * The engine of a {@link LevelMutex}: the queues, and the phase thread that alternates read
@@ -65,8 +66,7 @@ final class Cycle<K, V> implements Runnable {
   Cycle(Level<K, V> level, boolean shared) {
     this.level = level;
     this.shared = shared;
-    this.thread = new Thread(this, "level4j-mutex-" + THREADS.incrementAndGet());
-    this.thread.setDaemon(true);
+    this.thread = DaemonThread.of(this, "level4j-mutex-" + THREADS.incrementAndGet());
   }
 
   void start() {
@@ -469,20 +469,8 @@ final class Cycle<K, V> implements Runnable {
     } finally {
       lock.unlock();
     }
-    if (onPhaseThread()) {
-      return; // the loop ends when the current step returns
-    }
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    // On the phase thread, returns at once: the loop ends when the current step returns.
+    DaemonThread.awaitStopped(thread);
   }
 
   private static LevelException notOpen() {

@@ -8,6 +8,7 @@ import org.level4j.LevelException;
 import org.level4j.Op;
 import org.level4j.Range;
 import org.level4j.spi.ChangeDelivery;
+import org.level4j.spi.DaemonThread;
 
 /**
  * A change feed through a guest's connection (see {@link Wire}): the host pushes changes, the
@@ -54,8 +55,7 @@ final class GuestFeed implements ChangeFeed, Runnable {
     this.range = range;
     this.delivery = new ChangeDelivery(listener, from);
     this.received = from;
-    this.thread = new Thread(this, "level4j-guest-feed");
-    this.thread.setDaemon(true);
+    this.thread = DaemonThread.of(this, "level4j-guest-feed");
   }
 
   void start() {
@@ -164,7 +164,7 @@ final class GuestFeed implements ChangeFeed, Runnable {
       notifyAll();
     }
     feeds.unsubscribe(this);
-    ChangeDelivery.awaitStopped(thread);
+    DaemonThread.awaitStopped(thread);
   }
 
   boolean isClosed() {

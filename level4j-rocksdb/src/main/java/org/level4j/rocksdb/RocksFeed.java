@@ -8,6 +8,7 @@ import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 import org.level4j.Range;
 import org.level4j.spi.ChangeDelivery;
+import org.level4j.spi.DaemonThread;
 
 /**
  * A change feed read from RocksDB's write-ahead log: revisions are sequence numbers, and the log
@@ -47,8 +48,7 @@ final class RocksFeed implements ChangeFeed, Runnable {
     this.range = range;
     this.delivery = new ChangeDelivery(listener, from);
     this.next = from;
-    this.thread = new Thread(this, "level4j-rocks-feed");
-    this.thread.setDaemon(true);
+    this.thread = DaemonThread.of(this, "level4j-rocks-feed");
   }
 
   void start() {
@@ -124,7 +124,7 @@ final class RocksFeed implements ChangeFeed, Runnable {
   public void close() {
     closed = true;
     LockSupport.unpark(thread);
-    ChangeDelivery.awaitStopped(thread);
+    DaemonThread.awaitStopped(thread);
     engine.forget(this);
   }
 

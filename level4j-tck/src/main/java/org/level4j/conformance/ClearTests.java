@@ -32,61 +32,30 @@ final class ClearTests {
       db.clear(Range.<String>all().gt("a"));
       assertThat(Expect.keys(db)).isEmpty();
     });
-    f.test("clearWithGtKeepsTheBoundAndBelow", db -> {
-      Expect.fill(db, "a", "b", "c", "d");
-      db.clear(Range.<String>all().gt("b"));
-      assertThat(Expect.keys(db)).containsExactly("a", "b");
-    });
-    f.test("clearWithGteRemovesTheBound", db -> {
-      Expect.fill(db, "a", "b", "c", "d");
-      db.clear(Range.<String>all().gte("b"));
-      assertThat(Expect.keys(db)).containsExactly("a");
-    });
-    f.test("clearWithLtKeepsTheBoundAndAbove", db -> {
-      Expect.fill(db, "a", "b", "c", "d");
-      db.clear(Range.<String>all().lt("c"));
-      assertThat(Expect.keys(db)).containsExactly("c", "d");
-    });
-    f.test("clearWithLteRemovesTheBound", db -> {
-      Expect.fill(db, "a", "b", "c", "d");
-      db.clear(Range.<String>all().lte("c"));
-      assertThat(Expect.keys(db)).containsExactly("d");
-    });
-    f.test("clearBetweenTwoBounds", db -> {
-      Expect.fill(db, "a", "b", "c", "d", "e");
-      db.clear(Range.<String>all().gt("a").lte("d"));
-      assertThat(Expect.keys(db)).containsExactly("a", "e");
-    });
-    f.test("clearWithLimitRemovesTheFirstEntries", db -> {
-      Expect.fill(db, "a", "b", "c", "d", "e");
-      db.clear(Range.<String>all().limit(2));
-      assertThat(Expect.keys(db)).containsExactly("c", "d", "e");
-    });
-    f.test("clearInReverseWithLimitRemovesTheLastEntries", db -> {
-      Expect.fill(db, "a", "b", "c", "d", "e");
-      db.clear(Range.<String>all().reverse().limit(2));
-      assertThat(Expect.keys(db)).containsExactly("a", "b", "c");
-    });
-    f.test("clearInReverseWithBoundsAndLimit", db -> {
-      Expect.fill(db, "a", "b", "c", "d", "e");
-      db.clear(Range.<String>all().lt("e").reverse().limit(2));
-      assertThat(Expect.keys(db)).containsExactly("a", "b", "e");
-    });
-    f.test("clearWithLimitZeroRemovesNothing", db -> {
-      Expect.fill(db, "a", "b");
-      db.clear(Range.<String>all().limit(0));
-      assertThat(Expect.keys(db)).containsExactly("a", "b");
-    });
-    f.test("clearWithLimitLargerThanTheDataRemovesEverything", db -> {
-      Expect.fill(db, "a", "b");
-      db.clear(Range.<String>all().limit(100));
-      assertThat(Expect.keys(db)).isEmpty();
-    });
-    f.test("clearOfARangeWithLowerAboveUpperRemovesNothing", db -> {
-      Expect.fill(db, "a", "b", "c");
-      db.clear(Range.<String>all().gte("c").lte("a"));
-      assertThat(Expect.keys(db)).containsExactly("a", "b", "c");
-    });
+    String[] abcd = {"a", "b", "c", "d"};
+    String[] abcde = {"a", "b", "c", "d", "e"};
+    clearLeaves(f, "clearWithGtKeepsTheBoundAndBelow", abcd,
+        Range.<String>all().gt("b"), "a", "b");
+    clearLeaves(f, "clearWithGteRemovesTheBound", abcd,
+        Range.<String>all().gte("b"), "a");
+    clearLeaves(f, "clearWithLtKeepsTheBoundAndAbove", abcd,
+        Range.<String>all().lt("c"), "c", "d");
+    clearLeaves(f, "clearWithLteRemovesTheBound", abcd,
+        Range.<String>all().lte("c"), "d");
+    clearLeaves(f, "clearBetweenTwoBounds", abcde,
+        Range.<String>all().gt("a").lte("d"), "a", "e");
+    clearLeaves(f, "clearWithLimitRemovesTheFirstEntries", abcde,
+        Range.<String>all().limit(2), "c", "d", "e");
+    clearLeaves(f, "clearInReverseWithLimitRemovesTheLastEntries", abcde,
+        Range.<String>all().reverse().limit(2), "a", "b", "c");
+    clearLeaves(f, "clearInReverseWithBoundsAndLimit", abcde,
+        Range.<String>all().lt("e").reverse().limit(2), "a", "b", "e");
+    clearLeaves(f, "clearWithLimitZeroRemovesNothing", new String[] {"a", "b"},
+        Range.<String>all().limit(0), "a", "b");
+    clearLeaves(f, "clearWithLimitLargerThanTheDataRemovesEverything", new String[] {"a", "b"},
+        Range.<String>all().limit(100));
+    clearLeaves(f, "clearOfARangeWithLowerAboveUpperRemovesNothing", new String[] {"a", "b", "c"},
+        Range.<String>all().gte("c").lte("a"), "a", "b", "c");
     f.test("clearWithNullRangeIsInvalidArgument",
         db -> Expect.code(LEVEL_INVALID_ARGUMENT, () -> db.clear(null)));
     f.test("putAfterClearWorks", db -> {
@@ -215,5 +184,15 @@ final class ClearTests {
       assertThat(Expect.entries(db)).as("after clear(%s) (seed %s)", range, seed)
           .containsExactlyElementsOf(want);
     }
+  }
+
+  /** A case: with the keys {@code filled}, {@code clear(range)} leaves exactly {@code left}. */
+  private static void clearLeaves(Feature f, String caseName, String[] filled, Range<String> range,
+      String... left) {
+    f.test(caseName, db -> {
+      Expect.fill(db, filled);
+      db.clear(range);
+      assertThat(Expect.keys(db)).containsExactly(left);
+    });
   }
 }

@@ -110,17 +110,12 @@ final class ConcurrencyTests {
         });
       }
       for (int r = 0; r < 2; r++) {
-        tasks.add(() -> {
-          while (!stop.get()) {
-            boolean during = overlap.readStarts();
-            for (int k = 0; k < 10; k++) {
-              assertThat(db.get("k" + k)).matches("initial|w[01]:\\d+");
-            }
-            assertThat(db.getMany(List.of("k0", "k9"))).doesNotContainNull();
-            overlap.readEnded(during);
+        tasks.add(overlap.reader(stop, () -> {
+          for (int k = 0; k < 10; k++) {
+            assertThat(db.get("k" + k)).matches("initial|w[01]:\\d+");
           }
-          return null;
-        });
+          assertThat(db.getMany(List.of("k0", "k9"))).doesNotContainNull();
+        }));
       }
       runAll(tasks);
       overlap.check();
@@ -149,20 +144,15 @@ final class ConcurrencyTests {
         }
         return null;
       });
-      tasks.add(() -> {
-        while (!stop.get()) {
-          boolean during = overlap.readStarts();
-          try (LevelIterator<String, String> it = db.values(Range.all())) {
-            List<String> values = it.all();
-            if (!values.isEmpty() && db.supports().implicitSnapshots()) {
-              assertThat(values).hasSize(3);
-              assertThat(Set.copyOf(values)).hasSize(1);
-            }
+      tasks.add(overlap.reader(stop, () -> {
+        try (LevelIterator<String, String> it = db.values(Range.all())) {
+          List<String> values = it.all();
+          if (!values.isEmpty() && db.supports().implicitSnapshots()) {
+            assertThat(values).hasSize(3);
+            assertThat(Set.copyOf(values)).hasSize(1);
           }
-          overlap.readEnded(during);
         }
-        return null;
-      });
+      }));
       runAll(tasks);
       overlap.check();
     });
@@ -255,44 +245,39 @@ final class ConcurrencyTests {
       });
     }
     for (int r = 0; r < 2; r++) {
-      tasks.add(() -> {
-        while (!stop.get()) {
-          boolean during = overlap.readStarts();
-          if (explicit) {
-            try (Snapshot s = db.snapshot()) {
-              List<String> names = new ArrayList<>();
-              for (int i = 0; i < ACCOUNTS; i++) {
-                names.add(account(i));
-              }
-              long sum = 0;
-              for (Long v : accounts.getMany(names, s)) {
-                sum += v;
-              }
-              assertThat(sum).as("sum through a snapshot (seed %s)", seed).isEqualTo(TOTAL);
-              try (LevelIterator<String, Long> it = accounts.values(Range.all(), s)) {
-                assertThat(it.all().stream().mapToLong(Long::longValue).sum()).isEqualTo(TOTAL);
-              }
+      tasks.add(overlap.reader(stop, () -> {
+        if (explicit) {
+          try (Snapshot s = db.snapshot()) {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < ACCOUNTS; i++) {
+              names.add(account(i));
             }
-          } else {
-            try (LevelIterator<String, Long> it = accounts.values(Range.all())) {
-              long sum = 0;
-              int n = 0;
-              for (List<Long> part = it.nextv(3); !part.isEmpty(); part = it.nextv(3)) {
-                for (Long v : part) {
-                  sum += v;
-                  n++;
-                }
-              }
-              assertThat(n).isEqualTo(ACCOUNTS);
-              if (db.supports().implicitSnapshots()) {
-                assertThat(sum).as("sum through an iterator (seed %s)", seed).isEqualTo(TOTAL);
-              }
+            long sum = 0;
+            for (Long v : accounts.getMany(names, s)) {
+              sum += v;
+            }
+            assertThat(sum).as("sum through a snapshot (seed %s)", seed).isEqualTo(TOTAL);
+            try (LevelIterator<String, Long> it = accounts.values(Range.all(), s)) {
+              assertThat(it.all().stream().mapToLong(Long::longValue).sum()).isEqualTo(TOTAL);
             }
           }
-          overlap.readEnded(during);
+        } else {
+          try (LevelIterator<String, Long> it = accounts.values(Range.all())) {
+            long sum = 0;
+            int n = 0;
+            for (List<Long> part = it.nextv(3); !part.isEmpty(); part = it.nextv(3)) {
+              for (Long v : part) {
+                sum += v;
+                n++;
+              }
+            }
+            assertThat(n).isEqualTo(ACCOUNTS);
+            if (db.supports().implicitSnapshots()) {
+              assertThat(sum).as("sum through an iterator (seed %s)", seed).isEqualTo(TOTAL);
+            }
+          }
         }
-        return null;
-      });
+      }));
     }
     runAll(tasks);
     overlap.check();
@@ -324,15 +309,18 @@ final class ConcurrencyTests {
       }
     }
 
-    /** A reader calls this before a read; pass what it returns to {@link #readEnded}. */
-    boolean readStarts() {
-      return writing;
-    }
-
-    void readEnded(boolean startedDuringWrites) {
-      if (startedDuringWrites) {
-        readDuringWrites.countDown();
-      }
+    /** A reader's task: {@code read} again and again until {@code stop} is set. */
+    Callable<Object> reader(AtomicBoolean stop, Read read) {
+      return () -> {
+        while (!stop.get()) {
+          boolean startedDuringWrites = writing;
+          read.run();
+          if (startedDuringWrites) {
+            readDuringWrites.countDown();
+          }
+        }
+        return null;
+      };
     }
 
     void check() {
@@ -343,6 +331,10 @@ final class ConcurrencyTests {
 
   private static String account(int i) {
     return String.format("%02d", i);
+  }
+
+  private interface Read {
+    void run() throws Exception;
   }
 
   private interface Task {
