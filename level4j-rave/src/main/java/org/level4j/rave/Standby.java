@@ -95,7 +95,7 @@ final class Standby {
       AtomicInteger connections = new AtomicInteger();
       Path socket = RaveLevel.leaderSocket(data);
       try (Guest guest = Guest.connect(() -> connect(current, connections, socket),
-          GuestOptions.defaults().retry(true))) {
+          GuestOptions.builder().retry(true).build())) {
         exercise(guest);
         exercise(current.get());
         RaveLevel gone = current.getAndSet(null);
