@@ -110,7 +110,8 @@ class ReconnectResendTest {
           }
         }
       });
-      try (Guest guest = Guest.connect(Connector.unix(socket), GuestOptions.defaults().retry(true))) {
+      try (Guest guest = Guest.connect(Connector.unix(socket),
+          GuestOptions.builder().retry(true).build())) {
         for (CompletableFuture<?> f : calls.start(guest)) {
           f.get(30, TimeUnit.SECONDS);
         }
