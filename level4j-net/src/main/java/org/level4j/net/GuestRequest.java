@@ -83,6 +83,18 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
     }
   }
 
+  /** A level4j extension answered with no value: only a level4j host takes it. */
+  abstract static class Extension extends Done {
+    Extension(GuestEngine engine) {
+      super(engine);
+    }
+
+    @Override
+    boolean plain() {
+      return false;
+    }
+  }
+
   /** A read, from the latest data or from a snapshot of the host's. */
   abstract static class Read<T> extends GuestRequest<T> {
     final GuestSnapshot snapshot;
@@ -273,7 +285,7 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
   }
 
   /** The Snapshot extension: the host takes one, numbered {@code number}. */
-  static final class TakeSnapshot extends Done {
+  static final class TakeSnapshot extends Extension {
     final int number;
     /** The link it was last sent on, where the snapshot is; guarded by the engine's lock. */
     GuestLink takenOn;
@@ -287,11 +299,6 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
     void encode(Protobuf.Out o, GuestEngine engine) {
       GuestMessage.snapshot(o, id, number);
       takenOn = engine.linkLocked();
-    }
-
-    @Override
-    boolean plain() {
-      return false; // a level4j extension
     }
   }
 
@@ -334,7 +341,7 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
   }
 
   /** The Checkpoint extension: the host writes a copy of its database to {@code dest}. */
-  static final class Checkpoint extends Done {
+  static final class Checkpoint extends Extension {
     private final String dest;
 
     Checkpoint(GuestEngine engine, String dest) {
@@ -345,11 +352,6 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
     @Override
     void encode(Protobuf.Out o, GuestEngine engine) {
       GuestMessage.checkpoint(o, id, dest);
-    }
-
-    @Override
-    boolean plain() {
-      return false; // a level4j extension
     }
   }
 }
