@@ -79,7 +79,7 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
 
     @Override
     boolean plain() {
-      return true; // put, del, batch and clear; a snapshot request overrides this
+      return true; // put, del, batch and clear; not an Extension
     }
   }
 
