@@ -1,7 +1,6 @@
 package org.level4j.rocksdb;
 
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import org.rocksdb.ColumnFamilyHandle;
@@ -23,22 +22,17 @@ import org.rocksdb.RocksDBException;
  * between are far below RocksDB's thresholds for slowing writes.
  *
  * <p>Not applied when the user's {@link RocksOptions#adjust()} turned automatic compactions off.
- * Threads: {@link #start} schedules the release on {@link LogBound}'s timer thread; the release
- * holds the engine's release lock (read side), and the engine stops this under the write side
- * before it closes RocksDB, so the release never meets a closed database.
+ * The release runs on {@link TimedWork}'s timer thread, under the engine's release lock.
  */
-final class CompactionHold {
+final class CompactionHold extends TimedWork {
   static final long HOLD_MILLIS = 250;
   /** Off switch, for measuring the difference again: {@code -Dlevel4j.compactionHold=false}. */
   static final String PROPERTY = "level4j.compactionHold";
 
-  private final Lock release;
-  private RocksDB db; // set by start, cleared by stop, both under the release lock's write side
   private List<ColumnFamilyHandle> families;
-  private ScheduledFuture<?> task;
 
   private CompactionHold(Lock release) {
-    this.release = release;
+    super(release);
   }
 
   /**
@@ -56,35 +50,20 @@ final class CompactionHold {
 
   /** Schedules turning compactions of {@code families} of {@code db} back on. */
   void start(RocksDB db, List<ColumnFamilyHandle> families) {
-    this.db = db;
     this.families = families;
-    task = LogBound.TIMER.schedule(this::end, HOLD_MILLIS, TimeUnit.MILLISECONDS);
+    once(db, TimeUnit.MILLISECONDS.toNanos(HOLD_MILLIS));
   }
 
-  private void end() {
-    if (!release.tryLock()) {
-      return; // closing
-    }
-    try {
-      RocksDB d = db;
-      if (d != null) {
-        d.enableAutoCompaction(families);
-      }
-    } catch (RocksDBException | RuntimeException e) {
-      // Never seen: RocksDB refused to change a live option. Nothing is lost, but table files
-      // now pile up (reads slow down) until the next open, so say so.
-      System.getLogger("org.level4j.rocksdb").log(System.Logger.Level.WARNING,
-          "could not turn RocksDB's automatic compactions back on after opening", e);
-    } finally {
-      release.unlock();
-    }
+  @Override
+  void run(RocksDB db) throws RocksDBException {
+    db.enableAutoCompaction(families);
   }
 
-  /** Cancels the release; called under the release lock's write side, before RocksDB closes. */
-  void stop() {
-    db = null;
-    if (task != null) {
-      task.cancel(false);
-    }
+  @Override
+  void failed(Exception e) {
+    // Never seen: RocksDB refused to change a live option. Nothing is lost, but table files now
+    // pile up (reads slow down) until the next open, so say so.
+    System.getLogger("org.level4j.rocksdb").log(System.Logger.Level.WARNING,
+        "could not turn RocksDB's automatic compactions back on after opening", e);
   }
 }
