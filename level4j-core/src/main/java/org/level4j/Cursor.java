@@ -243,13 +243,7 @@ final class Cursor<K, T> implements LevelIterator<K, T> {
 
   @Override
   public void close() {
-    if (gate.shut()) {
-      try {
-        it.close();
-      } finally {
-        root.forget(this);
-      }
-    }
+    gate.shut(it::close, () -> root.forget(this));
   }
 
   boolean isClosed() {

@@ -73,13 +73,7 @@ final class GatedIterator implements EngineIterator {
 
   @Override
   public void close() {
-    if (gate.shut()) {
-      try {
-        it.close();
-      } finally {
-        root.forget(this);
-      }
-    }
+    gate.shut(it::close, () -> root.forget(this));
   }
 
   private void enter() {
