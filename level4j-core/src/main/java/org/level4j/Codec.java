@@ -1,5 +1,7 @@
 package org.level4j;
 
+import java.util.Arrays;
+
 /**
  * Turns keys or values of type {@code T} into the bytes stored, and back. Implement it for your
  * own types; {@link Codecs} has the common ones. For keys, the byte order is the iteration order,
@@ -31,4 +33,18 @@ public interface Codec<T> {
    * @return the key or value
    */
   T decode(byte[] bytes);
+
+  /**
+   * The value stored as {@code length} bytes of {@code bytes} from {@code offset}: iterators
+   * decode from a buffer they reuse, so the result must not keep {@code bytes}. The default
+   * decodes a copy of the slice; override it when the type can be read from a slice directly.
+   *
+   * @param bytes holds what {@link #encode} produced, lent for this call only
+   * @param offset where it starts
+   * @param length how many bytes it has
+   * @return the key or value
+   */
+  default T decode(byte[] bytes, int offset, int length) {
+    return decode(Arrays.copyOfRange(bytes, offset, offset + length));
+  }
 }

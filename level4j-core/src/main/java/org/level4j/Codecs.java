@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 
@@ -36,6 +37,13 @@ public final class Codecs {
       // containing one (rare: bad bytes, or a real U+FFFD) is decoded again, strictly.
       String s = new String(bytes, StandardCharsets.UTF_8);
       return s.indexOf('\uFFFD') < 0 ? s : strictUtf8(bytes);
+    }
+
+    @Override
+    public String decode(byte[] bytes, int offset, int length) {
+      String s = new String(bytes, offset, length, StandardCharsets.UTF_8);
+      return s.indexOf('\uFFFD') < 0 ? s
+          : strictUtf8(Arrays.copyOfRange(bytes, offset, offset + length));
     }
   };
 
@@ -72,6 +80,11 @@ public final class Codecs {
     @Override
     public String decode(byte[] bytes) {
       return HexFormat.of().formatHex(bytes);
+    }
+
+    @Override
+    public String decode(byte[] bytes, int offset, int length) {
+      return HexFormat.of().formatHex(bytes, offset, offset + length);
     }
   };
 
@@ -205,6 +218,11 @@ public final class Codecs {
       public T decode(byte[] bytes) {
         return codec().decode(bytes);
       }
+
+      @Override
+      public T decode(byte[] bytes, int offset, int length) {
+        return codec().decode(bytes, offset, length);
+      }
     };
   }
 
@@ -236,6 +254,15 @@ public final class Codecs {
       public T decode(byte[] bytes) {
         try {
           return mapper.readValue(bytes, type);
+        } catch (IOException e) {
+          throw new IllegalArgumentException("not JSON of " + type + ": " + e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public T decode(byte[] bytes, int offset, int length) {
+        try {
+          return mapper.readValue(bytes, offset, length, type);
         } catch (IOException e) {
           throw new IllegalArgumentException("not JSON of " + type + ": " + e.getMessage(), e);
         }

@@ -9,10 +9,10 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.level4j.spi.EngineIterator;
+import org.level4j.spi.EntryDecoder;
 
 /**
  * The {@link LevelIterator} users get: an {@link EngineIterator} plus decoding, the limit, the
@@ -30,7 +30,7 @@ final class Cursor<K, T> implements LevelIterator<K, T> {
   private final Range<byte[]> range;
   private final boolean seekable;
   private final EngineIterator it;
-  private final Function<org.level4j.Entry<byte[], byte[]>, T> decode;
+  private final EntryDecoder<T> decode;
   private final int limit;
   private final boolean remote;
   private final Gate gate = new Gate();
@@ -44,7 +44,7 @@ final class Cursor<K, T> implements LevelIterator<K, T> {
   private boolean pastEnd;
 
   Cursor(Root root, View<K, ?> view, Range<byte[]> range, boolean seekable, EngineIterator it,
-      Function<org.level4j.Entry<byte[], byte[]>, T> decode, boolean remote) {
+      EntryDecoder<T> decode, boolean remote) {
     this.root = root;
     this.view = view;
     this.range = range;
@@ -76,7 +76,7 @@ final class Cursor<K, T> implements LevelIterator<K, T> {
       if (pastEnd) {
         return Collections.emptyList();
       }
-      return take(fill(it.nextv(n), n));
+      return counted(fill(it.nextv(n, decode), n));
     } finally {
       leave();
     }
@@ -86,14 +86,13 @@ final class Cursor<K, T> implements LevelIterator<K, T> {
    * Tops up a short batch: an engine may return fewer entries than asked before its end (a guest
    * hands out what has arrived), but users get full batches until the range is exhausted.
    */
-  private List<org.level4j.Entry<byte[], byte[]>> fill(List<org.level4j.Entry<byte[], byte[]>> got,
-      int n) {
+  private List<T> fill(List<T> got, int n) {
     if (got.isEmpty() || got.size() >= n) {
       return got;
     }
-    List<org.level4j.Entry<byte[], byte[]>> all = new ArrayList<>(got);
+    List<T> all = new ArrayList<>(got);
     while (all.size() < n) {
-      List<org.level4j.Entry<byte[], byte[]>> more = it.nextv(n - all.size());
+      List<T> more = it.nextv(n - all.size(), decode);
       if (more.isEmpty()) {
         break;
       }
@@ -103,16 +102,15 @@ final class Cursor<K, T> implements LevelIterator<K, T> {
   }
 
   /** The asynchronous {@link #fill}. */
-  private CompletableFuture<List<org.level4j.Entry<byte[], byte[]>>> fillAsync(
-      List<org.level4j.Entry<byte[], byte[]>> got, int n) {
+  private CompletableFuture<List<T>> fillAsync(List<T> got, int n) {
     if (got.isEmpty() || got.size() >= n) {
       return CompletableFuture.completedFuture(got);
     }
-    return it.nextvAsync(n - got.size()).thenCompose(more -> {
+    return it.nextvAsync(n - got.size(), decode).thenCompose(more -> {
       if (more.isEmpty()) {
         return CompletableFuture.completedFuture(got);
       }
-      List<org.level4j.Entry<byte[], byte[]>> all = new ArrayList<>(got.size() + more.size());
+      List<T> all = new ArrayList<>(got.size() + more.size());
       all.addAll(got);
       all.addAll(more);
       return fillAsync(all, n);
@@ -135,23 +133,23 @@ final class Cursor<K, T> implements LevelIterator<K, T> {
       }
       if (!remote) {
         try {
-          return CompletableFuture.completedFuture(take(fill(it.nextv(n), n)));
+          return CompletableFuture.completedFuture(counted(fill(it.nextv(n, decode), n)));
         } finally {
           leave();
         }
       }
-      CompletableFuture<List<org.level4j.Entry<byte[], byte[]>>> f;
+      CompletableFuture<List<T>> f;
       try {
-        f = it.nextvAsync(n).thenCompose(got -> fillAsync(got, n));
+        f = it.nextvAsync(n, decode).thenCompose(got -> fillAsync(got, n));
       } finally {
         gate.exit();
       }
-      return f.handle((raw, err) -> {
+      return f.handle((got, err) -> {
         busy.set(false);
         if (err != null) {
           throw LevelException.of(err, ErrorCode.LEVEL_IO_ERROR);
         }
-        return take(raw);
+        return counted(got);
       });
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -245,13 +243,7 @@ final class Cursor<K, T> implements LevelIterator<K, T> {
 
   @Override
   public void close() {
-    if (gate.shut()) {
-      try {
-        it.close();
-      } finally {
-        root.forget(this);
-      }
-    }
+    gate.shut(it::close, () -> root.forget(this));
   }
 
   boolean isClosed() {
@@ -268,16 +260,13 @@ final class Cursor<K, T> implements LevelIterator<K, T> {
     return (int) Math.max(0, Math.min(max, limit - count));
   }
 
-  private List<T> take(List<org.level4j.Entry<byte[], byte[]>> raw) {
-    if (raw.isEmpty()) {
+  /** Entries decoded by the engine call, as the user gets them, counted. */
+  private List<T> counted(List<T> got) {
+    if (got.isEmpty()) {
       return Collections.emptyList();
     }
-    List<T> out = new ArrayList<>(raw.size());
-    for (org.level4j.Entry<byte[], byte[]> e : raw) {
-      out.add(decode.apply(e));
-    }
-    count += out.size();
-    return out;
+    count += got.size();
+    return got;
   }
 
   private void enter() {

@@ -51,6 +51,21 @@ final class Gate {
     return true;
   }
 
+  /**
+   * For an owner's {@code close()}: shuts the gate and, if this call shut it, runs {@code release}
+   * (the native resource, now that nobody is inside) and then {@code forget}, even if releasing
+   * throws. Closing twice is harmless: the second call only waits for those inside.
+   */
+  void shut(Runnable release, Runnable forget) {
+    if (shut()) {
+      try {
+        release.run();
+      } finally {
+        forget.run();
+      }
+    }
+  }
+
   /** Lets callers in again after {@link #shut()} (used when a database is reopened). */
   void reopen() {
     shut = false;

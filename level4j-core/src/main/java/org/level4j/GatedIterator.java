@@ -3,6 +3,7 @@ package org.level4j;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.level4j.spi.EngineIterator;
+import org.level4j.spi.EntryDecoder;
 
 /**
  * An engine iterator handed out by an {@link EngineView}: the engine's own, behind a {@link Gate}
@@ -41,6 +42,26 @@ final class GatedIterator implements EngineIterator {
   }
 
   @Override
+  public <T> List<T> nextv(int max, EntryDecoder<T> decoder) {
+    enter();
+    try {
+      return it.nextv(max, decoder);
+    } finally {
+      gate.exit();
+    }
+  }
+
+  @Override
+  public <T> CompletableFuture<List<T>> nextvAsync(int max, EntryDecoder<T> decoder) {
+    enter();
+    try {
+      return it.nextvAsync(max, decoder);
+    } finally {
+      gate.exit();
+    }
+  }
+
+  @Override
   public void seek(byte[] target) {
     enter();
     try {
@@ -52,13 +73,7 @@ final class GatedIterator implements EngineIterator {
 
   @Override
   public void close() {
-    if (gate.shut()) {
-      try {
-        it.close();
-      } finally {
-        root.forget(this);
-      }
-    }
+    gate.shut(it::close, () -> root.forget(this));
   }
 
   private void enter() {

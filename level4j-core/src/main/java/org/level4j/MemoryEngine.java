@@ -55,12 +55,6 @@ final class MemoryEngine implements Engine {
   private volatile long visible;
 
   @Override
-  public void open() {}
-
-  @Override
-  public void close() {}
-
-  @Override
   public Supports supports() {
     return SUPPORTS;
   }

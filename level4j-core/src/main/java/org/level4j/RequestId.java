@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Names one write so that retrying it is safe: a write carrying a request id (see {@link
- * WriteOptions#withRequest}) is applied at most once. If the engine already applied a write with
+ * WriteOptions#request()}) is applied at most once. If the engine already applied a write with
  * this id, a repeated write succeeds without applying anything again, without even checking its
  * preconditions (they held when it was applied).
  *

@@ -9,9 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.level4j.spi.Engine;
 import org.level4j.spi.EngineIterator;
+import org.level4j.spi.EntryDecoder;
 import org.level4j.spi.RemoteEngine;
 
 /**
@@ -188,7 +188,7 @@ final class Root extends View<String, String> implements Database {
   }
 
   <K, T> LevelIterator<K, T> openCursor(View<K, ?> view, Range<byte[]> range, boolean keys,
-      boolean values, Snapshot snapshot, Function<org.level4j.Entry<byte[], byte[]>, T> decode) {
+      boolean values, Snapshot snapshot, EntryDecoder<T> decode) {
     HeldSnapshot s = enter(snapshot);
     try {
       EngineIterator it = engine.iterator(range, keys, values,

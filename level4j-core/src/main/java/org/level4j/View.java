@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Function;
+import org.level4j.spi.EntryDecoder;
 import org.level4j.spi.ForwardingDatabase;
 
 /**
@@ -77,6 +77,31 @@ class View<K, V> implements Level<K, V> {
       throw new LevelException(ErrorCode.LEVEL_DECODE_ERROR,
           "stored key " + Bytes.show(stored) + " cannot be decoded as " + keys.name() + ": "
               + e.getMessage(), e);
+    }
+  }
+
+  /** {@link #decodeKey(byte[])} from a slice of a buffer the engine reuses. */
+  K decodeKey(byte[] buffer, int offset, int length) {
+    try {
+      return keys.decode(buffer, offset + prefix.length, length - prefix.length);
+    } catch (RuntimeException e) {
+      throw new LevelException(ErrorCode.LEVEL_DECODE_ERROR,
+          "stored key " + Bytes.show(Arrays.copyOfRange(buffer, offset, offset + length))
+              + " cannot be decoded as " + keys.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@link #decodeValue(byte[])} from a slice of a buffer the engine reuses; -1: none. */
+  V decodeValue(byte[] buffer, int offset, int length) {
+    if (length < 0) {
+      return null;
+    }
+    try {
+      return values.decode(buffer, offset, length);
+    } catch (RuntimeException e) {
+      throw new LevelException(ErrorCode.LEVEL_DECODE_ERROR,
+          "stored value " + Bytes.show(Arrays.copyOfRange(buffer, offset, offset + length))
+              + " cannot be decoded as " + values.name() + ": " + e.getMessage(), e);
     }
   }
 
@@ -289,8 +314,19 @@ class View<K, V> implements Level<K, V> {
 
   @Override
   public LevelIterator<K, Entry<K, V>> iterator(Range<K> range, Snapshot snapshot) {
-    return open(range, snapshot, true, true,
-        e -> new Entry<>(decodeKey(e.key()), decodeValue(e.value())));
+    return open(range, snapshot, true, true, new EntryDecoder<Entry<K, V>>() {
+      @Override
+      public Entry<K, V> decode(Entry<byte[], byte[]> e) {
+        return new Entry<>(decodeKey(e.key()), decodeValue(e.value()));
+      }
+
+      @Override
+      public Entry<K, V> decode(byte[] key, int keyOffset, int keyLength, byte[] value,
+          int valueOffset, int valueLength) {
+        return new Entry<>(decodeKey(key, keyOffset, keyLength),
+            decodeValue(value, valueOffset, valueLength));
+      }
+    });
   }
 
   @Override
@@ -300,7 +336,18 @@ class View<K, V> implements Level<K, V> {
 
   @Override
   public LevelIterator<K, K> keys(Range<K> range, Snapshot snapshot) {
-    return open(range, snapshot, true, false, e -> decodeKey(e.key()));
+    return open(range, snapshot, true, false, new EntryDecoder<K>() {
+      @Override
+      public K decode(Entry<byte[], byte[]> e) {
+        return decodeKey(e.key());
+      }
+
+      @Override
+      public K decode(byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset,
+          int valueLength) {
+        return decodeKey(key, keyOffset, keyLength);
+      }
+    });
   }
 
   @Override
@@ -310,11 +357,22 @@ class View<K, V> implements Level<K, V> {
 
   @Override
   public LevelIterator<K, V> values(Range<K> range, Snapshot snapshot) {
-    return open(range, snapshot, false, true, e -> decodeValue(e.value()));
+    return open(range, snapshot, false, true, new EntryDecoder<V>() {
+      @Override
+      public V decode(Entry<byte[], byte[]> e) {
+        return decodeValue(e.value());
+      }
+
+      @Override
+      public V decode(byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset,
+          int valueLength) {
+        return decodeValue(value, valueOffset, valueLength);
+      }
+    });
   }
 
   private <T> LevelIterator<K, T> open(Range<K> range, Snapshot snapshot, boolean wantKeys,
-      boolean wantValues, Function<Entry<byte[], byte[]>, T> decode) {
+      boolean wantValues, EntryDecoder<T> decode) {
     Range<byte[]> r = encodeRange(range);
     return root.openCursor(this, r, wantKeys, wantValues, snapshot, decode);
   }

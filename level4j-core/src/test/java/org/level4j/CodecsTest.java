@@ -27,6 +27,22 @@ class CodecsTest {
   }
 
   @Test
+  void everyCodecDecodesASliceAsTheSameBytesAlone() {
+    byte[] slice = {'x', '0', '0', 'f', 'f', 'x'};
+    assertThat(Codecs.UTF8.decode(slice, 1, 4)).isEqualTo("00ff");
+    assertThat(Codecs.HEX.decode(slice, 1, 2)).isEqualTo("3030");
+    assertThat(Codecs.BYTES.decode(slice, 1, 2)).containsExactly('0', '0');
+    assertThat(Codecs.BASE64.decode(slice, 0, 3)).isEqualTo(Codecs.BASE64.decode(
+        new byte[] {'x', '0', '0'}));
+    byte[] json = "x[1,\"a\"]x".getBytes(StandardCharsets.UTF_8);
+    assertThat(Codecs.JSON.decode(json, 1, json.length - 2)).isEqualTo(List.of(1, "a"));
+    assertThatThrownBy(() -> Codecs.UTF8.decode(new byte[] {'a', (byte) 0xff, 'b'}, 1, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(Codecs.UTF8.decode(new byte[] {(byte) 0xff, 'a', (byte) 0xff}, 1, 1))
+        .isEqualTo("a");
+  }
+
+  @Test
   void utf8EncodesLoneSurrogatesAsQuestionMarkLikeTheJdk() {
     // Documented here so that a change of behaviour is noticed: Java's encoder replaces them.
     assertThat(Codecs.UTF8.encode("\ud800")).isEqualTo("?".getBytes(StandardCharsets.UTF_8));

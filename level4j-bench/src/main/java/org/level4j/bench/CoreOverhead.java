@@ -58,12 +58,6 @@ public class CoreOverhead {
         .withExactlyOnce(false);
 
     @Override
-    public void open() {}
-
-    @Override
-    public void close() {}
-
-    @Override
     public Supports supports() {
       return SUPPORTS;
     }

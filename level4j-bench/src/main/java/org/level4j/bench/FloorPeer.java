@@ -5,15 +5,18 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.level4j.net.Connection;
+import org.level4j.net.Listener;
 import org.level4j.rave.RaveLevel;
 
 /**
  * The other process of {@link FollowerFloor}: {@code echo SOCKET} answers each 100-byte message
- * on a Unix socket with the same bytes (plain blocking JDK sockets, one thread); {@code lead DIR}
- * leads DIR with RaveLevel. Either prints {@code READY} and runs until its standard input ends.
+ * on a Unix socket with the same bytes (plain blocking JDK sockets, one thread); {@code echoSpin
+ * SOCKET} does the same over level4j's own {@link Listener} and {@link Connection}, which read as
+ * its hosts and guests do (poll the socket for up to 100 µs while that pays, then sleep); {@code lead DIR} leads DIR with RaveLevel. Each prints {@code READY} and runs until its
+ * standard input ends.
  */
 public final class FloorPeer {
   static final int MESSAGE = 100;
@@ -21,12 +24,19 @@ public final class FloorPeer {
   private FloorPeer() {}
 
   public static void main(String[] args) throws Exception {
-    if (args[0].equals("echo")) {
+    if (args[0].equals("echoSpin")) {
+      Listener server = Listener.unix(Path.of(args[1]), true);
+      Thread t = new Thread(() -> echoSpin(server), args[0]);
+      t.setDaemon(true);
+      t.start();
+      ready();
+      server.close();
+    } else if (args[0].equals("echo")) {
       Path socket = Path.of(args[1]);
       Files.deleteIfExists(socket);
       ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       server.bind(UnixDomainSocketAddress.of(socket));
-      Thread t = new Thread(() -> echo(server), "echo");
+      Thread t = new Thread(() -> echo(server), args[0]);
       t.setDaemon(true);
       t.start();
       ready();
@@ -47,9 +57,29 @@ public final class FloorPeer {
     }
   }
 
-  /** Answers each {@link #MESSAGE}-byte message of the first connection with the same bytes. */
+  /**
+   * Answers each {@link #MESSAGE}-byte message of the first connection with the same bytes:
+   * plain blocking reads on a JDK socket channel.
+   */
   static void echo(ServerSocketChannel server) {
-    try (SocketChannel c = server.accept()) {
+    try {
+      echo(Connection.of(server.accept()));
+    } catch (IOException e) {
+      // the benchmark is done
+    }
+  }
+
+  /** {@link #echo}, over a level4j {@link Connection} that reads as its hosts do. */
+  static void echoSpin(Listener server) {
+    try {
+      echo(server.accept());
+    } catch (IOException | RuntimeException e) {
+      // the benchmark is done
+    }
+  }
+
+  private static void echo(Connection c) {
+    try (c) {
       ByteBuffer b = ByteBuffer.allocateDirect(MESSAGE);
       while (true) {
         b.clear();
@@ -59,11 +89,9 @@ public final class FloorPeer {
           }
         }
         b.flip();
-        while (b.hasRemaining()) {
-          c.write(b);
-        }
+        c.write(b);
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       // the benchmark is done
     }
   }

@@ -134,6 +134,13 @@ public class Interleaved {
     turns(charge, () -> Scans.nextv(l.db, bh), () -> Scans.rawStrings(r.db, bh));
   }
 
+  /** Raw side decodes Strings from one reused buffer: the cheapest raw scan yielding Strings. */
+  @Benchmark
+  public void scanBuffered(RocksVsRaw.Level4jSide l, RocksVsRaw.RawSide r, Charge charge,
+      Blackhole bh) throws Exception {
+    turns(charge, () -> Scans.nextv(l.db, bh), () -> Scans.rawStringsBuffered(r.db, bh));
+  }
+
   /** Raw side keeps bytes, copied out through a reused buffer: the floor for a scan. */
   @Benchmark
   public void scanBytesFloor(RocksVsRaw.Level4jSide l, RocksVsRaw.RawSide r, Charge charge,

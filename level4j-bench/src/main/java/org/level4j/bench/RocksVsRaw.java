@@ -26,6 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -229,6 +230,12 @@ public class RocksVsRaw {
     return Scans.rawStrings(side.db, bh);
   }
 
+  @Benchmark
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  public int scan_rawStringsBuffered(RawSide side, Blackhole bh) {
+    return Scans.rawStringsBuffered(side.db, bh);
+  }
+
   /** Bytes copied out through a reused buffer, as the level4j engine reads them. */
   @Benchmark
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -240,7 +247,7 @@ public class RocksVsRaw {
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public int scan_rawBytes(RawSide side, Blackhole bh) {
     int n = 0;
-    try (RocksIterator it = side.db.newIterator()) {
+    try (ReadOptions ro = new ReadOptions(); RocksIterator it = side.db.newIterator(ro)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         bh.consume(it.key());
         bh.consume(it.value());

@@ -1,17 +1,8 @@
 package org.level4j.bench;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import org.level4j.Codecs;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Decoding a 100-byte ASCII value to a String: level4j's strict UTF-8 codec against the JDK's
@@ -19,13 +10,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * decoder (a replacement character in its output means the input was not valid UTF-8, or held
  * U+FFFD itself; only then is the input decoded again strictly).
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(1)
-@State(Scope.Benchmark)
-public class Utf8Decode {
+public class Utf8Decode extends NanoBench {
   private final byte[] value = RocksVsRaw.bytes(RocksVsRaw.VALUES[7]);
 
   @Benchmark

@@ -169,28 +169,28 @@ final class ServeCommand implements Callable<Integer> {
 
   /** The host's options from the flags; the limits not given keep HostOptions' defaults. */
   HostOptions hostOptions() {
-    HostOptions o = HostOptions.defaults().readOnly(readonly)
+    HostOptions.Builder o = HostOptions.builder().readOnly(readonly)
         .checkpointsFromAnyGuest(checkpointsFromAnyGuest);
     try {
       if (maxFrameBytes != null) {
-        o = o.maxFrameBytes(maxFrameBytes);
+        o.maxFrameBytes(maxFrameBytes);
       }
       if (maxUnsentBytes != null) {
-        o = o.maxUnsentBytes(maxUnsentBytes);
+        o.maxUnsentBytes(maxUnsentBytes);
       }
       if (maxRequestsInFlight != null) {
-        o = o.maxRequestsInFlight(maxRequestsInFlight);
+        o.maxRequestsInFlight(maxRequestsInFlight);
       }
       if (maxIterators != null) {
-        o = o.maxIterators(maxIterators);
+        o.maxIterators(maxIterators);
       }
       if (maxSnapshots != null) {
-        o = o.maxSnapshots(maxSnapshots);
+        o.maxSnapshots(maxSnapshots);
       }
     } catch (LevelException e) {
       throw new ParameterException(spec.commandLine(), e.reason());
     }
-    return o;
+    return o.build();
   }
 
   /** The TLS context from the flags, or null; a wrong combination of flags is a usage error. */

@@ -73,7 +73,7 @@ class ConnectTest {
   @Test
   void aReadOnlyHostRefusesWrites() throws Exception {
     db.put("a", "1");
-    try (Host ro = Host.of(db, HostOptions.defaults().readOnly(true))) {
+    try (Host ro = Host.of(db, HostOptions.builder().readOnly(true).build())) {
       Listener l = Listener.tcp(0);
       ro.listen(l);
       String at = "tcp://127.0.0.1:" + ((InetSocketAddress) l.address()).getPort();

@@ -17,7 +17,8 @@ import org.level4j.LevelException;
  *
  * <p>Threads: {@link #deliver}, {@link #skipTo} and {@link #end} are called by the feed's one
  * delivery thread (or under a lock that makes them one); {@link #nextRevision()} from any thread.
- * The engine keeps its own closed flag and says when not to deliver any more.
+ * The engine keeps its own closed flag and says when not to deliver any more; {@link
+ * AbstractChangeFeed} holds both for a feed.
  */
 public final class ChangeDelivery {
   private final ChangeListener listener;

@@ -24,11 +24,17 @@ import org.level4j.Supports;
  * remote engine overrides them to pipeline, and its sync methods then wait on the futures.
  */
 public interface Engine {
-  /** Opens (or reopens) the engine. */
-  void open();
+  /**
+   * Opens (or reopens) the engine. By default there is nothing to open: an engine whose data
+   * lives on the Java heap need not override it.
+   */
+  default void open() {}
 
-  /** Releases everything; called once per successful open. */
-  void close();
+  /**
+   * Releases everything; called once per successful open. By default there is nothing to
+   * release.
+   */
+  default void close() {}
 
   /**
    * What this engine can do; the core refuses what it cannot, before calling it.

@@ -1,5 +1,7 @@
 package org.level4j.spi;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.level4j.Entry;
@@ -41,5 +43,44 @@ public interface EngineIterator {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * {@link #nextv}, each entry already turned by {@code decoder} into what the user's iterator
+   * yields. The default decodes {@link #nextv}'s arrays; an engine that reads into a buffer of
+   * its own overrides it to decode straight from that buffer, without an array per key and value.
+   *
+   * @param <T> what the user's iterator yields
+   * @param max the most entries to return, at least 1
+   * @param decoder turns each entry into a {@code T}; may throw, which this call then throws
+   * @return the next entries, decoded, in the range's order
+   */
+  default <T> List<T> nextv(int max, EntryDecoder<T> decoder) {
+    return decodeAll(nextv(max), decoder);
+  }
+
+  /**
+   * {@link #nextv(int, EntryDecoder)}, as a future; the default decodes what {@link
+   * #nextvAsync(int)} completes with, in the thread that completes it.
+   *
+   * @param <T> what the user's iterator yields
+   * @param max the most entries to return, at least 1
+   * @param decoder turns each entry into a {@code T}
+   * @return a future of the next entries, decoded
+   */
+  default <T> CompletableFuture<List<T>> nextvAsync(int max, EntryDecoder<T> decoder) {
+    return nextvAsync(max).thenApply(entries -> decodeAll(entries, decoder));
+  }
+
+  private static <T> List<T> decodeAll(List<Entry<byte[], byte[]>> entries,
+      EntryDecoder<T> decoder) {
+    if (entries.isEmpty()) {
+      return Collections.emptyList();
+    }
+    List<T> out = new ArrayList<>(entries.size());
+    for (Entry<byte[], byte[]> e : entries) {
+      out.add(decoder.decode(e));
+    }
+    return out;
   }
 }

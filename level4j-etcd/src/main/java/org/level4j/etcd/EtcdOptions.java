@@ -21,6 +21,8 @@ public final class EtcdOptions {
   /** etcd's default {@code --max-txn-ops}. */
   public static final int DEFAULT_MAX_TXN_OPS = 128;
 
+  private static final EtcdOptions DEFAULTS = new Builder().build();
+
   private final String user;
   private final String password;
   private final Path trustCertificates;
@@ -53,7 +55,7 @@ public final class EtcdOptions {
    * @return the default options
    */
   public static EtcdOptions defaults() {
-    return builder().build();
+    return DEFAULTS;
   }
 
   /**
@@ -63,6 +65,27 @@ public final class EtcdOptions {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * A builder starting from these options.
+   *
+   * @return a new builder with these options
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.user = user;
+    b.password = password;
+    b.trustCertificates = trustCertificates;
+    b.clientCertificate = clientCertificate;
+    b.clientKey = clientKey;
+    b.authority = authority;
+    b.requestTimeout = requestTimeout;
+    b.connectTimeout = connectTimeout;
+    b.maxRequestBytes = maxRequestBytes;
+    b.maxTxnOps = maxTxnOps;
+    b.iteratorPageSize = iteratorPageSize;
+    return b;
   }
 
   /**
@@ -184,6 +207,27 @@ public final class EtcdOptions {
   }
 
   @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof EtcdOptions)) {
+      return false;
+    }
+    EtcdOptions e = (EtcdOptions) o;
+    return Objects.equals(user, e.user) && Objects.equals(password, e.password)
+        && Objects.equals(trustCertificates, e.trustCertificates)
+        && Objects.equals(clientCertificate, e.clientCertificate)
+        && Objects.equals(clientKey, e.clientKey) && Objects.equals(authority, e.authority)
+        && requestTimeout.equals(e.requestTimeout) && connectTimeout.equals(e.connectTimeout)
+        && maxRequestBytes == e.maxRequestBytes && maxTxnOps == e.maxTxnOps
+        && iteratorPageSize == e.iteratorPageSize;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(user, password, trustCertificates, clientCertificate, clientKey,
+        authority, requestTimeout, connectTimeout, maxRequestBytes, maxTxnOps, iteratorPageSize);
+  }
+
+  @Override
   public String toString() {
     return "EtcdOptions[user=" + user + (password == null ? "" : ", password=***")
         + ", tls=" + tls() + ", requestTimeout=" + requestTimeout + ", connectTimeout="
@@ -191,7 +235,7 @@ public final class EtcdOptions {
         + ", iteratorPageSize=" + iteratorPageSize + "]";
   }
 
-  /** Builds {@link EtcdOptions}. */
+  /** Builds {@link EtcdOptions}; each setter documents its option on {@link EtcdOptions}. */
   public static final class Builder {
     private String user;
     private String password;
@@ -208,51 +252,59 @@ public final class EtcdOptions {
     private Builder() {}
 
     /**
-     * Authenticates as {@code user} with {@code password} (etcd's {@code auth enable}).
+     * Authenticates as {@code user} with {@code password} (etcd's {@code auth enable}); see {@link
+     * EtcdOptions#user()} and {@link EtcdOptions#password()}.
      *
-     * @param user the etcd user
-     * @param password its password
+     * @param user the etcd user, not {@code null}
+     * @param password its password, not {@code null}
      * @return this builder
      */
     public Builder auth(String user, String password) {
-      this.user = Objects.requireNonNull(user, "user");
-      this.password = Objects.requireNonNull(password, "password");
+      this.user = given(user, "auth's user", "leave auth unset for no authentication");
+      this.password = given(password, "auth's password", "give the user's etcd password");
       return this;
     }
 
     /**
-     * Trusts the certificates in {@code pemFile} to sign the servers' certificates.
+     * Trusts the certificates in {@code pemFile} to sign the servers' certificates; see {@link
+     * EtcdOptions#trustCertificates()}.
      *
-     * @param pemFile a PEM file of CA certificates
+     * @param pemFile a PEM file of CA certificates, not {@code null}
      * @return this builder
      */
     public Builder trustCertificates(Path pemFile) {
-      this.trustCertificates = Objects.requireNonNull(pemFile, "pemFile");
+      this.trustCertificates = given(pemFile, "trustCertificates",
+          "leave it unset to trust the JVM's default authorities");
       return this;
     }
 
     /**
      * Presents {@code certificate} to the servers, for clusters that authenticate clients by
-     * certificate.
+     * certificate; see {@link EtcdOptions#clientCertificate()} and {@link
+     * EtcdOptions#clientKey()}.
      *
-     * @param certificate a PEM file of this client's certificate chain
-     * @param key a PEM file of its PKCS#8 private key
+     * @param certificate a PEM file of this client's certificate chain, not {@code null}
+     * @param key a PEM file of its PKCS#8 private key, not {@code null}
      * @return this builder
      */
     public Builder clientCertificate(Path certificate, Path key) {
-      this.clientCertificate = Objects.requireNonNull(certificate, "certificate");
-      this.clientKey = Objects.requireNonNull(key, "key");
+      this.clientCertificate = given(certificate, "clientCertificate's certificate",
+          "leave it unset for a cluster that does not ask clients for certificates");
+      this.clientKey = given(key, "clientCertificate's key",
+          "give the PEM file of the certificate's PKCS#8 private key");
       return this;
     }
 
     /**
-     * Checks the servers' certificates against {@code host} instead of the endpoints' host.
+     * Checks the servers' certificates against {@code host} instead of the endpoints' host; see
+     * {@link EtcdOptions#authority()}.
      *
-     * @param host the name the server certificates carry
+     * @param host the name the server certificates carry, not {@code null}
      * @return this builder
      */
     public Builder authority(String host) {
-      this.authority = Objects.requireNonNull(host, "host");
+      this.authority = given(host, "authority",
+          "leave it unset to check certificates against the endpoints' host");
       return this;
     }
 
@@ -322,9 +374,18 @@ public final class EtcdOptions {
 
     private static Duration positive(Duration d, String what) {
       if (d == null || d.isNegative() || d.isZero()) {
-        throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, what + " must be positive");
+        throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+            what + " must be a positive duration, got " + d);
       }
       return d;
+    }
+
+    private static <T> T given(T value, String what, String instead) {
+      if (value == null) {
+        throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+            what + " must not be null (" + instead + ")");
+      }
+      return value;
     }
 
     private static int atLeast(int v, int min, String what) {

@@ -26,6 +26,17 @@ final class Failure {
     return io.grpc.Status.fromThrowable(t).getCode().name();
   }
 
+  /** Whether {@code t} says the network connection under a call closed. */
+  private static boolean closedConnection(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof java.nio.channels.ClosedChannelException
+          || String.valueOf(c.getMessage()).contains("channel closed")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * {@code t}, the failure of a call that was {@code doing} something, as a LevelException.
    *
@@ -73,7 +84,13 @@ final class Failure {
           + "--quota-backend-bytes; an alarm is raised) and refused to " + doing + ". Compact "
           + "and defragment it, then disarm the alarm (etcdctl alarm disarm)", c);
     }
-    switch (grpcCode(c)) {
+    String code = grpcCode(c);
+    if (code.equals("UNKNOWN") && closedConnection(c)) {
+      // gRPC's word when the member a call was on went away under it (seen when members are
+      // killed): the connection was lost, as UNAVAILABLE says in other races.
+      code = "UNAVAILABLE";
+    }
+    switch (code) {
       case "UNAVAILABLE":
       case "DEADLINE_EXCEEDED":
       case "ABORTED":

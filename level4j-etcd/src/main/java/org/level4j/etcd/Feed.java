@@ -20,7 +20,7 @@ import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 import org.level4j.Op;
 import org.level4j.Range;
-import org.level4j.spi.ChangeDelivery;
+import org.level4j.spi.AbstractChangeFeed;
 import org.level4j.spi.DaemonThread;
 
 /**
@@ -40,18 +40,16 @@ import org.level4j.spi.DaemonThread;
  * {@code lock} guards the watch state; {@code delivering} is held while the listener runs, which
  * lets {@link #close()} wait for a running call.
  */
-final class Feed implements ChangeFeed {
+final class Feed extends AbstractChangeFeed {
   private static final long FIRST_RETRY_MS = 50;
   private static final long LAST_RETRY_MS = 2000;
 
   private final EtcdEngine engine;
   private final Watch watch;
   private final byte[][] interval;
-  private final ChangeDelivery delivery;
   private final ExecutorService deliverer;
   private final Object lock = new Object();
   private final Object delivering = new Object();
-  private volatile boolean closed;
   /** One past the last revision received; the next watch starts here. Guarded by lock. */
   private long received;
   private Watch.Watcher watcher;
@@ -60,16 +58,18 @@ final class Feed implements ChangeFeed {
 
   Feed(EtcdEngine engine, Watch watch, Range<byte[]> range, long fromRevision,
       ChangeListener listener) {
+    super(listener, fromRevision);
     this.engine = engine;
     this.watch = watch;
     this.interval = engine.space.interval(range);
     this.received = fromRevision;
-    this.delivery = new ChangeDelivery(listener, fromRevision);
     this.deliverer = Executors.newSingleThreadExecutor(
         r -> DaemonThread.of(r, "level4j-etcd-feed"));
   }
 
-  void start() {
+  /** Starts watching (a range that holds no key of the namespace has nothing to watch). */
+  @Override
+  public void start() {
     if (interval != null) {
       subscribe();
     }
@@ -79,7 +79,7 @@ final class Feed implements ChangeFeed {
     int gen;
     long from;
     synchronized (lock) {
-      if (closed) {
+      if (isClosed()) {
         return;
       }
       gen = ++generation;
@@ -101,7 +101,7 @@ final class Feed implements ChangeFeed {
     }
     boolean stale;
     synchronized (lock) {
-      stale = closed || gen != generation;
+      stale = isClosed() || gen != generation;
       if (!stale) {
         watcher = w;
       }
@@ -113,7 +113,7 @@ final class Feed implements ChangeFeed {
 
   private void onResponse(int gen, WatchResponse r) {
     synchronized (lock) {
-      if (closed || gen != generation) {
+      if (isClosed() || gen != generation) {
         return;
       }
       retryMs = FIRST_RETRY_MS;
@@ -140,17 +140,17 @@ final class Feed implements ChangeFeed {
         received = rev + 1;
       }
       for (Change c : changes) {
-        deliverer.execute(() -> deliver(c));
+        deliverer.execute(() -> handOver(c));
       }
     }
   }
 
-  private void deliver(Change c) {
+  private void handOver(Change c) {
     synchronized (delivering) {
-      if (closed) {
+      if (isClosed()) {
         return;
       }
-      LevelException threw = delivery.deliver(c);
+      LevelException threw = deliver(c);
       if (threw != null) {
         end(threw);
       }
@@ -162,7 +162,7 @@ final class Feed implements ChangeFeed {
     Watch.Watcher broken;
     LevelException end = null;
     synchronized (lock) {
-      if (closed || gen != generation) {
+      if (isClosed() || gen != generation) {
         return;
       }
       generation++; // answers of the broken watch still on their way are dropped
@@ -195,30 +195,22 @@ final class Feed implements ChangeFeed {
     CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(this::subscribe);
   }
 
-  /** Tells the listener the feed ended, on the delivery thread, and closes it. */
-  private void end(LevelException error) {
-    synchronized (delivering) {
-      if (closed) {
-        return;
-      }
-      close();
-      delivery.end(error);
-    }
-  }
-
+  /** On the delivery thread, holding {@code delivering} as every delivery does. */
   @Override
-  public long nextRevision() {
-    return delivery.nextRevision();
+  protected void end(LevelException error) {
+    synchronized (delivering) {
+      super.end(error);
+    }
   }
 
   @Override
   public void close() {
     Watch.Watcher w;
     synchronized (lock) {
-      if (closed) {
+      if (isClosed()) {
         return;
       }
-      closed = true;
+      markClosed();
       w = watcher;
       watcher = null;
     }

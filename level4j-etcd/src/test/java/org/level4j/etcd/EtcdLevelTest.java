@@ -218,8 +218,8 @@ class EtcdLevelTest {
   void recordsOfExactlyOnceWritesStayOutsideTheNamespacesEntries() throws Exception {
     try (EtcdLevel db = open(); Client admin = Client.builder()
         .endpoints(cluster.endpoints().toArray(new String[0])).build()) {
-      db.put("k", "v", org.level4j.WriteOptions.DEFAULT.withRequest(
-          new org.level4j.RequestId("c".getBytes(StandardCharsets.UTF_8), 5, 0)));
+      db.put("k", "v", org.level4j.WriteOptions.builder().request(
+          new org.level4j.RequestId("c".getBytes(StandardCharsets.UTF_8), 5, 0)).build());
       byte[] ns = db.namespace().getBytes(StandardCharsets.UTF_8);
       var all = admin.getKVClient().get(io.etcd.jetcd.ByteSequence.from(ns),
           io.etcd.jetcd.options.GetOption.builder().isPrefix(true).build()).get().getKvs();

@@ -59,8 +59,8 @@ final class EtcdWriter {
         String key = String.format("%s-%06d", name, n);
         while (true) {
           request++;
-          WriteOptions once = WriteOptions.DEFAULT.withRequest(
-              new RequestId(client, request, request));
+          WriteOptions once = WriteOptions.builder()
+              .request(new RequestId(client, request, request)).build();
           List<Op<String, String>> ops;
           if (increment) {
             String seen = readCounter(db);

@@ -32,8 +32,9 @@ import org.level4j.spi.RemoteEngine;
  * thread calls the Connector, installs the new link and reads from it.
  *
  * Extensions. Every link starts with a probe (a GetMany of no keys); a level4j host's Hello
- * arrives before its answer. Until the answer, requests are only registered, not sent: the
- * answer then sends them all, in id order, Write requests (preconditions, request ids) as the
+ * arrives before its answer. Until the answer, requests are only registered, not sent (except,
+ * on a reconnect, the pending ones of the base protocol, up to the first that is not: see
+ * sendPlainLocked): the answer then sends them all, in id order, Write requests (preconditions, request ids) as the
  * Write extension if the host serves it, else failing with LEVEL_NOT_SUPPORTED. Conditional
  * batches carry this guest's own request id (see Pending), so a batch re-sent after a reconnect
  * is applied once.
@@ -200,9 +201,30 @@ final class GuestEngine implements RemoteEngine {
   }
 
   /**
-   * The probe was answered: the host is known. Sends every request registered meanwhile (the
-   * probe is already removed), or fails those the host cannot take. Returns the failures, to run
-   * after the lock.
+   * Re-sends on {@code l}, right behind its probe, the pending requests in id order up to the
+   * first that is not {@link GuestRequest#plain plain}: every many-level host takes those as they
+   * are, so they need not wait a round trip for the probe's answer, and the ones after them still
+   * go in id order once it comes ({@link #probedLocked}). After a leader's death this is the
+   * write each follower was waiting on, sent while the new leader still opens its database.
+   * Call with the lock and {@code l}'s outbox monitor held.
+   */
+  private void sendPlainLocked(GuestLink l, Protobuf.Out o) {
+    for (GuestRequest<?> r : pending.requests()) {
+      if (r instanceof GuestRequest.GetMany g && g.probe) {
+        continue; // sent already
+      }
+      if (!r.plain()) {
+        return;
+      }
+      r.encode(o, this);
+      r.sentEarly = l;
+    }
+  }
+
+  /**
+   * The probe was answered: the host is known. Sends every request registered meanwhile that was
+   * not sent early (the probe is already removed), or fails those the host cannot take. Returns
+   * the failures, to run after the lock.
    */
   private List<Runnable> probedLocked() {
     probing = false;
@@ -217,6 +239,9 @@ final class GuestEngine implements RemoteEngine {
       Protobuf.Out o = l.outbox.out();
       for (java.util.Iterator<GuestRequest<?>> i = pending.requests().iterator(); i.hasNext(); ) {
         GuestRequest<?> r = i.next();
+        if (r.sentEarly == l) {
+          continue;
+        }
         LevelException refused = refusedLocked(r);
         if (refused != null) {
           i.remove();
@@ -532,11 +557,12 @@ final class GuestEngine implements RemoteEngine {
    * it takes the turn to watch the idle link, so that a host that goes away is noticed (and
    * retried) within milliseconds without another call. While callers keep taking the turn, its
    * parks double up to BUSY_PARK_NANOS: a caller doing sync calls back to back has the turn or
-   * is about to take it, so the reader thread's wake-ups there found nothing to do, and on a
-   * machine whose processors are all taken each cost more than a call's own reading (measured:
-   * 2.9 µs of CPU per put at a follower of bench --followers 4 on 2 cores, a sixth of its CPU,
-   * for about one wake-up per six puts). A wrong guess then costs at most BUSY_PARK_NANOS. Whoever sees the link end records why
-   * (`GuestLink.ended`); the reader thread alone reconnects.
+   * is about to take it, so the reader thread's wake-ups there find nothing to do, and on a
+   * machine whose processors are all taken they are dear (measured at a follower of bench
+   * --followers 4 on 2 cores, woken every 1 ms: 1.1 to 2.9 µs of CPU per put, up to a sixth of
+   * the follower's; 0.3 to 0.9 µs with the longer parks). A wrong guess then costs at most
+   * BUSY_PARK_NANOS. Whoever sees the link end records why (`GuestLink.ended`); the reader
+   * thread alone reconnects.
    */
 
   /** The reader thread: serves a link until it ends, then reconnects (retry) or gives up. */
@@ -878,7 +904,7 @@ final class GuestEngine implements RemoteEngine {
         return null;
       }
       link = fresh;
-      probeLocked(fresh); // pending requests are re-sent once the host is known
+      probeLocked(fresh);
       synchronized (fresh.outbox) {
         Protobuf.Out o = fresh.outbox.out();
         for (GuestIterator it : pending.iterators()) {
@@ -891,6 +917,7 @@ final class GuestEngine implements RemoteEngine {
             }
           }
         }
+        sendPlainLocked(fresh, o); // the others once the host is known
       }
     }
     gone.forEach(Runnable::run);

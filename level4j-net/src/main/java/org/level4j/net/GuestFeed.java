@@ -2,12 +2,11 @@ package org.level4j.net;
 
 import java.util.ArrayDeque;
 import org.level4j.Change;
-import org.level4j.ChangeFeed;
 import org.level4j.ChangeListener;
 import org.level4j.LevelException;
 import org.level4j.Op;
 import org.level4j.Range;
-import org.level4j.spi.ChangeDelivery;
+import org.level4j.spi.AbstractChangeFeed;
 import org.level4j.spi.DaemonThread;
 
 /**
@@ -28,14 +27,12 @@ import org.level4j.spi.DaemonThread;
  * reconnects reach them there); the queue is guarded by this object's monitor; the delivery
  * thread alone calls the listener.
  */
-final class GuestFeed implements ChangeFeed, Runnable {
+final class GuestFeed extends AbstractChangeFeed {
   static final int MAX_QUEUED = 4096;
   static final long MAX_QUEUED_BYTES = 8L << 20;
 
   private final GuestFeeds feeds;
   final Range<byte[]> range;
-  private final ChangeDelivery delivery;
-  private final Thread thread;
 
   /** One past the last revision queued (engine lock). */
   private long received;
@@ -48,18 +45,12 @@ final class GuestFeed implements ChangeFeed, Runnable {
 
   private final ArrayDeque<Object> queue = new ArrayDeque<>(); // Change or LevelException
   private long queuedBytes;
-  private volatile boolean closed;
 
   GuestFeed(GuestFeeds feeds, Range<byte[]> range, long from, ChangeListener listener) {
+    super(listener, from, "level4j-guest-feed");
     this.feeds = feeds;
     this.range = range;
-    this.delivery = new ChangeDelivery(listener, from);
     this.received = from;
-    this.thread = DaemonThread.of(this, "level4j-guest-feed");
-  }
-
-  void start() {
-    thread.start();
   }
 
   long receivedLocked() {
@@ -104,16 +95,16 @@ final class GuestFeed implements ChangeFeed, Runnable {
   }
 
   @Override
-  public void run() {
+  protected void deliverAll() {
     try {
       while (true) {
         Object next;
         boolean resume;
         synchronized (this) {
-          while (queue.isEmpty() && !closed) {
+          while (queue.isEmpty() && !isClosed()) {
             wait();
           }
-          if (closed) {
+          if (isClosed()) {
             return;
           }
           next = queue.poll();
@@ -129,7 +120,7 @@ final class GuestFeed implements ChangeFeed, Runnable {
           end(e);
           return;
         }
-        LevelException threw = delivery.deliver((Change) next);
+        LevelException threw = deliver((Change) next);
         if (threw != null) {
           end(threw);
           return;
@@ -140,34 +131,17 @@ final class GuestFeed implements ChangeFeed, Runnable {
     }
   }
 
-  private void end(LevelException error) {
-    if (closed) {
-      return;
-    }
-    close();
-    delivery.end(error);
-  }
-
-  @Override
-  public long nextRevision() {
-    return delivery.nextRevision();
-  }
-
   @Override
   public void close() {
-    if (closed) {
+    if (isClosed()) {
       return;
     }
     synchronized (this) {
-      closed = true;
+      markClosed();
       queue.clear();
       notifyAll();
     }
     feeds.unsubscribe(this);
-    DaemonThread.awaitStopped(thread);
-  }
-
-  boolean isClosed() {
-    return closed;
+    DaemonThread.awaitStopped(thread());
   }
 }

@@ -107,7 +107,7 @@ final class GuestFeeds {
     GuestFeed f = engine.locked(l -> {
       GuestFeed g = byNumber.get(ch.feed());
       if (g != null && ch.error() == null && g.receiveLocked(ch.changes())) {
-        // The listener is behind: stop the host until it caught up (GuestFeed.run resumes).
+        // The listener is behind: stop the host until it caught up (GuestFeed.deliverAll resumes).
         if (l != null) {
           synchronized (l.outbox) {
             GuestMessage.unsubscribe(l.outbox.out(), g.number);

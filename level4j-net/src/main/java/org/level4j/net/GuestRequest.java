@@ -20,6 +20,8 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
   int id;
   /** Sent without nudging the reader thread (see {@link GuestEngine}'s reading turn). */
   boolean unannounced;
+  /** The link it was sent on before that link's probe was answered, or null. */
+  GuestLink sentEarly;
 
   GuestRequest(GuestEngine engine) {
     super(engine, null);
@@ -36,6 +38,14 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
   /** The snapshot it reads from, or null. */
   GuestSnapshot snapshot() {
     return null;
+  }
+
+  /**
+   * Whether every many-level host takes it as it is, whatever the probe will say: a message of
+   * the base protocol with no extension field (see {@link GuestEngine}'s reconnect).
+   */
+  boolean plain() {
+    return false;
   }
 
   /** The host answered with a Callback. */
@@ -66,6 +76,23 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
     void succeed(HostMessage.Callback c) {
       complete(null);
     }
+
+    @Override
+    boolean plain() {
+      return true; // put, del, batch and clear; not an Extension
+    }
+  }
+
+  /** A level4j extension answered with no value: only a level4j host takes it. */
+  abstract static class Extension extends Done {
+    Extension(GuestEngine engine) {
+      super(engine);
+    }
+
+    @Override
+    boolean plain() {
+      return false;
+    }
   }
 
   /** A read, from the latest data or from a snapshot of the host's. */
@@ -85,6 +112,11 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
     /** The snapshot's number on the wire; 0 for the latest data. */
     int snapshotNumber() {
       return snapshot == null ? 0 : snapshot.number;
+    }
+
+    @Override
+    boolean plain() {
+      return snapshot == null;
     }
   }
 
@@ -253,7 +285,7 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
   }
 
   /** The Snapshot extension: the host takes one, numbered {@code number}. */
-  static final class TakeSnapshot extends Done {
+  static final class TakeSnapshot extends Extension {
     final int number;
     /** The link it was last sent on, where the snapshot is; guarded by the engine's lock. */
     GuestLink takenOn;
@@ -309,7 +341,7 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
   }
 
   /** The Checkpoint extension: the host writes a copy of its database to {@code dest}. */
-  static final class Checkpoint extends Done {
+  static final class Checkpoint extends Extension {
     private final String dest;
 
     Checkpoint(GuestEngine engine, String dest) {

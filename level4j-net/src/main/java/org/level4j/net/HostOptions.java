@@ -1,6 +1,7 @@
 package org.level4j.net;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.level4j.ErrorCode;
@@ -8,12 +9,14 @@ import org.level4j.LevelException;
 import org.level4j.Op;
 
 /**
- * How a {@link Host} serves its database. Immutable: each method returns a changed copy.
+ * How a {@link Host} serves its database. Immutable; start from {@link #defaults()} or {@link
+ * #builder()}.
  *
  * <pre>{@code
- * HostOptions options = HostOptions.defaults()
+ * HostOptions options = HostOptions.builder()
  *     .readOnly(true)
- *     .maxFrameBytes(1 << 20);
+ *     .maxFrameBytes(1 << 20)
+ *     .build();
  * }</pre>
  *
  * <p>Hooks run on the connection's thread before the write reaches the database, with keys and
@@ -49,34 +52,35 @@ import org.level4j.Op;
  * leading {@code RaveLevel} do, holds none.
  */
 public final class HostOptions {
-  private static final HostOptions DEFAULTS = new HostOptions(false, null, null, null,
-      new Limits(Wire.DEFAULT_MAX_FRAME_BYTES, 1 << 20, 4096, 1024, 1024), false);
+  private static final HostOptions DEFAULTS = new Builder().build();
 
   private final boolean readOnly;
   private final BiConsumer<byte[], byte[]> preput;
   private final Consumer<byte[]> predel;
   private final Consumer<List<Op<byte[], byte[]>>> prebatch;
-  private final Limits limits;
+  private final int maxFrameBytes;
+  private final int maxUnsentBytes;
+  private final int maxRequestsInFlight;
+  private final int maxIterators;
+  private final int maxSnapshots;
   private final boolean checkpointsFromAnyGuest;
 
-  /** The per-connection limits, kept together so each option changes one of them. */
-  private record Limits(int maxFrameBytes, int maxUnsentBytes, int maxRequestsInFlight,
-      int maxIterators, int maxSnapshots) {}
-
-  private HostOptions(boolean readOnly, BiConsumer<byte[], byte[]> preput,
-      Consumer<byte[]> predel, Consumer<List<Op<byte[], byte[]>>> prebatch, Limits limits,
-      boolean checkpointsFromAnyGuest) {
-    this.readOnly = readOnly;
-    this.preput = preput;
-    this.predel = predel;
-    this.prebatch = prebatch;
-    this.limits = limits;
-    this.checkpointsFromAnyGuest = checkpointsFromAnyGuest;
+  private HostOptions(Builder b) {
+    this.readOnly = b.readOnly;
+    this.preput = b.preput;
+    this.predel = b.predel;
+    this.prebatch = b.prebatch;
+    this.maxFrameBytes = b.maxFrameBytes;
+    this.maxUnsentBytes = b.maxUnsentBytes;
+    this.maxRequestsInFlight = b.maxRequestsInFlight;
+    this.maxIterators = b.maxIterators;
+    this.maxSnapshots = b.maxSnapshots;
+    this.checkpointsFromAnyGuest = b.checkpointsFromAnyGuest;
   }
 
   /**
    * Read-write, no hooks; per connection: frames up to 64 MiB, 1 MiB of unsent answers, 4096
-   * requests in flight, 1024 open iterators (see the class description).
+   * requests in flight, 1024 open iterators, 1024 snapshots (see the class description).
    *
    * @return the default options
    */
@@ -85,44 +89,71 @@ public final class HostOptions {
   }
 
   /**
-   * Answer every write (put, del, batch, clear) with {@link ErrorCode#LEVEL_READONLY}.
+   * A builder starting from the defaults.
    *
-   * @param readOnly whether to refuse every write
-   * @return a copy with that setting
+   * @return a new builder
    */
-  public HostOptions readOnly(boolean readOnly) {
-    return new HostOptions(readOnly, preput, predel, prebatch, limits, checkpointsFromAnyGuest);
+  public static Builder builder() {
+    return new Builder();
   }
 
   /**
-   * Called with key and value before each put; throw to reject it.
+   * A builder starting from these options.
    *
-   * @param hook sees the encoded key and value
-   * @return a copy with that hook
+   * @return a new builder with these options
    */
-  public HostOptions preput(BiConsumer<byte[], byte[]> hook) {
-    return new HostOptions(readOnly, hook, predel, prebatch, limits, checkpointsFromAnyGuest);
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.readOnly = readOnly;
+    b.preput = preput;
+    b.predel = predel;
+    b.prebatch = prebatch;
+    b.maxFrameBytes = maxFrameBytes;
+    b.maxUnsentBytes = maxUnsentBytes;
+    b.maxRequestsInFlight = maxRequestsInFlight;
+    b.maxIterators = maxIterators;
+    b.maxSnapshots = maxSnapshots;
+    b.checkpointsFromAnyGuest = checkpointsFromAnyGuest;
+    return b;
   }
 
   /**
-   * Called with the key before each del; throw to reject it.
+   * Answer every write (put, del, batch, clear) with {@link ErrorCode#LEVEL_READONLY} (default
+   * false).
    *
-   * @param hook sees the encoded key
-   * @return a copy with that hook
+   * @return true if writes are refused
    */
-  public HostOptions predel(Consumer<byte[]> hook) {
-    return new HostOptions(readOnly, preput, hook, prebatch, limits, checkpointsFromAnyGuest);
+  public boolean readOnly() {
+    return readOnly;
   }
 
   /**
-   * Called with the (unmodifiable) operations before each batch; throw to reject it whole. A
+   * Called with key and value before each put; throws to reject it. Default: none.
+   *
+   * @return the hook, or {@code null} for none
+   */
+  public BiConsumer<byte[], byte[]> preput() {
+    return preput;
+  }
+
+  /**
+   * Called with the key before each del; throws to reject it. Default: none.
+   *
+   * @return the hook, or {@code null} for none
+   */
+  public Consumer<byte[]> predel() {
+    return predel;
+  }
+
+  /**
+   * Called with the (unmodifiable) operations before each batch; throws to reject it whole. A
    * level4j guest's conditional batch reaches it too, preconditions ({@code EXPECT}) included.
+   * Default: none.
    *
-   * @param hook sees the encoded operations
-   * @return a copy with that hook
+   * @return the hook, or {@code null} for none
    */
-  public HostOptions prebatch(Consumer<List<Op<byte[], byte[]>>> hook) {
-    return new HostOptions(readOnly, preput, predel, hook, limits, checkpointsFromAnyGuest);
+  public Consumer<List<Op<byte[], byte[]>>> prebatch() {
+    return prebatch;
   }
 
   /**
@@ -130,13 +161,10 @@ public final class HostOptions {
    * requests on it fail or are retried). Also the largest answer to a getMany: one whose values
    * would take more is answered with {@link ErrorCode#LEVEL_LIMIT_EXCEEDED}. Default 64 MiB.
    *
-   * @param maxFrameBytes at least 16
-   * @return a copy with that setting
+   * @return the limit in bytes
    */
-  public HostOptions maxFrameBytes(int maxFrameBytes) {
-    atLeast("maxFrameBytes", maxFrameBytes, 16);
-    return with(new Limits(maxFrameBytes, limits.maxUnsentBytes, limits.maxRequestsInFlight,
-        limits.maxIterators, limits.maxSnapshots));
+  public int maxFrameBytes() {
+    return maxFrameBytes;
   }
 
   /**
@@ -145,13 +173,10 @@ public final class HostOptions {
    * answer is never split, so a larger one is still sent whole. Default 1 MiB: the socket's own
    * buffers come on top, and a guest that reads at all keeps far less waiting.
    *
-   * @param maxUnsentBytes at least 1
-   * @return a copy with that setting
+   * @return the limit in bytes
    */
-  public HostOptions maxUnsentBytes(int maxUnsentBytes) {
-    atLeast("maxUnsentBytes", maxUnsentBytes, 1);
-    return with(new Limits(limits.maxFrameBytes, maxUnsentBytes, limits.maxRequestsInFlight,
-        limits.maxIterators, limits.maxSnapshots));
+  public int maxUnsentBytes() {
+    return maxUnsentBytes;
   }
 
   /**
@@ -162,13 +187,10 @@ public final class HostOptions {
    * host whose database answers later, where it allows for example 64 threads with 64 calls in
    * flight each (a follower's threads share one connection).
    *
-   * @param maxRequestsInFlight at least 1
-   * @return a copy with that setting
+   * @return the limit
    */
-  public HostOptions maxRequestsInFlight(int maxRequestsInFlight) {
-    atLeast("maxRequestsInFlight", maxRequestsInFlight, 1);
-    return with(new Limits(limits.maxFrameBytes, limits.maxUnsentBytes, maxRequestsInFlight,
-        limits.maxIterators, limits.maxSnapshots));
+  public int maxRequestsInFlight() {
+    return maxRequestsInFlight;
   }
 
   /**
@@ -177,13 +199,10 @@ public final class HostOptions {
    * 1024: room for, say, 256 threads of a follower with 4 iterators open each, at about 11 MB of
    * the host's memory (measured on RocksDB; 20,000 open iterators cost about 160 MB).
    *
-   * @param maxIterators at least 1
-   * @return a copy with that setting
+   * @return the limit
    */
-  public HostOptions maxIterators(int maxIterators) {
-    atLeast("maxIterators", maxIterators, 1);
-    return with(new Limits(limits.maxFrameBytes, limits.maxUnsentBytes,
-        limits.maxRequestsInFlight, maxIterators, limits.maxSnapshots));
+  public int maxIterators() {
+    return maxIterators;
   }
 
   /**
@@ -193,13 +212,10 @@ public final class HostOptions {
    * a snapshot costs little itself, but keeps the data it sees from being compacted away, so a
    * guest that forgets to close its snapshots should hit a limit rather than grow the database.
    *
-   * @param maxSnapshots at least 1
-   * @return a copy with that setting
+   * @return the limit
    */
-  public HostOptions maxSnapshots(int maxSnapshots) {
-    atLeast("maxSnapshots", maxSnapshots, 1);
-    return with(new Limits(limits.maxFrameBytes, limits.maxUnsentBytes,
-        limits.maxRequestsInFlight, limits.maxIterators, maxSnapshots));
+  public int maxSnapshots() {
+    return maxSnapshots;
   }
 
   /**
@@ -210,96 +226,183 @@ public final class HostOptions {
    * and TLS guests, and other users a Unix listener lets in, only where they are trusted that
    * far; a read-only host makes checkpoints all the same (they change nothing in the database).
    *
-   * @param allowed whether every guest may ask for a checkpoint
-   * @return a copy with that setting
-   */
-  public HostOptions checkpointsFromAnyGuest(boolean allowed) {
-    return new HostOptions(readOnly, preput, predel, prebatch, limits, allowed);
-  }
-
-  /**
-   * Whether every guest may ask for a checkpoint; see {@link #checkpointsFromAnyGuest(boolean)}.
-   *
    * @return true if every guest may
    */
   public boolean checkpointsFromAnyGuest() {
     return checkpointsFromAnyGuest;
   }
 
-  /**
-   * Whether every write is refused; see {@link #readOnly(boolean)}.
-   *
-   * @return true if writes are refused
-   */
-  public boolean readOnly() {
-    return readOnly;
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof HostOptions)) {
+      return false;
+    }
+    HostOptions h = (HostOptions) o;
+    return readOnly == h.readOnly && Objects.equals(preput, h.preput)
+        && Objects.equals(predel, h.predel) && Objects.equals(prebatch, h.prebatch)
+        && maxFrameBytes == h.maxFrameBytes && maxUnsentBytes == h.maxUnsentBytes
+        && maxRequestsInFlight == h.maxRequestsInFlight && maxIterators == h.maxIterators
+        && maxSnapshots == h.maxSnapshots && checkpointsFromAnyGuest == h.checkpointsFromAnyGuest;
   }
 
-  /**
-   * The largest frame accepted from a guest; see {@link #maxFrameBytes(int)}.
-   *
-   * @return the limit in bytes
-   */
-  public int maxFrameBytes() {
-    return limits.maxFrameBytes;
+  @Override
+  public int hashCode() {
+    return Objects.hash(readOnly, preput, predel, prebatch, maxFrameBytes, maxUnsentBytes,
+        maxRequestsInFlight, maxIterators, maxSnapshots, checkpointsFromAnyGuest);
   }
 
-  /**
-   * The unsent answers at which a connection stops being read; see {@link #maxUnsentBytes(int)}.
-   *
-   * @return the limit in bytes
-   */
-  public int maxUnsentBytes() {
-    return limits.maxUnsentBytes;
+  @Override
+  public String toString() {
+    return "HostOptions[readOnly=" + readOnly
+        + (preput == null ? "" : ", preput=" + preput)
+        + (predel == null ? "" : ", predel=" + predel)
+        + (prebatch == null ? "" : ", prebatch=" + prebatch)
+        + ", maxFrameBytes=" + maxFrameBytes + ", maxUnsentBytes=" + maxUnsentBytes
+        + ", maxRequestsInFlight=" + maxRequestsInFlight + ", maxIterators=" + maxIterators
+        + ", maxSnapshots=" + maxSnapshots
+        + ", checkpointsFromAnyGuest=" + checkpointsFromAnyGuest + "]";
   }
 
-  /**
-   * The requests one connection may have under way; see {@link #maxRequestsInFlight(int)}.
-   *
-   * @return the limit
-   */
-  public int maxRequestsInFlight() {
-    return limits.maxRequestsInFlight;
-  }
+  /** Builds {@link HostOptions}; each setter documents its option on {@link HostOptions}. */
+  public static final class Builder {
+    private boolean readOnly = false;
+    private BiConsumer<byte[], byte[]> preput = null;
+    private Consumer<byte[]> predel = null;
+    private Consumer<List<Op<byte[], byte[]>>> prebatch = null;
+    private int maxFrameBytes = Wire.DEFAULT_MAX_FRAME_BYTES;
+    private int maxUnsentBytes = 1 << 20;
+    private int maxRequestsInFlight = 4096;
+    private int maxIterators = 1024;
+    private int maxSnapshots = 1024;
+    private boolean checkpointsFromAnyGuest = false;
 
-  /**
-   * The iterators one connection may hold open; see {@link #maxIterators(int)}.
-   *
-   * @return the limit
-   */
-  public int maxIterators() {
-    return limits.maxIterators;
-  }
+    private Builder() {}
 
-  /**
-   * The snapshots one connection may hold; see {@link #maxSnapshots(int)}.
-   *
-   * @return the limit
-   */
-  public int maxSnapshots() {
-    return limits.maxSnapshots;
-  }
+    /**
+     * See {@link HostOptions#readOnly()}.
+     *
+     * @param value whether to refuse every write
+     * @return this builder
+     */
+    public Builder readOnly(boolean value) {
+      this.readOnly = value;
+      return this;
+    }
 
-  BiConsumer<byte[], byte[]> preputHook() {
-    return preput;
-  }
+    /**
+     * See {@link HostOptions#preput()}; replaces an earlier hook.
+     *
+     * @param hook sees the encoded key and value; {@code null} for none
+     * @return this builder
+     */
+    public Builder preput(BiConsumer<byte[], byte[]> hook) {
+      this.preput = hook;
+      return this;
+    }
 
-  Consumer<byte[]> predelHook() {
-    return predel;
-  }
+    /**
+     * See {@link HostOptions#predel()}; replaces an earlier hook.
+     *
+     * @param hook sees the encoded key; {@code null} for none
+     * @return this builder
+     */
+    public Builder predel(Consumer<byte[]> hook) {
+      this.predel = hook;
+      return this;
+    }
 
-  Consumer<List<Op<byte[], byte[]>>> prebatchHook() {
-    return prebatch;
-  }
+    /**
+     * See {@link HostOptions#prebatch()}; replaces an earlier hook.
+     *
+     * @param hook sees the encoded operations; {@code null} for none
+     * @return this builder
+     */
+    public Builder prebatch(Consumer<List<Op<byte[], byte[]>>> hook) {
+      this.prebatch = hook;
+      return this;
+    }
 
-  private HostOptions with(Limits changed) {
-    return new HostOptions(readOnly, preput, predel, prebatch, changed, checkpointsFromAnyGuest);
-  }
+    /**
+     * See {@link HostOptions#maxFrameBytes()}; at least 16.
+     *
+     * @param bytes the largest frame accepted from a guest
+     * @return this builder
+     */
+    public Builder maxFrameBytes(int bytes) {
+      this.maxFrameBytes = atLeast("maxFrameBytes", bytes, 16);
+      return this;
+    }
 
-  private static void atLeast(String name, int value, int least) {
-    if (value < least) {
-      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
-          name + " must be at least " + least + ", got " + value);
+    /**
+     * See {@link HostOptions#maxUnsentBytes()}; at least 1.
+     *
+     * @param bytes the unsent answers at which a connection stops being read
+     * @return this builder
+     */
+    public Builder maxUnsentBytes(int bytes) {
+      this.maxUnsentBytes = atLeast("maxUnsentBytes", bytes, 1);
+      return this;
+    }
+
+    /**
+     * See {@link HostOptions#maxRequestsInFlight()}; at least 1.
+     *
+     * @param requests the requests one connection may have under way
+     * @return this builder
+     */
+    public Builder maxRequestsInFlight(int requests) {
+      this.maxRequestsInFlight = atLeast("maxRequestsInFlight", requests, 1);
+      return this;
+    }
+
+    /**
+     * See {@link HostOptions#maxIterators()}; at least 1.
+     *
+     * @param iterators the iterators one connection may hold open
+     * @return this builder
+     */
+    public Builder maxIterators(int iterators) {
+      this.maxIterators = atLeast("maxIterators", iterators, 1);
+      return this;
+    }
+
+    /**
+     * See {@link HostOptions#maxSnapshots()}; at least 1.
+     *
+     * @param snapshots the snapshots one connection may hold
+     * @return this builder
+     */
+    public Builder maxSnapshots(int snapshots) {
+      this.maxSnapshots = atLeast("maxSnapshots", snapshots, 1);
+      return this;
+    }
+
+    /**
+     * See {@link HostOptions#checkpointsFromAnyGuest()}.
+     *
+     * @param value whether every guest may ask for a checkpoint
+     * @return this builder
+     */
+    public Builder checkpointsFromAnyGuest(boolean value) {
+      this.checkpointsFromAnyGuest = value;
+      return this;
+    }
+
+    /**
+     * The options set so far.
+     *
+     * @return the options
+     */
+    public HostOptions build() {
+      return new HostOptions(this);
+    }
+
+    private static int atLeast(String name, int value, int least) {
+      if (value < least) {
+        throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+            name + " must be at least " + least + ", got " + value);
+      }
+      return value;
     }
   }
 }

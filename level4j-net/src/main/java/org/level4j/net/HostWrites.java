@@ -69,8 +69,8 @@ final class HostWrites {
       return new LevelException(ErrorCode.LEVEL_INVALID_VALUE, "a put needs a value");
     }
     return hook(() -> {
-      if (options.preputHook() != null) {
-        options.preputHook().accept(p.key(), p.value());
+      if (options.preput() != null) {
+        options.preput().accept(p.key(), p.value());
       }
     });
   }
@@ -80,8 +80,8 @@ final class HostWrites {
       return readOnlyError();
     }
     return hook(() -> {
-      if (options.predelHook() != null) {
-        options.predelHook().accept(d.key());
+      if (options.predel() != null) {
+        options.predel().accept(d.key());
       }
     });
   }
@@ -122,9 +122,10 @@ final class HostWrites {
     if (refused != null) {
       return CompletableFuture.failedFuture(refused);
     }
-    WriteOptions wo = w.sync() ? WriteOptions.SYNC : WriteOptions.DEFAULT;
-    return async.batchOnce(Collections.unmodifiableList(w.ops()),
-        w.request() == null ? wo : wo.withRequest(w.request()));
+    WriteOptions wo = w.request() != null
+        ? WriteOptions.builder().sync(w.sync()).request(w.request()).build()
+        : w.sync() ? WriteOptions.SYNC : WriteOptions.DEFAULT;
+    return async.batchOnce(Collections.unmodifiableList(w.ops()), wo);
   }
 
   CompletableFuture<Void> clear(GuestMessage.Clear c) {
@@ -143,8 +144,8 @@ final class HostWrites {
     }
     List<Op<byte[], byte[]>> seen = Collections.unmodifiableList(ops);
     return hook(() -> {
-      if (options.prebatchHook() != null) {
-        options.prebatchHook().accept(seen);
+      if (options.prebatch() != null) {
+        options.prebatch().accept(seen);
       }
     });
   }

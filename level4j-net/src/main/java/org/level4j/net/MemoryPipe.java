@@ -96,17 +96,8 @@ final class MemoryPipe {
     return c instanceof End;
   }
 
-  private static final class End implements QuietConnection {
-    private final Ring in;
-    private final Ring out;
-    private final String name;
-
-    End(Ring in, Ring out, String name) {
-      this.in = in;
-      this.out = out;
-      this.name = name;
-    }
-
+  /** One end: reads {@code in}, writes {@code out}, and is called {@code name}. */
+  private record End(Ring in, Ring out, String name) implements QuietConnection {
     @Override
     public int read(ByteBuffer dst) throws IOException {
       return in.read(dst);

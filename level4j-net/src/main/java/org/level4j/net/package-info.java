@@ -9,7 +9,7 @@
  *
  * // any other process (or a Node ManyLevelGuest)
  * Guest guest = Guest.connect(Connector.unix(dir.resolve("db.sock")),
- *     GuestOptions.defaults().retry(true));
+ *     GuestOptions.builder().retry(true).build());
  * guest.put("k", "v");
  * }</pre>
  *

@@ -35,11 +35,11 @@ class AnswerLostAfterApplyingTest {
       AtomicInteger applied = cutAfterApplying(db, listener, "once");
       try (Host host = Host.of(db).listen(listener);
           Guest guest = Guest.connect(Connector.unix(dir.resolve("db.sock")),
-              GuestOptions.defaults().retry(true))) {
+              GuestOptions.builder().retry(true).build())) {
         RequestId id = new RequestId("fault-point".getBytes(StandardCharsets.UTF_8), 1, 0);
         boolean appliedByThisSend = guest.async().batchOnce(
             List.of(Op.put("once", "1"), Op.put("other", "1")),
-            WriteOptions.DEFAULT.withRequest(id)).get(30, TimeUnit.SECONDS);
+            WriteOptions.builder().request(id).build()).get(30, TimeUnit.SECONDS);
         assertThat(listener.accepted).as("connections: the first, cut, and the reconnection")
             .hasSize(2);
         assertThat(appliedByThisSend).as("the answer the guest got is the re-send's: 'applied "
@@ -58,7 +58,7 @@ class AnswerLostAfterApplyingTest {
       AtomicInteger applied = cutAfterApplying(db, listener, "counter");
       try (Host host = Host.of(db).listen(listener);
           Guest guest = Guest.connect(Connector.unix(dir.resolve("db.sock")),
-              GuestOptions.defaults().retry(true))) {
+              GuestOptions.builder().retry(true).build())) {
         assertThat(guest.supports().exactlyOnce()).isTrue();
         // The guest's own request id; its precondition no longer holds when it is re-sent.
         guest.batch(List.of(Op.expect("counter", "0"), Op.put("counter", "1")));

@@ -159,7 +159,7 @@ class CallerReadsTest {
   @Test
   void withRetryAHostLostUnderAWaitingCallerIsReconnectedAndTheCallCompletes() throws Exception {
     try (Guest guest = Guest.connect(Connector.unix(socket),
-        GuestOptions.defaults().retry(true))) {
+        GuestOptions.builder().retry(true).build())) {
       guest.put("a", "1");
       AtomicReference<Thread> caller = new AtomicReference<>();
       CompletableFuture<Void> outcome = heldPut(guest, caller);

@@ -32,7 +32,7 @@ class ExactlyOnceTest {
       CuttableListener listener = new CuttableListener(Listener.unix(socket));
       try (Host host = Host.of(db).listen(listener);
           Guest guest = Guest.connect(Connector.unix(socket),
-              GuestOptions.defaults().retry(true))) {
+              GuestOptions.builder().retry(true).build())) {
         assertThat(guest.supports().conditionalBatch()).isTrue();
         assertThat(guest.supports().exactlyOnce()).isTrue();
         guest.put("counter", "0");

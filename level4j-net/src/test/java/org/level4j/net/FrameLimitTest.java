@@ -64,7 +64,7 @@ class FrameLimitTest {
       db.bytes().put(new byte[] {1}, new byte[64 * 1024]);
       db.bytes().put(new byte[] {2}, new byte[1024]);
       try (Guest guest = Guest.connect(Connector.unix(socket),
-          GuestOptions.defaults().maxFrameBytes(16 * 1024))) {
+          GuestOptions.builder().maxFrameBytes(16 * 1024).build())) {
         assertThat(guest.bytes().get(new byte[] {2})).hasSize(1024);
         assertThatThrownBy(() -> guest.bytes().get(new byte[] {1}))
             .isInstanceOf(LevelException.class);

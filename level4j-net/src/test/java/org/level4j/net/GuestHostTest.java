@@ -139,7 +139,7 @@ class GuestHostTest {
     Connection.Pipe pipe = Connection.pipe();
     host.serve(pipe.host());
     Guest guest = keep(Guest.connect(pipe::guest,
-        GuestOptions.defaults().maxFrameBytes(3 << 20)));
+        GuestOptions.builder().maxFrameBytes(3 << 20).build()));
     assertThat(guest.bytes().values(Range.all()).all()).hasSize(12)
         .allSatisfy(v -> assertThat(v).hasSize(1 << 20));
   }

@@ -24,8 +24,8 @@ class GuestOpenTimeoutTest {
     try (ServerSocketChannel mute = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       mute.bind(UnixDomainSocketAddress.of(socket)); // the kernel completes connects; nobody reads
       for (boolean retry : new boolean[] {false, true}) {
-        GuestOptions options = GuestOptions.defaults().retry(retry)
-            .openTimeout(Duration.ofMillis(200));
+        GuestOptions options = GuestOptions.builder().retry(retry)
+            .openTimeout(Duration.ofMillis(200)).build();
         assertThatThrownBy(() -> Guest.connect(Connector.unix(socket), options))
             .isInstanceOfSatisfying(LevelException.class, e -> {
               assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_DATABASE_NOT_OPENED);
@@ -38,12 +38,12 @@ class GuestOpenTimeoutTest {
   @Test
   void theOpenTimeoutMustBePositive() {
     for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofMillis(-1), null}) {
-      assertThatThrownBy(() -> GuestOptions.defaults().openTimeout(bad))
+      assertThatThrownBy(() -> GuestOptions.builder().openTimeout(bad).build())
           .isInstanceOfSatisfying(LevelException.class,
               e -> assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_INVALID_ARGUMENT));
     }
     assertThat(GuestOptions.defaults().openTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(GuestOptions.defaults().openTimeout(Duration.ofSeconds(2)).retry(true)
-        .openTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(GuestOptions.builder().openTimeout(Duration.ofSeconds(2)).retry(true)
+        .build().openTimeout()).isEqualTo(Duration.ofSeconds(2));
   }
 }

@@ -14,7 +14,7 @@ public final class GuestPutMain {
 
   public static void main(String[] args) {
     try (Guest guest = Guest.connect(Connector.unix(Path.of(args[0])),
-        GuestOptions.defaults().openTimeout(java.time.Duration.ofSeconds(5)))) {
+        GuestOptions.builder().openTimeout(java.time.Duration.ofSeconds(5)).build())) {
       guest.put(args[1], args[2]);
       System.out.println("PUT");
       if (args.length > 3) {

@@ -35,7 +35,7 @@ class GuestSnapshotTest {
     db = MemoryLevel.open();
     socket = dir.resolve("db.sock");
     listener = new CuttableListener(Listener.unix(socket));
-    host = Host.of(db, HostOptions.defaults().maxSnapshots(3)).listen(listener);
+    host = Host.of(db, HostOptions.builder().maxSnapshots(3).build()).listen(listener);
   }
 
   @AfterEach
@@ -45,7 +45,7 @@ class GuestSnapshotTest {
   }
 
   private Guest retryingGuest() {
-    return Guest.connect(Connector.unix(socket), GuestOptions.defaults().retry(true));
+    return Guest.connect(Connector.unix(socket), GuestOptions.builder().retry(true).build());
   }
 
   @Test

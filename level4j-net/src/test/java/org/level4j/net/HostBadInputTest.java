@@ -37,7 +37,8 @@ class HostBadInputTest {
   void serve() throws Exception {
     db = MemoryLevel.open();
     socket = dir.resolve("db.sock");
-    host = Host.of(db, HostOptions.defaults().maxFrameBytes(1024)).listen(Listener.unix(socket));
+    host = Host.of(db, HostOptions.builder().maxFrameBytes(1024).build())
+        .listen(Listener.unix(socket));
     good = Guest.connect(Connector.unix(socket));
     good.put("acknowledged", "yes");
   }
@@ -133,7 +134,8 @@ class HostBadInputTest {
     long seed = Seed.of("randomBytesNeverHarmOtherConnections");
     Random random = new Random(seed);
     // Read-only, so that random bytes which happen to form a valid write cannot change data.
-    try (Host readOnly = Host.of(db, HostOptions.defaults().readOnly(true).maxFrameBytes(4096))) {
+    try (Host readOnly =
+        Host.of(db, HostOptions.builder().readOnly(true).maxFrameBytes(4096).build())) {
       Path ro = dir.resolve("ro.sock");
       readOnly.listen(Listener.unix(ro));
       try (Guest reader = Guest.connect(Connector.unix(ro))) {

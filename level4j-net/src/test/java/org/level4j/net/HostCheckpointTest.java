@@ -53,7 +53,7 @@ class HostCheckpointTest {
     }
     Listener allowing = Listener.tcp(0);
     try (RocksDatabase db = RocksLevel.open(dir.resolve("db"));
-        Host host = Host.of(db, HostOptions.defaults().checkpointsFromAnyGuest(true))
+        Host host = Host.of(db, HostOptions.builder().checkpointsFromAnyGuest(true).build())
             .listen(allowing);
         Guest guest = Guest.connect(Connector.tcp("127.0.0.1", port(allowing)))) {
       guest.put("b", "2");

@@ -54,7 +54,7 @@ class HostFeedTest {
         .walTtl(Duration.ofSeconds(1)).walSizeLimitBytes(0).build()));
     int bound = 256 * 1024;
     Path socket = dir.resolve("db.sock");
-    Host host = keep(Host.of(db, HostOptions.defaults().maxUnsentBytes(bound)))
+    Host host = keep(Host.of(db, HostOptions.builder().maxUnsentBytes(bound).build()))
         .listen(Listener.unix(socket));
     byte[] value = new byte[100_000];
     Arrays.fill(value, (byte) 'v');

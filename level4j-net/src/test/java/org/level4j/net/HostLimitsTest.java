@@ -67,7 +67,7 @@ class HostLimitsTest {
     db.bytes().put(BIG, value);
     int bound = 256 * 1024;
     Path socket = dir.resolve("db.sock");
-    Host host = serve(db, HostOptions.defaults().maxUnsentBytes(bound), socket);
+    Host host = serve(db, HostOptions.builder().maxUnsentBytes(bound).build(), socket);
     Guest good = keep(Guest.connect(Connector.unix(socket)));
 
     int sent = 3000; // 300 MB of answers
@@ -169,7 +169,7 @@ class HostLimitsTest {
     Database db = keep(MemoryLevel.open());
     db.put("a", "1");
     Path socket = dir.resolve("db.sock");
-    Host host = serve(db, HostOptions.defaults().maxIterators(3), socket);
+    Host host = serve(db, HostOptions.builder().maxIterators(3).build(), socket);
     Guest guest = keep(Guest.connect(Connector.unix(socket)));
     List<LevelIterator<String, Entry<String, String>>> held = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -199,7 +199,7 @@ class HostLimitsTest {
     Database db = keep(MemoryLevel.open());
     db.put("big", "v".repeat(100_000));
     Path socket = dir.resolve("db.sock");
-    serve(db, HostOptions.defaults().maxFrameBytes(1 << 20), socket);
+    serve(db, HostOptions.builder().maxFrameBytes(1 << 20).build(), socket);
     Guest guest = keep(Guest.connect(Connector.unix(socket)));
     for (int copies : new int[] {11, GetManyAnswer.SLICE * 2}) { // read whole; read in slices
       List<String> keys = java.util.Collections.nCopies(copies, "big");
@@ -232,7 +232,7 @@ class HostLimitsTest {
     Database data = keep(MemoryLevel.open());
     data.put("a", "1");
     Path socketA = dir.resolve("a.sock");
-    serve(data, HostOptions.defaults().prebatch(ops -> {
+    serve(data, HostOptions.builder().prebatch(ops -> {
       if (Arrays.equals(ops.get(0).key(), b("stall"))) {
         try {
           release.await();
@@ -240,11 +240,11 @@ class HostLimitsTest {
           Thread.currentThread().interrupt();
         }
       }
-    }), socketA);
+    }).build(), socketA);
     Guest relay = keep(Guest.connect(Connector.unix(socketA)));
     Path socketB = dir.resolve("b.sock");
     int cap = 8;
-    Host b = serve(relay, HostOptions.defaults().maxRequestsInFlight(cap), socketB);
+    Host b = serve(relay, HostOptions.builder().maxRequestsInFlight(cap).build(), socketB);
     Guest guest = keep(Guest.connect(Connector.unix(socketB)));
 
     try {

@@ -46,7 +46,7 @@ class HostOptionsTest {
   @Test
   void readOnlyHostAnswersEveryWriteWithReadOnlyAndStillReads() {
     db.put("a", "1");
-    Guest g = guest(HostOptions.defaults().readOnly(true));
+    Guest g = guest(HostOptions.builder().readOnly(true).build());
     assertThat(codeOf(() -> g.put("b", "2"))).isEqualTo(ErrorCode.LEVEL_READONLY);
     assertThat(codeOf(() -> g.del("a"))).isEqualTo(ErrorCode.LEVEL_READONLY);
     assertThat(codeOf(() -> g.batch(List.of(Op.put("c", "3"), Op.del("a")))))
@@ -58,7 +58,7 @@ class HostOptionsTest {
 
   @Test
   void hooksThatThrowRejectTheWriteWithTheirMessage() {
-    Guest g = guest(HostOptions.defaults()
+    Guest g = guest(HostOptions.builder()
         .preput((k, v) -> {
           if (new String(k, StandardCharsets.UTF_8).startsWith("secret")) {
             throw new IllegalArgumentException("secret keys are not writable");
@@ -71,7 +71,8 @@ class HostOptionsTest {
           if (ops.size() > 2) {
             throw new IllegalStateException("batches hold at most 2 operations here");
           }
-        }));
+        })
+        .build());
     g.put("open", "1");
     assertThatThrownBy(() -> g.put("secret/1", "x")).isInstanceOf(LevelException.class)
         .hasMessageContaining("secret keys are not writable")

@@ -36,11 +36,11 @@ class HostWritesTogetherTest {
     try (Database db = MemoryLevel.open()) {
       List<List<Op<String, String>>> writes = new CopyOnWriteArrayList<>();
       db.onWrite(writes::add);
-      HostOptions refuseBad = HostOptions.defaults().preput((k, v) -> {
+      HostOptions refuseBad = HostOptions.builder().preput((k, v) -> {
         if (new String(k, StandardCharsets.UTF_8).equals("bad")) {
           throw new LevelException(ErrorCode.LEVEL_HOOK_ERROR, "no bad keys");
         }
-      });
+      }).build();
       Path socket = dir.resolve("db.sock");
       try (Host host = Host.of(db, refuseBad).listen(Listener.unix(socket));
           RawPeer raw = new RawPeer(socket)) {

@@ -67,8 +67,8 @@ class HostileHostFuzzTest {
         host.start();
         Guest guest;
         try {
-          guest = Guest.connect(Connector.unix(socket), GuestOptions.defaults().retry(false)
-              .maxFrameBytes(MAX_FRAME).openTimeout(WAIT));
+          guest = Guest.connect(Connector.unix(socket), GuestOptions.builder().retry(false)
+              .maxFrameBytes(MAX_FRAME).openTimeout(WAIT).build());
         } catch (LevelException refused) {
           refusedOpens++;
           continue; // a mutated Hello or probe answer: refusing to open is right

@@ -28,11 +28,11 @@ class NodeGuestInteropTest {
   @BeforeEach
   void serve() {
     db = MemoryLevel.open();
-    host = Host.of(db, HostOptions.defaults().preput((k, v) -> {
+    host = Host.of(db, HostOptions.builder().preput((k, v) -> {
       if (new String(k, StandardCharsets.UTF_8).equals("reject-me")) {
         throw new IllegalArgumentException("this key is refused by the host");
       }
-    }));
+    }).build());
   }
 
   @AfterEach
@@ -69,7 +69,7 @@ class NodeGuestInteropTest {
   @Test
   void nodeGuestGetsLimitExceededForAnIteratorBeyondTheCap() throws Exception {
     Path sock = dir.resolve("limited.sock");
-    try (Host limited = Host.of(db, HostOptions.defaults().maxIterators(3))) {
+    try (Host limited = Host.of(db, HostOptions.builder().maxIterators(3).build())) {
       limited.listen(Listener.unix(sock));
       String out = runScript("limits-check.js", "unix:" + sock);
       assertThat(out).contains("ok limits");

@@ -48,7 +48,7 @@ class ReconnectBackoffTest {
       rudeHost.setDaemon(true);
       rudeHost.start();
       Connector dial = () -> Connection.unix(target.get());
-      try (Guest guest = Guest.connect(dial, GuestOptions.defaults().retry(true))) {
+      try (Guest guest = Guest.connect(dial, GuestOptions.builder().retry(true).build())) {
         guest.put("a", "1");
         // From now on every connection goes to a host that hangs up at once.
         target.set(rude);

@@ -62,7 +62,7 @@ class RetryTest {
   }
 
   private Guest retryingGuest() {
-    return Guest.connect(Connector.unix(socket), GuestOptions.defaults().retry(true));
+    return Guest.connect(Connector.unix(socket), GuestOptions.builder().retry(true).build());
   }
 
   @Test
@@ -256,7 +256,7 @@ class RetryTest {
       }
       return Connection.unix(socket);
     };
-    try (Guest guest = Guest.connect(once, GuestOptions.defaults().retry(true))) {
+    try (Guest guest = Guest.connect(once, GuestOptions.builder().retry(true).build())) {
       assertThat(guest.get("a")).isEqualTo("v:a");
       listener.cutAll();
       assertThatThrownBy(() -> {

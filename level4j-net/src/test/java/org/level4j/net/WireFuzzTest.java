@@ -48,7 +48,7 @@ class WireFuzzTest {
   void serve() throws Exception {
     db = MemoryLevel.open();
     socket = dir.resolve("fuzz.sock");
-    host = Host.of(db, HostOptions.defaults().maxFrameBytes(MAX_FRAME)).listen(
+    host = Host.of(db, HostOptions.builder().maxFrameBytes(MAX_FRAME).build()).listen(
         Listener.unix(socket));
     good = Guest.connect(Connector.unix(socket));
   }

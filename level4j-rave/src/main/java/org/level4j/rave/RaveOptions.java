@@ -2,6 +2,8 @@ package org.level4j.rave;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
 import org.level4j.net.GuestOptions;
 import org.level4j.net.HostOptions;
 import org.level4j.rocksdb.RocksOptions;
@@ -10,6 +12,8 @@ import org.level4j.rocksdb.RocksOptions;
  * Options of a {@link RaveLevel}. Immutable; start from {@link #defaults()} or {@link #builder()}.
  */
 public final class RaveOptions {
+  private static final RaveOptions DEFAULTS = new Builder().build();
+
   private final RocksOptions rocks;
   private final Duration giveUpAfter;
   private final GuestOptions guest;
@@ -29,7 +33,7 @@ public final class RaveOptions {
    * @return the default options
    */
   public static RaveOptions defaults() {
-    return builder().build();
+    return DEFAULTS;
   }
 
   /**
@@ -39,6 +43,20 @@ public final class RaveOptions {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * A builder starting from these options.
+   *
+   * @return a new builder with these options
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.rocks = rocks;
+    b.giveUpAfter = giveUpAfter;
+    b.guest = guest;
+    b.host = host;
+    return b;
   }
 
   /**
@@ -94,7 +112,28 @@ public final class RaveOptions {
     return host;
   }
 
-  /** Builds {@link RaveOptions}. */
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof RaveOptions)) {
+      return false;
+    }
+    RaveOptions r = (RaveOptions) o;
+    return rocks.equals(r.rocks) && giveUpAfter.equals(r.giveUpAfter) && guest.equals(r.guest)
+        && host.equals(r.host);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(rocks, giveUpAfter, guest, host);
+  }
+
+  @Override
+  public String toString() {
+    return "RaveOptions[rocks=" + rocks + ", giveUpAfter=" + giveUpAfter + ", guest=" + guest
+        + ", host=" + host + "]";
+  }
+
+  /** Builds {@link RaveOptions}; each setter documents its option on {@link RaveOptions}. */
   public static final class Builder {
     /*
      * After a leader is killed, the next one replays the log of everything not yet flushed before
@@ -114,7 +153,7 @@ public final class RaveOptions {
     private RocksOptions rocks = RocksOptions.builder().writeBufferBytes(2L << 20)
         .flushAfter(Duration.ofMillis(40)).build();
     private Duration giveUpAfter = Duration.ofSeconds(30);
-    private GuestOptions guest = GuestOptions.defaults().retry(true);
+    private GuestOptions guest = GuestOptions.builder().retry(true).build();
     private HostOptions host = HostOptions.defaults();
 
     private Builder() {}
@@ -122,11 +161,11 @@ public final class RaveOptions {
     /**
      * See {@link RaveOptions#rocks()}.
      *
-     * @param rocks the RocksDB options a leader opens with
+     * @param rocks the RocksDB options a leader opens with, not {@code null}
      * @return this builder
      */
     public Builder rocks(RocksOptions rocks) {
-      this.rocks = Objects.requireNonNull(rocks, "rocks");
+      this.rocks = given(rocks, "rocks", "RaveOptions.defaults().rocks()");
       return this;
     }
 
@@ -138,7 +177,8 @@ public final class RaveOptions {
      */
     public Builder giveUpAfter(Duration giveUpAfter) {
       if (giveUpAfter == null || giveUpAfter.isNegative()) {
-        throw new IllegalArgumentException("giveUpAfter must be zero or positive");
+        throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+            "giveUpAfter must be zero or a positive duration, got " + giveUpAfter);
       }
       this.giveUpAfter = giveUpAfter;
       return this;
@@ -151,29 +191,29 @@ public final class RaveOptions {
      * @return this builder
      */
     public Builder retry(boolean retry) {
-      this.guest = guest.retry(retry);
+      this.guest = guest.toBuilder().retry(retry).build();
       return this;
     }
 
     /**
      * See {@link RaveOptions#guest()}.
      *
-     * @param guest the options of a follower's connection to the leader
+     * @param guest the options of a follower's connection to the leader, not {@code null}
      * @return this builder
      */
     public Builder guest(GuestOptions guest) {
-      this.guest = Objects.requireNonNull(guest, "guest");
+      this.guest = given(guest, "guest", "GuestOptions.builder().retry(true).build()");
       return this;
     }
 
     /**
      * See {@link RaveOptions#host()}.
      *
-     * @param host the options of a leader's host
+     * @param host the options of a leader's host, not {@code null}
      * @return this builder
      */
     public Builder host(HostOptions host) {
-      this.host = Objects.requireNonNull(host, "host");
+      this.host = given(host, "host", "HostOptions.defaults()");
       return this;
     }
 
@@ -184,6 +224,14 @@ public final class RaveOptions {
      */
     public RaveOptions build() {
       return new RaveOptions(this);
+    }
+
+    private static <T> T given(T value, String what, String defaultValue) {
+      if (value == null) {
+        throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+            what + " must not be null (the default is " + defaultValue + ")");
+      }
+      return value;
     }
   }
 }

@@ -38,14 +38,23 @@ import org.level4j.rocksdb.RocksLevel;
  * <p>Measured before this existed (bench --failover, 2 followers): the winner's RocksDB open took
  * about 37 ms cold against about 9 ms warm for the same log, and its first answers a few ms more.
  * It costs each follower about a third of a second of CPU once, soon after it joins (measured:
- * a follower's put_seq run right after joining, about 8% slower). The loops are short on
- * purpose: what a takeover missed was loading and linking, not compiled code.
- * {@code -Dlevel4j.warmStandby=false} turns it off (to measure that difference again).
+ * a follower's put_seq run right after joining, about 8% slower).
+ *
+ * <p>The host's side of a write is exercised {@link #ROUNDS} times, past the point where the JIT
+ * compiles it: a takeover serves every waiting follower at once, and with 30 rounds the winner's
+ * JIT log showed the host's and the engine's write path (RocksEngine.write, apply, the wire's
+ * Put) compiled inside the outage, on processors the first answers needed.
+ * {@code -Dlevel4j.warmStandby=false} turns the warm-up off (to measure that difference again).
  */
 final class Standby {
   private static final System.Logger LOG = System.getLogger("org.level4j.rave");
   private static final String PREFIX = "level4j-standby-";
   private static final Object ONCE = new Object();
+  /**
+   * Rounds of writes and reads per exercise: enough for the JIT's first tier (200 calls of a
+   * method) on the host's side, which two of the four exercises reach.
+   */
+  static final int ROUNDS = Integer.getInteger("level4j.standbyRounds", 150);
   private static boolean started;
 
   private Standby() {}
@@ -86,7 +95,7 @@ final class Standby {
       AtomicInteger connections = new AtomicInteger();
       Path socket = RaveLevel.leaderSocket(data);
       try (Guest guest = Guest.connect(() -> connect(current, connections, socket),
-          GuestOptions.defaults().retry(true))) {
+          GuestOptions.builder().retry(true).build())) {
         exercise(guest);
         exercise(current.get());
         RaveLevel gone = current.getAndSet(null);
@@ -148,7 +157,7 @@ final class Standby {
 
   /** The host side of what followers ask a new leader first: reads, writes, batches, scans. */
   private static void exercise(Database db) {
-    for (int i = 0; i < 30; i++) {
+    for (int i = 0; i < ROUNDS; i++) {
       String key = "k" + (i % 10);
       db.put(key, "v" + i);
       db.get(key);

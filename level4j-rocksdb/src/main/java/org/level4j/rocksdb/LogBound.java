@@ -1,9 +1,6 @@
 package org.level4j.rocksdb;
 
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import org.rocksdb.AbstractEventListener;
@@ -29,28 +26,22 @@ import org.rocksdb.RocksDBException;
  * sealed the one before it (a listener on {@code onMemTableSealed}), so a buffer younger than the
  * limit is never flushed early.
  *
- * <p>Threads: the listener runs on RocksDB's threads, {@link #check} on the shared timer thread;
- * the check holds the engine's release lock (read side) and the engine stops this under the
- * write side before it closes RocksDB, so a check never meets a closed database.
+ * <p>Threads: the listener runs on RocksDB's threads, the check on {@link TimedWork}'s timer
+ * thread, under the engine's release lock.
  */
-final class LogBound implements AutoCloseable {
+final class LogBound extends TimedWork implements AutoCloseable {
   /** Fewer unflushed entries than this replay in under a millisecond: not worth a table file. */
   static final long MIN_ENTRIES = 1000;
 
-  private static final ScheduledExecutorService TIMER = timer();
-
   private final long limitNanos;
-  private final Lock release;
   private final FlushOptions flush = new FlushOptions().setWaitForFlush(false)
       .setAllowWriteStall(true);
   private final Sealed sealed = new Sealed();
-  private RocksDB db; // set by start, cleared by stop, both under the release lock's write side
-  private ScheduledFuture<?> task;
 
   /** {@code release} is the engine's release lock (read side). */
   LogBound(long limitNanos, Lock release) {
+    super(release);
     this.limitNanos = limitNanos;
-    this.release = release;
   }
 
   /** Adds the listener to the options RocksDB will open with. */
@@ -60,38 +51,20 @@ final class LogBound implements AutoCloseable {
 
   /** Starts checking {@code db}, opened with the options given to the constructor. */
   void start(RocksDB db) {
-    this.db = db;
     sealed.since = System.nanoTime();
-    long period = Math.max(limitNanos / 4, TimeUnit.MILLISECONDS.toNanos(5));
-    task = TIMER.scheduleWithFixedDelay(this::check, period, period, TimeUnit.NANOSECONDS);
+    every(db, Math.max(limitNanos / 4, TimeUnit.MILLISECONDS.toNanos(5)));
   }
 
-  private void check() {
-    if (!release.tryLock()) {
-      return; // closing
+  @Override
+  void run(RocksDB db) throws RocksDBException {
+    if (System.nanoTime() - sealed.since < limitNanos) {
+      return;
     }
-    try {
-      RocksDB d = db;
-      if (d == null || System.nanoTime() - sealed.since < limitNanos) {
-        return;
-      }
-      if (d.getLongProperty("rocksdb.num-entries-active-mem-table") >= MIN_ENTRIES) {
-        sealed.since = System.nanoTime(); // the flush seals the buffer; don't ask twice meanwhile
-        d.flush(flush);
-      }
-    } catch (RocksDBException | RuntimeException e) {
-      // Nothing lost: the buffer is flushed when full, as without a limit.
-    } finally {
-      release.unlock();
+    if (db.getLongProperty("rocksdb.num-entries-active-mem-table") >= MIN_ENTRIES) {
+      sealed.since = System.nanoTime(); // the flush seals the buffer; don't ask twice meanwhile
+      db.flush(flush);
     }
-  }
-
-  /** Stops checking; called under the release lock's write side, before RocksDB closes. */
-  void stop() {
-    db = null;
-    if (task != null) {
-      task.cancel(false);
-    }
+    // A failure loses nothing: the buffer is flushed when full, as without a limit.
   }
 
   /** Frees the native objects; only after the database that used them has closed. */
@@ -116,15 +89,5 @@ final class LogBound implements AutoCloseable {
         since = System.nanoTime();
       }
     }
-  }
-
-  private static ScheduledExecutorService timer() {
-    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread th = new Thread(r, "level4j-rocksdb-flush-after");
-      th.setDaemon(true);
-      return th;
-    });
-    t.setRemoveOnCancelPolicy(true);
-    return t;
   }
 }

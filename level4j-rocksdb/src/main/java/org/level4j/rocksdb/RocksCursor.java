@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.level4j.Entry;
 import org.level4j.Range;
 import org.level4j.spi.EngineIterator;
+import org.level4j.spi.EntryDecoder;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -34,8 +36,26 @@ final class RocksCursor implements EngineIterator {
   private final Slice upper;
   private final RocksIterator it;
   private final AtomicBoolean closed = new AtomicBoolean();
-  /** Where keys and values land before they are copied out; grows up to MAX_BUFFER. */
+  /** Where keys and values land before they are decoded; grows up to MAX_BUFFER. */
   private byte[] buffer = new byte[1024];
+
+  /** For {@link #nextv(int)}: each key and value copied out of the buffer into its own array. */
+  private static final EntryDecoder<Entry<byte[], byte[]>> COPIES = new EntryDecoder<>() {
+    @Override
+    public Entry<byte[], byte[]> decode(Entry<byte[], byte[]> entry) {
+      return entry;
+    }
+
+    @Override
+    public Entry<byte[], byte[]> decode(byte[] key, int keyOffset, int keyLength, byte[] value,
+        int valueOffset, int valueLength) {
+      return new Entry<>(slice(key, keyOffset, keyLength), slice(value, valueOffset, valueLength));
+    }
+
+    private byte[] slice(byte[] b, int offset, int length) {
+      return length < 0 ? null : Arrays.copyOfRange(b, offset, offset + length);
+    }
+  };
 
   RocksCursor(RocksEngine engine, RocksDB db, Range<byte[]> range, boolean keys, boolean values,
       Snapshot snapshot) {
@@ -73,46 +93,126 @@ final class RocksCursor implements EngineIterator {
 
   @Override
   public List<Entry<byte[], byte[]>> nextv(int max) {
+    return nextv(max, COPIES);
+  }
+
+  /**
+   * Reads each entry into {@link #buffer} (the key, then the value right after it) and decodes
+   * it from there, so that the decoded object is the only copy made in Java: no array per key
+   * and value, as {@code key()} and {@code value()} would make in native code, nor an entry of
+   * arrays. A key or value that does not fit the largest buffer we keep takes the allocating
+   * call.
+   */
+  @Override
+  public <T> List<T> nextv(int max, EntryDecoder<T> decoder) {
     if (it == null) {
       return Collections.emptyList();
     }
     RocksIterator i = it;
-    List<Entry<byte[], byte[]>> out = new ArrayList<>(Math.min(max, 1024));
+    List<T> out = new ArrayList<>(Math.min(max, 1024));
     while (out.size() < max && i.isValid()) {
-      out.add(new Entry<>(keys ? copy(i, true) : null, values ? copy(i, false) : null));
-      if (reverse) {
-        i.prev();
-      } else {
-        i.next();
+      byte[] k = null;
+      int kl = -1;
+      int used = 0;
+      if (keys) {
+        k = buffer;
+        kl = i.key(k, 0, k.length);
+        if (kl > k.length) {
+          if (room(0, kl)) {
+            k = buffer;
+            i.key(k, 0, kl);
+          } else {
+            k = i.key();
+          }
+        }
+        used = k == buffer ? kl : 0;
       }
+      byte[] v = null;
+      int vo = 0;
+      int vl = -1;
+      if (values) {
+        v = buffer;
+        vo = used;
+        vl = i.value(v, vo, v.length - vo);
+        if (vl > v.length - vo) {
+          if (room(used, vl)) {
+            v = buffer;
+            i.value(v, vo, vl);
+          } else {
+            v = i.value();
+            vo = 0;
+          }
+        }
+      }
+      T t;
+      try {
+        t = decoder.decode(k, 0, kl, v, vo, vl);
+      } catch (RuntimeException e) {
+        skip(i, max - out.size());
+        throw e;
+      }
+      out.add(t);
+      step(i);
     }
     if (out.size() < max) {
-      try {
-        i.status();
-      } catch (RocksDBException e) {
-        throw engine.failure("read an iterator", e);
-      }
+      status(i);
     }
     return out;
   }
 
-  /**
-   * The current key or value as a new array. rocksdbjni's {@code key()} and {@code value()} make
-   * the array in native code, which costs more than copying into a Java array we keep and then
-   * copying out of it in Java (the bench's RocksVsRaw.scan_rawBytes against
-   * scan_rawBytesBuffered). Entries larger than the largest buffer we keep take the allocating
-   * call.
-   */
-  private byte[] copy(RocksIterator i, boolean key) {
-    int n = key ? i.key(buffer) : i.value(buffer);
-    if (n > buffer.length) {
-      if (n > MAX_BUFFER) {
-        return key ? i.key() : i.value();
-      }
-      buffer = new byte[Math.max(n, Math.min(MAX_BUFFER, buffer.length * 2))];
-      n = key ? i.key(buffer) : i.value(buffer);
+  /** The same, synchronously: reading a local database needs no other thread. */
+  @Override
+  public <T> CompletableFuture<List<T>> nextvAsync(int max, EntryDecoder<T> decoder) {
+    try {
+      return CompletableFuture.completedFuture(nextv(max, decoder));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
-    return Arrays.copyOf(buffer, n);
+  }
+
+  /**
+   * Makes {@link #buffer} hold {@code used + n} bytes, keeping its first {@code used}; false if
+   * that is more than the largest buffer we keep.
+   */
+  private boolean room(int used, int n) {
+    int need = used + n;
+    if (need > MAX_BUFFER) {
+      return false;
+    }
+    buffer = Arrays.copyOf(buffer, Math.max(need, Math.min(MAX_BUFFER, buffer.length * 2)));
+    return true;
+  }
+
+  /**
+   * After an entry failed to decode, moves on past it and the rest of the {@code n} entries its
+   * batch asked for, as when the core decoded a batch only after the engine had read it all: the
+   * iterator goes on from the same place either way.
+   */
+  private void skip(RocksIterator i, int n) {
+    int left = n;
+    while (left > 0 && i.isValid()) {
+      step(i);
+      left--;
+    }
+    if (left > 0) {
+      status(i);
+    }
+  }
+
+  private void step(RocksIterator i) {
+    if (reverse) {
+      i.prev();
+    } else {
+      i.next();
+    }
+  }
+
+  private void status(RocksIterator i) {
+    try {
+      i.status();
+    } catch (RocksDBException e) {
+      throw engine.failure("read an iterator", e);
+    }
   }
 
   /** The core seeks only inside the range; RocksDB's iterate bounds keep the steps after it there. */

@@ -120,10 +120,12 @@ final class RocksEngine implements Engine {
     final WriteOptions plain;
     final WriteOptions sync;
     final LogBound bound; // null unless RocksOptions.flushAfter is set
+    final CompactionHold hold; // null if automatic compactions are off anyway
     final Tuning tuning;
 
     Handles(Options options, LRUCache cache, BloomFilter filter, RocksDB db, RequestLog requests,
-        List<AutoCloseable> familyOptions, boolean syncAlways, LogBound bound, Tuning tuning) {
+        List<AutoCloseable> familyOptions, boolean syncAlways, LogBound bound,
+        CompactionHold hold, Tuning tuning) {
       this.options = options;
       this.cache = cache;
       this.filter = filter;
@@ -133,6 +135,7 @@ final class RocksEngine implements Engine {
       this.plain = new WriteOptions().setSync(syncAlways);
       this.sync = new WriteOptions().setSync(true);
       this.bound = bound;
+      this.hold = hold;
       this.tuning = tuning;
     }
   }
@@ -172,8 +175,11 @@ final class RocksEngine implements Engine {
     RequestLog requests = new RequestLog();
     List<AutoCloseable> familyOptions = new ArrayList<>();
     Tuning tuning = null;
+    CompactionHold hold = null;
+    List<ColumnFamilyHandle> held;
     try {
-      tuning = Tuning.apply(options, o); // last, so that the user's adjustment wins
+      tuning = Tuning.apply(options, o); // the user's adjustment wins over everything above
+      hold = CompactionHold.before(o, release.readLock());
       if (RequestLog.exists(o, dir)) {
         // The directory has request records: RocksDB opens all column families or none.
         DBOptions dbOptions = new DBOptions(o);
@@ -188,8 +194,10 @@ final class RocksEngine implements Engine {
             new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, dataOptions),
             requests.descriptor()), cfs);
         requests.opened(cfs.get(1)); // cfs.get(0), the default family, is freed by closeE()
+        held = List.of(cfs.get(0));
       } else {
         db = RocksDB.open(o, dir.toString());
+        held = List.of(db.getDefaultColumnFamily());
       }
     } catch (RocksDBException | RuntimeException e) {
       if (tuning != null) {
@@ -211,8 +219,11 @@ final class RocksEngine implements Engine {
     if (bound != null) {
       bound.start(db);
     }
+    if (hold != null) {
+      hold.start(db, held);
+    }
     handles = new Handles(o, cache, filter, db, requests, familyOptions, options.syncWrites(),
-        bound, tuning);
+        bound, hold, tuning);
   }
 
   private static void closeAll(List<AutoCloseable> all) {
@@ -337,6 +348,9 @@ final class RocksEngine implements Engine {
     h.sync.close();
     if (h.bound != null) {
       h.bound.stop();
+    }
+    if (h.hold != null) {
+      h.hold.stop();
     }
     try {
       h.db.closeE();

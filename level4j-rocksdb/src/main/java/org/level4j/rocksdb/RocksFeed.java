@@ -2,11 +2,11 @@ package org.level4j.rocksdb;
 
 import java.util.concurrent.locks.LockSupport;
 import org.level4j.Change;
-import org.level4j.ChangeFeed;
 import org.level4j.ChangeListener;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 import org.level4j.Range;
+import org.level4j.spi.AbstractChangeFeed;
 import org.level4j.spi.ChangeDelivery;
 import org.level4j.spi.DaemonThread;
 
@@ -28,42 +28,34 @@ import org.level4j.spi.DaemonThread;
  * the feed's thread has stopped, so nothing is delivered after it returns and the engine may
  * close RocksDB.
  */
-final class RocksFeed implements ChangeFeed, Runnable {
+final class RocksFeed extends AbstractChangeFeed {
   private static final long IDLE_NANOS = 100_000_000L;
   private static final long RETRY_NANOS = 1_000_000L;
   private static final long STUCK_NANOS = 5_000_000_000L;
 
   private final RocksEngine engine;
   private final Range<byte[]> range;
-  private final ChangeDelivery delivery;
-  private final Thread thread;
-  private volatile boolean closed;
   /** The revision to read from next: one past the last batch read. */
   private long next;
   /** When reading from {@code next} first came back empty though it is written, or 0. */
   private long stuckSince;
 
   RocksFeed(RocksEngine engine, Range<byte[]> range, long from, ChangeListener listener) {
+    super(listener, from, "level4j-rocks-feed");
     this.engine = engine;
     this.range = range;
-    this.delivery = new ChangeDelivery(listener, from);
     this.next = from;
-    this.thread = DaemonThread.of(this, "level4j-rocks-feed");
-  }
-
-  void start() {
-    thread.start();
   }
 
   /** A write was applied: look at the log again. */
   void wake() {
-    LockSupport.unpark(thread);
+    LockSupport.unpark(thread());
   }
 
   @Override
-  public void run() {
+  protected void deliverAll() {
     try {
-      while (!closed) {
+      while (!isClosed()) {
         WalSlice slice = engine.readLog(next, range);
         if (slice == null) {
           return; // the engine closed
@@ -85,17 +77,17 @@ final class RocksFeed implements ChangeFeed, Runnable {
           continue;
         }
         for (Change c : slice.changes()) {
-          if (closed) {
+          if (isClosed()) {
             return;
           }
-          LevelException threw = delivery.deliver(c);
+          LevelException threw = deliver(c);
           if (threw != null) {
             end(threw);
             return;
           }
         }
         next = slice.next();
-        delivery.skipTo(next);
+        skipTo(next);
       }
     } catch (LevelException e) {
       end(e);
@@ -107,25 +99,11 @@ final class RocksFeed implements ChangeFeed, Runnable {
     }
   }
 
-  private void end(LevelException error) {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    delivery.end(error);
-  }
-
-  @Override
-  public long nextRevision() {
-    return delivery.nextRevision();
-  }
-
   @Override
   public void close() {
-    closed = true;
-    LockSupport.unpark(thread);
-    DaemonThread.awaitStopped(thread);
+    markClosed();
+    LockSupport.unpark(thread());
+    DaemonThread.awaitStopped(thread());
     engine.forget(this);
   }
-
 }

@@ -27,7 +27,7 @@ class RequestLogTest {
   Path dir;
 
   private static WriteOptions once(long seq, long settledBelow) {
-    return WriteOptions.DEFAULT.withRequest(new RequestId(CLIENT, seq, settledBelow));
+    return WriteOptions.builder().request(new RequestId(CLIENT, seq, settledBelow)).build();
   }
 
   @Test

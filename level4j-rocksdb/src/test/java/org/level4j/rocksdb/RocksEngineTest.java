@@ -12,6 +12,7 @@ import org.level4j.Op;
 import org.level4j.Range;
 import org.level4j.spi.EngineIterator;
 import org.level4j.spi.EngineSnapshot;
+import org.level4j.spi.EntryDecoder;
 
 /** The engine below the core: native handles are freed exactly once, whoever frees them. */
 class RocksEngineTest {
@@ -111,6 +112,74 @@ class RocksEngineTest {
         }
         assertThat(all.get(0).value()).hasSize(reverse ? 0 : 200_000);
       }
+    } finally {
+      engine.close();
+    }
+  }
+
+  /** Decodes an entry to "key=value" from slices, and fails on the key "c". */
+  private static final EntryDecoder<String> PAIRS = new EntryDecoder<>() {
+    @Override
+    public String decode(Entry<byte[], byte[]> e) {
+      throw new AssertionError("the engine should decode from its buffer");
+    }
+
+    @Override
+    public String decode(byte[] key, int keyOffset, int keyLength, byte[] value,
+        int valueOffset, int valueLength) {
+      String k = new String(key, keyOffset, keyLength, StandardCharsets.UTF_8);
+      if (k.equals("c")) {
+        throw new IllegalArgumentException("no c");
+      }
+      return k + "=" + (valueLength < 0 ? "-" : valueLength);
+    }
+  };
+
+  @Test
+  void decodingFromTheBufferSeesKeysAndValuesOfEverySize() {
+    int[] sizes = {2, 1023, 1024, 1025, 40_000, 65535, 65536, 65537, 200_000};
+    RocksEngine engine = new RocksEngine(dir, RocksOptions.defaults());
+    engine.open();
+    try {
+      List<String> expected = new java.util.ArrayList<>();
+      for (int i = 0; i < sizes.length; i++) {
+        for (int j = 0; j < sizes.length; j++) {
+          byte[] key = new byte[sizes[i]];
+          java.util.Arrays.fill(key, (byte) 'k');
+          key[0] = (byte) ('a' + i);
+          key[key.length - 1] = (byte) ('a' + j);
+          engine.write(List.of(Op.put(key, new byte[sizes[j]])), false);
+          expected.add(new String(key, StandardCharsets.UTF_8) + "=" + sizes[j]);
+        }
+      }
+      expected.sort(null);
+      EngineIterator it = engine.iterator(Range.all(), true, true, null);
+      assertThat(it.nextv(1000, PAIRS)).containsExactlyElementsOf(expected);
+      it.close();
+      EngineIterator keys = engine.iterator(Range.all(), true, false, null);
+      assertThat(keys.nextv(1000, PAIRS)).containsExactlyElementsOf(
+          expected.stream().map(e -> e.substring(0, e.indexOf('=')) + "=-").toList());
+      keys.close();
+    } finally {
+      engine.close();
+    }
+  }
+
+  @Test
+  void anEntryThatFailsToDecodeEndsItsWholeBatch() {
+    RocksEngine engine = new RocksEngine(dir, RocksOptions.defaults());
+    engine.open();
+    try {
+      for (String k : List.of("a", "b", "c", "d", "e", "f")) {
+        engine.write(List.of(Op.put(b(k), b("1"))), false);
+      }
+      EngineIterator it = engine.iterator(Range.all(), true, true, null);
+      assertThat(it.nextv(1, PAIRS)).containsExactly("a=1");
+      // as when the core decoded a batch the engine had read whole: b, c and d are gone
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> it.nextv(3, PAIRS))
+          .hasMessage("no c");
+      assertThat(it.nextv(5, PAIRS)).containsExactly("e=1", "f=1");
+      it.close();
     } finally {
       engine.close();
     }

@@ -2,6 +2,7 @@ package org.level4j.rocksdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -314,6 +316,40 @@ class RocksLevelTest {
     try (Database d = RocksLevel.open(db)) {
       assertThat(d.get("b2")).isEqualTo("2");
     }
+  }
+
+  @Test
+  void automaticCompactionsWaitAMomentAfterOpening() throws Exception {
+    // CompactionHold: five table files in level 0 are one more than RocksDB's trigger, so an
+    // open would start compacting them at once; it waits HOLD_MILLIS, then compacts as usual.
+    Path db = dir.resolve("db");
+    try (org.rocksdb.Options o = new org.rocksdb.Options().setCreateIfMissing(true)
+            .setDisableAutoCompactions(true);
+        RocksDB raw = RocksDB.open(o, db.toString());
+        FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+      for (int i = 0; i < 5; i++) {
+        raw.put(("k" + i).getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8));
+        raw.flush(flush);
+      }
+    }
+    long opened = System.nanoTime();
+    try (RocksDatabase d = RocksLevel.open(db)) {
+      Thread.sleep(CompactionHold.HOLD_MILLIS / 2); // compacting five tiny files takes ms
+      long level0 = level0Files(d);
+      long tookMillis = (System.nanoTime() - opened) / 1_000_000;
+      if (tookMillis < CompactionHold.HOLD_MILLIS * 4 / 5) { // else too slow to tell
+        assertThat(level0).isEqualTo(5);
+      }
+      await().atMost(Duration.ofSeconds(20))
+          .until(() -> level0Files(d) < 4);
+      for (int i = 0; i < 5; i++) {
+        assertThat(d.get("k" + i)).isEqualTo("v");
+      }
+    }
+  }
+
+  private static long level0Files(RocksDatabase d) {
+    return Long.parseLong(d.property("rocksdb.num-files-at-level0").trim());
   }
 
   private static List<String> manifests(Path db) throws Exception {

@@ -68,6 +68,13 @@ final class Expect {
     }
   }
 
+  /** The values of {@code level} in {@code range}, in the range's order. */
+  static <K, V> List<V> values(Level<K, V> level, Range<K> range) {
+    try (LevelIterator<K, V> it = level.values(range)) {
+      return it.all();
+    }
+  }
+
   /** Every entry of {@code level} as "key=value" strings, in order. */
   static <K, V> List<String> entries(Level<K, V> level) {
     return entries(level, Range.all());

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.DynamicContainer;
 import org.level4j.Database;
@@ -25,20 +26,28 @@ final class RangeTests {
   static final String[] DATA = {"a", "b", "ba", "c", "d", "e", "f", "g", "h", "ha", "i", "j"};
 
   /** Lower bounds: none, on a present key ("b"), on an absent one ("bb"). */
-  static final List<Map.Entry<String, UnaryOperator<Range<String>>>> LOWERS = List.of(
-      Map.entry("", r -> r),
-      Map.entry("gt b", r -> r.gt("b")),
-      Map.entry("gte b", r -> r.gte("b")),
-      Map.entry("gt bb", r -> r.gt("bb")),
-      Map.entry("gte bb", r -> r.gte("bb")));
+  static final List<Map.Entry<String, UnaryOperator<Range<String>>>> LOWERS =
+      bounds("gt", Range::gt, "gte", Range::gte, "b", "bb");
 
   /** Upper bounds: none, on a present key ("h"), on an absent one ("hb"). */
-  static final List<Map.Entry<String, UnaryOperator<Range<String>>>> UPPERS = List.of(
-      Map.entry("", r -> r),
-      Map.entry("lt h", r -> r.lt("h")),
-      Map.entry("lte h", r -> r.lte("h")),
-      Map.entry("lt hb", r -> r.lt("hb")),
-      Map.entry("lte hb", r -> r.lte("hb")));
+  static final List<Map.Entry<String, UnaryOperator<Range<String>>>> UPPERS =
+      bounds("lt", Range::lt, "lte", Range::lte, "h", "hb");
+
+  /**
+   * No bound, then on each key the strict bound and the inclusive one, each named as the option
+   * is ("gt b"), in that order.
+   */
+  private static List<Map.Entry<String, UnaryOperator<Range<String>>>> bounds(String strict,
+      BiFunction<Range<String>, String, Range<String>> strictBound, String inclusive,
+      BiFunction<Range<String>, String, Range<String>> inclusiveBound, String... keys) {
+    List<Map.Entry<String, UnaryOperator<Range<String>>>> bounds = new ArrayList<>();
+    bounds.add(Map.entry("", r -> r));
+    for (String key : keys) {
+      bounds.add(Map.entry(strict + " " + key, r -> strictBound.apply(r, key)));
+      bounds.add(Map.entry(inclusive + " " + key, r -> inclusiveBound.apply(r, key)));
+    }
+    return List.copyOf(bounds);
+  }
 
   private static final int[] LIMITS = {-1, 0, 1, 3, 100};
 

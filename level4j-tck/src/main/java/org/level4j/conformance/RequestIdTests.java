@@ -18,7 +18,7 @@ import org.level4j.Supports;
 import org.level4j.WriteOptions;
 
 /**
- * Writes carrying a {@link RequestId} ({@link WriteOptions#withRequest}): applied at most once per
+ * Writes carrying a {@link RequestId} ({@link WriteOptions#request()}): applied at most once per
  * request, recorded somewhere no read, iterator or clear ever sees. Where {@link
  * Supports#exactlyOnce()} is false, each case checks that such a write fails with {@code
  * LEVEL_NOT_SUPPORTED} and writes nothing.
@@ -138,8 +138,8 @@ final class RequestIdTests {
   }
 
   private static WriteOptions once(String client, long seq) {
-    return WriteOptions.DEFAULT.withRequest(
-        new RequestId(client.getBytes(StandardCharsets.UTF_8), seq, 0));
+    return WriteOptions.builder()
+        .request(new RequestId(client.getBytes(StandardCharsets.UTF_8), seq, 0)).build();
   }
 
   private static void once(Feature f, String name, Feature.Body body) {

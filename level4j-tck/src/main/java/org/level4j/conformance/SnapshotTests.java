@@ -166,9 +166,8 @@ final class SnapshotTests {
       }
     });
     explicit(f, "snapshotTakenFromASublevelCoversTheWholeDatabase", db -> {
-      Level<String, String> sub = db.sublevel("s");
       db.put("root", "1");
-      try (Snapshot s = sub.snapshot()) {
+      try (Snapshot s = db.sublevel("s").snapshot()) {
         db.put("root", "2");
         assertThat(db.get("root", s)).isEqualTo("1");
       }
