@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * happening-after the previous one).
  *
  * <p>Set the window with the system property {@code level4j.spinMicros} (default 100; 0 turns
- * polling off). Polling only ever happens on a machine with two or more processors.
+ * polling off). Polling only ever happens on a machine with two or more processors, and never
+ * while more threads are ready to run than it has processors ({@link Cores}).
  */
 /*
  * Why: on a virtual machine, waking a thread that sleeps in the kernel costs tens of
@@ -28,8 +29,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   again; seen as a follower's put_seq stuck at the unpolled rate for a whole run).
  * - At most one thread fewer than the processors polls at once in a process, so the work the
  *   poller waits for always has a processor.
- * When several busy processes share few processors, answers arrive later than the window, polls
- * fail, and everyone sleeps as before; the cost is at most one window per PROBE_EVERY waits.
+ * - Nobody polls while the machine has more threads ready to run than processors (Cores): the
+ *   limit above is per process, and several busy processes on few processors polled at once,
+ *   each taking the processor its peer needed. The score did not stop them: answers still came
+ *   within the window often enough (a poll that pays late still scores), but each wait made about
+ *   four fruitless read calls first (bench --followers 4 on 2 cores).
  */
 final class Spin {
   static final long WINDOW_NANOS = Math.max(0, Long.getLong("level4j.spinMicros", 100)) * 1000;
@@ -39,8 +43,19 @@ final class Spin {
   private static final int FAIL_COST = 4;
   private static final int PROBE_EVERY = 64;
 
+  private final java.util.function.BooleanSupplier busy;
   private int score = MAX_SCORE;
   private int waits;
+
+  /** Polls unless this machine's processors are all taken ({@link Cores#BUSY}). */
+  Spin() {
+    this(Cores.BUSY);
+  }
+
+  /** Polls unless {@code busy} says the processors are all taken. */
+  Spin(java.util.function.BooleanSupplier busy) {
+    this.busy = busy;
+  }
 
   /** Reads into {@code dst} without blocking: bytes read, 0 for none yet, -1 at the end. */
   interface Poll {
@@ -53,7 +68,7 @@ final class Spin {
    * sleeps).
    */
   int await(Poll p, java.nio.ByteBuffer dst) throws java.io.IOException {
-    if (WINDOW_NANOS == 0 || MAX_POLLERS < 1) {
+    if (WINDOW_NANOS == 0 || MAX_POLLERS < 1 || busy.getAsBoolean()) {
       return 0;
     }
     waits++;

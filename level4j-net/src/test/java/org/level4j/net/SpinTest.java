@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** When a reader polls its socket before sleeping (counts of polls only, no timings). */
 class SpinTest {
   private static final java.nio.ByteBuffer DST = java.nio.ByteBuffer.allocate(16);
-  private final Spin spin = new Spin();
+  private final Spin spin = new Spin(() -> false); // as on a machine with processors to spare
   private int polls;
 
   @BeforeEach
@@ -34,6 +34,19 @@ class SpinTest {
     }, DST);
     assertThat(n).isEqualTo(42);
     assertThat(polls).isEqualTo(3);
+  }
+
+  @Test
+  void neverPollsWhileTheMachineHasMoreThreadsReadyThanProcessors() throws IOException {
+    boolean[] busy = {true};
+    Spin s = new Spin(() -> busy[0]);
+    for (int i = 0; i < 200; i++) {
+      assertThat(s.await(this::never, DST)).isZero();
+    }
+    assertThat(polls).isZero();
+
+    busy[0] = false;
+    assertThat(s.await(dst -> 3, DST)).as("polls again with a processor to spare").isEqualTo(3);
   }
 
   @Test
@@ -86,12 +99,12 @@ class SpinTest {
   void aPollThatFailsPropagatesAndGivesUpItsPlaceAmongThePollers() throws IOException {
     IOException boom = new IOException("closed");
     for (int i = 0; i < 10; i++) {
-      assertThatThrownBy(() -> new Spin().await(dst -> {
+      assertThatThrownBy(() -> new Spin(() -> false).await(dst -> {
         throw boom;
       }, DST)).isSameAs(boom);
     }
     int[] left = {2};
-    assertThat(new Spin().await(dst -> --left[0] == 0 ? 5 : 0, DST))
+    assertThat(new Spin(() -> false).await(dst -> --left[0] == 0 ? 5 : 0, DST))
         .as("a new connection still polls: the failed ones left no poller counted").isEqualTo(5);
   }
 }
