@@ -14,9 +14,11 @@ class CoresTest {
   Path dir;
 
   @Test
-  void busyWhenMoreThreadsAreReadyToRunThanThereAreProcessors() throws IOException {
+  void busyWhenMoreThreadsAreReadyToRunThanTheProcessorsPlusOne() throws IOException {
     Path loadavg = Files.writeString(dir.resolve("loadavg"), "3.10 2.50 1.90 5/281 14001\n");
     assertThat(new Cores(loadavg, 2).busy()).isTrue();
+    assertThat(new Cores(loadavg, 3).busy()).as("two pollers and one more thread on 3").isTrue();
+    assertThat(new Cores(loadavg, 4).busy()).as("one thread of slack").isFalse();
     assertThat(new Cores(loadavg, 5).busy()).as("one ready thread per processor").isFalse();
   }
 
