@@ -230,8 +230,8 @@ final class Presence {
       h.listen(bound != null ? bound : Listener.unix(socket, true));
       mark(LISTENING);
       // This process's calls go to the database directly from now on; its own guest (a
-      // follower until now, with operations in flight) reconnects to this host, over the socket
-      // if it connected while RocksDB opened, else through an in-memory pipe.
+      // follower until now, with operations in flight) reconnects to this host through an
+      // in-memory pipe (it waited for it since the lock was won: see connectToLeader).
       host = h;
       local = db;
       seat.changed();
@@ -524,6 +524,13 @@ final class Presence {
         h.serve(pipe.host());
         return pipe.guest();
       }
+      if (seat.held() && !closed) {
+        // This JVM won the election and is opening RocksDB (lead(), on the seat's thread). Its
+        // own host is there in a moment, and a pipe to it is served at once, while a connection
+        // to the socket would wait in the backlog behind every other follower's.
+        waitForChange(generation);
+        continue;
+      }
       LeaderInfo info = LeaderInfo.read(dir);
       Path socket = info != null ? info.socket() : SocketPath.of(dir);
       if ((info != null || Files.exists(socket)) && Owner.isOurs(socket)) {
@@ -538,12 +545,16 @@ final class Presence {
         throw new IOException("no leader for " + dir + " within " + options.giveUpAfter()
             + (last == null ? "" : ": " + last.getMessage()), last);
       }
-      try {
-        seat.awaitChange(generation, 50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while waiting for a leader", e);
-      }
+      waitForChange(generation);
+    }
+  }
+
+  private void waitForChange(long generation) throws IOException {
+    try {
+      seat.awaitChange(generation, 50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for a leader", e);
     }
   }
 

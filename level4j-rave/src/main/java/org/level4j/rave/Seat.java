@@ -143,7 +143,13 @@ final class Seat implements AutoCloseable {
       } catch (IOException ignored) {
         // closing the channel releases it anyway
       }
+      signal(); // a guest of this JVM waiting for it to lead looks elsewhere again
     }
+  }
+
+  /** Whether this JVM holds the lock: it leads, or is about to (a takeover under way). */
+  boolean held() {
+    return lock != null;
   }
 
   /**
