@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Set the window with the system property {@code level4j.spinMicros} (default 100; 0 turns
  * polling off). Polling only ever happens on a machine with two or more processors, and never
- * while more threads are ready to run than it has processors ({@link Cores}).
+ * while more threads are ready to run than it has processors plus one ({@link Cores}).
  */
 /*
  * Why: on a virtual machine, waking a thread that sleeps in the kernel costs tens of
@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   again; seen as a follower's put_seq stuck at the unpolled rate for a whole run).
  * - At most one thread fewer than the processors polls at once in a process, so the work the
  *   poller waits for always has a processor.
- * - Nobody polls while the machine has more threads ready to run than processors (Cores): the
+ * - Nobody polls while the machine has more threads ready to run than processors plus one
+ *   (Cores; the one is the poller's peer, polling too): the
  *   limit above is per process, and several busy processes on few processors polled at once,
  *   each taking the processor its peer needed. The score did not stop them: answers still came
  *   within the window often enough (a poll that pays late still scores), but each wait made about
