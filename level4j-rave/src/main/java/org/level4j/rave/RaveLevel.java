@@ -95,7 +95,9 @@ public final class RaveLevel extends ForwardingDatabase implements Checkpointabl
 
   /**
    * Runs {@code listener} when this process becomes leader (at once if it already is), on the
-   * thread that won the election. Keep it short.
+   * thread that won the election, once it serves the other processes. Operations of this
+   * process that were in flight when it took over may complete before the listener runs. Keep it
+   * short.
    *
    * @param listener runs each time this process becomes leader
    * @return close it to stop listening

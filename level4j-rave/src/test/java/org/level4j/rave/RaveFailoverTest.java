@@ -48,6 +48,11 @@ class RaveFailoverTest {
         long target = before[i] + 100;
         writers.get(i).await(l -> l.startsWith("ACK ") && Acks.of(l) >= target, 60_000);
       }
+      // The winner says LEADER when its leader listeners run, which may come after its first
+      // writes as leader were acknowledged: wait for it (before any writer stops, since the
+      // winner's stopping makes another one leader).
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+          .until(() -> writers.stream().anyMatch(w -> w.lines().contains("LEADER")));
       long leaders = writers.stream().filter(w -> w.lines().contains("LEADER")).count();
       assertThat(leaders).as("exactly one follower took over").isEqualTo(1);
       long[] acked = new long[followers];
