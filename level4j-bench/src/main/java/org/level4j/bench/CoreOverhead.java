@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.level4j.Batch;
 import org.level4j.Database;
 import org.level4j.Entry;
 import org.level4j.Op;
@@ -121,8 +120,7 @@ public class CoreOverhead {
 
   @Benchmark
   public void put_level4j(Side side, RocksVsRaw.Pick pick) {
-    int i = pick.next();
-    side.db.put(RocksVsRaw.KEYS[i], RocksVsRaw.VALUES[i]);
+    Calls.put(side.db, pick);
   }
 
   @Benchmark
@@ -134,7 +132,7 @@ public class CoreOverhead {
 
   @Benchmark
   public String get_level4j(Side side, RocksVsRaw.Pick pick) {
-    return side.db.get(RocksVsRaw.KEYS[pick.next()]);
+    return Calls.get(side.db, pick);
   }
 
   @Benchmark
@@ -148,12 +146,7 @@ public class CoreOverhead {
   @Benchmark
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public void batch_level4j(Side side, RocksVsRaw.Pick pick) {
-    Batch<String, String> batch = side.db.batch();
-    for (int n = 0; n < RocksVsRaw.BATCH; n++) {
-      int i = pick.next();
-      batch.put(RocksVsRaw.KEYS[i], RocksVsRaw.VALUES[i]);
-    }
-    batch.write();
+    Calls.batch(side.db, pick);
   }
 
   @Benchmark

@@ -2,9 +2,7 @@ package org.level4j.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import org.level4j.Batch;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,7 +16,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import org.rocksdb.WriteBatch;
 
 /**
  * {@link RocksVsRaw}'s comparison for a machine shared with other work: both sides run in the same
@@ -79,14 +76,11 @@ public class Interleaved {
       Charge charge) throws Exception {
     turns(charge, () -> {
       for (int n = 0; n < TURN; n++) {
-        int i = pick.next();
-        l.db.put(RocksVsRaw.KEYS[i], RocksVsRaw.VALUES[i]);
+        Calls.put(l.db, pick);
       }
     }, () -> {
       for (int n = 0; n < TURN; n++) {
-        int i = pick.next();
-        r.db.put(r.writeOptions, RocksVsRaw.bytes(RocksVsRaw.KEYS[i]),
-            RocksVsRaw.bytes(RocksVsRaw.VALUES[i]));
+        Calls.rawPut(r.db, r.writeOptions, pick);
       }
     });
   }
@@ -96,12 +90,11 @@ public class Interleaved {
       Charge charge, Blackhole bh) throws Exception {
     turns(charge, () -> {
       for (int n = 0; n < TURN; n++) {
-        bh.consume(l.db.get(RocksVsRaw.KEYS[pick.next()]));
+        bh.consume(Calls.get(l.db, pick));
       }
     }, () -> {
       for (int n = 0; n < TURN; n++) {
-        byte[] v = r.db.get(RocksVsRaw.bytes(RocksVsRaw.KEYS[pick.next()]));
-        bh.consume(v == null ? null : new String(v, StandardCharsets.UTF_8));
+        bh.consume(Calls.rawGet(r.db, pick));
       }
     });
   }
@@ -109,22 +102,8 @@ public class Interleaved {
   @Benchmark
   public void batch(RocksVsRaw.Level4jSide l, RocksVsRaw.RawSide r, RocksVsRaw.Pick pick,
       Charge charge) throws Exception {
-    turns(charge, () -> {
-      Batch<String, String> batch = l.db.batch();
-      for (int n = 0; n < RocksVsRaw.BATCH; n++) {
-        int i = pick.next();
-        batch.put(RocksVsRaw.KEYS[i], RocksVsRaw.VALUES[i]);
-      }
-      batch.write();
-    }, () -> {
-      try (WriteBatch batch = new WriteBatch()) {
-        for (int n = 0; n < RocksVsRaw.BATCH; n++) {
-          int i = pick.next();
-          batch.put(RocksVsRaw.bytes(RocksVsRaw.KEYS[i]), RocksVsRaw.bytes(RocksVsRaw.VALUES[i]));
-        }
-        r.db.write(r.writeOptions, batch);
-      }
-    });
+    turns(charge, () -> Calls.batch(l.db, pick),
+        () -> Calls.rawBatch(r.db, r.writeOptions, pick));
   }
 
   /** Raw side decodes to Strings, as level4j does. */

@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.level4j.Batch;
 import org.level4j.Database;
 import org.level4j.bench.raw.RawRocks;
 import org.level4j.rocksdb.RocksLevel;
@@ -26,10 +25,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.rocksdb.FlushOptions;
-import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -164,50 +161,36 @@ public class RocksVsRaw {
 
   @Benchmark
   public void put_level4j(Level4jSide side, Pick pick) {
-    int i = pick.next();
-    side.db.put(KEYS[i], VALUES[i]);
+    Calls.put(side.db, pick);
   }
 
   @Benchmark
   public void put_raw(RawSide side, Pick pick) throws RocksDBException {
-    int i = pick.next();
-    side.db.put(side.writeOptions, bytes(KEYS[i]), bytes(VALUES[i]));
+    Calls.rawPut(side.db, side.writeOptions, pick);
   }
 
   // ---- get: a random existing key ------------------------------------------------------------
 
   @Benchmark
   public String get_level4j(Level4jSide side, Pick pick) {
-    return side.db.get(KEYS[pick.next()]);
+    return Calls.get(side.db, pick);
   }
 
   @Benchmark
   public String get_raw(RawSide side, Pick pick) throws RocksDBException {
-    byte[] v = side.db.get(bytes(KEYS[pick.next()]));
-    return v == null ? null : new String(v, StandardCharsets.UTF_8);
+    return Calls.rawGet(side.db, pick);
   }
 
   // ---- batch: 1000 puts written atomically ---------------------------------------------------
 
   @Benchmark
   public void batch_level4j(Level4jSide side, Pick pick) {
-    Batch<String, String> batch = side.db.batch();
-    for (int n = 0; n < BATCH; n++) {
-      int i = pick.next();
-      batch.put(KEYS[i], VALUES[i]);
-    }
-    batch.write();
+    Calls.batch(side.db, pick);
   }
 
   @Benchmark
   public void batch_raw(RawSide side, Pick pick) throws RocksDBException {
-    try (WriteBatch batch = new WriteBatch()) {
-      for (int n = 0; n < BATCH; n++) {
-        int i = pick.next();
-        batch.put(bytes(KEYS[i]), bytes(VALUES[i]));
-      }
-      side.db.write(side.writeOptions, batch);
-    }
+    Calls.rawBatch(side.db, side.writeOptions, pick);
   }
 
   // ---- scan: every entry, in order -----------------------------------------------------------
@@ -246,14 +229,6 @@ public class RocksVsRaw {
   @Benchmark
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public int scan_rawBytes(RawSide side, Blackhole bh) {
-    int n = 0;
-    try (ReadOptions ro = new ReadOptions(); RocksIterator it = side.db.newIterator(ro)) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        bh.consume(it.key());
-        bh.consume(it.value());
-        n++;
-      }
-    }
-    return n;
+    return Scans.rawBytes(side.db, bh);
   }
 }

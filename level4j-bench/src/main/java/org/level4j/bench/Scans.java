@@ -110,4 +110,17 @@ final class Scans {
     }
     return n;
   }
+
+  /** rocksdbjni, {@code key()} and {@code value()} kept as the bytes they return: the floor. */
+  static int rawBytes(RocksDB db, Blackhole bh) {
+    int n = 0;
+    try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(ro)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        bh.consume(it.key());
+        bh.consume(it.value());
+        n++;
+      }
+    }
+    return n;
+  }
 }
