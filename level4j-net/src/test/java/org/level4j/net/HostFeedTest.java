@@ -1,6 +1,7 @@
 package org.level4j.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -229,18 +230,16 @@ class HostFeedTest {
   private List<Path> archivedAfterFlush(RocksDatabase db) throws Exception {
     db.compactRange();
     Path archive = dir.resolve("db").resolve("archive");
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (true) {
-      if (Files.isDirectory(archive)) {
-        try (Stream<Path> files = Files.list(archive)) {
-          List<Path> list = files.toList();
-          if (!list.isEmpty()) {
-            return list;
-          }
-        }
-      }
-      assertThat(System.nanoTime()).as("a log archived").isLessThan(deadline);
-      Thread.sleep(50);
+    return await("a log archived").atMost(WAIT).pollInterval(Duration.ofMillis(50))
+        .until(() -> archived(archive), list -> !list.isEmpty());
+  }
+
+  private static List<Path> archived(Path archive) throws Exception {
+    if (!Files.isDirectory(archive)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(archive)) {
+      return files.toList();
     }
   }
 

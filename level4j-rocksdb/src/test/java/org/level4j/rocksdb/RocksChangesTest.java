@@ -1,6 +1,7 @@
 package org.level4j.rocksdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,8 +48,7 @@ class RocksChangesTest {
         }
       }
       db.compactRange();
-      Thread.sleep(200);
-      assertThat(archived()).as("flushed log files kept in the archive").isNotEmpty();
+      assertThat(awaitArchived()).as("flushed log files kept in the archive").isNotEmpty();
       assertThat(everyWrite(db, writes)).isEqualTo(writes);
     }
     try (RocksDatabase db = RocksLevel.open(dir, raveLike().build())) {
@@ -123,8 +123,7 @@ class RocksChangesTest {
     try (RocksDatabase db = RocksLevel.open(dir, shortLog)) {
       db.put("old", "1");
       db.compactRange();
-      Thread.sleep(200);
-      List<Path> first = archived();
+      List<Path> first = awaitArchived();
       assertThat(first).as("the log of revision 1, archived").isNotEmpty();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       // RocksDB expires archived files when it cleans up after a flush, at most every ttl/2.
@@ -166,6 +165,12 @@ class RocksChangesTest {
     long threads = Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().equals("level4j-rocks-feed")).count();
     assertThat(threads).as("feed threads left").isZero();
+  }
+
+  /** The log files in the archive once there is one: RocksDB moves them there after a flush. */
+  private List<Path> awaitArchived() {
+    return await("a log archived").atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(20)).until(this::archived, list -> !list.isEmpty());
   }
 
   private List<Path> archived() throws Exception {
