@@ -226,7 +226,7 @@ sealed interface GuestMessage {
   static void checkpoint(Out o, int id, String dest) {
     int f = o.begin(Wire.CHECKPOINT);
     o.uint(1, id);
-    o.bytes(2, dest.getBytes(StandardCharsets.UTF_8));
+    o.string(2, dest);
     o.end(f);
   }
 
@@ -313,7 +313,7 @@ sealed interface GuestMessage {
       case Wire.UNSUBSCRIBE:
         return new Unsubscribe(in.uint32(1));
       case Wire.CHECKPOINT:
-        return new Checkpoint(in.uint32(1), new String(in.bytes(2), StandardCharsets.UTF_8));
+        return new Checkpoint(in.uint32(1), in.string(2));
       default:
         return new Unknown(tag);
     }

@@ -2,7 +2,6 @@ package org.level4j.net;
 
 import static org.level4j.net.Wire.REASON_FIELD;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -167,7 +166,7 @@ sealed interface HostMessage {
         return new IteratorData(in.uint32(1), in.uint32(2), data);
       }
       case Wire.ITERATOR_ERROR: {
-        String code = new String(in.bytes(3), StandardCharsets.UTF_8);
+        String code = in.string(3);
         return new IteratorError(in.uint32(1), in.uint32(2),
             error(code, in.optionalString(REASON_FIELD)));
       }

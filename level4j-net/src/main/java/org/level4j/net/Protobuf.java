@@ -241,6 +241,12 @@ final class Protobuf {
       return seek(field, LEN) ? bytes() : null;
     }
 
+    /** Field {@code field}, length-delimited, required, as UTF-8 text. */
+    String string(int field) {
+      return new String(bytes(field), StandardCharsets.UTF_8);
+    }
+
+    /** Field {@code field}, length-delimited, as UTF-8 text, or null. */
     String optionalString(int field) {
       return seek(field, LEN) ? new String(bytes(), StandardCharsets.UTF_8) : null;
     }
