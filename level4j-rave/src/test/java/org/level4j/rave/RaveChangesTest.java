@@ -1,6 +1,7 @@
 package org.level4j.rave;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -193,12 +194,9 @@ class RaveChangesTest {
       try (ChildProcess follower =
           ChildProcess.java(RaveWorker.class, "feed", dir.toString(), "0", "b")) {
         follower.await("SUBSCRIBED");
-        long subscribed = System.currentTimeMillis() + 60_000;
-        while (db.servedFeeds() != 1) { // the follower does not wait for the leader's answer
-          assertThat(System.currentTimeMillis()).as("the leader serves the feed")
-              .isLessThan(subscribed);
-          Thread.sleep(10);
-        }
+        // The follower does not wait for the leader's answer before it says SUBSCRIBED.
+        await("the leader serves the feed").atMost(Duration.ofMinutes(1))
+            .until(db::servedFeeds, n -> n == 1);
         db.put("a1", "x");
         db.batch(List.of(Op.put("a2", "x"), Op.put("b1", "in"), Op.put("c1", "x")));
         db.put("c2", "x");
@@ -208,12 +206,8 @@ class RaveChangesTest {
             .containsExactly("b1", "b2");
         follower.send("close");
         follower.await("FEEDCLOSED");
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (db.servedFeeds() != 0) {
-          assertThat(System.currentTimeMillis()).as("the leader released the feed")
-              .isLessThan(deadline);
-          Thread.sleep(10);
-        }
+        await("the leader released the feed").atMost(Duration.ofMinutes(1))
+            .until(db::servedFeeds, n -> n == 0);
         int before = changes(follower).size();
         db.put("b3", "after close");
         db.put("marker", "x");
@@ -235,19 +229,14 @@ class RaveChangesTest {
   /** Waits until the log of the first writes is flushed and archived; returns its files. */
   private List<Path> awaitArchived() throws Exception {
     Path archive = dir.resolve("archive");
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (true) {
-      if (Files.isDirectory(archive)) {
-        try (Stream<Path> files = Files.list(archive)) {
-          List<Path> list = files.toList();
-          if (!list.isEmpty()) {
-            return list;
-          }
-        }
+    return await("a log archived").atMost(Duration.ofMinutes(1)).until(() -> {
+      if (!Files.isDirectory(archive)) {
+        return List.<Path>of();
       }
-      assertThat(System.currentTimeMillis()).as("a log archived").isLessThan(deadline);
-      Thread.sleep(50);
-    }
+      try (Stream<Path> files = Files.list(archive)) {
+        return files.toList();
+      }
+    }, list -> !list.isEmpty());
   }
 
   private ChildProcess writer(List<ChildProcess> all, List<ChildProcess> writers) throws Exception {
