@@ -64,6 +64,36 @@ class FlushAfterTest {
     assertThat(RocksOptions.defaults().flushAfter()).isZero();
   }
 
+  @Test
+  void levelZeroIsCompactedAtSixteenSmallFilesInsteadOfFour() throws Exception {
+    // What RocksDB applied, read from the OPTIONS file it writes when it opens a directory.
+    try (Database db = RocksLevel.open(dir.resolve("bounded"),
+        RocksOptions.builder().flushAfter(Duration.ofMillis(40)).build())) {
+      assertThat(appliedOptions(dir.resolve("bounded")))
+          .contains("level0_file_num_compaction_trigger=16", "level0_slowdown_writes_trigger=48",
+              "level0_stop_writes_trigger=64");
+    }
+    try (Database db = RocksLevel.open(dir.resolve("plain"))) {
+      assertThat(appliedOptions(dir.resolve("plain")))
+          .contains("level0_file_num_compaction_trigger=4", "level0_slowdown_writes_trigger=20",
+              "level0_stop_writes_trigger=36");
+    }
+    RocksOptions adjusted = RocksOptions.builder().flushAfter(Duration.ofMillis(40))
+        .adjust(o -> o.setLevel0FileNumCompactionTrigger(8)).build();
+    try (Database db = RocksLevel.open(dir.resolve("adjusted"), adjusted)) {
+      assertThat(appliedOptions(dir.resolve("adjusted")))
+          .contains("level0_file_num_compaction_trigger=8");
+    }
+  }
+
+  private static String appliedOptions(Path db) throws IOException {
+    try (Stream<Path> files = Files.list(db)) {
+      Path newest = files.filter(p -> p.getFileName().toString().startsWith("OPTIONS-"))
+          .max(java.util.Comparator.comparing(Path::toString)).orElseThrow();
+      return Files.readString(newest).replace(" ", "");
+    }
+  }
+
   private void awaitTableFile(int seconds) {
     await("a table file within " + seconds + " s").atMost(Duration.ofSeconds(seconds))
         .pollInterval(Duration.ofMillis(10)).until(this::hasTableFile);
