@@ -76,6 +76,12 @@ final class BenchCommand implements Callable<Integer> {
       description = "With --failover: how many kills (default 5).")
   int kills;
 
+  @Option(names = "--kill-after", paramLabel = "SECONDS",
+      description = "With --failover: how long the followers write before each kill (default:"
+          + " 0.5 to 1.5 s at random). A leader that ran longer leaves more for its successor to"
+          + " open: archived logs, table files, a longer MANIFEST.")
+  Double killAfter;
+
   @Spec
   CommandSpec spec;
 
@@ -208,6 +214,10 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private int failover(PrintWriter out) throws Exception {
+    if (killAfter != null && !(killAfter > 0 && killAfter <= 3600)) {
+      throw new ParameterException(spec.commandLine(),
+          "--kill-after must be more than 0 and at most 3600 seconds");
+    }
     if (failover < 1 || failover > 99 || kills < 1) {
       throw new ParameterException(spec.commandLine(),
           "--failover must be from 1 to 99 and --kills at least 1");
@@ -222,7 +232,8 @@ final class BenchCommand implements Callable<Integer> {
       out.flush();
     }
     Files.createDirectories(dir);
-    List<FailoverBench.Sample> samples = new FailoverBench(dir, failover, kills, out, json).run();
+    List<FailoverBench.Sample> samples = new FailoverBench(dir, failover, kills, killAfter, out,
+        json).run();
     if (!json) {
       FailoverBench.summarize(samples, out);
     }

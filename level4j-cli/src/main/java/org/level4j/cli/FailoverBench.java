@@ -18,7 +18,7 @@ import org.level4j.rave.RaveLevel;
 /**
  * {@code bench --failover K}: the anchor's failover test. For each kill, in a new directory: an
  * idle leader process and K follower processes doing sequential puts; 0.5 to 1.5 s after they all
- * run, the leader gets SIGKILL. Each follower reports its outage (the longest gap between two of
+ * run (or {@code --kill-after} seconds), the leader gets SIGKILL. Each follower reports its outage (the longest gap between two of
  * its acknowledged puts around the kill), when its first put started after the kill was
  * acknowledged, and the stages of the takeover it saw; then every acknowledged put is read back,
  * by the follower itself and again here, after every process has stopped.
@@ -50,15 +50,19 @@ final class FailoverBench {
   private final Path root;
   private final int followers;
   private final int kills;
+  /** Seconds the followers write before each kill; null: 0.5 to 1.5 at random. */
+  private final Double killAfter;
   private final PrintWriter out;
   private final boolean json;
   private final Random random = new Random();
   private final List<WorkerProcess> children = new ArrayList<>();
 
-  FailoverBench(Path root, int followers, int kills, PrintWriter out, boolean json) {
+  FailoverBench(Path root, int followers, int kills, Double killAfter, PrintWriter out,
+      boolean json) {
     this.root = root;
     this.followers = followers;
     this.kills = kills;
+    this.killAfter = killAfter;
     this.out = out;
     this.json = json;
   }
@@ -104,7 +108,8 @@ final class FailoverBench {
       for (WorkerProcess w : workers) {
         w.await("RUNNING", 60);
       }
-      Thread.sleep(500 + random.nextInt(1000));
+      Thread.sleep(killAfter != null ? Math.round(killAfter * 1000)
+          : 500 + random.nextInt(1000));
       long rss = residentKb(leader.process.pid());
       long killMicros = BenchWorker.micros();
       leader.process.destroyForcibly(); // SIGKILL
