@@ -121,11 +121,12 @@ final class RocksEngine implements Engine {
     final WriteOptions sync;
     final LogBound bound; // null unless RocksOptions.flushAfter is set
     final CompactionHold hold; // null if automatic compactions are off anyway
+    final ArchivePurge purge; // null if no flushed log is kept
     final Tuning tuning;
 
     Handles(Options options, LRUCache cache, BloomFilter filter, RocksDB db, RequestLog requests,
         List<AutoCloseable> familyOptions, boolean syncAlways, LogBound bound,
-        CompactionHold hold, Tuning tuning) {
+        CompactionHold hold, ArchivePurge purge, Tuning tuning) {
       this.options = options;
       this.cache = cache;
       this.filter = filter;
@@ -136,6 +137,7 @@ final class RocksEngine implements Engine {
       this.sync = new WriteOptions().setSync(true);
       this.bound = bound;
       this.hold = hold;
+      this.purge = purge;
       this.tuning = tuning;
     }
   }
@@ -222,8 +224,14 @@ final class RocksEngine implements Engine {
     if (hold != null) {
       hold.start(db, held);
     }
+    ArchivePurge purge = null;
+    if (ArchivePurge.needed(options.walTtl(), options.walSizeLimitBytes())) {
+      purge = new ArchivePurge(dir, options.walTtl(),
+          mebibytes(options.walSizeLimitBytes()) << 20, release.readLock());
+      purge.start(db);
+    }
     handles = new Handles(o, cache, filter, db, requests, familyOptions, options.syncWrites(),
-        bound, hold, tuning);
+        bound, hold, purge, tuning);
   }
 
   private static void closeAll(List<AutoCloseable> all) {
@@ -292,17 +300,31 @@ final class RocksEngine implements Engine {
    * per put at 4 files, 13.3 to 14.7 at 8, 7.0 to 7.4 at 16. Bulk writers still fill whole
    * buffers, so level 0 may hold up to 16 of those before compacting. Lookups consult one bloom
    * filter per level 0 file whose key range holds the key.
+   *
+   * <p>And a new MANIFEST once the current one passes {@link #MANIFEST_ROLL_BYTES}: each flush
+   * and compaction appends an entry to it, every open reads all of them, and RocksDB's default
+   * starts a new one only at 1 GiB (then, with its {@code max_manifest_space_amp_pct}, at six
+   * times what the current state takes, which keeps large databases from starting one too often).
    */
   private static void smallFlushes(Options o) {
     o.setLevel0FileNumCompactionTrigger(16)
         .setLevel0SlowdownWritesTrigger(48)
-        .setLevel0StopWritesTrigger(64);
+        .setLevel0StopWritesTrigger(64)
+        .setMaxManifestFileSize(MANIFEST_ROLL_BYTES);
   }
 
   /** {@code bytes} in whole MiB, rounded up (RocksDB counts the archive's limit in MiB). */
   private static long mebibytes(long bytes) {
     return (bytes + (1L << 20) - 1) >> 20;
   }
+
+  /**
+   * The MANIFEST size at which RocksDB starts a new one when {@link RocksOptions#flushAfter()} is
+   * on: about 500 flushes' entries of some 130 bytes. A RaveLevel leader under steady writes
+   * appended over 1,000 entries a minute, which every later open read back one by one; a new
+   * MANIFEST holds only the current state (a few KiB), written by the flush that passes the size.
+   */
+  static final long MANIFEST_ROLL_BYTES = 64L << 10;
 
   /**
    * Database options with {@code reuse_manifest_on_open}, which the Java API does not name: an
@@ -372,6 +394,9 @@ final class RocksEngine implements Engine {
     h.sync.close();
     if (h.bound != null) {
       h.bound.stop();
+    }
+    if (h.purge != null) {
+      h.purge.stop();
     }
     if (h.hold != null) {
       h.hold.stop();

@@ -86,6 +86,18 @@ class FlushAfterTest {
     }
   }
 
+  @Test
+  void withFlushAfterTheManifestStartsAnewAt64KiB() throws Exception {
+    try (Database db = RocksLevel.open(dir.resolve("bounded"),
+        RocksOptions.builder().flushAfter(Duration.ofMillis(40)).build())) {
+      assertThat(appliedOptions(dir.resolve("bounded"))).contains("max_manifest_file_size=65536");
+    }
+    try (Database db = RocksLevel.open(dir.resolve("plain"))) {
+      assertThat(appliedOptions(dir.resolve("plain")))
+          .contains("max_manifest_file_size=1073741824");
+    }
+  }
+
   private static String appliedOptions(Path db) throws IOException {
     try (Stream<Path> files = Files.list(db)) {
       Path newest = files.filter(p -> p.getFileName().toString().startsWith("OPTIONS-"))
