@@ -24,9 +24,10 @@ import org.rocksdb.RocksDB;
  * <p>Why: RocksDB removes archived files when it opens, on the thread that opens, and after that,
  * when both limits are set (level4j's default), at most once every 10 minutes. Meanwhile the
  * archive grows by a file per flush, and {@link RocksOptions#flushAfter()} flushes up to 25 times
- * a second. A RaveLevel leader that ran a minute under two followers' sequential puts left 1,019
- * archived files (254 MB); the follower that took over then spent over 300 ms of its RocksDB
- * open deleting 661 of them and reading the time and size of the rest.
+ * a second. A RaveLevel leader killed after 90 s under two followers' sequential puts left 874
+ * to 1,071 archived files (264 to 310 MB), and opening its directory took 31 to 50 ms, deleting
+ * 50 to 97 files and reading the time and size of every other; with this class, 19 to 21 ms
+ * (docs/benchmarks.md, session 7).
  *
  * <p>RocksDB's own rules, which this applies a little ahead of time: a file goes once its
  * modification time is older than the time to live (here: older than the time to live less one
