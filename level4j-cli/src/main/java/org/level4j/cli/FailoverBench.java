@@ -18,10 +18,11 @@ import org.level4j.rave.RaveLevel;
 /**
  * {@code bench --failover K}: the anchor's failover test. For each kill, in a new directory: an
  * idle leader process and K follower processes doing sequential puts; 0.5 to 1.5 s after they all
- * run (or {@code --kill-after} seconds), the leader gets SIGKILL. Each follower reports its outage (the longest gap between two of
- * its acknowledged puts around the kill), when its first put started after the kill was
- * acknowledged, and the stages of the takeover it saw; then every acknowledged put is read back,
- * by the follower itself and again here, after every process has stopped.
+ * run (or {@code --kill-after} seconds), the leader gets SIGKILL. Each follower reports its
+ * outage (the longest gap between two of its acknowledged puts around the kill), when its first
+ * put started after the kill was acknowledged, and the stages of the takeover it saw; then every
+ * acknowledged put is read back, by the follower itself and again here, after every process has
+ * stopped.
  */
 final class FailoverBench {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -51,4 +51,15 @@ class BenchFailoverTest {
     }
     assertThat(tmp.resolve("f")).isEmptyDirectory();
   }
+
+  @Test
+  void aKillAfterOutsideItsRangeIsAUsageError() throws Exception {
+    for (String bad : List.of("0", "-1", "3601")) {
+      Run r = Run.of("bench", "--failover", "2", "--kill-after", bad,
+          tmp.resolve("k").toString());
+      assertThat(r.code()).as("%s", r).isEqualTo(Main.USAGE);
+      assertThat(r.err()).contains("--kill-after must be more than 0 and at most 3600 seconds");
+    }
+    assertThat(tmp.resolve("k")).doesNotExist();
+  }
 }

@@ -31,7 +31,8 @@ import org.rocksdb.RocksDB;
  *
  * <p>RocksDB's own rules, which this applies a little ahead of time: a file goes once its
  * modification time is older than the time to live (here: older than the time to live less one
- * period, so that none is older at the next open); with a size limit, RocksDB keeps as many of
+ * period, or less a quarter of it if that is shorter, so that at the next open none or few are
+ * older); with a size limit, RocksDB keeps as many of
  * the newest files as the limit holds files the size of the largest (here: 90% of that, which
  * leaves room for the files archived until the next check).
  *
@@ -45,9 +46,12 @@ final class ArchivePurge extends TimedWork {
   private static final double SIZE_HEADROOM = 0.9;
 
   private final Path archive;
+  /** The time to live in whole seconds, as RocksDB takes it, in ms; zero for none. */
   private final long ttlMillis;
   private final long sizeLimitBytes;
-  private final long periodMillis;
+  private final long periodNanos;
+  /** How much earlier than RocksDB a file goes: a period, at most a quarter of the ttl. */
+  private final long earlyMillis;
   /** Archived files seen, by their number (oldest first). */
   private final TreeMap<Long, Archived> known = new TreeMap<>();
 
@@ -55,14 +59,15 @@ final class ArchivePurge extends TimedWork {
   ArchivePurge(Path dir, Duration ttl, long sizeLimitBytes, Lock release) {
     super(release);
     this.archive = dir.resolve("archive");
-    this.ttlMillis = ttl.toMillis();
+    this.ttlMillis = TimeUnit.SECONDS.toMillis(ttl.toSeconds());
     this.sizeLimitBytes = sizeLimitBytes;
-    this.periodMillis = TimeUnit.NANOSECONDS.toMillis(periodNanos(ttl));
+    this.periodNanos = periodNanos(ttl);
+    this.earlyMillis = Math.min(TimeUnit.NANOSECONDS.toMillis(periodNanos), ttlMillis / 4);
   }
 
   /** Whether options with this time to live and size limit keep an archive at all. */
   static boolean needed(Duration ttl, long sizeLimitBytes) {
-    return !ttl.isZero() || sizeLimitBytes > 0;
+    return ttl.toSeconds() > 0 || sizeLimitBytes > 0;
   }
 
   /** How often to check: a quarter of the time to live, within 1 to 2 seconds. */
@@ -74,7 +79,7 @@ final class ArchivePurge extends TimedWork {
   }
 
   void start(RocksDB db) {
-    every(db, periodNanos(Duration.ofMillis(ttlMillis)));
+    every(db, periodNanos);
   }
 
   @Override
@@ -89,7 +94,7 @@ final class ArchivePurge extends TimedWork {
     }
     int removed = 0;
     if (ttlMillis > 0) {
-      long oldest = nowMillis - Math.max(ttlMillis - periodMillis, 0);
+      long oldest = nowMillis - (ttlMillis - earlyMillis);
       for (Iterator<Archived> it = known.values().iterator(); it.hasNext(); ) {
         Archived f = it.next();
         if (f.modifiedMillis() < oldest) {

@@ -196,11 +196,12 @@ public final class RocksOptions {
    *
    * <p>While the database is open, level4j removes expired files, and the oldest beyond the size
    * limit, every 1 to 2 seconds (a quarter of this time, within those bounds), a little ahead of
-   * RocksDB's own rules: a file is kept for this time less that interval (58 seconds with the
-   * default), and the archive holds 90% of the files RocksDB would keep under the size limit.
-   * Left to itself, RocksDB does that when it opens, on the opening thread, and then at most
-   * every 10 minutes when both limits are set, so a busy database's archive outgrew its limits
-   * and the next open (a RaveLevel takeover) spent hundreds of milliseconds removing files. The
+   * RocksDB's own rules: a file is kept for this time less that interval or a quarter of this
+   * time, whichever is shorter (58 seconds with the default), and the archive holds 90% of the
+   * files RocksDB would keep under the size limit. Left to itself, RocksDB does that when it
+   * opens, on the opening thread, and then at most every 10 minutes when both limits are set: a
+   * busy database's archive outgrew its limits, and the next open (a RaveLevel takeover) spent
+   * tens of milliseconds removing files and reading the size and time of the others. The
    * default is short on purpose: what a feed needs after a failover or a reconnection is seconds
    * old, and a busy database writes its log at megabytes per second.
    *

@@ -46,6 +46,20 @@ class ArchivePurgeTest {
   }
 
   @Test
+  void withAShortTimeToLiveFilesGoAtMostAQuarterOfItEarly() throws Exception {
+    // 2 s to live, checks every second: a file goes at 1.5 s, not at 1 s.
+    Path archive = Files.createDirectories(dir.resolve("archive"));
+    long now = System.currentTimeMillis();
+    Path old = log(archive, 10, 100, now - 1_600);
+    Path young = log(archive, 11, 100, now - 1_400);
+    ArchivePurge purge = new ArchivePurge(dir, Duration.ofSeconds(2), 0, release.readLock());
+
+    assertThat(purge.purge(now)).isEqualTo(1);
+    assertThat(old).doesNotExist();
+    assertThat(young).exists();
+  }
+
+  @Test
   void beyondTheSizeLimitTheOldestGoFirst() throws Exception {
     // RocksDB keeps as many files as the limit holds files the size of the largest (10 here);
     // ninety percent of that stay, so that RocksDB's next open finds none to remove.
@@ -88,6 +102,8 @@ class ArchivePurgeTest {
     assertThat(ArchivePurge.needed(Duration.ZERO, 0)).isFalse();
     assertThat(ArchivePurge.needed(Duration.ZERO, 1)).isTrue();
     assertThat(ArchivePurge.needed(Duration.ofSeconds(1), 0)).isTrue();
+    assertThat(ArchivePurge.needed(Duration.ofMillis(500), 0))
+        .as("RocksDB takes whole seconds: half a second keeps nothing").isFalse();
     assertThat(ArchivePurge.logNumber(Path.of("000123.log"))).isEqualTo(123L);
     assertThat(ArchivePurge.logNumber(Path.of(".log"))).isNull();
     assertThat(ArchivePurge.logNumber(Path.of("12a.log"))).isNull();
