@@ -226,15 +226,16 @@ final class Presence {
     Listener bound = early;
     early = null;
     try {
-      // Accepting first: the other followers are waiting on this socket.
-      h.listen(bound != null ? bound : Listener.unix(socket, true));
-      mark(LISTENING);
       // This process's calls go to the database directly from now on; its own guest (a
       // follower until now, with operations in flight) reconnects to this host through an
-      // in-memory pipe (it waited for it since the lock was won: see connectToLeader).
+      // in-memory pipe (it waited for it since the lock was won: see connectToLeader). Woken
+      // before the host accepts the other followers, whose connections wait in the socket's
+      // backlog, so that its re-sent operations are not served after all of theirs.
       host = h;
       local = db;
       seat.changed();
+      h.listen(bound != null ? bound : Listener.unix(socket, true));
+      mark(LISTENING);
       new LeaderInfo(ProcessHandle.current().pid(), socket).write(dir);
     } catch (IOException | RuntimeException | Error e) {
       local = null;

@@ -22,6 +22,7 @@ import org.level4j.Entry;
 import org.level4j.LevelIterator;
 import org.level4j.Op;
 import org.level4j.net.Connection;
+import org.level4j.net.ConnectionListener;
 import org.level4j.net.Guest;
 import org.level4j.net.GuestOptions;
 import org.level4j.net.Host;
@@ -96,6 +97,9 @@ final class Standby {
       Path socket = RaveLevel.leaderSocket(data);
       try (Guest guest = Guest.connect(() -> connect(current, connections, socket),
           GuestOptions.builder().retry(true).build())) {
+        // A follower's guest has a listener (its Presence marks the stages of a failover): with
+        // one here, the reconnect below runs the code that tells it, as a real one will.
+        guest.onConnectionChange(new ConnectionListener() {});
         exercise(guest);
         exercise(current.get());
         RaveLevel gone = current.getAndSet(null);
