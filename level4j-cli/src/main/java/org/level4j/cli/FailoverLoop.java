@@ -75,10 +75,10 @@ final class FailoverLoop {
       // new leader is acknowledged (the dying leader may still answer one just after the kill).
       if (!recovered && kill != 0 && f != null && start > Math.max(kill, f.reconnectedMicros())) {
         recovered = true;
-        // Neither a Formatter nor a string concatenation: in a JVM that has not used them, the
-        // first "%.3f" loaded the locale machinery (measured: some 15 ms of one core, class
-        // loading timed with -Xlog:class+load), and a new concatenation links its call site, both
-        // while the other followers were still waiting for the new leader.
+        // Neither a Formatter nor a string concatenation: this runs while the other followers
+        // still wait for the new leader, and in a JVM that has not used them yet, the first
+        // "%.3f" loads the locale providers (14 to 19 ms of CPU, measured alone) and a new
+        // concatenation links its call site (docs/benchmarks.md, session 8).
         out.println(new StringBuilder("RECOVERED ").append(ack - kill).toString());
       }
     }
