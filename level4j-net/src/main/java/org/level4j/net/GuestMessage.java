@@ -360,8 +360,8 @@ sealed interface GuestMessage {
     /** {@code expects}: whether "expect" is allowed (Write only). */
     static Operations read(In message, boolean expects) {
       Operations all = new Operations();
-      message.forEachMessage(2, op -> {
-        String problem = all.add(op, expects);
+      message.forEachMessageFields(2, 3, op -> {
+        String problem = all.add(op[1], op[2], op[3], expects);
         if (all.problem == null) {
           all.problem = problem;
         }
@@ -369,10 +369,8 @@ sealed interface GuestMessage {
       return all;
     }
 
-    private String add(In op, boolean expects) {
-      byte[] type = op.optionalBytes(1);
-      byte[] k = op.optionalBytes(2);
-      byte[] v = op.optionalBytes(3);
+    /** An operation's fields: its type, key and value (null if absent). */
+    private String add(byte[] type, byte[] k, byte[] v, boolean expects) {
       if (type == null || k == null) {
         throw new Malformed("a batch operation lacks its type or key");
       }

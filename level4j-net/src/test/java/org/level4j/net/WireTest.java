@@ -111,6 +111,38 @@ class WireTest {
   }
 
   @Test
+  void batchOperationsFollowProtobufsRulesForRepeatedUnknownAndMistypedFields() {
+    // Hand-built, as another implementation may send it: fields out of order, an unknown
+    // field, a key sent twice (the last counts) and a value sent as a varint (skipped, as
+    // protobuf skips a field of an unexpected wire type).
+    Protobuf.Out o = new Protobuf.Out(16);
+    int f = o.begin(Wire.BATCH);
+    o.uint(1, 8);
+    int op = o.beginNested(2);
+    o.bytes(3, b("1"));
+    o.varintField(9, 42);
+    o.bytes(2, b("first"));
+    o.bytes(1, b("put"));
+    o.bytes(2, b("k"));
+    o.endNested(op);
+    op = o.beginNested(2);
+    o.bytes(1, b("put"));
+    o.bytes(2, b("no-value"));
+    o.varintField(3, 5);
+    o.endNested(op);
+    op = o.beginNested(2);
+    o.bytes(2, b("gone"));
+    o.bytes(1, b("del"));
+    o.endNested(op);
+    o.end(f);
+    GuestMessage.Batch batch = (GuestMessage.Batch) request(o);
+    assertThat(batch.id()).isEqualTo(8);
+    assertThat(batch.ops()).hasToString("[put(\"k\", \"1\"), del(\"gone\")]");
+    assertThat(batch.problem()).isEqualTo("batch operation 1 has type \"put\" and no value;"
+        + " only \"put\" with a value and \"del\" are allowed");
+  }
+
+  @Test
   void everyRequestSurvivesARoundTrip() {
     Protobuf.Out o = new Protobuf.Out(16);
     GuestMessage.batch(o, -1, List.of(Op.put(b("a"), b("1")), Op.del(b("b"))));
