@@ -508,6 +508,15 @@ final class Presence {
    * the lock or by file events) until there is one, and gives up after the configured time.
    */
   private Connection connectToLeader() throws IOException {
+    seat.startWatching();
+    try {
+      return findLeader();
+    } finally {
+      seat.stopWatching();
+    }
+  }
+
+  private Connection findLeader() throws IOException {
     long deadline = System.nanoTime() + options.giveUpAfter().toNanos();
     IOException last = null;
     while (true) {

@@ -25,6 +25,10 @@ import org.level4j.LevelException;
  * by file-system events when a new leader publishes its address (a bounded wait is their fallback,
  * for a file system that gives no events).
  *
+ * <p>The directory is watched only while someone looks for a leader ({@link #startWatching}):
+ * a leader's RocksDB creates files there all the time (a log and a table file per flush, dozens
+ * while it opens), and each creation would wake two threads in every follower that watched.
+ *
  * <p>We elect on a file of our own. RocksDB's {@code LOCK} is taken by the winner only, right after
  * it has won and before it opens RocksDB ({@link LockGuard}, which explains the care a second
  * channel on that file needs): every failed RocksDB open rotates the leader's info log, so no
@@ -40,6 +44,12 @@ final class Seat implements AutoCloseable {
   private final Path dir;
   private final FileChannel channel;
   private final WatchService watcher;
+  /** Guards {@link #seekers} and {@link #key}. */
+  private final Object watching = new Object();
+  /** Callers between {@link #startWatching} and {@link #stopWatching}; guarded by watching. */
+  private int seekers;
+  /** The directory's registration while {@link #seekers} is above zero, else null. */
+  private WatchKey key;
   /** The monitor of {@link #generation}, and what {@link #awaitChange} waits on. */
   private final Object changed = new Object();
   private volatile FileLock lock;
@@ -63,10 +73,6 @@ final class Seat implements AutoCloseable {
     WatchService w = null;
     try {
       w = FileSystems.getDefault().newWatchService();
-      // Creations only: a new leader's socket and its LEADER record (written by rename) are
-      // creations, while every write of the leader appends to RocksDB's log in this directory,
-      // and watching modifications would wake this thread in every process on every write.
-      dir.register(w, StandardWatchEventKinds.ENTRY_CREATE);
     } catch (IOException e) {
       // Without events, followers fall back to short timed waits in awaitChange.
       w = null;
@@ -153,6 +159,49 @@ final class Seat implements AutoCloseable {
   }
 
   /**
+   * Starts watching the directory for a new leader's files, for a caller about to look for a
+   * leader: call it before reading {@link #generation()} and looking, so that nothing created
+   * after the look goes unseen; end with {@link #stopWatching}. Without a watch (a file system
+   * that gives no events, or a failed registration) {@link #awaitChange} waits its bounded time.
+   */
+  void startWatching() {
+    if (watcher == null) {
+      return;
+    }
+    synchronized (watching) {
+      if (seekers++ == 0) {
+        try {
+          // Creations only: a new leader's socket and its LEADER record (written by rename) are
+          // creations; a leader's every write modifies RocksDB's log in this directory.
+          key = dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+        } catch (IOException | ClosedWatchServiceException e) {
+          key = null;
+        }
+      }
+    }
+  }
+
+  /** Ends what {@link #startWatching} began; the last caller's end removes the watch. */
+  void stopWatching() {
+    if (watcher == null) {
+      return;
+    }
+    synchronized (watching) {
+      if (--seekers == 0 && key != null) {
+        key.cancel();
+        key = null;
+      }
+    }
+  }
+
+  /** Whether the directory is watched now (someone looks for a leader). */
+  boolean watching() {
+    synchronized (watching) {
+      return key != null;
+    }
+  }
+
+  /**
    * Waits until something may have changed since {@code seenGeneration} (a value of {@link
    * #generation()}): the lock was won here, this JVM said it leads ({@link #changed()}), a file
    * that may announce a new leader was created in the directory ({@link #watched}), the seat was
@@ -192,9 +241,9 @@ final class Seat implements AutoCloseable {
   private void watch() {
     try {
       while (!closed) {
-        WatchKey key = watcher.take();
+        WatchKey taken = watcher.take();
         boolean relevant = false;
-        for (java.nio.file.WatchEvent<?> e : key.pollEvents()) {
+        for (java.nio.file.WatchEvent<?> e : taken.pollEvents()) {
           // A new leader's socket or LEADER record, or lost events. Not RocksDB's own files,
           // which a new leader creates by the dozen while it opens, each a useless wake-up.
           Object name = e.context();
@@ -204,9 +253,7 @@ final class Seat implements AutoCloseable {
         if (relevant) {
           signal();
         }
-        if (!key.reset()) {
-          return;
-        }
+        taken.reset(); // false once cancelled by stopWatching; a later start registers anew
       }
     } catch (InterruptedException | ClosedWatchServiceException e) {
       // closing

@@ -1,0 +1,53 @@
+package org.level4j.rave;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SeatTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void theDirectoryIsWatchedOnlyWhileSomeoneLooksForALeader() {
+    try (Seat seat = new Seat(dir)) {
+      assertThat(seat.watching()).isFalse();
+      seat.startWatching();
+      seat.startWatching();
+      assertThat(seat.watching()).isTrue();
+      seat.stopWatching();
+      assertThat(seat.watching()).as("one caller still looks").isTrue();
+      seat.stopWatching();
+      assertThat(seat.watching()).isFalse();
+    }
+  }
+
+  @Test
+  void aNewLeadersFilesWakeAWaiterAfterEveryStartOfWatching() throws Exception {
+    try (Seat seat = new Seat(dir)) {
+      for (String name : new String[] {SocketPath.NAME, LeaderInfo.FILE, SocketPath.NAME}) {
+        Files.deleteIfExists(dir.resolve(name));
+        seat.startWatching();
+        long seen = seat.generation();
+        Files.createFile(dir.resolve(name));
+        // Woken by the event, or after 30 s without one (then the assertion fails).
+        seat.awaitChange(seen, 30_000);
+        assertThat(seat.generation()).as("woken by the creation of " + name).isGreaterThan(seen);
+        seat.stopWatching();
+      }
+    }
+  }
+
+  @Test
+  void onlyANewLeadersFilesAreWorthWakingFor() {
+    assertThat(Seat.watched(SocketPath.NAME)).isTrue();
+    assertThat(Seat.watched(LeaderInfo.FILE)).isTrue();
+    for (String rocks : new String[] {"000012.log", "000013.sst", "OPTIONS-000014",
+        "OPTIONS-000014.dbtmp", "MANIFEST-000005", "CURRENT", "LOCK", Seat.LOCK_FILE}) {
+      assertThat(Seat.watched(rocks)).as(rocks).isFalse();
+    }
+  }
+}
