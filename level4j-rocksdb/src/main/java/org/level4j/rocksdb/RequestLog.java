@@ -41,7 +41,7 @@ final class RequestLog implements AutoCloseable {
   /** Request writes between two sweeps of stale records. */
   private static final int SWEEP_EVERY = 4096;
 
-  private final ColumnFamilyOptions options = new ColumnFamilyOptions()
+  private final ColumnFamilyOptions options = RocksEngine.defaultFamilyOptions()
       .setWriteBufferSize(4 << 20);
   private volatile ColumnFamilyHandle handle;
   private final Map<ByteBuffer, TreeSet<Long>> written = new HashMap<>();
