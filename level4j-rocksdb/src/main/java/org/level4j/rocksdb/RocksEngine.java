@@ -320,7 +320,7 @@ final class RocksEngine implements Engine {
    * with every new set of options. Replaced by ours, it was freed when the set closed, during the
    * open; freeing it unmaps its memory, which interrupts every processor (a TLB shootdown). A
    * copy shares the kept set's factory, so nothing is freed. Measured on a RaveLevel takeover
-   * (perf, bench --failover 4, 8 kills): that free was about 2 ms of the opening thread's CPU,
+   * (perf, bench --failover 4, 8 kills): that free was 1 to 2 ms of the opening thread's CPU,
    * of 12 to 30.
    */
   static ColumnFamilyOptions defaultFamilyOptions() {
