@@ -38,24 +38,28 @@ import org.level4j.rocksdb.RocksLevel;
  *
  * <p>Measured before this existed (bench --failover, 2 followers): the winner's RocksDB open took
  * about 37 ms cold against about 9 ms warm for the same log, and its first answers a few ms more.
- * It costs each follower about a third of a second of CPU once, soon after it joins (measured:
- * a follower's put_seq run right after joining, about 8% slower).
  *
- * <p>The host's side of a write is exercised {@link #ROUNDS} times, past the point where the JIT
- * compiles it: a takeover serves every waiting follower at once, and with 30 rounds the winner's
- * JIT log showed the host's and the engine's write path (RocksEngine.write, apply, the wire's
- * Put) compiled inside the outage, on processors the first answers needed.
- * {@code -Dlevel4j.warmStandby=false} turns the warm-up off (to measure that difference again).
+ * <p>It costs each follower processor time once, soon after it joins, most of it the JIT
+ * compiling what the exercise runs. Measured on 2 cores with level4j-bench's StandbyCost (the
+ * process CPU time from the open to 3 s later), 6 runs each over two sittings: with the client
+ * compiler alone, 260 to 420 ms at {@link #ROUNDS} = 30 and 490 to 650 ms at 150; with the JVM's
+ * default compilers, 290 to 710 ms and 540 to 960 ms; without the warm-up, 10 to 20 ms. 150
+ * rounds ran the host's write path past the client compiler's threshold, so that a takeover
+ * would not compile it, but a follower's put_seq run right after joining (bench, 100,000 puts;
+ * medians of two sets of runs) was 22% and 11% slower than with 30 rounds, and no measurement
+ * of the outage showed what they saved; so 30 it is. {@code -Dlevel4j.standbyRounds=N} changes
+ * it and {@code -Dlevel4j.warmStandby=false} turns the warm-up off (to measure either again).
  */
 final class Standby {
   private static final System.Logger LOG = System.getLogger("org.level4j.rave");
   private static final String PREFIX = "level4j-standby-";
   private static final Object ONCE = new Object();
   /**
-   * Rounds of writes and reads per exercise: enough for the JIT's first tier (200 calls of a
-   * method) on the host's side, which two of the four exercises reach.
+   * Rounds of writes and reads per exercise: each path a takeover runs, loaded, linked and run
+   * in the interpreter a few times; not the 200 calls after which the JIT's first tier compiles
+   * a method (see the class comment for what those cost).
    */
-  static final int ROUNDS = Integer.getInteger("level4j.standbyRounds", 150);
+  static final int ROUNDS = Integer.getInteger("level4j.standbyRounds", 30);
   private static boolean started;
 
   private Standby() {}
