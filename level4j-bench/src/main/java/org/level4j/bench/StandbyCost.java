@@ -32,23 +32,36 @@ public final class StandbyCost {
    * @throws Exception if the directory cannot be opened
    */
   public static void main(String[] args) throws Exception {
-    if (args.length < 1 || args.length > 2) {
+    long waitMs = args.length == 2 ? parseWait(args[1]) : 3000;
+    if (args.length < 1 || args.length > 2 || waitMs < 0) {
       System.err.println("usage: StandbyCost DIR [WAIT_MS]   (DIR led by another process)");
       System.exit(64);
     }
-    long waitMs = args.length > 1 ? Long.parseLong(args[1]) : 3000;
     OperatingSystemMXBean os =
         (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    boolean led;
     try (RaveLevel db = RaveLevel.open(Path.of(args[0]))) {
-      if (db.isLeader()) {
-        System.err.println("StandbyCost: this process leads " + args[0]
-            + "; a leader does not warm up. Start `level4j serve " + args[0] + "` first.");
-        System.exit(65);
+      led = db.isLeader();
+      if (!led) {
+        long start = os.getProcessCpuTime();
+        db.put("standby-cost", "1");
+        Thread.sleep(waitMs);
+        System.out.println("standby_cpu_ms=" + (os.getProcessCpuTime() - start) / 1_000_000);
       }
-      long start = os.getProcessCpuTime();
-      db.put("standby-cost", "1");
-      Thread.sleep(waitMs);
-      System.out.println("standby_cpu_ms=" + (os.getProcessCpuTime() - start) / 1_000_000);
+    }
+    if (led) {
+      System.err.println("StandbyCost: this process led " + args[0]
+          + "; a leader does not warm up. Start `level4j serve " + args[0] + "` first.");
+      System.exit(65);
+    }
+  }
+
+  /** The wait in ms, or -1 if {@code text} is not a number of ms. */
+  private static long parseWait(String text) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 }
