@@ -39,6 +39,8 @@ class RaveFailoverTest {
       for (ChildProcess w : writers) {
         w.await("ACK 50");
       }
+      assertThat(newestOptionsFile()).as("a first open reads every table file before it returns")
+          .contains("open_files_async=false");
       long[] before = new long[followers];
       for (int i = 0; i < followers; i++) {
         before[i] = Acks.last(writers.get(i));
@@ -55,6 +57,9 @@ class RaveFailoverTest {
           .until(() -> writers.stream().anyMatch(w -> w.lines().contains("LEADER")));
       long leaders = writers.stream().filter(w -> w.lines().contains("LEADER")).count();
       assertThat(leaders).as("exactly one follower took over").isEqualTo(1);
+      // RocksDB writes the options it was opened with to an OPTIONS file: the takeover's say
+      // that a background thread opened the table files (Presence.takingOver).
+      assertThat(newestOptionsFile()).contains("open_files_async=true");
       long[] acked = new long[followers];
       for (int i = 0; i < followers; i++) {
         assertThat(writers.get(i).finish()).isZero();
@@ -69,6 +74,17 @@ class RaveFailoverTest {
       }
     } finally {
       writers.forEach(ChildProcess::close);
+    }
+  }
+
+  /** The OPTIONS file RocksDB wrote last in {@link #dir} (it keeps the last two). */
+  private String newestOptionsFile() throws java.io.IOException {
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      Path newest = files.filter(p -> p.getFileName().toString().startsWith("OPTIONS-"))
+          .max(java.util.Comparator.comparing(p -> Long.parseLong(
+              p.getFileName().toString().substring("OPTIONS-".length()))))
+          .orElseThrow();
+      return Files.readString(newest);
     }
   }
 
