@@ -16,6 +16,8 @@
 # and the ones that stayed followers, and the ratio rave-level / level4j of the medians.
 # It also draws the same figures as an SVG chart (bench/chart.js) and keeps the run's raw figures
 # beside it (a TSV of role, system, pair, phase, ops/s or ms), from which chart.js can draw again.
+# Last, the host's steal during each run (the time a virtual machine's host took its processors
+# away, from /proc/stat): runs with much of it measure the host more than the code.
 #
 # Usage: bench/compare-rave.sh [--pairs P] [--n N] [--followers-n M] [--roles LIST]
 #          [--kills N] [--failover-followers K] [--svg FILE] [--keep]
@@ -124,6 +126,9 @@ touch "$l4j_home/level4j-cli/target/level4j-built"
 l4j=(env LEVEL4J_NO_BUILD=1 "$l4j_home/level4j")
 
 results=$scratch/results.tsv # role, system, pair, phase, opsPerSec
+steals=$scratch/steal.tsv # role, system, pair, ticks of steal during the run
+# The steal column of /proc/stat's cpu line (both processors, in clock ticks); 0 where there is none.
+steal_ticks() { awk '/^cpu / { print ($9 == "" ? 0 : $9); exit }' /proc/stat 2>/dev/null || echo 0; }
 : >"$results"
 run_no=0
 
@@ -261,9 +266,14 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 for role in "${role_list[@]}"; do
   for ((p = 1; p <= pairs; p++)); do
     log "$role, pair $p of $pairs: level4j"
+    s0=$(steal_ticks)
     run_level4j "$role" "$p"
+    s1=$(steal_ticks)
+    printf '%s\tlevel4j\t%s\t%s\n' "$role" "$p" $((s1 - s0)) >>"$steals"
     log "$role, pair $p of $pairs: rave-level"
     run_rave "$role" "$p"
+    s2=$(steal_ticks)
+    printf '%s\trave-level\t%s\t%s\n' "$role" "$p" $((s2 - s1)) >>"$steals"
   done
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
@@ -346,3 +356,14 @@ EOF
 cp "$results" "${svg%.svg}.tsv"
 node "$root/bench/chart.js" "$results" "$svg" \
   "$started, $pairs pairs per role, n=$n; $(java -version 2>&1 | head -n 1), node $(node --version)"
+
+# ---- the host's steal ---------------------------------------------------------------------------
+hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
+awk -F'\t' -v hz="$hz" '
+  { ms = $4 * 1000 / hz; total += ms; runs++; list = list sprintf("%s%s %s %d: %.0f", (runs > 1 ? ", " : ""), $1, $2, $3, ms)
+    if (ms > 1000) { over++ } }
+  END {
+    if (!runs) exit
+    printf "\nhost steal, ms per run (both processors): %s\n", list
+    printf "%.1f s in all over %d runs; %d run(s) had over 1 s, and their figures move with the host more than with the code\n", total / 1000, runs, over
+  }' "$steals"
