@@ -370,11 +370,10 @@ final class Presence {
    */
   private static RocksOptions takingOver(RocksOptions user) {
     java.util.function.Consumer<org.rocksdb.Options> adjust = user.adjust();
-    return user.toBuilder().adjust(o -> {
+    return guarded(user.toBuilder().adjust(o -> {
       o.setOpenFilesAsync(true);
       adjust.accept(o);
-      o.setWriteDbidToManifest(true);
-    }).build();
+    }).build());
   }
 
   private static void awaitTestGate(String property) {

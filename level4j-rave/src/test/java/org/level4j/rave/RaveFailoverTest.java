@@ -77,14 +77,27 @@ class RaveFailoverTest {
     }
   }
 
-  /** The OPTIONS file RocksDB wrote last in {@link #dir} (it keeps the last two). */
+  /**
+   * The OPTIONS file RocksDB wrote last in {@link #dir}. RocksDB writes a new one (under a
+   * temporary name, then renamed) whenever options change, and deletes all but the last two, so
+   * a file listed may be gone when read: then it looks again.
+   */
   private String newestOptionsFile() throws java.io.IOException {
-    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-      Path newest = files.filter(p -> p.getFileName().toString().startsWith("OPTIONS-"))
-          .max(java.util.Comparator.comparing(p -> Long.parseLong(
-              p.getFileName().toString().substring("OPTIONS-".length()))))
-          .orElseThrow();
-      return Files.readString(newest);
+    for (int attempt = 0; ; attempt++) {
+      Path newest;
+      try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+        newest = files.filter(p -> p.getFileName().toString().matches("OPTIONS-[0-9]+"))
+            .max(java.util.Comparator.comparing(p -> Long.parseLong(
+                p.getFileName().toString().substring("OPTIONS-".length()))))
+            .orElseThrow();
+      }
+      try {
+        return Files.readString(newest);
+      } catch (java.nio.file.NoSuchFileException e) {
+        if (attempt == 10) {
+          throw e;
+        }
+      }
     }
   }
 
