@@ -25,9 +25,11 @@ import org.level4j.LevelException;
  * by file-system events when a new leader publishes its address (a bounded wait is their fallback,
  * for a file system that gives no events).
  *
- * <p>The directory is watched only while someone looks for a leader ({@link #startWatching}):
- * a leader's RocksDB creates files there all the time (a log and a table file per flush, dozens
- * while it opens), and each creation would wake two threads in every follower that watched.
+ * <p>The directory is watched only while someone looks for a leader ({@link #startWatching})
+ * and this JVM does not hold the lock: a leader's RocksDB creates files there all the time (a
+ * log and a table file per flush, dozens while it opens), and each creation would wake two
+ * threads in every process that watched. A JVM that won the lock learns of its own new host from
+ * {@link #changed()}, so it stops watching the moment it wins, before its RocksDB opens.
  *
  * <p>We elect on a file of our own. RocksDB's {@code LOCK} is taken by the winner only, right after
  * it has won and before it opens RocksDB ({@link LockGuard}, which explains the care a second
@@ -48,7 +50,10 @@ final class Seat implements AutoCloseable {
   private final Object watching = new Object();
   /** Callers between {@link #startWatching} and {@link #stopWatching}; guarded by watching. */
   private int seekers;
-  /** The directory's registration while {@link #seekers} is above zero, else null. */
+  /**
+   * The directory's registration while {@link #seekers} is above zero and this JVM does not hold
+   * the lock, else null.
+   */
   private WatchKey key;
   /** The monitor of {@link #generation}, and what {@link #awaitChange} waits on. */
   private final Object changed = new Object();
@@ -98,7 +103,11 @@ final class Seat implements AutoCloseable {
       throw new LevelException(ErrorCode.LEVEL_IO_ERROR,
           "cannot lock " + dir.resolve(LOCK_FILE) + ": " + e.getMessage(), e);
     }
-    return lock != null;
+    if (lock != null) {
+      updateWatch();
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -118,6 +127,7 @@ final class Seat implements AutoCloseable {
           lock = l;
           waiter = null;
         }
+        updateWatch(); // the winner's own open would wake its watching threads for nothing
         signal();
         onWin.run();
       } catch (ClosedChannelException e) {
@@ -149,6 +159,7 @@ final class Seat implements AutoCloseable {
       } catch (IOException ignored) {
         // closing the channel releases it anyway
       }
+      updateWatch(); // whoever in this JVM still looks for a leader watches again
       signal(); // a guest of this JVM waiting for it to lead looks elsewhere again
     }
   }
@@ -163,21 +174,16 @@ final class Seat implements AutoCloseable {
    * leader: call it before reading {@link #generation()} and looking, so that nothing created
    * after the look goes unseen; end with {@link #stopWatching}. Without a watch (a file system
    * that gives no events, or a failed registration) {@link #awaitChange} waits its bounded time.
+   * While this JVM holds the lock the directory is not watched: {@link #changed()} and {@link
+   * #stepDown()} wake the callers then.
    */
   void startWatching() {
     if (watcher == null) {
       return;
     }
     synchronized (watching) {
-      if (seekers++ == 0) {
-        try {
-          // Creations only: a new leader's socket and its LEADER record (written by rename) are
-          // creations; a leader's every write modifies RocksDB's log in this directory.
-          key = dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
-        } catch (IOException | ClosedWatchServiceException e) {
-          key = null;
-        }
-      }
+      seekers++;
+      updateWatchLocked();
     }
   }
 
@@ -187,10 +193,34 @@ final class Seat implements AutoCloseable {
       return;
     }
     synchronized (watching) {
-      if (--seekers == 0 && key != null) {
-        key.cancel();
+      seekers--;
+      updateWatchLocked();
+    }
+  }
+
+  private void updateWatch() {
+    if (watcher == null) {
+      return;
+    }
+    synchronized (watching) {
+      updateWatchLocked();
+    }
+  }
+
+  /** Registers the directory if someone looks for a leader and this JVM does not lead. */
+  private void updateWatchLocked() {
+    boolean wanted = seekers > 0 && lock == null && !closed;
+    if (wanted && key == null) {
+      try {
+        // Creations only: a new leader's socket and its LEADER record (written by rename) are
+        // creations; a leader's every write modifies RocksDB's log in this directory.
+        key = dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+      } catch (IOException | ClosedWatchServiceException e) {
         key = null;
       }
+    } else if (!wanted && key != null) {
+      key.cancel();
+      key = null;
     }
   }
 

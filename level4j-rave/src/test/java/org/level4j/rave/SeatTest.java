@@ -26,6 +26,30 @@ class SeatTest {
   }
 
   @Test
+  void aJvmThatHoldsTheLockDoesNotWatchUntilItStepsDown() throws Exception {
+    try (Seat seat = new Seat(dir)) {
+      seat.startWatching();
+      assertThat(seat.watching()).isTrue();
+      assertThat(seat.tryTake()).isTrue();
+      assertThat(seat.watching()).as("its own RocksDB's files are not worth waking for").isFalse();
+      seat.startWatching();
+      assertThat(seat.watching()).as("a second seeker while it holds the lock").isFalse();
+      long seen = seat.generation();
+      seat.stepDown();
+      assertThat(seat.watching()).as("both seekers still look, elsewhere now").isTrue();
+      assertThat(seat.generation()).as("stepping down wakes them").isGreaterThan(seen);
+      // and the watch works again: a new leader's socket wakes a waiter
+      long before = seat.generation();
+      Files.createFile(dir.resolve(SocketPath.NAME));
+      seat.awaitChange(before, 30_000);
+      assertThat(seat.generation()).isGreaterThan(before);
+      seat.stopWatching();
+      seat.stopWatching();
+      assertThat(seat.watching()).isFalse();
+    }
+  }
+
+  @Test
   void aNewLeadersFilesWakeAWaiterAfterEveryStartOfWatching() throws Exception {
     try (Seat seat = new Seat(dir)) {
       for (String name : new String[] {SocketPath.NAME, LeaderInfo.FILE, SocketPath.NAME}) {
