@@ -29,7 +29,9 @@ import org.level4j.LevelException;
  * and this JVM does not hold the lock: a leader's RocksDB creates files there all the time (a
  * log and a table file per flush, dozens while it opens), and each creation would wake two
  * threads in every process that watched. A JVM that won the lock learns of its own new host from
- * {@link #changed()}, so it stops watching the moment it wins, before its RocksDB opens.
+ * {@link #changed()}, so it stops watching once it wins: at once if it won by {@link #tryTake},
+ * else at the first file its RocksDB creates, on the watch thread, so that the winner's way to
+ * opening RocksDB waits for no other thread.
  *
  * <p>We elect on a file of our own. RocksDB's {@code LOCK} is taken by the winner only, right after
  * it has won and before it opens RocksDB ({@link LockGuard}, which explains the care a second
@@ -59,8 +61,11 @@ final class Seat implements AutoCloseable {
   private final Object changed = new Object();
   private volatile FileLock lock;
   private volatile boolean closed;
-  /** The thread blocked in {@code lock()}, or null; guarded by this. */
-  private Thread waiter;
+  /**
+   * The thread blocked in {@code lock()}, or null; set under this, cleared by that thread once
+   * it holds the lock.
+   */
+  private volatile Thread waiter;
   /** Counts the changes {@link #awaitChange} is woken for; guarded by {@link #changed}. */
   private long generation;
 
@@ -122,12 +127,12 @@ final class Seat implements AutoCloseable {
     }
     waiter = new Thread(() -> {
       try {
-        FileLock l = channel.lock();
-        synchronized (Seat.this) {
-          lock = l;
-          waiter = null;
-        }
-        updateWatch(); // the winner's own open would wake its watching threads for nothing
+        // From here to onWin this thread takes no monitor that another thread may hold: when a
+        // leader dies, this JVM's guest wakes at the same moment and takes them to look for the
+        // next one. Nor does it stop watching the directory itself (a cancel waits for the JDK's
+        // poller thread): the watch thread does, woken by the first file our RocksDB creates.
+        lock = channel.lock();
+        waiter = null;
         signal();
         onWin.run();
       } catch (ClosedChannelException e) {
@@ -280,10 +285,14 @@ final class Seat implements AutoCloseable {
           relevant |= e.kind() == StandardWatchEventKinds.OVERFLOW
               || (name instanceof Path p && watched(p.toString()));
         }
-        if (relevant) {
+        if (lock != null) {
+          // This JVM won the lock while the directory was watched, and its own RocksDB woke
+          // us. Stop watching until it steps down; its seekers learn of its host from changed().
+          updateWatch();
+        } else if (relevant) {
           signal();
         }
-        taken.reset(); // false once cancelled by stopWatching; a later start registers anew
+        taken.reset(); // false once cancelled; a later start registers anew
       }
     } catch (InterruptedException | ClosedWatchServiceException e) {
       // closing

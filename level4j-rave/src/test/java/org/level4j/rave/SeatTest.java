@@ -50,6 +50,34 @@ class SeatTest {
   }
 
   @Test
+  void aJvmThatWinsByWaitingStopsWatchingAtItsOwnFirstFile() throws Exception {
+    try (Seat seat = new Seat(dir)) {
+      seat.startWatching();
+      java.util.concurrent.CountDownLatch won = new java.util.concurrent.CountDownLatch(1);
+      long seen = seat.generation();
+      seat.waitForLock(won::countDown, e -> { });
+      assertThat(won.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(seat.held()).isTrue();
+      assertThat(seat.generation()).as("winning wakes whoever waits").isGreaterThan(seen);
+      // The winner's thread leaves the watch to the watch thread; the first file its RocksDB
+      // creates ends it.
+      Files.createFile(dir.resolve("000001.log"));
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (seat.watching() && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      assertThat(seat.watching()).as("no watch while this JVM holds the lock").isFalse();
+      long before = seat.generation();
+      Files.createFile(dir.resolve(LeaderInfo.FILE));
+      seat.awaitChange(before, 200);
+      assertThat(seat.generation()).as("its own files wake nobody").isEqualTo(before);
+      seat.stepDown();
+      assertThat(seat.watching()).as("it looks again once it steps down").isTrue();
+      seat.stopWatching();
+    }
+  }
+
+  @Test
   void aNewLeadersFilesWakeAWaiterAfterEveryStartOfWatching() throws Exception {
     try (Seat seat = new Seat(dir)) {
       for (String name : new String[] {SocketPath.NAME, LeaderInfo.FILE, SocketPath.NAME}) {
