@@ -182,25 +182,22 @@ final class RocksEngine implements Engine {
     try {
       tuning = Tuning.apply(options, o); // the user's adjustment wins over everything above
       hold = CompactionHold.before(o, release.readLock());
-      if (RequestLog.exists(o, dir)) {
-        // The directory has request records: RocksDB opens all column families or none.
-        DBOptions dbOptions = new DBOptions(o);
-        if (bound != null) {
-          bound.listenOn(dbOptions);
+      Opened opened;
+      boolean withRequests = RequestLog.exists(o, dir);
+      try {
+        opened = openFamilies(o, withRequests, requests, familyOptions, bound);
+      } catch (RocksDBException e) {
+        if (!RequestLog.familiesDiffer(e)) {
+          throw e;
         }
-        ColumnFamilyOptions dataOptions = new ColumnFamilyOptions(o);
-        familyOptions.add(dbOptions);
-        familyOptions.add(dataOptions);
-        List<ColumnFamilyHandle> cfs = new ArrayList<>();
-        db = RocksDB.open(dbOptions, dir.toString(), List.of(
-            new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, dataOptions),
-            requests.descriptor()), cfs);
-        requests.opened(cfs.get(1)); // cfs.get(0), the default family, is freed by closeE()
-        held = List.of(cfs.get(0));
-      } else {
-        db = RocksDB.open(o, dir.toString());
-        held = List.of(db.getDefaultColumnFamily());
+        // The newest OPTIONS file lagged behind the MANIFEST (a crash between writing the two
+        // when the requests family was created): the MANIFEST decides.
+        closeAll(familyOptions);
+        familyOptions.clear();
+        opened = openFamilies(o, RequestLog.listed(o, dir), requests, familyOptions, bound);
       }
+      db = opened.db();
+      held = opened.held();
     } catch (RocksDBException | RuntimeException e) {
       if (tuning != null) {
         tuning.close();
@@ -232,6 +229,35 @@ final class RocksEngine implements Engine {
     }
     handles = new Handles(o, cache, filter, db, requests, familyOptions, options.syncWrites(),
         bound, hold, purge, tuning);
+  }
+
+  /** A database just opened, and the handles of the column families that hold user data. */
+  private record Opened(RocksDB db, List<ColumnFamilyHandle> held) { }
+
+  /**
+   * Opens RocksDB with the default column family, and the requests family too if {@code
+   * withRequests} (RocksDB opens all of a database's families or none); options made for that
+   * go to {@code familyOptions}, to be freed after the database.
+   */
+  private Opened openFamilies(Options o, boolean withRequests, RequestLog requests,
+      List<AutoCloseable> familyOptions, LogBound bound) throws RocksDBException {
+    if (!withRequests) {
+      RocksDB db = RocksDB.open(o, dir.toString());
+      return new Opened(db, List.of(db.getDefaultColumnFamily()));
+    }
+    DBOptions dbOptions = new DBOptions(o);
+    familyOptions.add(dbOptions);
+    if (bound != null) {
+      bound.listenOn(dbOptions);
+    }
+    ColumnFamilyOptions dataOptions = new ColumnFamilyOptions(o);
+    familyOptions.add(dataOptions);
+    List<ColumnFamilyHandle> cfs = new ArrayList<>();
+    RocksDB db = RocksDB.open(dbOptions, dir.toString(), List.of(
+        new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, dataOptions),
+        requests.descriptor()), cfs);
+    requests.opened(cfs.get(1)); // cfs.get(0), the default family, is freed by closeE()
+    return new Opened(db, List.of(cfs.get(0)));
   }
 
   private static void closeAll(List<AutoCloseable> all) {

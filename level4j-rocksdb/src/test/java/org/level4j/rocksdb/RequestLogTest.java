@@ -56,6 +56,53 @@ class RequestLogTest {
   }
 
   @Test
+  void theNewestOptionsFileTellsWhetherTheFamilyExists() throws Exception {
+    assertThat(RequestLog.inNewestOptionsFile(dir)).as("no database yet").isNull();
+    try (Database db = RocksLevel.open(dir)) {
+      db.put("k", "v");
+    }
+    assertThat(RequestLog.inNewestOptionsFile(dir)).isFalse();
+    try (Database db = RocksLevel.open(dir)) {
+      db.put("k", "v", once(1, 1));
+    }
+    assertThat(RequestLog.inNewestOptionsFile(dir)).isTrue();
+    try (Options o = new Options()) {
+      assertThat(RequestLog.exists(o, dir)).isTrue();
+      assertThat(RequestLog.listed(o, dir)).isTrue();
+    }
+  }
+
+  @Test
+  void anOptionsFileBehindTheManifestStillOpensWithTheRecords() throws Exception {
+    try (Database db = RocksLevel.open(dir)) {
+      db.batch(List.of(Op.expectAbsent("n"), Op.put("n", "1")), once(1, 1));
+    }
+    // As if the process had died after RocksDB recorded the new family in its MANIFEST and
+    // before it wrote the OPTIONS file that lists it: a newer OPTIONS file without the family.
+    Path newest;
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+      newest = files.filter(f -> f.getFileName().toString().matches("OPTIONS-\\d+"))
+          .max(java.util.Comparator.comparingLong(
+              f -> Long.parseLong(f.getFileName().toString().substring(8)))).orElseThrow();
+    }
+    String text = java.nio.file.Files.readString(newest, StandardCharsets.ISO_8859_1);
+    int section = text.indexOf("[CFOptions \"level4j-requests\"]");
+    assertThat(section).isPositive();
+    long number = Long.parseLong(newest.getFileName().toString().substring(8));
+    java.nio.file.Files.writeString(dir.resolve(String.format("OPTIONS-%06d", number + 1)),
+        text.substring(0, section), StandardCharsets.ISO_8859_1);
+    assertThat(RequestLog.inNewestOptionsFile(dir)).isFalse();
+
+    try (Database db = RocksLevel.open(dir)) {
+      // The MANIFEST decided: the records are there, so the retry of request 1 is not applied.
+      db.put("n", "2");
+      db.batch(List.of(Op.expectAbsent("n"), Op.put("n", "1")), once(1, 1));
+      assertThat(db.get("n")).isEqualTo("2");
+    }
+    assertThat(RequestLog.inNewestOptionsFile(dir)).as("RocksDB wrote a complete one").isTrue();
+  }
+
+  @Test
   void settledRequestsAreDeletedAndForgotten() throws Exception {
     try (Database db = RocksLevel.open(dir)) {
       for (long seq = 1; seq <= 10; seq++) {
