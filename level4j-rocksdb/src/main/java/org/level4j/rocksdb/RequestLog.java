@@ -52,8 +52,9 @@ final class RequestLog implements AutoCloseable {
    * newest {@code OPTIONS} file lists it; without one, as the MANIFEST does ({@link #listed}).
    *
    * <p>Why the OPTIONS file: asking the MANIFEST reads all of it in a native call, and this runs
-   * on the way to every open, a RaveLevel takeover's too, where it took 1.6 ms (median of 8
-   * kills, {@code bench --failover 4}). RocksDB rewrites the OPTIONS file at every open and every
+   * on the way to every open, a RaveLevel takeover's too, where it took about 1.6 ms, the
+   * OPTIONS file about 0.4 ({@code bench --failover 4}, 8 kills, stamped in a build not kept;
+   * docs/benchmarks.md, session 13). RocksDB rewrites the OPTIONS file at every open and every
    * family it creates, after the MANIFEST: a crash between the two leaves it behind, and the open
    * it misled fails with {@link #familiesDiffer}; the caller then asks {@link #listed}.
    */
