@@ -59,18 +59,18 @@ class SeatTest {
       assertThat(won.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       assertThat(seat.held()).isTrue();
       assertThat(seat.generation()).as("winning wakes whoever waits").isGreaterThan(seen);
-      // The winner's thread leaves the watch to the watch thread; the first file its RocksDB
-      // creates ends it.
-      Files.createFile(dir.resolve("000001.log"));
+      assertThat(seat.watching()).as("the winner's thread leaves the watch alone").isTrue();
+      // The watch is still there, so the winner's own first file reaches the watch thread: a
+      // socket, the kind of file a seeker is woken for. It ends the watch and wakes nobody.
+      long before = seat.generation();
+      Files.createFile(dir.resolve(SocketPath.NAME));
       long deadline = System.nanoTime() + 30_000_000_000L;
       while (seat.watching() && System.nanoTime() < deadline) {
         Thread.sleep(1);
       }
       assertThat(seat.watching()).as("no watch while this JVM holds the lock").isFalse();
-      long before = seat.generation();
-      Files.createFile(dir.resolve(LeaderInfo.FILE));
       seat.awaitChange(before, 200);
-      assertThat(seat.generation()).as("its own files wake nobody").isEqualTo(before);
+      assertThat(seat.generation()).as("its own socket wakes nobody").isEqualTo(before);
       seat.stepDown();
       assertThat(seat.watching()).as("it looks again once it steps down").isTrue();
       seat.stopWatching();
