@@ -87,6 +87,26 @@ class FlushAfterTest {
   }
 
   @Test
+  void withFlushAfterTheBaseLevelIs16MiBSoSmallFlushesDoNotRewriteALargeLastLevel()
+      throws Exception {
+    try (Database db = RocksLevel.open(dir.resolve("bounded"),
+        RocksOptions.builder().flushAfter(Duration.ofMillis(40)).build())) {
+      assertThat(appliedOptions(dir.resolve("bounded")))
+          .contains("max_bytes_for_level_base=16777216");
+    }
+    try (Database db = RocksLevel.open(dir.resolve("plain"))) {
+      assertThat(appliedOptions(dir.resolve("plain")))
+          .contains("max_bytes_for_level_base=268435456");
+    }
+    RocksOptions adjusted = RocksOptions.builder().flushAfter(Duration.ofMillis(40))
+        .adjust(o -> o.setMaxBytesForLevelBase(64L << 20)).build();
+    try (Database db = RocksLevel.open(dir.resolve("adjusted"), adjusted)) {
+      assertThat(appliedOptions(dir.resolve("adjusted")))
+          .contains("max_bytes_for_level_base=67108864");
+    }
+  }
+
+  @Test
   void withFlushAfterTheManifestStartsAnewAt64KiB() throws Exception {
     try (Database db = RocksLevel.open(dir.resolve("bounded"),
         RocksOptions.builder().flushAfter(Duration.ofMillis(40)).build())) {
