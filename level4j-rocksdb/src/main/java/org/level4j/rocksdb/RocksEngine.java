@@ -329,8 +329,8 @@ final class RocksEngine implements Engine {
    * filter per level 0 file whose key range holds the key.
    *
    * <p>And a base level of {@link #SMALL_FLUSHES_BASE_BYTES} instead of RocksDB's 256 MiB. Level
-   * 0's files are compacted into the base level, the one above the last that holds data; while
-   * the whole database fits in the base level's size, that is the last level itself, and with
+   * 0's files are compacted into the base level, the first level under level 0 that holds data;
+   * while the whole database fits in the base level's size, that is the last level itself, and with
    * keys spread over the key range each such compaction rewrites all of it. With flushAfter's
    * small files that happened every 16 small flushes, however large the database had grown.
    * Measured with a RaveLevel leader writing 45,000 random keys a second (100-byte values, 4
