@@ -2,11 +2,9 @@ package org.level4j.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.level4j.rave.RaveOptions;
 import org.level4j.rocksdb.RocksDatabase;
 import org.level4j.rocksdb.RocksLevel;
@@ -71,7 +69,7 @@ public final class CompactionCost {
       Thread.sleep(2000);
       stats = db.statistics();
     } finally {
-      delete(dir);
+      Scratch.delete(dir);
     }
     long cpuMicros = stats.getOrDefault(TickerType.COMPACTION_CPU_TOTAL_TIME, 0L);
     long written = stats.getOrDefault(TickerType.COMPACT_WRITE_BYTES, 0L);
@@ -79,13 +77,5 @@ public final class CompactionCost {
         "base=%s puts=%d compaction_cpu_ms=%d compaction_cpu_us_per_put=%.2f"
             + " compaction_written_bytes_per_put=%.0f%n",
         base, puts, cpuMicros / 1000, (double) cpuMicros / puts, (double) written / puts);
-  }
-
-  private static void delete(Path dir) throws Exception {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

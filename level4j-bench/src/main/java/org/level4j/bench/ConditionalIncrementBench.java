@@ -4,13 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.level4j.Database;
 import org.level4j.MemoryLevel;
 import org.level4j.Op;
@@ -123,11 +121,7 @@ public class ConditionalIncrementBench {
       hostDb.close();
     }
     if (dir != null) {
-      try (Stream<Path> files = Files.walk(dir)) {
-        for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-          Files.delete(p);
-        }
-      }
+      Scratch.delete(dir);
     }
   }
 

@@ -12,13 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.level4j.bench.raw.RawRocks;
 import org.level4j.net.Connection;
 import org.level4j.rave.RaveLevel;
@@ -128,11 +126,7 @@ public class FollowerFloor {
         p.destroyForcibly();
       }
     }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    }
+    Scratch.delete(dir);
   }
 
   @Benchmark

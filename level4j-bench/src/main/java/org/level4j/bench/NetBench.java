@@ -8,7 +8,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -98,10 +97,7 @@ public final class NetBench {
       System.out.printf(Locale.ROOT, "64 in flight / sequential: get %.2fx, put %.2fx%n",
           median(rates[3]) / median(rates[1]), median(rates[4]) / median(rates[2]));
     }
-    try (var files = Files.list(dir)) {
-      files.forEach(p -> p.toFile().delete());
-    }
-    Files.deleteIfExists(dir);
+    Scratch.delete(dir);
   }
 
   private static Guest connect(Host host, Path socket) {

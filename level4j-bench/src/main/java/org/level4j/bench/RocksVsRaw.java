@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.level4j.Database;
 import org.level4j.bench.raw.RawRocks;
 import org.level4j.rocksdb.RocksLevel;
@@ -89,14 +87,6 @@ public class RocksVsRaw {
     return dir;
   }
 
-  static void delete(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
-
   static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
@@ -116,7 +106,7 @@ public class RocksVsRaw {
     @TearDown
     public void close() throws IOException {
       db.close();
-      delete(dir);
+      Scratch.delete(dir);
     }
   }
 
@@ -140,7 +130,7 @@ public class RocksVsRaw {
     public void close() throws IOException {
       writeOptions.close();
       raw.close();
-      delete(dir);
+      Scratch.delete(dir);
     }
   }
 

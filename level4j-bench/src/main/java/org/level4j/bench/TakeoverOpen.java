@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -84,7 +83,7 @@ public final class TakeoverOpen {
           double[] s = {(System.nanoTime() - wall) / 1e6,
               (threads.getCurrentThreadCpuTime() - cpu) / 1e6};
           db.close();
-          delete(copy);
+          Scratch.delete(copy);
           if (round >= 0) {
             samples.get(way).add(s);
           }
@@ -96,7 +95,7 @@ public final class TakeoverOpen {
             samples.get(way).size());
       }
     } finally {
-      delete(root);
+      Scratch.delete(root);
     }
   }
 
@@ -148,17 +147,6 @@ public final class TakeoverOpen {
         } else if (!p.getFileName().toString().equals("LOCK")) {
           Files.copy(p, target);
         }
-      }
-    }
-  }
-
-  private static void delete(Path dir) throws Exception {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-        Files.delete(p);
       }
     }
   }
