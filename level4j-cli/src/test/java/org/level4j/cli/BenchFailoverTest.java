@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,12 @@ class BenchFailoverTest {
         assertThat(s.get("acked").asLong()).isPositive();
         assertThat(s.get("outageMs").asDouble()).isPositive();
         assertThat(s.has("reconnectedMs")).isTrue();
+        if (Files.exists(Path.of("/proc/self/smaps_rollup"))) {
+          // A JVM holds tens of MB; the small-page anonymous part is within what was resident.
+          assertThat(s.get("leaderRssMb").asLong()).isGreaterThan(10);
+          assertThat(s.get("leaderSmallAnonMb").asLong()).isPositive()
+              .isLessThanOrEqualTo(s.get("leaderRssMb").asLong());
+        }
         if (s.get("tookOver").asBoolean()) {
           assertThat(s.get("rocksdbOpenMs").asDouble())
               .isGreaterThanOrEqualTo(s.get("lockWonMs").asDouble());
