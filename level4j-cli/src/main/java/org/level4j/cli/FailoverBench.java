@@ -233,7 +233,7 @@ final class FailoverBench {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
         if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+          return kb(line);
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -255,16 +255,22 @@ final class FailoverBench {
     long anonymous = -1;
     long huge = -1;
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
+      Path rollup = Path.of("/proc", Long.toString(pid), "smaps_rollup");
+      for (String line : Files.readAllLines(rollup)) {
         if (line.startsWith("Anonymous:")) {
-          anonymous = Long.parseLong(line.replaceAll("[^0-9]", ""));
+          anonymous = kb(line);
         } else if (line.startsWith("AnonHugePages:")) {
-          huge = Long.parseLong(line.replaceAll("[^0-9]", ""));
+          huge = kb(line);
         }
       }
     } catch (IOException | RuntimeException e) {
       // not Linux, or the process is gone
     }
     return anonymous < 0 || huge < 0 ? 0 : Math.max(0, anonymous - huge);
+  }
+
+  /** The number in a /proc line such as {@code "VmRSS:   88000 kB"}. */
+  private static long kb(String line) {
+    return Long.parseLong(line.replaceAll("[^0-9]", ""));
   }
 }
