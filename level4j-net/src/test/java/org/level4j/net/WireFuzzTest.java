@@ -180,13 +180,15 @@ class WireFuzzTest {
         if (p < 0) {
           return ops; // an incomplete length: the connection ends there
         }
-        int len = (int) (p & 0xFF_FFFF_FFFFL);
+        // The length as the host reads it: up to 5 varint bytes, so compared as a long (a
+        // mutated prefix of 2^31 or more read as an int went negative: seed 91708583562497).
+        long len = p & 0xFF_FFFF_FFFFL;
         int prefix = (int) (p >>> 40);
         if (len > MAX_FRAME || at + prefix + len > bytes.length) {
           return ops;
         }
         int start = at + prefix;
-        at = start + len;
+        at = start + (int) len;
         if (len == 0) {
           continue;
         }
