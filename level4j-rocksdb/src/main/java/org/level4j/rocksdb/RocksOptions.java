@@ -180,7 +180,8 @@ public final class RocksOptions {
    * CPU per put to about a third. And level 0 is compacted into a base level of at most 16 MiB
    * instead of 256 MiB, so that those compactions do not rewrite a large database's last level
    * each time (measured with random keys on about 150 MB: about half the compaction's CPU per
-   * put). {@link Builder#adjust} can set other triggers and sizes.
+   * put). RocksDB's info log then keeps warnings and errors only, not a few lines for every
+   * flush and compaction. {@link Builder#adjust} can set other triggers, sizes and log levels.
    *
    * @return the longest time writes stay only in the write buffer, or zero for no limit
    */

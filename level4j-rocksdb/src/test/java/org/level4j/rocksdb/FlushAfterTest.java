@@ -118,6 +118,46 @@ class FlushAfterTest {
     }
   }
 
+  @Test
+  void withFlushAfterTheInfoLogKeepsWarningsOnlyAndEveryInfoLogRollsAt4MiB() throws Exception {
+    RocksOptions bounded = RocksOptions.builder().flushAfter(Duration.ofMillis(10)).build();
+    try (Database db = RocksLevel.open(dir.resolve("bounded"), bounded)) {
+      assertThat(appliedOptions(dir.resolve("bounded")))
+          .contains("info_log_level=WARN_LEVEL", "max_log_file_size=4194304");
+      // Flushes that INFO would describe line by line: none of their lines is written.
+      for (int flush = 0; flush < 5; flush++) {
+        int before = tableFiles(dir.resolve("bounded"));
+        for (int i = 0; i < 1200; i++) {
+          db.put(String.format("f%d-%05d", flush, i), "v");
+        }
+        await("a flush").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+            .until(() -> tableFiles(dir.resolve("bounded")) > before);
+      }
+      assertThat(infoLog(dir.resolve("bounded"))).contains("RocksDB version")
+          .doesNotContain("flush_job", "EVENT_LOG");
+    }
+    try (Database db = RocksLevel.open(dir.resolve("plain"))) {
+      assertThat(appliedOptions(dir.resolve("plain")))
+          .contains("info_log_level=INFO_LEVEL", "max_log_file_size=4194304");
+    }
+    RocksOptions adjusted = RocksOptions.builder().flushAfter(Duration.ofMillis(10))
+        .adjust(o -> o.setInfoLogLevel(org.rocksdb.InfoLogLevel.INFO_LEVEL)).build();
+    try (Database db = RocksLevel.open(dir.resolve("adjusted"), adjusted)) {
+      assertThat(appliedOptions(dir.resolve("adjusted"))).contains("info_log_level=INFO_LEVEL");
+    }
+  }
+
+  private static int tableFiles(Path db) throws IOException {
+    try (Stream<Path> files = Files.list(db)) {
+      return (int) files.filter(p -> p.getFileName().toString().endsWith(".sst")).count();
+    }
+  }
+
+  /** RocksDB's current info log of {@code db} (a file LOG in the directory). */
+  private static String infoLog(Path db) throws IOException {
+    return Files.readString(db.resolve("LOG"));
+  }
+
   private static String appliedOptions(Path db) throws IOException {
     try (Stream<Path> files = Files.list(db)) {
       Path newest = files.filter(p -> p.getFileName().toString().startsWith("OPTIONS-"))
