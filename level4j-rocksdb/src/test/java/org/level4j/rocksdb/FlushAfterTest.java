@@ -38,6 +38,24 @@ class FlushAfterTest {
   }
 
   @Test
+  void writesAfterAQuietSpellAreStillFlushed() throws Exception {
+    // Quiet, the check runs once per limit and asks RocksDB nothing but its sequence number.
+    RocksOptions options = RocksOptions.builder().flushAfter(Duration.ofMillis(20)).build();
+    try (Database db = RocksLevel.open(dir, options)) {
+      db.put("first", "v");
+      Thread.sleep(300);
+      assertThat(hasTableFile()).as("one entry is not worth a table file").isFalse();
+      for (int i = 0; i < 3000; i++) {
+        db.put(String.format("k%05d", i), "v" + i);
+      }
+      awaitTableFile(30);
+    }
+    try (Database db = RocksLevel.open(dir, options)) {
+      assertThat(db.iterator().all()).hasSize(3001);
+    }
+  }
+
+  @Test
   void closingWhileTheLimitIsCheckedLosesNothing() {
     RocksOptions options = RocksOptions.builder().flushAfter(Duration.ofMillis(10)).build();
     for (int round = 0; round < 20; round++) {
