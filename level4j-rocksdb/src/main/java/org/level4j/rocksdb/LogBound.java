@@ -32,8 +32,9 @@ import org.rocksdb.RocksDBException;
  * Measured on an idle {@code level4j serve}, 25 to 35 s after it started, two alternated pairs:
  * its timer thread took 82 and 132 ms of CPU per 10 s checking every 10 ms, 30 and 31 ms this
  * way (perf of it: 62% of its samples in the interpreter, which runs the scheduler's code and
- * this check at so low a rate); the whole process 94 and 146 against 46 ms. A write after a quiet spell is still flushed
- * within about the limit, as the buffer it lands in is already older than the limit.
+ * this check at so low a rate); the whole process 94 and 146 against 46 ms. A write after a
+ * quiet spell is still flushed within about the limit, as the buffer it lands in is already
+ * older than the limit.
  *
  * <p>Threads: the listener runs on RocksDB's threads, the check on {@link TimedWork}'s timer
  * thread, under the engine's release lock; the fields below only on the timer thread.

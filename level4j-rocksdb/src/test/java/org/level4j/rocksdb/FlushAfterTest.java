@@ -190,8 +190,6 @@ class FlushAfterTest {
   }
 
   private boolean hasTableFile() throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.anyMatch(p -> p.getFileName().toString().endsWith(".sst"));
-    }
+    return tableFiles(dir) > 0;
   }
 }
