@@ -56,6 +56,26 @@ class FlushAfterTest {
   }
 
   @Test
+  void aBufferBegunWhenRocksDbSealedAFullOneIsFlushedAtItsOwnAge() throws Exception {
+    // 64 KiB buffers, which these puts fill several times: RocksDB seals and flushes each full one
+    // itself, while the check waits for the deadline of the buffer it saw. The last buffer, left
+    // with a thousand entries or more, must still be flushed by the limit.
+    RocksOptions options = RocksOptions.builder().writeBufferBytes(64 * 1024)
+        .flushAfter(Duration.ofMillis(300)).build();
+    try (RocksDatabase db = RocksLevel.open(dir, options)) {
+      int i = 0;
+      while (tableFiles(dir) < 2 || activeEntries(db) < LogBound.MIN_ENTRIES) {
+        db.put(String.format("k%07d", i), "v" + i);
+        i++;
+        assertThat(i).as("puts before two full buffers and 1,000 entries").isLessThan(1_000_000);
+      }
+      await("the last buffer flushed by the limit").atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(20)).until(() -> activeEntries(db) == 0);
+      assertThat(db.get(String.format("k%07d", i - 1))).isEqualTo("v" + (i - 1));
+    }
+  }
+
+  @Test
   void closingWhileTheLimitIsCheckedLosesNothing() {
     RocksOptions options = RocksOptions.builder().flushAfter(Duration.ofMillis(10)).build();
     for (int round = 0; round < 20; round++) {
@@ -163,6 +183,10 @@ class FlushAfterTest {
     try (Database db = RocksLevel.open(dir.resolve("adjusted"), adjusted)) {
       assertThat(appliedOptions(dir.resolve("adjusted"))).contains("info_log_level=INFO_LEVEL");
     }
+  }
+
+  private static long activeEntries(RocksDatabase db) {
+    return Long.parseLong(db.property("rocksdb.num-entries-active-mem-table"));
   }
 
   private static int tableFiles(Path db) throws IOException {
