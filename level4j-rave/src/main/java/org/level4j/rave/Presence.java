@@ -275,6 +275,11 @@ final class Presence {
   /** The exit status of a leader halted by {@link #HALT_AFTER_WRITING}. */
   static final int HALTED_AFTER_WRITING = 86;
 
+  /** This thread's processor time so far, for the debug log. */
+  private static long threadCpuNanos() {
+    return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+  }
+
   private static void haltAfterWriting(Database db) {
     String key = System.getProperty(HALT_AFTER_WRITING);
     if (key != null) {
@@ -308,16 +313,22 @@ final class Presence {
       LockGuard guard = LockGuard.tryTake(dir);
       if (guard != null) {
         try {
+          long locked = System.nanoTime();
           LevelDbGuard.prepare(dir);
           awaitTestGate(OPEN_GATE);
           early = bindEarly();
           long logBytes = LOG.isLoggable(System.Logger.Level.DEBUG) ? logBytes() : -1;
+          long cpu0 = logBytes >= 0 ? threadCpuNanos() : 0;
+          long open0 = System.nanoTime();
           Database d = RocksLevel.open(dir, rocks);
           lockGuard = guard;
           if (logBytes >= 0) {
+            long now = System.nanoTime();
             LOG.log(System.Logger.Level.DEBUG, String.format("RocksDB of %s open after %d "
-                + "attempt(s), %.1f ms, with %d KiB of log to replay", dir, attempts,
-                (System.nanoTime() - t0) / 1e6, logBytes >> 10));
+                + "attempt(s), %.1f ms (LOCK taken at %.1f, open begun at %.1f), with %d KiB of "
+                + "log to replay; the open %.1f ms, %.1f ms of it on this thread's processor",
+                dir, attempts, (now - t0) / 1e6, (locked - t0) / 1e6, (open0 - t0) / 1e6,
+                logBytes >> 10, (now - open0) / 1e6, (threadCpuNanos() - cpu0) / 1e6));
           }
           return d;
         } catch (RuntimeException | Error e) {
