@@ -194,7 +194,9 @@ run_level4j() {
     failover)
       timeout "$timeout_s" "${l4j[@]}" bench --failover "$failover_followers" --kills "$kills" \
         --json "$dir" >"$out.raw"
-      # One outage per follower per kill, as a "phase" whose figure is in ms.
+      # One outage per follower per kill, as a "phase" whose figure is in ms. An outage over the
+      # failover issue's 60 ms maximum is printed with the stages of its kill, which the table
+      # does not keep: the only way to see where a rare stall went once the scratch folder is gone.
       node -e '
         let t = ""; process.stdin.on("data", (d) => { t += d })
         process.stdin.on("end", () => {
@@ -202,6 +204,7 @@ run_level4j() {
             if (!l.startsWith("{")) continue
             const r = JSON.parse(l)
             if (r.lost) { console.error("level4j lost " + r.lost + " acknowledged writes"); process.exit(1) }
+            if (r.outageMs > 60) console.error("level4j outage over 60 ms, with its stages: " + l)
             console.log(JSON.stringify({ phase: r.tookOver ? "outage_takeover" : "outage_stayed", opsPerSec: r.outageMs }))
           }
         })' <"$out.raw" >"$out" ;;
