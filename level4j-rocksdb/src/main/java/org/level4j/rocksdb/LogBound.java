@@ -52,7 +52,7 @@ final class LogBound extends TimedWork implements AutoCloseable {
 
   private final long limitNanos;
   /** The time between checks of a buffer past the limit with too few entries to flush. */
-  private final long busyPeriodNanos;
+  private final long recheckNanos;
   /** RocksDB's latest sequence number when the check last decided; -1 before the first. */
   private long decidedAt = -1;
   private final FlushOptions flush = new FlushOptions().setWaitForFlush(false)
@@ -63,7 +63,7 @@ final class LogBound extends TimedWork implements AutoCloseable {
   LogBound(long limitNanos, Lock release) {
     super(release);
     this.limitNanos = limitNanos;
-    this.busyPeriodNanos = Math.max(limitNanos / 4, TimeUnit.MILLISECONDS.toNanos(5));
+    this.recheckNanos = Math.max(limitNanos / 4, TimeUnit.MILLISECONDS.toNanos(5));
   }
 
   /** Adds the listener to the options RocksDB will open with. */
@@ -74,7 +74,7 @@ final class LogBound extends TimedWork implements AutoCloseable {
   /** Starts checking {@code db}, opened with the options given to the constructor. */
   void start(RocksDB db) {
     sealed.since = System.nanoTime();
-    once(db, busyPeriodNanos);
+    once(db, recheckNanos);
   }
 
   @Override
@@ -93,7 +93,7 @@ final class LogBound extends TimedWork implements AutoCloseable {
             sealed.since = System.nanoTime();
             db.flush(flush);
           } else {
-            next = busyPeriodNanos; // old but small: look again until it holds enough to flush
+            next = recheckNanos; // old but small: look again until it holds enough to flush
           }
         }
       }
