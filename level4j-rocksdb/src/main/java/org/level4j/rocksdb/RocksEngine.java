@@ -613,8 +613,8 @@ final class RocksEngine implements Engine {
         check(h, ops);
       }
       long now = System.currentTimeMillis();
-      try (WriteBatch batch = new WriteBatch()) {
-        fill(batch, ops);
+      WriteBatch built = SerializedBatch.of(ops);
+      try (WriteBatch batch = built != null ? built : new WriteBatch()) {
         h.requests.record(h.db, batch, request, now);
         h.db.write(wo, batch);
       }
@@ -716,31 +716,15 @@ final class RocksEngine implements Engine {
         }
         return;
       }
-      try (WriteBatch batch = new WriteBatch()) {
-        if (fill(batch, ops) > 0) {
+      WriteBatch batch = SerializedBatch.of(ops);
+      if (batch != null) {
+        try (batch) {
           h.db.write(wo, batch);
         }
       }
     } catch (RocksDBException e) {
       throw failure("write", e);
     }
-  }
-
-  /** Adds the puts and dels of {@code ops} to {@code batch}; returns how many. */
-  private static int fill(WriteBatch batch, List<Op<byte[], byte[]>> ops)
-      throws RocksDBException {
-    int n = 0;
-    for (int i = 0, size = ops.size(); i < size; i++) {
-      Op<byte[], byte[]> op = ops.get(i);
-      if (op.type() == Op.Type.PUT) {
-        batch.put(op.key(), op.value());
-        n++;
-      } else if (op.type() == Op.Type.DEL) {
-        batch.delete(op.key());
-        n++;
-      }
-    }
-    return n;
   }
 
   @Override
