@@ -1,11 +1,15 @@
 package org.level4j.rave;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 
@@ -37,29 +41,80 @@ final class LockGuard implements AutoCloseable {
     this.channel = channel;
   }
 
-  /** Takes {@code dir}'s LOCK without waiting; null if another process holds it. */
-  static LockGuard tryTake(Path dir) {
-    Path file = dir.resolve(FILE);
-    FileChannel c;
-    try {
-      c = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE);
-    } catch (IOException e) {
-      throw new LevelException(ErrorCode.LEVEL_IO_ERROR, "cannot create or open " + file + " ("
-          + e.getMessage() + "); check that the directory is writable by this user", e);
-    }
+  /**
+   * Takes {@code dir}'s LOCK, waiting in the kernel while another process holds it: the wait
+   * ends the moment that process lets go (or dies), or after {@code timeoutNanos}, and then this
+   * returns null.
+   *
+   * <p>Why in the kernel: a leader that dies releases its locks one file at a time, so the
+   * process that won the election (on {@code LEADER}, see {@link Seat}) finds LOCK still held in
+   * about half of all takeovers, for a millisecond or a few. Retrying with pauses that double
+   * took LOCK up to one whole pause after it was free, and the pauses reached 100 ms when the
+   * dying process was slow to close its files.
+   */
+  static LockGuard take(Path dir, long timeoutNanos) {
+    FileChannel c = open(dir);
     FileLock lock;
     try {
       lock = c.tryLock();
+      if (lock == null) {
+        lock = await(c, timeoutNanos);
+      }
     } catch (IOException | OverlappingFileLockException e) {
       closeQuietly(c);
-      throw new LevelException(ErrorCode.LEVEL_IO_ERROR, "cannot lock " + file + ": " + e, e);
+      throw new LevelException(ErrorCode.LEVEL_IO_ERROR, "cannot lock " + dir.resolve(FILE)
+          + ": " + e, e);
     }
     if (lock == null) {
       closeQuietly(c);
       return null;
     }
     return new LockGuard(c);
+  }
+
+  private static FileChannel open(Path dir) {
+    Path file = dir.resolve(FILE);
+    try {
+      return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+          StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw new LevelException(ErrorCode.LEVEL_IO_ERROR, "cannot create or open " + file + " ("
+          + e.getMessage() + "); check that the directory is writable by this user", e);
+    }
+  }
+
+  /**
+   * Waits for the lock on {@code c} ({@code fcntl(F_SETLKW)}); at the deadline a timer closes
+   * the channel, which ends the wait. Null if the deadline came first.
+   */
+  private static FileLock await(FileChannel c, long timeoutNanos) throws IOException {
+    if (timeoutNanos <= 0) {
+      return null;
+    }
+    AtomicBoolean settled = new AtomicBoolean();
+    CompletableFuture.delayedExecutor(timeoutNanos, TimeUnit.NANOSECONDS, Runnable::run)
+        .execute(() -> {
+          if (settled.compareAndSet(false, true)) {
+            closeQuietly(c);
+          }
+        });
+    boolean interrupted = Thread.interrupted(); // an interrupt would close the channel: hold it
+    try {
+      FileLock lock = c.lock();
+      if (settled.compareAndSet(false, true)) {
+        return lock;
+      }
+      return null; // the deadline closed the channel as the lock came: the lock went with it
+    } catch (ClosedChannelException e) {
+      if (settled.get()) {
+        return null; // the deadline closed it
+      }
+      throw e;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** Releases the lock. Call it only once RocksDB is closed (see the class description). */

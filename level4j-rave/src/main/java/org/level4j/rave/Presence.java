@@ -296,53 +296,41 @@ final class Presence {
   /**
    * Takes RocksDB's LOCK (see {@link LockGuard}), then opens RocksDB. When a leader dies, the
    * kernel releases its locks one file at a time: we may win LEADER a moment before LOCK is free.
-   * So a LOCK held elsewhere is retried briefly; one still held after that belongs to a process
-   * outside the election (a plain RocksLevel, or a Node process that read the directory as
-   * LevelDB and is about to fail). The first retries come after tens of microseconds: the dying
-   * process closes its LOCK within microseconds of LEADER, and about half of all takeovers find
-   * it still held (bench --failover), so a first pause of a millisecond cost them a millisecond.
+   * So a LOCK held elsewhere is waited for, in the kernel, for a while; one still held after that
+   * belongs to a process outside the election (a plain RocksLevel, or a Node process that read
+   * the directory as LevelDB and is about to fail).
    */
   private Database openRocks(RocksOptions rocks) {
     awaitTestGate(LOCK_GATE);
-    long deadline = System.nanoTime() + LOCK_RACE_NANOS;
-    long pauseNanos = 20_000;
     long t0 = System.nanoTime();
-    int attempts = 0;
-    while (true) {
-      attempts++;
-      LockGuard guard = LockGuard.tryTake(dir);
-      if (guard != null) {
-        try {
-          long locked = System.nanoTime();
-          LevelDbGuard.prepare(dir);
-          awaitTestGate(OPEN_GATE);
-          early = bindEarly();
-          long logBytes = LOG.isLoggable(System.Logger.Level.DEBUG) ? logBytes() : -1;
-          long cpu0 = logBytes >= 0 ? threadCpuNanos() : 0;
-          long open0 = System.nanoTime();
-          Database d = RocksLevel.open(dir, rocks);
-          lockGuard = guard;
-          if (logBytes >= 0) {
-            long now = System.nanoTime();
-            LOG.log(System.Logger.Level.DEBUG, String.format("RocksDB of %s open after %d "
-                + "attempt(s), %.1f ms (LOCK taken at %.1f, open begun at %.1f), with %d KiB of "
-                + "log to replay; the open %.1f ms, %.1f ms of it on this thread's processor",
-                dir, attempts, (now - t0) / 1e6, (locked - t0) / 1e6, (open0 - t0) / 1e6,
-                logBytes >> 10, (now - open0) / 1e6, (threadCpuNanos() - cpu0) / 1e6));
-          }
-          return d;
-        } catch (RuntimeException | Error e) {
-          closeEarly();
-          guard.close();
-          throw e;
-        }
+    LockGuard guard = LockGuard.take(dir, LOCK_RACE_NANOS);
+    if (guard == null) {
+      throw new LevelException(ErrorCode.LEVEL_LOCKED, dir.resolve(LockGuard.FILE)
+          + " is locked by another process");
+    }
+    try {
+      long locked = System.nanoTime();
+      LevelDbGuard.prepare(dir);
+      awaitTestGate(OPEN_GATE);
+      early = bindEarly();
+      long logBytes = LOG.isLoggable(System.Logger.Level.DEBUG) ? logBytes() : -1;
+      long cpu0 = logBytes >= 0 ? threadCpuNanos() : 0;
+      long open0 = System.nanoTime();
+      Database d = RocksLevel.open(dir, rocks);
+      lockGuard = guard;
+      if (logBytes >= 0) {
+        long now = System.nanoTime();
+        LOG.log(System.Logger.Level.DEBUG, String.format("RocksDB of %s open after %.1f ms "
+            + "(LOCK taken at %.1f, open begun at %.1f), with %d KiB of log to replay; the open "
+            + "%.1f ms, %.1f ms of it on this thread's processor",
+            dir, (now - t0) / 1e6, (locked - t0) / 1e6, (open0 - t0) / 1e6,
+            logBytes >> 10, (now - open0) / 1e6, (threadCpuNanos() - cpu0) / 1e6));
       }
-      if (System.nanoTime() > deadline) {
-        throw new LevelException(ErrorCode.LEVEL_LOCKED, dir.resolve(LockGuard.FILE)
-            + " is locked by another process");
-      }
-      java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
-      pauseNanos = Math.min(pauseNanos * 2, 100_000_000);
+      return d;
+    } catch (RuntimeException | Error e) {
+      closeEarly();
+      guard.close();
+      throw e;
     }
   }
 

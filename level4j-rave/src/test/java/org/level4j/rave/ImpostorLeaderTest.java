@@ -30,7 +30,8 @@ class ImpostorLeaderTest {
   @Test
   void aFollowerNeverConnectsToAnotherUsersSocketOrTrustsItsLeaderInfo() throws Exception {
     assumeTrue(isRoot(), "needs root to make files owned by another user");
-    try (ChildProcess lockHolder = ChildProcess.java(HoldLeaderLock.class, dir.toString());
+    try (ChildProcess lockHolder = ChildProcess.java(HoldLock.class,
+        dir.resolve(Seat.LOCK_FILE).toString());
         ServerSocketChannel impostor = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       lockHolder.await("LOCKED");
       Path socket = dir.resolve(SocketPath.NAME);
