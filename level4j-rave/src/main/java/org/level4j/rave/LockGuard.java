@@ -1,15 +1,12 @@
 package org.level4j.rave;
 
 import java.io.IOException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 
@@ -35,6 +32,9 @@ import org.level4j.LevelException;
 final class LockGuard implements AutoCloseable {
   static final String FILE = "LOCK";
 
+  private static final long FIRST_PAUSE_NANOS = 20_000;
+  private static final long MAX_PAUSE_NANOS = 1_000_000;
+
   private final FileChannel channel;
 
   private LockGuard(FileChannel channel) {
@@ -42,79 +42,60 @@ final class LockGuard implements AutoCloseable {
   }
 
   /**
-   * Takes {@code dir}'s LOCK, waiting in the kernel while another process holds it: the wait
-   * ends the moment that process lets go (or dies), or after {@code timeoutNanos}, and then this
-   * returns null.
+   * Takes {@code dir}'s LOCK, trying again while another process holds it, for up to {@code
+   * timeoutNanos}; null if it is still held then.
    *
-   * <p>Why in the kernel: a leader that dies releases its locks one file at a time, so the
-   * process that won the election (on {@code LEADER}, see {@link Seat}) finds LOCK still held in
-   * about half of all takeovers, for a millisecond or a few. Retrying with pauses that double
-   * took LOCK up to one whole pause after it was free, and the pauses reached 100 ms when the
-   * dying process was slow to close its files.
+   * <p>Why retry at all: a leader that dies releases its locks one file at a time, so the process
+   * that won the election (on {@code LEADER}, see {@link Seat}) finds LOCK still held in about
+   * half of all takeovers, for a millisecond or a few. The first retries come after tens of
+   * microseconds (a first pause of a millisecond cost those takeovers a millisecond); the pauses
+   * double up to {@link #MAX_PAUSE_NANOS}, so LOCK is taken at most that long after it is free
+   * (with a cap of 100 ms, as before, a dying process slow to close its files could have cost a
+   * takeover up to 100 ms more); a process outside the election that keeps LOCK for the whole
+   * wait costs about 3,000 tries.
+   *
+   * <p>Why not wait in the kernel ({@code FileChannel.lock}, {@code F_SETLKW}, with a timer that
+   * closes the channel at the deadline): tried, and slower. Its code runs for the first time in a
+   * takeover (the warm standby never finds LOCK held): LOCK was taken 0.6 to 3.9 ms after the
+   * first try in the 24 contested takeovers of two runs of {@code bench --failover 2 --kills 12},
+   * against 0.4 to 2.3 ms with these retries, alternated (docs/benchmarks.md, session 18).
    */
   static LockGuard take(Path dir, long timeoutNanos) {
-    FileChannel c = open(dir);
+    long deadline = System.nanoTime() + timeoutNanos;
+    long pauseNanos = FIRST_PAUSE_NANOS;
+    while (true) {
+      LockGuard guard = tryTake(dir);
+      if (guard != null || System.nanoTime() - deadline >= 0) {
+        return guard;
+      }
+      LockSupport.parkNanos(pauseNanos);
+      pauseNanos = Math.min(pauseNanos * 2, MAX_PAUSE_NANOS);
+    }
+  }
+
+  /** Takes {@code dir}'s LOCK without waiting; null if another process holds it. */
+  static LockGuard tryTake(Path dir) {
+    Path file = dir.resolve(FILE);
+    FileChannel c;
+    try {
+      c = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+          StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw new LevelException(ErrorCode.LEVEL_IO_ERROR, "cannot create or open " + file + " ("
+          + e.getMessage() + "); check that the directory is writable by this user", e);
+    }
     FileLock lock;
     try {
       lock = c.tryLock();
-      if (lock == null) {
-        lock = await(c, timeoutNanos);
-      }
     } catch (IOException | OverlappingFileLockException e) {
       closeQuietly(c);
-      throw new LevelException(ErrorCode.LEVEL_IO_ERROR, "cannot lock " + dir.resolve(FILE)
-          + ": " + e, e);
+      throw new LevelException(ErrorCode.LEVEL_IO_ERROR, "cannot lock " + file + ": " + e, e);
     }
     if (lock == null) {
       closeQuietly(c);
       return null;
     }
     return new LockGuard(c);
-  }
-
-  private static FileChannel open(Path dir) {
-    Path file = dir.resolve(FILE);
-    try {
-      return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE);
-    } catch (IOException e) {
-      throw new LevelException(ErrorCode.LEVEL_IO_ERROR, "cannot create or open " + file + " ("
-          + e.getMessage() + "); check that the directory is writable by this user", e);
-    }
-  }
-
-  /**
-   * Waits for the lock on {@code c} ({@code fcntl(F_SETLKW)}); at the deadline a timer closes
-   * the channel, which ends the wait. Null if the deadline came first.
-   */
-  private static FileLock await(FileChannel c, long timeoutNanos) throws IOException {
-    if (timeoutNanos <= 0) {
-      return null;
-    }
-    AtomicBoolean settled = new AtomicBoolean();
-    CompletableFuture.delayedExecutor(timeoutNanos, TimeUnit.NANOSECONDS, Runnable::run)
-        .execute(() -> {
-          if (settled.compareAndSet(false, true)) {
-            closeQuietly(c);
-          }
-        });
-    boolean interrupted = Thread.interrupted(); // an interrupt would close the channel: hold it
-    try {
-      FileLock lock = c.lock();
-      if (settled.compareAndSet(false, true)) {
-        return lock;
-      }
-      return null; // the deadline closed the channel as the lock came: the lock went with it
-    } catch (ClosedChannelException e) {
-      if (settled.get()) {
-        return null; // the deadline closed it
-      }
-      throw e;
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   /** Releases the lock. Call it only once RocksDB is closed (see the class description). */

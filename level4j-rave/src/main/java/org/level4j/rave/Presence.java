@@ -296,9 +296,9 @@ final class Presence {
   /**
    * Takes RocksDB's LOCK (see {@link LockGuard}), then opens RocksDB. When a leader dies, the
    * kernel releases its locks one file at a time: we may win LEADER a moment before LOCK is free.
-   * So a LOCK held elsewhere is waited for, in the kernel, for a while; one still held after that
-   * belongs to a process outside the election (a plain RocksLevel, or a Node process that read
-   * the directory as LevelDB and is about to fail).
+   * So a LOCK held elsewhere is retried for a while ({@link LockGuard#take}); one still held
+   * after that belongs to a process outside the election (a plain RocksLevel, or a Node process
+   * that read the directory as LevelDB and is about to fail).
    */
   private Database openRocks(RocksOptions rocks) {
     awaitTestGate(LOCK_GATE);

@@ -15,8 +15,8 @@ import org.level4j.LevelException;
 import org.level4j.child.ChildProcess;
 
 /**
- * RocksDB's LOCK held by another process: a leader-to-be waits for it in the kernel and takes it
- * once that process lets go or dies, and gives up on a process that keeps it.
+ * RocksDB's LOCK held by another process: a leader-to-be takes it once that process lets go or
+ * dies, and gives up on a process that keeps it.
  */
 class LockGuardTest {
   private static final long PATIENT = TimeUnit.SECONDS.toNanos(60);
