@@ -785,10 +785,11 @@ final class RocksEngine implements Engine {
         if (part.isEmpty()) {
           break;
         }
-        try (WriteBatch batch = new WriteBatch()) {
-          for (Entry<byte[], byte[]> e : part) {
-            batch.delete(e.key());
-          }
+        List<Op<byte[], byte[]>> dels = new ArrayList<>(part.size());
+        for (Entry<byte[], byte[]> e : part) {
+          dels.add(Op.del(e.key()));
+        }
+        try (WriteBatch batch = SerializedBatch.of(dels)) {
           h.db.write(h.plain, batch);
         }
         left -= part.size();
