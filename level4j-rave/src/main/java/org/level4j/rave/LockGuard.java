@@ -52,13 +52,14 @@ final class LockGuard implements AutoCloseable {
    * double up to {@link #MAX_PAUSE_NANOS}, so LOCK is taken at most that long after it is free
    * (with a cap of 100 ms, as before, a dying process slow to close its files could have cost a
    * takeover up to 100 ms more); a process outside the election that keeps LOCK for the whole
-   * wait costs about 3,000 tries.
+   * wait costs a try a millisecond.
    *
    * <p>Why not wait in the kernel ({@code FileChannel.lock}, {@code F_SETLKW}, with a timer that
-   * closes the channel at the deadline): tried, and slower. Its code runs for the first time in a
-   * takeover (the warm standby never finds LOCK held): LOCK was taken 0.6 to 3.9 ms after the
-   * first try in the 24 contested takeovers of two runs of {@code bench --failover 2 --kills 12},
-   * against 0.4 to 2.3 ms with these retries, alternated (docs/benchmarks.md, session 18).
+   * closes the channel at the deadline): tried, and slower. That code would run for the first
+   * time inside a takeover (the warm standby never finds LOCK held): in two runs of {@code bench
+   * --failover 2 --kills 12}, the 12 latest of each run's 36 opens took LOCK 0.6 to 3.9 ms after
+   * the first try, against 0.4 to 2.3 ms with these retries, alternated (docs/benchmarks.md,
+   * session 18).
    */
   static LockGuard take(Path dir, long timeoutNanos) {
     long deadline = System.nanoTime() + timeoutNanos;
