@@ -75,15 +75,20 @@ final class SerializedBatch {
   /** The same batch built with one native call per entry. */
   static WriteBatch entryByEntry(List<Op<byte[], byte[]>> ops) throws RocksDBException {
     WriteBatch batch = new WriteBatch();
-    for (int i = 0, n = ops.size(); i < n; i++) {
-      Op<byte[], byte[]> op = ops.get(i);
-      if (op.type() == Op.Type.PUT) {
-        batch.put(op.key(), op.value());
-      } else if (op.type() == Op.Type.DEL) {
-        batch.delete(op.key());
+    try {
+      for (int i = 0, n = ops.size(); i < n; i++) {
+        Op<byte[], byte[]> op = ops.get(i);
+        if (op.type() == Op.Type.PUT) {
+          batch.put(op.key(), op.value());
+        } else if (op.type() == Op.Type.DEL) {
+          batch.delete(op.key());
+        }
       }
+      return batch;
+    } catch (RocksDBException | RuntimeException e) {
+      batch.close(); // its native memory, not left to a finalizer that never comes
+      throw e;
     }
-    return batch;
   }
 
   /** The bytes a length-prefixed field of {@code b} takes. */
