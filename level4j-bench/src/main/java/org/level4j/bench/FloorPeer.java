@@ -10,13 +10,17 @@ import java.nio.file.Path;
 import org.level4j.net.Connection;
 import org.level4j.net.Listener;
 import org.level4j.rave.RaveLevel;
+import org.level4j.rave.RaveOptions;
 
 /**
  * The other process of {@link FollowerFloor}: {@code echo SOCKET} answers each 100-byte message
  * on a Unix socket with the same bytes (plain blocking JDK sockets, one thread); {@code echoSpin
  * SOCKET} does the same over level4j's own {@link Listener} and {@link Connection}, which read as
- * its hosts and guests do (poll the socket for up to 100 µs while that pays, then sleep); {@code lead DIR} leads DIR with RaveLevel. Each prints {@code READY} and runs until its
- * standard input ends.
+ * its hosts and guests do (poll the socket for up to 100 µs while that pays, then sleep); {@code
+ * lead DIR [FLUSH_AFTER_MS]} leads DIR with RaveLevel, its write buffers flushed after that many
+ * milliseconds ({@link org.level4j.rocksdb.RocksOptions#flushAfter()}; 0: only when full;
+ * RaveLevel's default when not given). Each
+ * prints {@code READY} and runs until its standard input ends.
  */
 public final class FloorPeer {
   static final int MESSAGE = 100;
@@ -42,7 +46,9 @@ public final class FloorPeer {
       ready();
       server.close();
     } else {
-      try (RaveLevel db = RaveLevel.open(Path.of(args[1]))) {
+      RaveOptions options = args.length > 2 ? FollowerFloor.options(Integer.parseInt(args[2]))
+          : RaveOptions.defaults();
+      try (RaveLevel db = RaveLevel.open(Path.of(args[1]), options)) {
         // Writes nothing of its own: a key of ours sorting after the benchmark's keys ("ready"
         // did) would overlap every table file the benchmark's sequential puts flush, and RocksDB
         // would rewrite the whole database at each compaction instead of moving the new files
