@@ -432,10 +432,19 @@ final class Presence {
   // ---- follower ------------------------------------------------------------------------------
 
   private void follow() {
-    // A follower may have to lead at any moment: load and warm up what leading needs now, in
-    // the background, not in the middle of a failover.
-    Standby.warmInBackground(options);
-    seat.waitForLock(this::promote, this::fail);
+    // The standby may have to lead at any moment, and every follower to reconnect: each warms
+    // up what it needs (see Standby) in the background, not in the middle of a failover.
+    seat.waitForLock(new Seat.Line() {
+      @Override
+      public void queued() {
+        Standby.warmFollower(options);
+      }
+
+      @Override
+      public void standby() {
+        Standby.warmLeader(options);
+      }
+    }, this::promote, this::fail);
     Guest g = Guest.connect(this::connectToLeader, options.guest());
     g.onConnectionChange(new ConnectionListener() {
       @Override
@@ -550,7 +559,8 @@ final class Presence {
   }
 
   private Connection findLeader() throws IOException {
-    long deadline = System.nanoTime() + options.giveUpAfter().toNanos();
+    long began = System.nanoTime();
+    long deadline = began + options.giveUpAfter().toNanos();
     IOException last = null;
     while (true) {
       if (closed) {
@@ -584,7 +594,14 @@ final class Presence {
           last = e.getCause() instanceof IOException io ? io : new IOException(e.reason(), e);
         }
       }
-      if (System.nanoTime() > deadline) {
+      long now = System.nanoTime();
+      if (now - began > Seat.STANDBY_GRACE_MILLIS * 1_000_000 && seat.takeOverIfFree()) {
+        LOG.log(System.Logger.Level.WARNING, "no leader of " + dir + " after "
+            + Seat.STANDBY_GRACE_MILLIS + " ms and LEADER was free: the standby follower does "
+            + "not run; this process takes over instead");
+        continue;
+      }
+      if (now > deadline) {
         throw new IOException("no leader for " + dir + " within " + options.giveUpAfter()
             + (last == null ? "" : ": " + last.getMessage()), last);
       }

@@ -21,9 +21,10 @@ import org.level4j.spi.ForwardingDatabase;
  * has freed the dead process (a few ms; more for a leader with much memory resident), opens
  * RocksDB (replaying the unflushed end of the write-ahead log, at most the 2 MiB write buffer) and
  * listens; on an idle 2-core machine the whole outage is a few tens of milliseconds ({@link
- * #onFailover} reports the stages). Every follower prepares for it in the background when it
- * joins, as a warm standby: RocksDB's library, classes and the leader's code paths are loaded and
- * run once on a scratch directory. Operations in flight are retried on the new leader and open
+ * #onFailover} reports the stages). Which follower takes over is settled in advance: followers
+ * queue for the lock one at a time, and the first in line, the standby, prepares in the
+ * background: RocksDB's library, classes and the leader's code paths are loaded and run once on a
+ * scratch directory. Operations in flight are retried on the new leader and open
  * iterators resume exactly where they were. There is no "lock held" error between RaveLevel
  * processes.
  *

@@ -16,8 +16,9 @@ import org.level4j.rocksdb.RocksLevel;
  * The failover path taken again and again: four processes write to one directory while whoever
  * leads it is killed with SIGKILL thirty times (a new writer replaces each one killed). Every
  * survivor must resume after every kill, exactly one must take over, each takeover must report
- * its stages in order, and at the end every acknowledged write of every process, killed ones
- * included, must be in the directory, read back by a plain RocksDB open. No time is asserted.
+ * its stages in order (and be the standby follower, first in line before the kill), and at the
+ * end every acknowledged write of every process, killed ones included, must be in the
+ * directory, read back by a plain RocksDB open. No time is asserted.
  */
 class RepeatedFailoverTest {
   private static final int WRITERS = 4;
@@ -43,6 +44,9 @@ class RepeatedFailoverTest {
           before[i] = Acks.last(live.get(i));
           failoverLines[i] = failovers(live.get(i)).size();
         }
+        // The standby, the one follower waiting for LEADER (see Seat), is the one to take over.
+        long standby = FileLocks.awaitHolder(dir.resolve(Seat.STANDBY_FILE),
+            pid -> pid > 0 && pid != leader.pid());
         leader.kill();
         int tookOver = 0;
         List<String> seenLines = new ArrayList<>();
@@ -57,6 +61,7 @@ class RepeatedFailoverTest {
           seenLines.add(w.pid() + ": " + line);
           if (line.startsWith("FAILOVER true ")) {
             tookOver++;
+            assertThat(w.pid()).as("kill %d: the process that took over", k).isEqualTo(standby);
             // lock won <= RocksDB open <= listening <= published, then reconnected to itself
             assertThat(stages[1]).as("kill %d: lock won", k).isPositive();
             assertThat(stages[2]).as("kill %d: RocksDB open", k).isGreaterThanOrEqualTo(stages[1]);

@@ -55,7 +55,13 @@ class SeatTest {
       seat.startWatching();
       java.util.concurrent.CountDownLatch won = new java.util.concurrent.CountDownLatch(1);
       long seen = seat.generation();
-      seat.waitForLock(won::countDown, e -> { });
+      seat.waitForLock(new Seat.Line() {
+        @Override
+        public void queued() {}
+
+        @Override
+        public void standby() {}
+      }, won::countDown, e -> { });
       assertThat(won.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       assertThat(seat.held()).isTrue();
       assertThat(seat.generation()).as("winning wakes whoever waits").isGreaterThan(seen);

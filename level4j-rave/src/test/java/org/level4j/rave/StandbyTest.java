@@ -1,0 +1,121 @@
+package org.level4j.rave;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.level4j.Database;
+import org.level4j.child.ChildProcess;
+import org.level4j.rocksdb.RocksLevel;
+
+/**
+ * The line of followers (see {@link Seat}): the first follower to join is the standby, the only
+ * one waiting for LEADER; it is the one that takes over, and the next in line becomes the
+ * standby. A standby that is stopped (SIGSTOP) while the leader dies does not hold the directory
+ * up: another follower takes over once it found no leader for a while. Real processes; who holds
+ * which lock is read from the kernel ({@code /proc/locks}); no time is asserted.
+ */
+class StandbyTest {
+  @TempDir Path dir;
+
+  @Test
+  void theStandbyTakesOverAndTheNextInLineBecomesTheStandby() throws Exception {
+    try (ChildProcess leader = ChildProcess.java(RaveWorker.class, "hold", dir.toString())) {
+      assertThat(leader.await("ROLE")).startsWith("ROLE leader");
+      leader.await("READY");
+      try (ChildProcess a = writer("a:"); ChildProcess b = writer("b:");
+          ChildProcess c = writer("c:")) {
+        assertThat(standby(a.pid())).as("the first follower to join").isEqualTo(a.pid());
+        leader.kill();
+        assertThat(a.await("LEADER")).isEqualTo("LEADER");
+        assertThat(RaveLevel.leaderPid(dir)).hasValue(a.pid());
+        assertThat(standby(b.pid())).as("the next in line, once the standby leads")
+            .isEqualTo(b.pid());
+        awaitAcks(b, 20);
+        awaitAcks(c, 20);
+
+        a.kill();
+        assertThat(b.await("LEADER")).isEqualTo("LEADER");
+        assertThat(RaveLevel.leaderPid(dir)).hasValue(b.pid());
+        assertThat(standby(c.pid())).isEqualTo(c.pid());
+        awaitAcks(c, 20);
+        assertThat(c.lines()).as("the last follower never led").doesNotContain("LEADER");
+        b.closeInput();
+        c.closeInput();
+        assertThat(c.finish()).as("%s", c.stderr()).isZero();
+        assertThat(b.finish()).as("%s", b.stderr()).isZero();
+        assertEveryAcknowledgedWriteIsThere(a, b, c);
+      }
+    }
+  }
+
+  @Test
+  void aStoppedStandbyDoesNotHoldUpTheTakeover() throws Exception {
+    try (ChildProcess leader = ChildProcess.java(RaveWorker.class, "hold", dir.toString())) {
+      assertThat(leader.await("ROLE")).startsWith("ROLE leader");
+      leader.await("READY");
+      try (ChildProcess a = writer("a:"); ChildProcess b = writer("b:")) {
+        assertThat(standby(a.pid())).isEqualTo(a.pid());
+        a.pause();
+        leader.kill();
+        assertThat(b.await(l -> l.equals("LEADER"), 60_000)).as("the follower behind the "
+            + "stopped standby took over").isEqualTo("LEADER");
+        assertThat(RaveLevel.leaderPid(dir)).hasValue(b.pid());
+        awaitAcks(b, 20);
+        assertThat(b.stderr()).contains("the standby follower does not run");
+
+        a.resume();
+        awaitAcks(a, 20); // a follower of the new leader
+        assertThat(standby(a.pid())).as("still first in line").isEqualTo(a.pid());
+        b.kill();
+        assertThat(a.await(l -> l.equals("LEADER"), 60_000)).isEqualTo("LEADER");
+        awaitAcks(a, 20);
+        a.closeInput();
+        assertThat(a.finish()).as("%s", a.stderr()).isZero();
+        assertEveryAcknowledgedWriteIsThere(a, b);
+      }
+    }
+  }
+
+  private ChildProcess writer(String prefix) throws Exception {
+    ChildProcess w = ChildProcess.java(RaveWorker.class, "write", dir.toString(), prefix);
+    assertThat(w.await("ROLE")).startsWith("ROLE follower");
+    awaitAcks(w, 5);
+    return w;
+  }
+
+  /** Waits until {@code w} acknowledged {@code more} puts beyond what it had now. */
+  private static void awaitAcks(ChildProcess w, long more) throws InterruptedException {
+    long target = Acks.last(w) + more;
+    w.await(l -> l.startsWith("ACK ") && Acks.of(l) >= target, 60_000);
+  }
+
+  /**
+   * The standby's pid, once it is {@code expected} (the lock changes hands just after a
+   * takeover), or whoever holds it after 60 s.
+   */
+  private long standby(long expected) throws Exception {
+    return FileLocks.awaitHolder(dir.resolve(Seat.STANDBY_FILE), pid -> pid == expected);
+  }
+
+  private void assertEveryAcknowledgedWriteIsThere(ChildProcess... writers) throws Exception {
+    for (ChildProcess w : writers) {
+      if (w.isAlive()) {
+        w.kill();
+      }
+      w.drain();
+    }
+    try (Database db = RocksLevel.open(dir)) {
+      for (ChildProcess w : writers) {
+        String prefix = w == writers[0] ? "a:" : w == writers[1] ? "b:" : "c:";
+        long acked = Acks.last(w);
+        assertThat(acked).isGreaterThanOrEqualTo(5);
+        for (long n = 0; n <= acked; n++) {
+          assertThat(db.get(prefix + n)).as("%s%d", prefix, n).isEqualTo("v" + n);
+        }
+      }
+    }
+  }
+}
