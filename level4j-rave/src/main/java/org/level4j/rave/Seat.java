@@ -76,6 +76,9 @@ final class Seat implements AutoCloseable {
    * 18.6; after this delay, 14.3 to 16.8 against 14.6 to 15.7 (3 runs each).
    */
   static final long HANDOVER_DELAY_NANOS = 200_000_000;
+  /** The pause between tries of a lock whose wait the kernel failed ({@link #lockRetrying}). */
+  static final long RETRY_NANOS = 5_000_000;
+  private static final System.Logger LOG = System.getLogger("org.level4j.rave");
 
   private final Path dir;
   private final FileChannel channel;
@@ -187,7 +190,7 @@ final class Seat implements AutoCloseable {
         // leader dies, this JVM's guest wakes at the same moment and takes them to look for the
         // next one. Nor does it stop watching the directory itself (a cancel waits for the JDK's
         // poller thread): the watch thread does, woken by the first file our RocksDB creates.
-        lock = lockLeader();
+        lock = lockRetrying(channel);
         waiter = null;
         signal();
         win();
@@ -221,7 +224,7 @@ final class Seat implements AutoCloseable {
       }
     }
     // Out of the line at once: a leader waiting for STANDBY while the standby waits for LEADER
-    // is a cycle, and the kernel fails the standby's wait when it runs again (see lockLeader).
+    // is a cycle, and the kernel fails the standby's wait when it runs again (see lockRetrying).
     releaseStandby();
     signal();
     Thread t = new Thread(this::win, "level4j-seat-takeover-" + dir.getFileName());
@@ -231,22 +234,31 @@ final class Seat implements AutoCloseable {
   }
 
   /**
-   * Waits for {@code LEADER}. The kernel fails the wait (EDEADLK) if the process holding it waits
-   * for a lock this one holds: {@code STANDBY}, in the moment between {@link #takeOverIfFree}
-   * winning past this standby and giving up its place in the line. So a failure other than a
-   * closed channel is retried for a second before it counts.
+   * Waits for a lock on {@code ch} ({@code LEADER} or {@code STANDBY}). The kernel's deadlock
+   * detector counts these locks per process, not per thread, and fails a wait at once (EDEADLK)
+   * if the holder waits, directly or along a chain, for a lock this process holds. That is no
+   * deadlock here, as every lock is released when its holder stops leading or queueing, or dies;
+   * but it happens: two processes that each lead one directory and follow the other
+   * (StandbyTest), or the moment between {@link #takeOverIfFree} winning past a stopped standby
+   * and giving up its place in the line. So a failed wait is tried again every {@link
+   * #RETRY_NANOS} (a poll, in those cases only) until it blocks or wins; only a closed channel
+   * ends it. A process that never gets past such a failure does not hold a takeover up: the
+   * followers behind it take a free {@code LEADER} after {@link #STANDBY_GRACE_MILLIS}.
    */
-  private FileLock lockLeader() throws IOException {
-    for (int tries = 1; ; tries++) {
+  private FileLock lockRetrying(FileChannel ch) throws IOException {
+    boolean logged = false;
+    while (true) {
       try {
-        return channel.lock();
+        return ch.lock();
       } catch (ClosedChannelException e) {
         throw e;
       } catch (IOException e) {
-        if (tries >= 100) {
-          throw e;
+        if (!logged && LOG.isLoggable(System.Logger.Level.DEBUG)) {
+          LOG.log(System.Logger.Level.DEBUG, "waiting for a lock in " + dir + " failed ("
+              + e.getMessage() + "); trying again every " + RETRY_NANOS / 1_000_000 + " ms", e);
         }
-        java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        logged = true;
+        java.util.concurrent.locks.LockSupport.parkNanos(RETRY_NANOS);
       }
     }
   }
@@ -288,7 +300,7 @@ final class Seat implements AutoCloseable {
     FileLock l = ch.tryLock();
     if (l == null) {
       line.queued();
-      l = ch.lock();
+      l = lockRetrying(ch);
     }
     standbyLock = l;
   }

@@ -10,9 +10,7 @@ import java.nio.file.attribute.UserPrincipal;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -129,17 +127,12 @@ final class Standby {
    * 15.5 to 18 ms when it too had run the leader's warm-up.
    */
   static void warmReconnect(RaveOptions options) {
-    long t0 = System.nanoTime();
-    Path scratch = null;
-    try {
-      scratch = Files.createTempDirectory(PREFIX + ProcessHandle.current().pid() + "-");
-      sweep(scratch);
-      Path dir = scratch;
+    rehearse("follower", scratch -> {
       Path socket = scratch.resolve(SocketPath.NAME);
       Database memory = MemoryLevel.open();
       AtomicReference<Host> host = new AtomicReference<>(
           Host.of(memory, options.host()).listen(Listener.unix(socket, true)));
-      try (Guest guest = Guest.connect(() -> connectAgain(dir, socket),
+      try (Guest guest = Guest.connect(() -> connectAgain(scratch, socket),
           GuestOptions.builder().retry(true).build())) {
         guest.onConnectionChange(new ConnectionListener() {});
         exercise(guest);
@@ -155,19 +148,7 @@ final class Standby {
         }
         memory.close();
       }
-    } catch (IOException | ExecutionException | TimeoutException | RuntimeException | Error e) {
-      LOG.log(System.Logger.Level.DEBUG, "the follower's warm-up failed", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      if (scratch != null) {
-        delete(scratch);
-      }
-    }
-    if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
-      LOG.log(System.Logger.Level.DEBUG, String.format("follower warm in %.1f ms",
-          (System.nanoTime() - t0) / 1e6));
-    }
+    });
   }
 
   /** As a follower looks for the next leader: its record, the socket's owner, then the socket. */
@@ -190,11 +171,7 @@ final class Standby {
   }
 
   static void warm(RaveOptions options) {
-    long t0 = System.nanoTime();
-    Path scratch = null;
-    try {
-      scratch = Files.createTempDirectory(PREFIX + ProcessHandle.current().pid() + "-");
-      sweep(scratch);
+    rehearse("standby", scratch -> {
       Path data = scratch.resolve("db");
       // This process leads the scratch directory (RocksDB, host, socket, LEADER.info: the code a
       // takeover runs) and a guest of its own follows it, first over the socket. Then the leader
@@ -225,18 +202,36 @@ final class Standby {
           last.close();
         }
       }
-    } catch (IOException | ExecutionException | TimeoutException | RuntimeException | Error e) {
-      // Only a warm-up: a takeover works without it, just more slowly.
-      LOG.log(System.Logger.Level.DEBUG, "the standby warm-up failed", e);
+    });
+  }
+
+  /** A warm-up's work, given the scratch directory it may use. */
+  private interface Rehearsal {
+    void run(Path scratch) throws Exception;
+  }
+
+  /**
+   * Runs {@code rehearsal} in a new scratch directory, then deletes the directory. Only a
+   * warm-up: a failure is logged at DEBUG, and a failover works without it, just more slowly.
+   */
+  private static void rehearse(String what, Rehearsal rehearsal) {
+    long t0 = System.nanoTime();
+    Path scratch = null;
+    try {
+      scratch = Files.createTempDirectory(PREFIX + ProcessHandle.current().pid() + "-");
+      sweep(scratch);
+      rehearsal.run(scratch);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (Exception | Error e) {
+      LOG.log(System.Logger.Level.DEBUG, "the " + what + " warm-up failed", e);
     } finally {
       if (scratch != null) {
         delete(scratch);
       }
     }
     if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
-      LOG.log(System.Logger.Level.DEBUG, String.format("standby warm in %.1f ms",
+      LOG.log(System.Logger.Level.DEBUG, String.format("%s warm in %.1f ms", what,
           (System.nanoTime() - t0) / 1e6));
     }
   }

@@ -50,7 +50,9 @@ import org.level4j.conformance.BatchLedger;
  *       lines: {@code close} closes the feed ({@code FEEDCLOSED}); {@code finish} waits (10 s at
  *       most) until a change at or after the database's revision then was delivered, then prints
  *       {@code DONE <revision>}.
- *   <li>{@code leaders}: reads {@code lead DIR} / {@code drop DIR} lines; leads each directory.
+ *   <li>{@code leaders}: reads {@code lead DIR} / {@code drop DIR} lines and opens (as leader
+ *       or follower: {@code OK <isLeader> DIR}) or closes each directory; {@code put DIR KEY
+ *       VALUE} writes to one ({@code PUT OK KEY} or {@code PUT ERROR KEY <code>}).
  * </ul>
  *
  * Prints {@code LEADER} whenever it becomes leader, and {@code FAILOVER <tookOver> <lost>
@@ -268,6 +270,14 @@ public final class RaveWorker {
         RaveLevel db = RaveLevel.open(Path.of(w[1]));
         open.put(w[1], db);
         say("OK " + db.isLeader() + " " + w[1]);
+      } else if (w[0].equals("put")) {
+        String[] kv = w[1].split(" ");
+        try {
+          open.get(kv[0]).put(kv[1], kv[2]);
+          say("PUT OK " + kv[1]);
+        } catch (LevelException e) {
+          say("PUT ERROR " + kv[1] + " " + e.code());
+        }
       } else if (w[0].equals("drop")) {
         RaveLevel db = open.remove(w[1]);
         if (db != null) {

@@ -79,6 +79,47 @@ class StandbyTest {
     }
   }
 
+  /**
+   * Two processes that each lead one directory and follow the other wait for each other's LEADER
+   * lock, which the kernel's deadlock detector takes for a cycle (it counts locks per process,
+   * not per thread) and fails one of the waits with EDEADLK. It is no deadlock: each lock is
+   * released when its holder dies. The process whose wait failed must still take over.
+   */
+  @Test
+  void twoProcessesLeadingOneDirectoryEachAndFollowingTheOtherStillTakeOver() throws Exception {
+    Path a = dir.resolve("a");
+    Path b = dir.resolve("b");
+    try (ChildProcess one = ChildProcess.java(RaveWorker.class, "leaders");
+        ChildProcess two = ChildProcess.java(RaveWorker.class, "leaders")) {
+      one.send("lead " + a);
+      assertThat(one.await("OK ")).isEqualTo("OK true " + a);
+      two.send("lead " + b);
+      assertThat(two.await("OK ")).isEqualTo("OK true " + b);
+      one.send("lead " + b);
+      assertThat(one.await(l -> l.startsWith("OK ") && l.endsWith(" " + b), 60_000))
+          .isEqualTo("OK false " + b);
+      two.send("lead " + a);
+      assertThat(two.await(l -> l.startsWith("OK ") && l.endsWith(" " + a), 60_000))
+          .isEqualTo("OK false " + a);
+      // Each now waits for the other's LEADER. Let any bounded retry of a failed wait run out.
+      Thread.sleep(2_000);
+      two.send("put " + a + " before 1");
+      assertThat(two.await("PUT ")).isEqualTo("PUT OK before");
+
+      one.kill();
+      two.send("put " + a + " after 2");
+      assertThat(two.await(l -> l.startsWith("PUT ") && l.contains(" after"), 60_000))
+          .as("%s", two.stderr()).isEqualTo("PUT OK after");
+      assertThat(two.stderr()).doesNotContain("cannot take over");
+      two.closeInput();
+      assertThat(two.finish()).as("%s", two.stderr()).isZero();
+    }
+    try (Database db = RocksLevel.open(a)) {
+      assertThat(db.get("before")).isEqualTo("1");
+      assertThat(db.get("after")).isEqualTo("2");
+    }
+  }
+
   private ChildProcess writer(String prefix) throws Exception {
     ChildProcess w = ChildProcess.java(RaveWorker.class, "write", dir.toString(), prefix);
     assertThat(w.await("ROLE")).startsWith("ROLE follower");
