@@ -2,7 +2,9 @@ package org.level4j.rave;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,6 +78,46 @@ class StandbyTest {
         assertThat(a.finish()).as("%s", a.stderr()).isZero();
         assertEveryAcknowledgedWriteIsThere(a, b);
       }
+    }
+  }
+
+  /**
+   * Only the standby runs the leader's warm-up; the followers behind it rehearse their reconnect
+   * alone, and one that becomes the standby runs the leader's warm-up then. Seen in each
+   * process's debug log of {@code org.level4j.rave}, where each warm-up reports its end (or its
+   * failure).
+   */
+  @Test
+  void onlyTheStandbyWarmsUpTheTakeoverPath() throws Exception {
+    Path logging = dir.resolve("logging.properties");
+    Files.writeString(logging, "handlers=java.util.logging.ConsoleHandler\n"
+        + "java.util.logging.ConsoleHandler.level=FINE\norg.level4j.rave.level=FINE\n");
+    List<String> jvm = List.of(ChildProcess.HEAP, "-Djava.util.logging.config.file=" + logging);
+    Path data = dir.resolve("db");
+    List<ChildProcess> followers = new java.util.ArrayList<>();
+    try (ChildProcess leader = ChildProcess.java(jvm, RaveWorker.class, "hold", data.toString())) {
+      assertThat(leader.await("ROLE")).startsWith("ROLE leader");
+      leader.await("READY");
+      ChildProcess a = ChildProcess.java(jvm, RaveWorker.class, "write", data.toString(), "a:");
+      followers.add(a);
+      awaitAcks(a, 5);
+      ChildProcess b = ChildProcess.java(jvm, RaveWorker.class, "write", data.toString(), "b:");
+      followers.add(b);
+      awaitAcks(b, 5);
+      a.awaitStderr("standby warm in", 60_000);
+      b.awaitStderr("follower warm in", 60_000);
+      assertThat(FileLocks.awaitHolder(data.resolve(Seat.STANDBY_FILE), pid -> pid == a.pid()))
+          .isEqualTo(a.pid());
+      assertThat(b.stderr()).doesNotContain("standby warm").doesNotContain("warm-up failed");
+      assertThat(a.stderr()).doesNotContain("follower warm").doesNotContain("warm-up failed");
+      assertThat(leader.stderr()).doesNotContain("warm in");
+
+      leader.kill();
+      assertThat(a.await("LEADER")).isEqualTo("LEADER");
+      b.awaitStderr("standby warm in", 60_000); // next in line now
+      assertThat(b.stderr()).doesNotContain("warm-up failed");
+    } finally {
+      followers.forEach(ChildProcess::close);
     }
   }
 
