@@ -441,8 +441,8 @@ final class Presence {
       }
 
       @Override
-      public void standby() {
-        Standby.warmLeader(options);
+      public void standby(boolean waited) {
+        Standby.warmLeader(options, waited, seat::standby);
       }
     }, this::promote, this::fail);
     Guest g = Guest.connect(this::connectToLeader, options.guest());

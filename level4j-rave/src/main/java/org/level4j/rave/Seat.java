@@ -161,8 +161,12 @@ final class Seat implements AutoCloseable {
     /** Another follower is the standby; this JVM waits behind it. */
     void queued();
 
-    /** This JVM is the standby now, and waits for {@code LEADER}. */
-    void standby();
+    /**
+     * This JVM is the standby now, and waits for {@code LEADER}.
+     *
+     * @param waited whether it waited in line behind another standby first
+     */
+    void standby(boolean waited);
   }
 
   /**
@@ -181,11 +185,11 @@ final class Seat implements AutoCloseable {
     this.onFailure = onFailure;
     waiter = new Thread(() -> {
       try {
-        takeStandby(line);
+        boolean waited = takeStandby(line);
         if (lock != null) {
           return; // this JVM took over past an unresponsive standby (takeOverIfFree)
         }
-        line.standby();
+        line.standby(waited);
         // From here to onWin this thread takes no monitor that another thread may hold: when a
         // leader dies, this JVM's guest wakes at the same moment and takes them to look for the
         // next one. Nor does it stop watching the directory itself (a cancel waits for the JDK's
@@ -282,15 +286,16 @@ final class Seat implements AutoCloseable {
 
   /**
    * Waits until this JVM is the directory's standby: the one follower that waits for {@code
-   * LEADER}. If the file cannot be used, this JVM waits for {@code LEADER} as a standby would.
+   * LEADER}; returns whether it had to wait behind another. If the file cannot be used, this JVM
+   * waits for {@code LEADER} as a standby would.
    */
-  private void takeStandby(Line line) throws IOException {
+  private boolean takeStandby(Line line) throws IOException {
     FileChannel ch;
     try {
       ch = FileChannel.open(dir.resolve(STANDBY_FILE), StandardOpenOption.CREATE,
           StandardOpenOption.READ, StandardOpenOption.WRITE);
     } catch (IOException e) {
-      return;
+      return false;
     }
     standbyChannel = ch;
     if (closed) {
@@ -298,11 +303,13 @@ final class Seat implements AutoCloseable {
       throw new ClosedChannelException();
     }
     FileLock l = ch.tryLock();
-    if (l == null) {
+    boolean waited = l == null;
+    if (waited) {
       line.queued();
       l = lockRetrying(ch);
     }
     standbyLock = l;
+    return waited;
   }
 
   private void releaseStandby() {

@@ -63,7 +63,7 @@ class SeatTest {
         public void queued() {}
 
         @Override
-        public void standby() {}
+        public void standby(boolean waited) {}
       }, won::countDown, e -> { });
       assertThat(won.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       assertThat(seat.held()).isTrue();
