@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.UserPrincipal;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.level4j.Database;
 import org.level4j.Entry;
@@ -66,6 +68,13 @@ final class Standby {
   static final int ROUNDS = Integer.getInteger("level4j.standbyRounds", 30);
   /** The warm-up this JVM started: 0 none yet, {@link #FOLLOWER} or {@link #LEADER}. */
   private static int started;
+  /**
+   * Whether each directory that asked for the leader's warm-up since it was last decided still
+   * wants it (see {@link #warmLeader}); guarded by {@link #ONCE}.
+   */
+  private static final List<BooleanSupplier> WANTING = new ArrayList<>();
+  /** Whether a leader's warm-up waits to decide ({@link #WANTING}); guarded by {@link #ONCE}. */
+  private static boolean pending;
   private static final int FOLLOWER = 1;
   private static final int LEADER = 2;
 
@@ -89,27 +98,34 @@ final class Standby {
 
   /**
    * For the standby: starts the leader's warm-up ({@link #warm}) on a daemon thread, once per
-   * JVM; for one that {@code waited} in line, after {@link #LATE_DELAY_NANOS} and only if {@code
-   * stillStandby} says so then.
+   * JVM; for one that {@code waited} in line, after {@link #LATE_DELAY_NANOS}, and only if then
+   * {@code stillStandby} (or that of another directory of this JVM that asked meanwhile) says so.
    */
-  static void warmLeader(RaveOptions options, boolean waited,
-      java.util.function.BooleanSupplier stillStandby) {
+  static void warmLeader(RaveOptions options, boolean waited, BooleanSupplier stillStandby) {
     int before;
     synchronized (ONCE) {
-      if (started == LEADER) {
-        return;
+      if (started == LEADER && !pending) {
+        return; // warm, or warming up
+      }
+      WANTING.add(waited ? stillStandby : () -> true);
+      if (pending) {
+        return; // the warm-up waiting to start decides for this directory too
       }
       before = started;
       started = LEADER;
+      pending = true;
     }
     boolean warm = enabled();
     start(() -> {
       if (waited) {
         LockSupport.parkNanos(LATE_DELAY_NANOS);
-        if (!stillStandby.getAsBoolean()) {
-          synchronized (ONCE) {
-            started = before; // a later standby of this JVM warms up then
-          }
+      }
+      synchronized (ONCE) {
+        boolean wanted = WANTING.stream().anyMatch(BooleanSupplier::getAsBoolean);
+        WANTING.clear();
+        pending = false;
+        if (!wanted) {
+          started = before; // the next standby of this JVM warms up then
           return;
         }
       }
