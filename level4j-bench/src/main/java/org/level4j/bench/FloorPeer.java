@@ -19,8 +19,8 @@ import org.level4j.rave.RaveOptions;
  * its hosts and guests do (poll the socket for up to 100 µs while that pays, then sleep); {@code
  * lead DIR [FLUSH_AFTER_MS]} leads DIR with RaveLevel, its write buffers flushed after that many
  * milliseconds ({@link org.level4j.rocksdb.RocksOptions#flushAfter()}; 0: only when full;
- * RaveLevel's default when not given). Each
- * prints {@code READY} and runs until its standard input ends.
+ * RaveLevel's default when not given). Each prints {@code READY} and runs until its standard
+ * input ends.
  */
 public final class FloorPeer {
   static final int MESSAGE = 100;

@@ -19,7 +19,10 @@ import org.level4j.rave.RaveLevel;
  * </pre>
  *
  * <p>It prints {@code standby_cpu_ms=…}; without the warm-up it is the floor (an idle follower's
- * few milliseconds). The wait (default 3000 ms) must outlast the warm-up: RaveLevel logs its wall
+ * few milliseconds). What a warm-up does while the open runs is not counted: a follower behind the
+ * standby (started while another process is the standby) does most of its shorter warm-up then
+ * and prints 0 to 30 ms. For that, compare whole processes ({@code /usr/bin/time}) with and
+ * without {@code -Dlevel4j.warmStandby=false}. The wait (default 3000 ms) must outlast the warm-up: RaveLevel logs its wall
  * time at {@code FINE} ("standby warm in … ms").
  */
 public final class StandbyCost {

@@ -183,6 +183,7 @@ class StandbyTest {
     return FileLocks.awaitHolder(dir.resolve(Seat.STANDBY_FILE), pid -> pid == expected);
   }
 
+  /** {@code writers} are those started as "a:", "b:", "c:", in that order. */
   private void assertEveryAcknowledgedWriteIsThere(ChildProcess... writers) throws Exception {
     for (ChildProcess w : writers) {
       if (w.isAlive()) {
@@ -191,9 +192,9 @@ class StandbyTest {
       w.drain();
     }
     try (Database db = RocksLevel.open(dir)) {
-      for (ChildProcess w : writers) {
-        String prefix = w == writers[0] ? "a:" : w == writers[1] ? "b:" : "c:";
-        long acked = Acks.last(w);
+      for (int i = 0; i < writers.length; i++) {
+        String prefix = (char) ('a' + i) + ":";
+        long acked = Acks.last(writers[i]);
         assertThat(acked).isGreaterThanOrEqualTo(5);
         for (long n = 0; n <= acked; n++) {
           assertThat(db.get(prefix + n)).as("%s%d", prefix, n).isEqualTo("v" + n);
