@@ -28,6 +28,7 @@ class GuestAnswer<T> extends CompletableFuture<T> {
 
   @Override
   public T join() {
+    engine.callerWaits(source());
     if (!isDone()) {
       engine.await(source());
     }
@@ -36,6 +37,7 @@ class GuestAnswer<T> extends CompletableFuture<T> {
 
   @Override
   public T get() throws InterruptedException, ExecutionException {
+    engine.callerWaits(source());
     if (!isDone() && !Thread.currentThread().isInterrupted()) {
       engine.await(source());
     }

@@ -20,6 +20,8 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
   int id;
   /** Sent without nudging the reader thread (see {@link GuestEngine}'s reading turn). */
   boolean unannounced;
+  /** A thread waits for it with join or get (see {@link GuestEngine#callerWaits}). */
+  volatile boolean waited;
   /** The link it was sent on before that link's probe was answered, or null. */
   GuestLink sentEarly;
 

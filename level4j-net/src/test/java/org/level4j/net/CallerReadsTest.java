@@ -196,6 +196,41 @@ class CallerReadsTest {
   }
 
   /**
+   * A sync caller whose answer the reader thread happened to read (it took the turn first) is
+   * still a sync caller once it joins that answer: its next request does not wake the reader
+   * thread, which would race it for the turn again. Until it joins, its requests are announced,
+   * as a thread that waits some other way (allOf) needs.
+   */
+  @Test
+  void aCallerJoiningAnAnswerTheReaderThreadReadStillReadsItsNextAnswersItself()
+      throws Exception {
+    try (Guest guest = Guest.connect(Connector.unix(socket))) {
+      guest.put("a", "1");
+      CompletableFuture<String> first = guest.async().get("a");
+      assertThat(first.join()).isEqualTo("1"); // this thread now reads its own answers
+      CompletableFuture<String> readByTheReaderThread = guest.async().get("a");
+      // Not joined: the reader thread reads it after one of its parks.
+      await().atMost(Duration.ofSeconds(10)).until(readByTheReaderThread::isDone);
+      CompletableFuture<String> meanwhile = guest.async().get("a");
+      assertThat(announced(meanwhile)).as("sent by a thread that did not wait for its answer")
+          .isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(meanwhile::isDone);
+
+      assertThat(readByTheReaderThread.join()).isEqualTo("1");
+      CompletableFuture<String> afterJoining = guest.async().get("a");
+      assertThat(announced(afterJoining)).as("sent by a thread that joined its answer").isFalse();
+      assertThat(afterJoining.join()).isEqualTo("1");
+      assertThat(meanwhile.join()).isEqualTo("1");
+    }
+  }
+
+  /** Whether the request behind {@code f} was sent with a nudge to the reader thread. */
+  private static boolean announced(CompletableFuture<?> f) {
+    assertThat(f).isInstanceOf(GuestAnswer.class);
+    return !((GuestAnswer<?>) f).source().unannounced; // set by this thread as it sent
+  }
+
+  /**
    * Threads mixing sync calls, async calls waited for by join, by callbacks and by allOf (which
    * does not read), and iterators: every answer arrives and is right.
    */
