@@ -8,8 +8,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Whether every processor of this machine is taken: more threads ready to run than processors
- * plus one, as the kernel counts them now (the fourth field of Linux's {@code /proc/loadavg}), read again
- * at most once every 10 ms by whichever thread asks. Where that count cannot be read, never.
+ * plus one, as the kernel counts them now (the fourth field of Linux's {@code /proc/loadavg}),
+ * read again at most once a millisecond by whichever thread asks. Where that count cannot be
+ * read, never.
  *
  * <p>Threads: any; a stale or doubly read answer is harmless (it only decides whether to poll).
  */
@@ -32,12 +33,22 @@ import java.util.function.BooleanSupplier;
  *
  * The count is the kernel's instantaneous one (the load averages are minutes late), so it is
  * noisy; a wrong answer costs one window of polling or one wake-up that polling would have saved,
- * for at most 10 ms. The file stays open and is read again from its start: one system call per
- * 10 ms per process, no allocation (opening and reading it anew each time, with Files.readString,
+ * for as long as it is kept. The file stays open and is read again from its start: one system
+ * call a look, no allocation (opening and reading it anew each time, with Files.readString,
  * showed up as 7% of a follower's calling thread in perf).
+ *
+ * Kept 1 ms, not 10 as first: a short burst of another thread (RocksDB's flush, a few
+ * milliseconds every 40 ms under RaveLevel's flushAfter) seen as "busy" turned polling off on
+ * both sides for the whole 10 ms after it, so every wait of those 10 ms slept (in
+ * FollowerFloor.followerPut the follower's waits skipped for a busy machine went from about
+ * 26,000 with the flush limit off to 52,000 with it on). Measured (FollowerFloor, all processes,
+ * runs alternated, 2026-12-05): a follower's put with the 40 ms limit 8.93 and 9.04 µs against
+ * 10.05 and 9.51 (2 forks each), and 9.40 against 9.94 µs on average over 4 shorter pairs; its
+ * get and the put without the limit unchanged; bench --followers 4 unchanged (26.2 to 28.9
+ * against 26.4 to 28.0 µs of CPU per put, 4 pairs of cpu-per-put.py).
  */
 final class Cores {
-  private static final long REFRESH_NANOS = 10_000_000L;
+  private static final long REFRESH_NANOS = 1_000_000L;
 
   /** This machine's: busy while more threads are ready to run than its processors plus one. */
   static final BooleanSupplier BUSY = new Cores(Path.of("/proc/loadavg"),
@@ -57,7 +68,7 @@ final class Cores {
     this.processors = processors;
   }
 
-  /** Whether more threads were ready to run than the processors plus one, at most 10 ms ago. */
+  /** Whether more threads were ready to run than the processors plus one, at most 1 ms ago. */
   boolean busy() {
     if (!readable) {
       return false;

@@ -42,7 +42,7 @@ class CoresTest {
     Cores cores = new Cores(loadavg, 2);
     assertThat(cores.busy()).isFalse();
     Files.writeString(loadavg, "3.10 2.50 1.90 9/281 14001\n");
-    Thread.sleep(20); // past the 10 ms a look is kept
+    Thread.sleep(20); // past the 1 ms a look is kept
     assertThat(cores.busy()).isTrue();
   }
 
