@@ -454,9 +454,10 @@ final class GuestEngine implements RemoteEngine {
       }
       // Someone must read the answer. A thread that waited for its last answer with join or get
       // most likely waits for this one too (a sync call): it reads it itself, and waking the
-      // reader thread would only cost a wake-up and race it for the turn. Otherwise the reader thread is nudged. A
-      // guess gone wrong (that thread waits some other way, say allOf) costs at most a park of
-      // the reader thread (see serve); attaching a callback nudges at once (GuestAnswer).
+      // reader thread would only cost a wake-up and race it for the turn. Otherwise the reader
+      // thread is nudged. A guess gone wrong (that thread waits some other way, say allOf) costs
+      // at most a park of the reader thread (see serve); attaching a callback nudges at once
+      // (GuestAnswer).
       nudge = Thread.currentThread() != selfReader;
       r.unannounced = !nudge;
     }
