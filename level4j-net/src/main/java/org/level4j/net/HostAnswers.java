@@ -104,19 +104,26 @@ final class HostAnswers {
   }
 
   void answerGet(int id, CompletableFuture<byte[]> f) {
-    f.whenComplete((v, e) -> {
-      inFlight.decrementAndGet();
-      synchronized (outbox) {
-        if (e != null) {
-          HostMessage.callback(outbox.out(), id, LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR), null);
-        } else if (v == null) {
-          HostMessage.notFound(outbox.out(), id);
-        } else {
-          HostMessage.callback(outbox.out(), id, null, v);
-        }
+    if (f.isDone() && !f.isCompletedExceptionally()) {
+      // An in-process database's get is done already: answer without a callback stage.
+      answerGet(id, f.getNow(null), null);
+    } else {
+      f.whenComplete((v, e) -> answerGet(id, v, e));
+    }
+  }
+
+  private void answerGet(int id, byte[] v, Throwable e) {
+    inFlight.decrementAndGet();
+    synchronized (outbox) {
+      if (e != null) {
+        HostMessage.callback(outbox.out(), id, LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR), null);
+      } else if (v == null) {
+        HostMessage.notFound(outbox.out(), id);
+      } else {
+        HostMessage.callback(outbox.out(), id, null, v);
       }
-      sent();
-    });
+    }
+    sent();
   }
 
   void answerMany(int id, CompletableFuture<List<byte[]>> f) {

@@ -134,6 +134,9 @@ final class Pending {
 
   /** The next id after {@code last}: 1..0xffffffff, wrapping, skipping ids still in use. */
   static int nextId(int last, Map<Integer, ?> inUse) {
+    if (inUse.isEmpty()) { // a sync caller's every request: no lookup
+      return last == -1 ? 1 : last + 1;
+    }
     int id = last;
     do {
       id++;
