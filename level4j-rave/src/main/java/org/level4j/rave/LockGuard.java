@@ -5,7 +5,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.LockSupport;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
@@ -79,8 +78,7 @@ final class LockGuard implements AutoCloseable {
     Path file = dir.resolve(FILE);
     FileChannel c;
     try {
-      c = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE);
+      c = OwnerOnly.openLockFile(file);
     } catch (IOException e) {
       throw new LevelException(ErrorCode.LEVEL_IO_ERROR, "cannot create or open " + file + " ("
           + e.getMessage() + "); check that the directory is writable by this user", e);

@@ -645,7 +645,7 @@ final class Presence {
   private static Path canonical(Path dir) {
     Path abs = dir.toAbsolutePath().normalize();
     try {
-      Files.createDirectories(abs);
+      OwnerOnly.createDirectories(abs);
       return abs.toRealPath();
     } catch (IOException e) {
       throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED,

@@ -7,9 +7,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
@@ -113,9 +111,8 @@ final class Seat implements AutoCloseable {
   Seat(Path dir) {
     this.dir = dir;
     try {
-      Files.createDirectories(dir);
-      channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-          StandardOpenOption.READ, StandardOpenOption.WRITE);
+      OwnerOnly.createDirectories(dir);
+      channel = OwnerOnly.openLockFile(dir.resolve(LOCK_FILE));
     } catch (IOException e) {
       throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED,
           "cannot create or open " + dir.resolve(LOCK_FILE) + " (" + e.getMessage()
@@ -292,8 +289,7 @@ final class Seat implements AutoCloseable {
   private boolean takeStandby(Line line) throws IOException {
     FileChannel ch;
     try {
-      ch = FileChannel.open(dir.resolve(STANDBY_FILE), StandardOpenOption.CREATE,
-          StandardOpenOption.READ, StandardOpenOption.WRITE);
+      ch = OwnerOnly.openLockFile(dir.resolve(STANDBY_FILE));
     } catch (IOException e) {
       return false;
     }
