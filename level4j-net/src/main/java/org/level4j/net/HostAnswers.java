@@ -116,7 +116,8 @@ final class HostAnswers {
     inFlight.decrementAndGet();
     synchronized (outbox) {
       if (e != null) {
-        HostMessage.callback(outbox.out(), id, LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR), null);
+        HostMessage.callback(outbox.out(), id, LevelException.of(e, ErrorCode.LEVEL_REMOTE_ERROR),
+            null);
       } else if (v == null) {
         HostMessage.notFound(outbox.out(), id);
       } else {

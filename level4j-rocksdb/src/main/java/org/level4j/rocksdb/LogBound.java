@@ -1,5 +1,7 @@
 package org.level4j.rocksdb;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
@@ -28,23 +30,30 @@ import org.rocksdb.RocksDBException;
  *
  * <p>When the check runs: while writes arrive, when the current buffer reaches the limit's age
  * (a buffer past it with fewer than {@link #MIN_ENTRIES} entries is looked at again every quarter
- * of the limit, at least 5 ms, until it has them); while none arrive, once per limit. It first
- * reads RocksDB's latest sequence number (one cheap native call), and asks for the buffer's entry
- * count only when something was written since it last decided. Measured on an idle {@code level4j
- * serve}, 25 to 35 s after it started, two alternated pairs: its timer thread took 82 and 132 ms
- * of CPU per 10 s checking every 10 ms, 30 and 31 ms checking once per limit when quiet (perf of
- * it: 62% of its samples in the interpreter, which runs the scheduler's code and this check at so
- * low a rate); the whole process 94 and 146 against 46 ms. Under a follower's sequential puts,
- * waking at the buffer's deadline instead of every quarter of the limit took the timer thread
- * from 50 to 97 ms of CPU per 100,000 puts (median 65, 9 runs) to 41 to 48 ms (median 44, 8
- * runs, alternated with those), and it flushes a buffer when it reaches the limit's age rather
- * than up to a quarter of the limit later (measured with {@code level4j serve} and a follower's
- * {@code bench --n 100000 --phases put_seq}, the thread's CPU from /proc). A write after a quiet
- * spell is still flushed within about the limit, as the buffer it lands in is already older than
- * the limit.
+ * of the limit, at least 5 ms, until it has them); while none arrive, not at all: a check that
+ * finds nothing written since it last decided schedules no other, and the next write wakes it
+ * ({@link #written}). It first reads RocksDB's latest sequence number (one cheap native call),
+ * and asks for the buffer's entry count only when something was written since it last decided.
+ * Measured on an idle {@code level4j serve}, 25 to 35 s after it started, two alternated pairs:
+ * its timer thread took 82 and 132 ms of CPU per 10 s checking every 10 ms, 30 and 31 ms checking
+ * once per limit when quiet (perf of it: 62% of its samples in the interpreter, which runs the
+ * scheduler's code and this check at so low a rate); the whole process 94 and 146 against 46 ms.
+ * About 100 µs of CPU a wake, 25 wakes a second at RaveLevel's 40 ms: on a busy machine each
+ * took a processor from a thread polling for its peer's answer for that long (traced under
+ * FollowerFloor.followerGet, reads only: 44 times in 2 s the leader's timer thread held the
+ * follower's processor for over 100 µs, so its poll ran out and it slept). Under a follower's
+ * sequential puts, waking at the buffer's deadline instead of every quarter of the limit took
+ * the timer thread from 50 to 97 ms of CPU per 100,000 puts (median 65, 9 runs) to 41 to 48 ms
+ * (median 44, 8 runs, alternated with those), and it flushes a buffer when it reaches the
+ * limit's age rather than up to a quarter of the limit later (measured with {@code level4j
+ * serve} and a follower's {@code bench --n 100000 --phases put_seq}, the thread's CPU from
+ * /proc). A write after a quiet
+ * spell wakes the check at once; the buffer it lands in is already older than the limit, so it is
+ * flushed as soon as it holds {@link #MIN_ENTRIES} entries.
  *
  * <p>Threads: the listener runs on RocksDB's threads, the check on {@link TimedWork}'s timer
- * thread, under the engine's release lock; the fields below only on the timer thread.
+ * thread, under the engine's release lock; the fields below only on the timer thread, but {@code
+ * idle}, which writers read and clear.
  */
 final class LogBound extends TimedWork implements AutoCloseable {
   /** Fewer unflushed entries than this replay in under a millisecond: not worth a table file. */
@@ -58,6 +67,18 @@ final class LogBound extends TimedWork implements AutoCloseable {
   private final FlushOptions flush = new FlushOptions().setWaitForFlush(false)
       .setAllowWriteStall(true);
   private final Sealed sealed = new Sealed();
+  /** The check sleeps until a write (see sleepUntilWritten); any thread. */
+  private volatile boolean idle;
+  private volatile long checks; // written by the timer thread only
+  private static final VarHandle IDLE;
+
+  static {
+    try {
+      IDLE = MethodHandles.lookup().findVarHandle(LogBound.class, "idle", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** {@code release} is the engine's release lock (read side). */
   LogBound(long limitNanos, Lock release) {
@@ -79,28 +100,63 @@ final class LogBound extends TimedWork implements AutoCloseable {
 
   @Override
   void run(RocksDB db) throws RocksDBException {
+    checks++;
     long sequence = db.getLatestSequenceNumber();
-    long next = limitNanos; // nothing written since the last decision: look again after a limit
+    if (sequence == decidedAt) {
+      if (sleepUntilWritten(db)) {
+        return;
+      }
+      sequence = db.getLatestSequenceNumber();
+    }
+    long next = limitNanos; // after a flush: the next buffer's age
     try {
-      if (sequence != decidedAt) {
-        long age = System.nanoTime() - sealed.since;
-        if (age < limitNanos) {
-          next = limitNanos - age; // when the current buffer reaches the limit
+      long age = System.nanoTime() - sealed.since;
+      if (age < limitNanos) {
+        next = limitNanos - age; // when the current buffer reaches the limit
+      } else {
+        decidedAt = sequence;
+        if (db.getLongProperty("rocksdb.num-entries-active-mem-table") >= MIN_ENTRIES) {
+          // The flush seals the buffer: don't ask twice meanwhile.
+          sealed.since = System.nanoTime();
+          db.flush(flush);
         } else {
-          decidedAt = sequence;
-          if (db.getLongProperty("rocksdb.num-entries-active-mem-table") >= MIN_ENTRIES) {
-            // The flush seals the buffer: don't ask twice meanwhile.
-            sealed.since = System.nanoTime();
-            db.flush(flush);
-          } else {
-            next = recheckNanos; // old but small: look again until it holds enough to flush
-          }
+          next = recheckNanos; // old but small: look again until it holds enough to flush
         }
       }
       // A failure loses nothing: the buffer is flushed when full, as without a limit.
     } finally {
       once(db, next);
     }
+  }
+
+  /**
+   * Nothing was written since the check last decided: no check is scheduled until a write
+   * ({@link #written}). True if the check sleeps now; false if a write came meanwhile and this
+   * thread is to decide at once.
+   *
+   * <p>Why the handshake is enough: this thread sets {@code idle}, then reads the sequence number;
+   * a writer advances the sequence number, then (after a full fence) reads {@code idle}. One of
+   * the two sees the other's write, and the compare-and-set lets exactly one act on it.
+   */
+  private boolean sleepUntilWritten(RocksDB db) {
+    idle = true;
+    return db.getLatestSequenceNumber() == decidedAt || !IDLE.compareAndSet(this, true, false);
+  }
+
+  /**
+   * Called after every write to the database: wakes a check that sleeps because nothing was
+   * written (a volatile read per write otherwise).
+   */
+  void written() {
+    VarHandle.fullFence(); // the write's sequence number before the read of idle (see above)
+    if (idle && IDLE.compareAndSet(this, true, false)) {
+      again(0);
+    }
+  }
+
+  /** How many times the check ran, for tests. */
+  long checks() {
+    return checks;
   }
 
   /** Frees the native objects; only after the database that used them has closed. */

@@ -661,8 +661,21 @@ final class RocksEngine implements Engine {
     feeds.remove(f);
   }
 
-  /** After a write: feeds that caught up look at the log again. */
+  /** How many times the flush limit's check ran (LogBound), for tests; 0 without a limit. */
+  long flushChecks() {
+    Handles h = handles;
+    return h == null || h.bound == null ? 0 : h.bound.checks();
+  }
+
+  /**
+   * After a write: the flush limit's check wakes if it slept for want of writes, and feeds that
+   * caught up look at the log again.
+   */
   private void wrote() {
+    Handles h = handles;
+    if (h != null && h.bound != null) {
+      h.bound.written();
+    }
     if (!feeds.isEmpty()) {
       for (RocksFeed f : feeds) {
         f.wake();

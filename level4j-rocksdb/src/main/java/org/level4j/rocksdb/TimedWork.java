@@ -21,8 +21,9 @@ abstract class TimedWork {
   private static final ScheduledExecutorService TIMER = timer();
 
   private final Lock release;
-  private RocksDB db; // set by start, cleared by stop, both under the release lock's write side
-  private ScheduledFuture<?> task;
+  /** Set by once and every, cleared by stop (under the release lock's write side too). */
+  private volatile RocksDB db;
+  private ScheduledFuture<?> task; // guarded by this
 
   /** {@code release} is the engine's release lock (read side). */
   TimedWork(Lock release) {
@@ -36,13 +37,23 @@ abstract class TimedWork {
   void failed(Exception e) {}
 
   /** Runs the work once on {@code db}, after {@code delayNanos}. */
-  final void once(RocksDB db, long delayNanos) {
+  final synchronized void once(RocksDB db, long delayNanos) {
     this.db = db;
     task = TIMER.schedule(this::runLocked, delayNanos, TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * Runs the work once more, after {@code delayNanos}, on the database it last ran on, unless
+   * stopped meanwhile. Any thread may call it.
+   */
+  final synchronized void again(long delayNanos) {
+    if (db != null) {
+      task = TIMER.schedule(this::runLocked, delayNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
   /** Runs the work on {@code db} every {@code periodNanos}, from the end of one run. */
-  final void every(RocksDB db, long periodNanos) {
+  final synchronized void every(RocksDB db, long periodNanos) {
     this.db = db;
     task = TIMER.scheduleWithFixedDelay(this::runLocked, periodNanos, periodNanos,
         TimeUnit.NANOSECONDS);
@@ -65,7 +76,7 @@ abstract class TimedWork {
   }
 
   /** Stops the work; called under the release lock's write side, before RocksDB closes. */
-  final void stop() {
+  final synchronized void stop() {
     db = null;
     if (task != null) {
       task.cancel(false);

@@ -8,12 +8,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Database;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
+import org.level4j.Op;
 
 /** RocksOptions.flushAfter: writes do not stay in the write buffer (and the log) for long. */
 class FlushAfterTest {
@@ -53,6 +55,37 @@ class FlushAfterTest {
     try (Database db = RocksLevel.open(dir, options)) {
       assertThat(db.iterator().all()).hasSize(3001);
     }
+  }
+
+  @Test
+  void aQuietDatabasesCheckSleepsUntilTheNextWrite() throws Exception {
+    // Each check costs its timer thread about 100 µs of CPU, which a busy machine takes from
+    // whoever runs; with nothing written, none is needed.
+    RocksEngine engine = new RocksEngine(dir,
+        RocksOptions.builder().flushAfter(Duration.ofMillis(10)).build());
+    engine.open();
+    try {
+      engine.write(List.of(Op.put(bytes("k"), bytes("v"))), false);
+      Thread.sleep(200); // the checks that look at the buffer, old but small, then decide
+      long settled = engine.flushChecks();
+      assertThat(settled).as("checks since the write").isPositive();
+      Thread.sleep(500); // 50 checks' worth at one per limit, as before
+      assertThat(engine.flushChecks() - settled).as("checks while nothing was written")
+          .isLessThanOrEqualTo(1);
+
+      for (int i = 0; i < 1500; i++) {
+        engine.write(List.of(Op.put(bytes(String.format("k%05d", i)), bytes("v"))), false);
+      }
+      await("the write wakes the check, which flushes").atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(10)).until(() -> tableFiles(dir) > 0);
+      assertThat(engine.flushChecks()).isGreaterThan(settled + 1);
+    } finally {
+      engine.close();
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Test
