@@ -94,8 +94,11 @@ final class Cores {
         file = FileChannel.open(loadavg);
       }
       buf.clear();
-      while (buf.hasRemaining() && file.read(buf, buf.position()) > 0) {
-        // /proc/loadavg is one short line; a read at offset 0 makes the kernel write it anew
+      // /proc/loadavg is one short line; a read at offset 0 makes the kernel write it anew. The
+      // first read returns all of it: reading on to the end cost a second call every look.
+      while (buf.hasRemaining() && file.read(buf, buf.position()) > 0
+          && buf.get(buf.position() - 1) != '\n') {
+        // a file that came in pieces: read on to the end of its line
       }
       return parseRunning(buf.array(), buf.position());
     } catch (IOException | RuntimeException e) {
