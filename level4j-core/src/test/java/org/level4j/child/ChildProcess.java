@@ -85,6 +85,19 @@ public final class ChildProcess implements AutoCloseable {
     return "-Djava.io.tmpdir=" + Files.createDirectories(scratch.resolve("tmp"));
   }
 
+  /**
+   * Whether this JVM runs as root, which a test needs to make files of another user or to start
+   * a process as one (setpriv); such tests are skipped elsewhere.
+   */
+  public static boolean isRoot() throws IOException {
+    Path probe = Files.createTempFile("level4j-root", ".probe");
+    try {
+      return (Integer) Files.getAttribute(probe, "unix:uid") == 0;
+    } finally {
+      Files.deleteIfExists(probe);
+    }
+  }
+
   /** A JVM running {@code main} with {@link #HEAP} and the {@link #JVM} options. */
   public static ChildProcess java(Class<?> main, String... args) throws IOException {
     return java(List.of(HEAP), main, args);

@@ -48,7 +48,7 @@ class UnixGroupTest {
 
   @Test
   void aProcessRunningWithTheAllowedGroupIsServed() throws Exception {
-    assumeTrue(isRoot(), "needs root to run a process as another user");
+    assumeTrue(ChildProcess.isRoot(), "needs root to run a process as another user");
     Database db = opened.keep(MemoryLevel.open());
     Path sock = dir.resolve("db.sock");
     Host host = opened.keep(Host.of(db));
@@ -63,7 +63,7 @@ class UnixGroupTest {
 
   @Test
   void aProcessOfAnotherUserThatMayConnectIsStillRefusedACheckpoint() throws Exception {
-    assumeTrue(isRoot(), "needs root to run a process as another user");
+    assumeTrue(ChildProcess.isRoot(), "needs root to run a process as another user");
     Database db = opened.keep(org.level4j.rocksdb.RocksLevel.open(dir.resolve("db")));
     Path sock = dir.resolve("db.sock");
     Host host = opened.keep(Host.of(db));
@@ -82,7 +82,7 @@ class UnixGroupTest {
 
   @Test
   void aProcessOfAnotherGroupIsRefusedEvenWhenTheSocketFileLetsItIn() throws Exception {
-    assumeTrue(isRoot(), "needs root to run a process as another user");
+    assumeTrue(ChildProcess.isRoot(), "needs root to run a process as another user");
     Database db = opened.keep(MemoryLevel.open());
     Path sock = dir.resolve("db.sock");
     Host host = opened.keep(Host.of(db));
@@ -164,12 +164,4 @@ class UnixGroupTest {
     return String.join(java.io.File.pathSeparator, entries);
   }
 
-  private static boolean isRoot() throws IOException {
-    Path probe = Files.createTempFile("level4j-root", ".probe");
-    try {
-      return (Integer) Files.getAttribute(probe, "unix:uid") == 0;
-    } finally {
-      Files.deleteIfExists(probe);
-    }
-  }
 }

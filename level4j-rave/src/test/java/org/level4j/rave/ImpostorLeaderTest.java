@@ -29,7 +29,7 @@ class ImpostorLeaderTest {
 
   @Test
   void aFollowerNeverConnectsToAnotherUsersSocketOrTrustsItsLeaderInfo() throws Exception {
-    assumeTrue(isRoot(), "needs root to make files owned by another user");
+    assumeTrue(ChildProcess.isRoot(), "needs root to make files owned by another user");
     try (ChildProcess lockHolder = ChildProcess.java(HoldLock.class,
         dir.resolve(Seat.LOCK_FILE).toString());
         ServerSocketChannel impostor = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -73,12 +73,4 @@ class ImpostorLeaderTest {
     }
   }
 
-  private static boolean isRoot() throws Exception {
-    Path probe = Files.createTempFile("level4j-root", ".probe");
-    try {
-      return (Integer) Files.getAttribute(probe, "unix:uid") == 0;
-    } finally {
-      Files.deleteIfExists(probe);
-    }
-  }
 }

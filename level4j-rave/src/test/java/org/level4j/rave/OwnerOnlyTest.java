@@ -80,7 +80,7 @@ class OwnerOnlyTest {
 
   @Test
   void anotherUserCannotOpenTheElectionsLockFilesToHoldThem() throws Exception {
-    assumeTrue(isRoot(), "needs root to run a process as another user");
+    assumeTrue(ChildProcess.isRoot(), "needs root to run a process as another user");
     Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString(OPEN_DIR));
     Path dir = Files.createDirectory(scratch.resolve("db"),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(OPEN_DIR)));
@@ -123,12 +123,4 @@ class OwnerOnlyTest {
     return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
   }
 
-  private static boolean isRoot() throws IOException {
-    Path probe = Files.createTempFile("level4j-root", ".probe");
-    try {
-      return (Integer) Files.getAttribute(probe, "unix:uid") == 0;
-    } finally {
-      Files.deleteIfExists(probe);
-    }
-  }
 }
