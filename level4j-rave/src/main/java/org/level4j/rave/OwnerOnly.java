@@ -21,8 +21,8 @@ import java.util.Set;
  * <p>Why: a POSIX lock needs only a file opened for reading. Another local user who can read a
  * lock file can hold a shared lock on it for as long as they like, and the election's exclusive
  * lock then never comes: no process leads the directory again, and a follower's takeover waits
- * for good. RaveLevel serves one user (its socket admits no other, see {@code SocketPath}), so
- * nothing is lost by closing its files to everyone else. Data files are RocksDB's, made under the
+ * for good. RaveLevel serves one user (its socket admits no other: README, "Who may connect"),
+ * so nothing is lost by closing its files to everyone else. Data files are RocksDB's, made under the
  * process's umask: a directory level4j creates keeps them from other users; one the user made
  * keeps the mode they gave it.
  *
