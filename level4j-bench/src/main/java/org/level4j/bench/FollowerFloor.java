@@ -54,6 +54,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * as they are made; {@code echo100} is the
  * floor under plain blocking code.
  *
+ * <p>The follower's calls travel in shared memory beside the leader's socket, as RaveLevel's
+ * followers' do ({@code Connection.unixSharedMemory}); {@code -jvmArgsAppend
+ * -Dlevel4j.sharedMemory=false} measures them over the socket alone, as before session 23.
+ * {@link FloorPairs} measures the same ratios in pairs, which this machine's drift needs.
+ *
  * <p>The follower's calls run twice, against a leader with RaveLevel's default flush policy
  * ({@code flushAfterMs=40}: each write buffer is flushed 40 ms after it began, to keep a
  * takeover's replay short, {@link RocksOptions#flushAfter()}) and with that policy off ({@code
@@ -98,8 +103,8 @@ public class FollowerFloor {
     public int flushAfterMs;
     private Path dir;
     private Process leader;
-    private RaveLevel db;
-    private long n;
+    RaveLevel db;
+    long n;
 
     @Setup
     public void setUp() throws Exception {
@@ -137,7 +142,7 @@ public class FollowerFloor {
     rawWrite = new org.rocksdb.WriteOptions();
   }
 
-  private static Process peer(String... args) throws IOException {
+  static Process peer(String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
         "java").toString(), "-XX:+UseSerialGC", "-Xmn16m", "-cp",
         System.getProperty("java.class.path"), FloorPeer.class.getName()));
@@ -167,7 +172,7 @@ public class FollowerFloor {
   }
 
   /** Ends a peer: closes its input, which it waits on, and waits for it to exit. */
-  private static void stop(Process p) throws Exception {
+  static void stop(Process p) throws Exception {
     p.getOutputStream().close();
     if (!p.waitFor(10, TimeUnit.SECONDS)) {
       p.destroyForcibly();
@@ -218,7 +223,7 @@ public class FollowerFloor {
         new String(value, StandardCharsets.US_ASCII));
   }
 
-  private static byte[] key(long i) {
+  static byte[] key(long i) {
     return String.format(Locale.ROOT, "k%015d", i)
         .getBytes(StandardCharsets.US_ASCII);
   }

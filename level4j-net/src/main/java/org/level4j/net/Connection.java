@@ -69,6 +69,26 @@ public interface Connection extends AutoCloseable {
   }
 
   /**
+   * Connects to a Unix domain socket as {@link #unix(Path)} does, and offers the host to carry
+   * the connection's bytes in shared memory instead: a file of this user's only under {@code
+   * /dev/shm}, removed as soon as the host has answered, with the socket kept to tell either end
+   * when the other has gone and to wake one that sleeps. A call then costs no system call while
+   * both ends poll. A level4j host takes the offer if it runs as this user; otherwise, and with a
+   * host that does not know the offer (Node's, an older level4j one), the connection stays a
+   * plain socket. Nothing waits for the answer. The system property {@code
+   * level4j.sharedMemory=false} turns the offer off.
+   *
+   * @param path the socket file
+   * @return the connection
+   * @throws LevelException {@code LEVEL_CONNECTION_LOST} as {@link #unix(Path)}
+   */
+  static Connection unixSharedMemory(Path path) {
+    Connection c = unix(path);
+    SocketConnection.wantRings(c);
+    return c;
+  }
+
+  /**
    * Connects over TCP, with Nagle's algorithm off (requests are small and latency matters).
    *
    * @param host a host name or address

@@ -199,6 +199,10 @@ final class GuestEngine implements RemoteEngine {
       pending.add(probe);
     }
     synchronized (l.outbox) {
+      SharedRings rings = SocketConnection.offer(l.connection);
+      if (rings != null) {
+        GuestMessage.sharedMemoryOffer(l.outbox.out(), rings.name()); // first, before the probe
+      }
       probe.encode(l.outbox.out(), this);
     }
     return probe;
@@ -811,7 +815,9 @@ final class GuestEngine implements RemoteEngine {
 
   private void dispatch(int tag, Protobuf.In body, List<Runnable> later) {
     HostMessage m = HostMessage.decode(tag, body);
-    if (m instanceof HostMessage.Hello h) {
+    if (m instanceof HostMessage.SharedMemory sm) {
+      sharedMemoryAnswered(sm.accepted());
+    } else if (m instanceof HostMessage.Hello h) {
       synchronized (lock) {
         helloFeatures = h.version() >= 1 ? h.features() : 0;
       }
@@ -839,6 +845,10 @@ final class GuestEngine implements RemoteEngine {
         if (r instanceof GuestRequest.GetMany g && g.probe && probing) {
           failures = probedLocked();
           l = link;
+          if (l != null) {
+            SocketConnection.answered(l.connection, false); // if not answered: a host that
+            // ignored the offer (its answer comes before the probe's); its file is removed
+          }
           reconnected = l != null && l.reconnect;
         }
       }
@@ -867,6 +877,30 @@ final class GuestEngine implements RemoteEngine {
       if (done != null) {
         fire(later, done);
       }
+    }
+  }
+
+  /**
+   * The host answered the shared memory offer of the link being read (the current one: it is
+   * the first answer on a link). Taken: reads come from the rings from now on, this thread being
+   * the one that reads; the guest's last frame on the socket says where its writes move to them.
+   */
+  private void sharedMemoryAnswered(boolean accepted) {
+    GuestLink l;
+    synchronized (lock) {
+      l = link;
+    }
+    if (l == null) {
+      return;
+    }
+    SocketConnection.answered(l.connection, accepted);
+    if (accepted) {
+      SocketConnection.readRings(l.connection);
+      synchronized (l.outbox) {
+        GuestMessage.sharedMemoryNow(l.outbox.out());
+        SocketConnection.writeRingsFrom(l.connection, l.outbox.appended());
+      }
+      l.flush();
     }
   }
 

@@ -54,6 +54,12 @@ sealed interface GuestMessage {
   /** The Checkpoint extension: a copy of the database in the new directory {@code dest}. */
   record Checkpoint(int id, String dest) implements Request {}
 
+  /** The shared memory extension: the file of rings the guest offers ({@link Wire}). */
+  record SharedMemoryOffer(String name) implements GuestMessage {}
+
+  /** The shared memory extension: the guest's last frame on the socket. */
+  record SharedMemoryNow() implements GuestMessage {}
+
   record Iterator(int id, int seq, Range<byte[]> range, boolean keys, boolean values,
       long consumed, byte[] bookmark, byte[] seek, int snapshot) implements GuestMessage {}
 
@@ -230,6 +236,16 @@ sealed interface GuestMessage {
     o.end(f);
   }
 
+  static void sharedMemoryOffer(Out o, String name) {
+    int f = o.begin(Wire.SHARED_MEMORY);
+    o.string(1, name);
+    o.end(f);
+  }
+
+  static void sharedMemoryNow(Out o) {
+    o.end(o.begin(Wire.SHARED_MEMORY_NOW));
+  }
+
   /** Fields 3..8 of Options: bounds, limit and direction. */
   private static void rangeFields(Out o, Range<byte[]> r) {
     boundFields(o, r);
@@ -314,6 +330,10 @@ sealed interface GuestMessage {
         return new Unsubscribe(in.uint32(1));
       case Wire.CHECKPOINT:
         return new Checkpoint(in.uint32(1), in.string(2));
+      case Wire.SHARED_MEMORY:
+        return new SharedMemoryOffer(in.string(1));
+      case Wire.SHARED_MEMORY_NOW:
+        return new SharedMemoryNow();
       default:
         return new Unknown(tag);
     }

@@ -43,6 +43,9 @@ sealed interface HostMessage {
   /** A feed's next writes; {@code error}, if not null, ends the feed. */
   record Changes(int feed, List<Change> changes, LevelException error) implements HostMessage {}
 
+  /** The answer to a guest's offer of shared memory ({@link Wire}). */
+  record SharedMemory(boolean accepted) implements HostMessage {}
+
   /** A frame with a tag this side does not know: ignored, as a later extension's. */
   record Unknown(int tag) implements HostMessage {}
 
@@ -101,6 +104,12 @@ sealed interface HostMessage {
     int f = o.begin(Wire.ITERATOR_END);
     o.uint(1, id);
     o.uint(2, seq);
+    o.end(f);
+  }
+
+  static void sharedMemory(Out o, boolean accepted) {
+    int f = o.begin(Wire.SHARED_MEMORY);
+    o.bool(1, accepted);
     o.end(f);
   }
 
@@ -174,6 +183,8 @@ sealed interface HostMessage {
         return new IteratorEnd(in.uint32(1), in.uint32(2));
       case Wire.HELLO:
         return new Hello(in.uint32(1, 0), in.uint32(2, 0));
+      case Wire.SHARED_MEMORY:
+        return new SharedMemory(in.bool(1));
       case Wire.CHANGES: {
         List<Change> changes = new ArrayList<>();
         in.forEachMessage(2, c -> {

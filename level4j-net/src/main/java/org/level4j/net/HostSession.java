@@ -111,6 +111,14 @@ final class HostSession implements FrameReader.Handler {
   }
 
   private void receive(GuestMessage m) {
+    if (m instanceof GuestMessage.SharedMemoryOffer o) {
+      takeSharedMemory(o.name());
+      return;
+    }
+    if (m instanceof GuestMessage.SharedMemoryNow) {
+      SocketConnection.readRings(connection); // this thread reads; the guest wrote its last here
+      return;
+    }
     if (m instanceof GuestMessage.Unknown u) {
       LOG.log(System.Logger.Level.DEBUG, "ignoring a frame with unknown tag " + u.tag());
       return;
@@ -203,6 +211,28 @@ final class HostSession implements FrameReader.Handler {
         + "(HostOptions.maxRequestsInFlight, serve --max-requests-in-flight): wait for answers "
         + "before sending more"));
     return false;
+  }
+
+  /**
+   * Answers a guest's offer of shared memory ({@link Wire}): taken if the guest runs as this
+   * process's user over a Unix socket and the file is a private one of that user's; this
+   * session's writes then go to the rings from the end of the answer on.
+   */
+  private void takeSharedMemory(String name) {
+    writes.writeHeld(); // whatever comes next sees the writes sent before it
+    SharedRings rings = SocketConnection.take(connection, name);
+    Outbox outbox = answers.outbox();
+    synchronized (outbox) {
+      HostMessage.sharedMemory(outbox.out(), rings != null);
+      if (rings != null) {
+        SocketConnection.writeRingsFrom(connection, outbox.appended());
+      }
+    }
+    try {
+      outbox.flush();
+    } catch (IOException e) {
+      close(); // the next read ends the session
+    }
   }
 
   /** Tells a level4j guest which extensions this host serves (a Node guest skips the frame). */

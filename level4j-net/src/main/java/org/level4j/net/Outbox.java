@@ -28,6 +28,7 @@ final class Outbox {
   private boolean writing;
   private int inWrite; // bytes of the buffer the writer holds now (0 when none)
   private int roomWaiters; // threads waiting in awaitRoom: only then does a write wake anyone
+  private long written; // bytes written so far
 
   Outbox(Connection connection) {
     this.connection = connection;
@@ -59,11 +60,13 @@ final class Outbox {
     try {
       while (true) {
         connection.write(ByteBuffer.wrap(o.buf, 0, o.len));
+        int len = o.len;
         o.clear();
         if (o.buf.length > KEEP) {
           o = new Protobuf.Out(INITIAL);
         }
         synchronized (this) {
+          written += len;
           wakeRoomWaiters();
           if (filling.len == 0) {
             spare = o;
@@ -101,6 +104,14 @@ final class Outbox {
     if (roomWaiters > 0) {
       notifyAll();
     }
+  }
+
+  /**
+   * Where the stream stands: every byte ever appended, written or not. Call holding this
+   * object's monitor, to name the point after the frames appended so far.
+   */
+  long appended() {
+    return written + inWrite + filling.len;
   }
 
   /** Bytes appended and not yet written (those being written included). */

@@ -41,6 +41,64 @@ class SocketConnection implements Connection {
     return new Quiet(channel, name);
   }
 
+  /*
+   * Shared memory (Wire's SharedMemory frames; SharedRings): a guest's Quiet connection made by
+   * Connection.unixSharedMemory offers rings as its first frame; a host's Quiet connection whose
+   * peer runs as its own user takes them. Each side then switches its two directions at the
+   * points the frames mark: reads at the frame that says so (the host's answer, the guest's
+   * SharedMemoryNow), writes after the end of its own such frame in the stream (Outbox.appended).
+   * These hooks do nothing on other connections.
+   */
+
+  /** A host's, before anything is read: it may take its peer's offer (a peer of its user). */
+  void acceptSharedMemory() {}
+
+  /** A guest's, before it is used: offer the host shared memory (Connection.unixSharedMemory). */
+  static void wantRings(Connection c) {
+    if (c instanceof Quiet q) {
+      q.wantsRings = true;
+    }
+  }
+
+  /** A guest's: the rings to offer as its first frame, or null (not offering). */
+  static SharedRings offer(Connection c) {
+    return c instanceof Quiet q ? q.offer() : null;
+  }
+
+  /** A host's: maps the rings a guest offered, or returns null to refuse them. */
+  static SharedRings take(Connection c, String name) {
+    return c instanceof Quiet q ? q.take(name) : null;
+  }
+
+  /** A guest's: the host answered its offer (its file is removed either way). */
+  static void answered(Connection c, boolean accepted) {
+    if (c instanceof Quiet q) {
+      q.answered(accepted);
+    }
+  }
+
+  /** Reads come from the rings from now on. */
+  static void readRings(Connection c) {
+    if (c instanceof Quiet q) {
+      q.readRings();
+    }
+  }
+
+  /** Writes go to the rings from stream position {@code position} on (bytes ever written). */
+  static void writeRingsFrom(Connection c, long position) {
+    if (c instanceof Quiet q) {
+      q.writeRingsFrom(position);
+    }
+  }
+
+  /** Whether {@code c} reads and writes shared memory now (for tests). */
+  static boolean sharesMemory(Connection c) {
+    return c instanceof Quiet q && q.readRings != null && q.ringsFrom != Long.MAX_VALUE;
+  }
+
+  /** Whether guests offer shared memory: system property {@code level4j.sharedMemory}. */
+  static final boolean SHARED_MEMORY = !"false".equals(System.getProperty("level4j.sharedMemory"));
+
   @Override
   public int read(ByteBuffer dst) throws IOException {
     return channel.read(dst);
@@ -106,6 +164,21 @@ class SocketConnection implements Connection {
      * one reading thread uses it.
      */
     private boolean drained;
+    /** A guest's: offer shared memory (Connection.unixSharedMemory). */
+    boolean wantsRings;
+    /** A host's: its peer runs as its user, and may offer shared memory. */
+    private volatile boolean mayTake;
+    /** The rings offered (a guest's, until answered) or taken. */
+    private volatile SharedRings rings;
+    private SharedRings offered; // a guest's, until answered; removed on close at the latest
+    /** Set once, by the reading thread: reads come from these rings. */
+    private volatile SharedRings readRings;
+    /** Writes go to the rings from this stream position on (never: Long.MAX_VALUE). */
+    private volatile long ringsFrom = Long.MAX_VALUE;
+    private long written; // bytes handed to write(): the stream position (writing thread)
+    private Spin.Poll sharedPoll;
+    private final ByteBuffer bellIn = ByteBuffer.allocateDirect(64); // reading thread only
+    private final ByteBuffer bellOut = ByteBuffer.allocateDirect(1); // writing thread only
 
     Quiet(SocketChannel channel, String name) throws IOException {
       super(channel, name);
@@ -127,7 +200,73 @@ class SocketConnection implements Connection {
     }
 
     @Override
+    void acceptSharedMemory() {
+      mayTake = peerIsOwnUser();
+    }
+
+    synchronized SharedRings offer() {
+      if (!wantsRings || !SHARED_MEMORY || rings != null) {
+        return null;
+      }
+      try {
+        offered = SharedRings.create();
+      } catch (IOException | RuntimeException | LinkageError e) {
+        return null; // no shared memory here (no /dev/shm, not Linux): the socket carries it all
+      }
+      sharedPoll = offered::poll;
+      rings = offered;
+      return offered;
+    }
+
+    synchronized SharedRings take(String name) {
+      if (!mayTake || rings != null) {
+        Host.LOG.log(System.Logger.Level.WARNING, "refused a guest's shared memory on " + this
+            + ": " + (rings != null ? "it offered twice"
+            : "it is not a peer of this process's user over a Unix socket"));
+        return null;
+      }
+      try {
+        SharedRings taken = SharedRings.open(name);
+        sharedPoll = taken::poll;
+        rings = taken;
+        return taken;
+      } catch (IOException | RuntimeException | LinkageError e) {
+        Host.LOG.log(System.Logger.Level.WARNING, "refused a guest's shared memory on " + this
+            + ", carrying on over the socket: " + e);
+        return null;
+      }
+    }
+
+    synchronized void answered(boolean accepted) {
+      if (offered != null) {
+        offered.unlink(); // both ends have mapped it, or the host never will
+        offered = null;
+        if (accepted) {
+          readRings = rings;
+        } else {
+          rings = null;
+        }
+      }
+    }
+
+    void readRings() {
+      if (rings == null) {
+        throw new Malformed("SharedMemoryNow without shared memory");
+      }
+      readRings = rings;
+    }
+
+    void writeRingsFrom(long position) {
+      ringsFrom = position;
+    }
+
+    @Override
     public int read(ByteBuffer dst) throws IOException {
+      SharedRings s = readRings;
+      return s != null ? readShared(s, dst) : readSocket(dst);
+    }
+
+    private int readSocket(ByteBuffer dst) throws IOException {
       int n;
       if (!drained || !dst.hasRemaining()) {
         n = channel.read(dst);
@@ -158,13 +297,116 @@ class SocketConnection implements Connection {
     }
 
     @Override
+    public void write(ByteBuffer src) throws IOException {
+      long from = ringsFrom;
+      int n = src.remaining();
+      if (written + n <= from) {
+        super.write(src);
+        written += n;
+        return;
+      }
+      if (written < from) { // the switch falls inside: the bytes before it go on the socket
+        int before = (int) (from - written);
+        ByteBuffer head = src.duplicate();
+        head.limit(head.position() + before);
+        super.write(head);
+        src.position(src.position() + before);
+      }
+      writeShared(rings, src); // from any buffer: no copy into a direct one first
+      written += n;
+    }
+
+    @Override
     void writeFully(ByteBuffer b) throws IOException {
+      writeSocket(b);
+    }
+
+    private void writeSocket(ByteBuffer b) throws IOException {
       boolean interrupted = false;
       try {
         while (b.hasRemaining()) {
           if (channel.write(b) == 0) {
             interrupted |= await(writable);
           }
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    /**
+     * Takes bytes from the shared rings: at once if there are some, else after polling them a
+     * while ({@link Spin}), else after sleeping in the socket until the peer rings or goes.
+     */
+    private int readShared(SharedRings s, ByteBuffer dst) throws IOException {
+      int n = s.poll(dst);
+      if (n != 0 || !dst.hasRemaining()) {
+        return n;
+      }
+      n = spin.await(sharedPoll, dst);
+      if (n != 0) {
+        return n;
+      }
+      boolean interrupted = false;
+      try {
+        while (true) {
+          if (s.sleep()) {
+            while (true) {
+              // Waits first: no bell rings for this sleep before it begins (one left from an
+              // earlier one only ends the wait at once), and a read would find nothing.
+              interrupted |= await(readable);
+              bellIn.clear();
+              int r = channel.read(bellIn);
+              if (r < 0) {
+                n = s.poll(dst); // what the peer put before it went
+                return n != 0 ? n : -1;
+              }
+              if (r > 0) {
+                break;
+              }
+            }
+          }
+          n = s.poll(dst);
+          if (n != 0) {
+            return n;
+          }
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    /**
+     * Puts {@code b} into the shared rings, ringing the peer if it sleeps; while they are full,
+     * waits for room, looking again after a pause that doubles up to a millisecond (a peer slow
+     * to read is not rung for room: it is rare, and a bulk transfer).
+     */
+    private void writeShared(SharedRings s, ByteBuffer b) throws IOException {
+      long pause = 10_000;
+      boolean interrupted = false;
+      try {
+        while (b.hasRemaining()) {
+          if (!channel.isOpen()) {
+            // As a socket's write would: a host closes its sessions before its database, and
+            // an answer made after that (the database closing) must not reach the guest.
+            throw new java.nio.channels.ClosedChannelException();
+          }
+          if (s.offer(b) > 0) {
+            if (s.peerSleeps()) {
+              bellOut.clear();
+              bellOut.put(0, (byte) 1);
+              writeSocket(bellOut);
+            }
+            pause = 10_000;
+            continue;
+          }
+          java.util.concurrent.locks.LockSupport.parkNanos(this, pause);
+          interrupted |= Thread.interrupted();
+          pause = Math.min(pause * 2, 1_000_000);
         }
       } finally {
         if (interrupted) {
@@ -190,6 +432,11 @@ class SocketConnection implements Connection {
     @Override
     public void close() {
       super.close();
+      synchronized (this) {
+        if (offered != null) {
+          offered.unlink();
+        }
+      }
       closeQuietly(readable);
       closeQuietly(writable);
     }

@@ -3,9 +3,9 @@ package org.level4j.net;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Whether a thread about to sleep until its socket has data should first poll it for a short
- * while. One per connection, used by whichever thread reads it (one at a time, each read
- * happening-after the previous one).
+ * Whether a thread about to sleep until its connection has data (a socket, or shared rings
+ * beside one: {@link SharedRings}) should first poll it for a short while. One per connection,
+ * used by whichever thread reads it (one at a time, each read happening-after the previous one).
  *
  * <p>Set the window with the system property {@code level4j.spinMicros} (default 100; 0 turns
  * polling off). Polling only ever happens on a machine with two or more processors, and never

@@ -66,6 +66,17 @@ import java.nio.charset.StandardCharsets;
  * peer running as its own user, unless {@link HostOptions#checkpointsFromAnyGuest} allows every
  * guest; it refuses others, and an existing directory, with an error.
  *
+ * <p>Shared memory (a guest and host of one user on one machine, over a Unix socket; see
+ * {@code SharedRings}): the guest's first frame may be SharedMemory, naming a file of two byte
+ * rings it made. A host that takes it answers SharedMemory with accepted true and from the end of
+ * that frame on writes to the rings instead of the socket; the guest, reading that answer, reads
+ * the rings from then on, and sends SharedMemoryNow as its last frame on the socket, writing to
+ * the rings after it; the host reads the rings after it. The socket stays open beside the rings:
+ * it ends when either side goes, and carries a byte to wake a side that sleeps. A host that does
+ * not take it answers accepted false, or (a Node host, an older level4j one) ignores it as an
+ * unknown tag; either way everything stays on the socket. Nothing waits for the answer: requests
+ * sent meanwhile go on the socket.
+ *
  * <h2>Messages (proto2; field number, type; * = required)</h2>
  * <pre>
  *   Get             1 id*, 2 key*, 14 snapshot‡
@@ -100,7 +111,10 @@ import java.nio.charset.StandardCharsets;
  *   Subscribe (35)  1 id*, 2 feed*, 3 Options range (fields 3..6), 4 from (uint64, 0 = from now)
  *   Unsubscribe (36)  1 feed*
  *   Checkpoint (37) 1 id*, 2 dest* (bytes: the path, UTF-8)
+ *   SharedMemory (38)     1 name* (string)
+ *   SharedMemoryNow (39)  (no fields)
  *   Changes (35)    1 feed*, 2 repeated Change changes, 3 error (code), 15 reason†
+ *   SharedMemory (38)     1 accepted (bool)
  *     Change        1 revision* (uint64), 2 repeated Operation ops (as Batch's),
  *                   3 repeated Options cleared (fields 3..6: a range deleted whole)
  * </pre>
@@ -154,6 +168,10 @@ final class Wire {
   static final int CHANGES = 35;
   /** Guest → host: write a checkpoint of the database to a new directory. */
   static final int CHECKPOINT = 37;
+  /** Guest to host: an offer of shared memory; host to guest: the answer. */
+  static final int SHARED_MEMORY = 38;
+  /** Guest to host: the guest's last frame on the socket; the rest comes in shared memory. */
+  static final int SHARED_MEMORY_NOW = 39;
 
   static final int VERSION = 1;
   /** A Write's Callback value: applied now, or (its request id) applied before. */

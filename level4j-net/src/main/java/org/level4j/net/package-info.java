@@ -20,7 +20,8 @@
  *       {@link org.level4j.net.GuestOptions} (retry), {@link org.level4j.net.Connector} (how to
  *       reach the host, again after a drop), {@link org.level4j.net.ConnectionListener}.
  *   <li>{@link org.level4j.net.Connection} and {@link org.level4j.net.Listener}: the transports
- *       (Unix domain sockets, TCP, TLS with client certificates, an in-memory pipe);
+ *       (Unix domain sockets, shared memory beside one for a guest and host of one user on one
+ *       machine, TCP, TLS with client certificates, an in-memory pipe);
  *       {@link org.level4j.net.Tls} builds TLS contexts from PKCS12 key and trust stores.
  * </ul>
  *
@@ -31,7 +32,8 @@
  *
  * <p>The wire format is documented in one place, the package-private class {@code Wire}.
  *
- * <p>A thread about to sleep until its socket (Unix or TCP) has data first polls it for up to
+ * <p>A thread about to sleep until its connection (Unix, shared memory or TCP) has data first
+ * polls it for up to
  * 100 µs, while polling pays on that connection: waking a sleeping thread costs more than that on
  * many virtual machines. The system property {@code level4j.spinMicros} sets the window; 0 turns
  * polling off.

@@ -15,8 +15,8 @@ import org.level4j.conformance.LevelFactory;
 import org.level4j.conformance.ScratchDirectory;
 
 /**
- * The conformance suite against guests of a level4j host, over a Unix socket, over TCP and over
- * TLS with client certificates.
+ * The conformance suite against guests of a level4j host, over a Unix socket, over shared memory
+ * beside one, over TCP and over TLS with client certificates.
  */
 class GuestConformanceTest {
   /**
@@ -34,6 +34,12 @@ class GuestConformanceTest {
   }
 
   @TestFactory
+  Stream<DynamicNode> overSharedMemory() throws Exception {
+    return ConformanceSuite.all(new Hosts(ScratchDirectory.create("level4j-net"),
+        Transport.SHARED_MEMORY), GUEST_OF_MEMORY);
+  }
+
+  @TestFactory
   Stream<DynamicNode> overTcp() throws Exception {
     return ConformanceSuite.all(new Hosts(ScratchDirectory.create("level4j-net"), Transport.TCP),
         GUEST_OF_MEMORY);
@@ -45,7 +51,7 @@ class GuestConformanceTest {
         GUEST_OF_MEMORY);
   }
 
-  private enum Transport { UNIX, TCP, TLS }
+  private enum Transport { UNIX, SHARED_MEMORY, TCP, TLS }
 
   /** Each database: a memory database served by its own host, and a guest connected to it. */
   private static final class Hosts implements LevelFactory {
@@ -73,6 +79,10 @@ class GuestConformanceTest {
         Path sock = dir.resolve("h" + (n++) + ".sock");
         host.listen(Listener.unix(sock));
         connector = Connector.unix(sock);
+      } else if (transport == Transport.SHARED_MEMORY) {
+        Path sock = dir.resolve("h" + (n++) + ".sock");
+        host.listen(Listener.unix(sock));
+        connector = () -> Connection.unixSharedMemory(sock);
       } else if (transport == Transport.TCP) {
         Listener l = Listener.tcp(0);
         host.listen(l);

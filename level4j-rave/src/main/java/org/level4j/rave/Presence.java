@@ -588,7 +588,7 @@ final class Presence {
       Path socket = info != null ? info.socket() : SocketPath.of(dir);
       if ((info != null || Files.exists(socket)) && Owner.isOurs(socket)) {
         try {
-          return Connection.unix(socket);
+          return Connection.unixSharedMemory(socket); // the leader runs as this user
         } catch (LevelException e) {
           // A stale socket, or the new leader is not listening yet; keep what the OS said.
           last = e.getCause() instanceof IOException io ? io : new IOException(e.reason(), e);

@@ -203,7 +203,7 @@ final class Standby {
       LeaderInfo.read(dir);
       if (Owner.isOurs(socket)) {
         try {
-          return Connection.unix(socket);
+          return Connection.unixSharedMemory(socket); // as Presence connects: both sides' code
         } catch (RuntimeException refused) {
           // the next host is not listening yet
         }
@@ -290,7 +290,7 @@ final class Standby {
       Host host = leader == null ? null : leader.presence().host();
       if (host != null) {
         if (connections.getAndIncrement() == 0) {
-          return Connection.unix(socket);
+          return Connection.unixSharedMemory(socket); // the host's side of the offer too
         }
         Connection.Pipe pipe = Connection.pipe();
         host.serve(pipe.host());
