@@ -177,15 +177,7 @@ public class FloorPairs {
 
   /** One round trip, as {@link FollowerFloor#echo100Spin}. */
   private int echo() throws IOException {
-    message.clear();
-    echoChannel.write(message);
-    message.clear();
-    while (message.hasRemaining()) {
-      if (echoChannel.read(message) < 0) {
-        throw new IOException("the echo process went away");
-      }
-    }
-    return message.get(0);
+    return FollowerFloor.roundTrip(echoChannel, message);
   }
 
   private long rawPuts() throws Exception {

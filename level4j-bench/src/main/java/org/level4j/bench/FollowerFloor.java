@@ -196,11 +196,16 @@ public class FollowerFloor {
 
   @Benchmark
   public int echo100Spin() throws IOException {
+    return roundTrip(echoSpinChannel, message);
+  }
+
+  /** Sends {@code message} whole over {@code c} and reads as many bytes back. */
+  static int roundTrip(Connection c, ByteBuffer message) throws IOException {
     message.clear();
-    echoSpinChannel.write(message);
+    c.write(message);
     message.clear();
     while (message.hasRemaining()) {
-      if (echoSpinChannel.read(message) < 0) {
+      if (c.read(message) < 0) {
         throw new IOException("the echo process went away");
       }
     }
