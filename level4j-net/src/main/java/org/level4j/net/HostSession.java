@@ -227,12 +227,7 @@ final class HostSession implements FrameReader.Handler {
       if (rings != null) {
         SocketConnection.writeRingsFrom(connection, outbox.appended());
       }
-    }
-    try {
-      outbox.flush();
-    } catch (IOException e) {
-      close(); // the next read ends the session
-    }
+    } // written with the answers of this read (drained)
   }
 
   /** Tells a level4j guest which extensions this host serves (a Node guest skips the frame). */

@@ -16,7 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -45,11 +44,18 @@ final class SharedRings {
   /** Where the files are made: memory, never a disk. */
   static final Path DIR = Path.of("/dev/shm");
   private static final String PREFIX = "level4j-";
-  private static final Pattern NAME = Pattern.compile("level4j-[0-9a-f-]{36}");
+  private static final Pattern NAME = Pattern.compile("level4j-[0-9a-f]{32}");
+  private static final long SWEEP_EVERY_MILLIS = 60_000;
+  private static volatile long lastSweep = Long.MIN_VALUE / 2;
   private static final VarHandle LONGS =
       MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
   private static final VarHandle INTS =
       MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+  /**
+   * This process's user id, asked once: asking means a look in the user database (getpwuid),
+   * about 0.1 ms, and a reconnect after a leader's death would otherwise pay it twice.
+   */
+  private static final long OWN_UID = new com.sun.security.auth.module.UnixSystem().getUid();
 
   private final MappedByteBuffer map;
   private final Path file;
@@ -89,8 +95,15 @@ final class SharedRings {
    * caller removes it ({@link #unlink}) once the host has answered (having mapped it or not).
    */
   static SharedRings create() throws IOException {
-    sweep();
-    Path file = DIR.resolve(PREFIX + UUID.randomUUID());
+    long now = System.currentTimeMillis();
+    if (now - lastSweep > SWEEP_EVERY_MILLIS) { // not on every reconnect: a listing costs 0.1 ms
+      lastSweep = now;
+      sweep();
+    }
+    // A name nobody can make before us is all a random one has to give: made only if new, the
+    // file is ours alone, and a name taken first only costs this connection its rings.
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    Path file = DIR.resolve(PREFIX + hex16(random.nextLong()) + hex16(random.nextLong()));
     try (FileChannel ch = FileChannel.open(file, EnumSet.of(StandardOpenOption.CREATE_NEW,
         StandardOpenOption.READ, StandardOpenOption.WRITE),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
@@ -118,13 +131,16 @@ final class SharedRings {
     Path file = DIR.resolve(name);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ,
         StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-      int uid = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-      int mode = (Integer) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-      long own = new com.sun.security.auth.module.UnixSystem().getUid();
-      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || uid != own
-          || (mode & 077) != 0 || ch.size() != SIZE) {
+      // One stat for all of them (each attribute asked alone is a stat of its own).
+      java.util.Map<String, Object> a = Files.readAttributes(file,
+          "unix:uid,mode,isRegularFile,size", LinkOption.NOFOLLOW_LINKS);
+      int uid = (Integer) a.get("uid");
+      int mode = (Integer) a.get("mode");
+      long size = (Long) a.get("size");
+      if (!(Boolean) a.get("isRegularFile") || uid != OWN_UID || (mode & 077) != 0
+          || size != SIZE) {
         throw new IOException(file + " is not a shared memory file of this user's only ("
-            + "uid " + uid + ", mode " + Integer.toOctalString(mode & 0777) + ", " + ch.size()
+            + "uid " + uid + ", mode " + Integer.toOctalString(mode & 0777) + ", " + size
             + " bytes)");
       }
       MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, SIZE);
@@ -133,6 +149,11 @@ final class SharedRings {
       }
       return new SharedRings(map, file, false);
     }
+  }
+
+  private static String hex16(long v) {
+    String h = Long.toHexString(v);
+    return "0".repeat(16 - h.length()) + h;
   }
 
   /** The file's name, for the host ({@link #open}). */
@@ -156,12 +177,11 @@ final class SharedRings {
   private static void sweep() {
     long old = System.currentTimeMillis() - 60_000;
     try (DirectoryStream<Path> files = Files.newDirectoryStream(DIR, PREFIX + "*")) {
-      long own = new com.sun.security.auth.module.UnixSystem().getUid();
       for (Path f : files) {
         try {
           FileTime t = Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS);
           if (t.toMillis() < old
-              && (Integer) Files.getAttribute(f, "unix:uid", LinkOption.NOFOLLOW_LINKS) == own) {
+              && (Integer) Files.getAttribute(f, "unix:uid", LinkOption.NOFOLLOW_LINKS) == OWN_UID) {
             Files.deleteIfExists(f);
           }
         } catch (IOException | RuntimeException ignored) {

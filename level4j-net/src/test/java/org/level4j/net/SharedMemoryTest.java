@@ -113,12 +113,12 @@ class SharedMemoryTest {
 
   @Test
   void anOfferOfNoFileIsRefusedAndTheSocketCarriesOn() throws Exception {
-    assertOfferRefusedThenServed("level4j-" + new UUID(0, 0));
+    assertOfferRefusedThenServed("level4j-" + "0".repeat(32));
   }
 
   @Test
   void anOfferOfAFileOthersMayReadIsRefused() throws Exception {
-    String name = "level4j-" + UUID.randomUUID();
+    String name = randomName();
     Path file = SharedRings.DIR.resolve(name);
     Files.createFile(file, PosixFilePermissions.asFileAttribute(
         PosixFilePermissions.fromString("rw-r--r--")));
@@ -132,7 +132,7 @@ class SharedMemoryTest {
 
   @Test
   void anOfferOfALinkIsRefused() throws Exception {
-    String name = "level4j-" + UUID.randomUUID();
+    String name = randomName();
     Path target = dir.resolve("target");
     try (RandomAccessFile f = new RandomAccessFile(target.toFile(), "rw")) {
       f.setLength(SharedRings.SIZE);
@@ -172,6 +172,10 @@ class SharedMemoryTest {
       assertThat(((HostMessage.Callback) answer).value()).isEqualTo("y".getBytes(
           StandardCharsets.UTF_8));
     }
+  }
+
+  private static String randomName() {
+    return "level4j-" + UUID.randomUUID().toString().replace("-", "");
   }
 
   private static Set<Path> sharedFiles() throws IOException {
