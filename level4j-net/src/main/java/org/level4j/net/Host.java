@@ -54,6 +54,7 @@ public final class Host implements AutoCloseable {
   final LongAdder sent = new LongAdder(); // bytes, counted by the sessions' connections
   private final LongAdder accepted = new LongAdder();
   private final LongAdder refused = new LongAdder();
+  final LongAdder sharedMemory = new LongAdder(); // counted by the sessions
   private volatile boolean closed;
 
   private Host(Database db, HostOptions options) {
@@ -229,6 +230,17 @@ public final class Host implements AutoCloseable {
    */
   public long connectionsRefused() {
     return refused.sum();
+  }
+
+  /**
+   * How many connections so far moved to shared memory at their guest's offer ({@link
+   * Connection#unixSharedMemory}), for monitoring: a RaveLevel leader's count of followers that
+   * connected that way.
+   *
+   * @return the number of connections whose offer of shared memory this host took
+   */
+  public long connectionsInSharedMemory() {
+    return sharedMemory.sum();
   }
 
   /**

@@ -228,6 +228,9 @@ final class HostSession implements FrameReader.Handler {
         SocketConnection.writeRingsFrom(connection, outbox.appended());
       }
     } // written with the answers of this read (drained)
+    if (rings != null) {
+      host.sharedMemory.increment();
+    }
   }
 
   /** Tells a level4j guest which extensions this host serves (a Node guest skips the frame). */
