@@ -98,9 +98,6 @@ public final class Host implements AutoCloseable {
       throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPEN, "the host is closed");
     }
     accepted.increment();
-    if (connection instanceof SocketConnection sc) {
-      sc.acceptSharedMemory(); // before the session reads anything
-    }
     HostSession s = new HostSession(this, db, options, connection);
     sessions.add(s);
     if (closed) {

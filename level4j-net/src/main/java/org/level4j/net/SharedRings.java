@@ -51,11 +51,8 @@ final class SharedRings {
       MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
   private static final VarHandle INTS =
       MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
-  /**
-   * This process's user id, asked once: asking means a look in the user database (getpwuid),
-   * about 0.1 ms, and a reconnect after a leader's death would otherwise pay it twice.
-   */
-  private static final long OWN_UID = new com.sun.security.auth.module.UnixSystem().getUid();
+  /** Where the magic number and the capacity are, after the two rings' counters. */
+  private static final int META = 2 * 3 * 64;
 
   private final MappedByteBuffer map;
   private final Path file;
@@ -109,8 +106,8 @@ final class SharedRings {
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
       try {
         MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, SIZE);
-        map.putInt(3 * 64 * 2, MAGIC);
-        map.putInt(3 * 64 * 2 + 4, CAPACITY);
+        map.putInt(META, MAGIC);
+        map.putInt(META + 4, CAPACITY);
         return new SharedRings(map, file, true);
       } catch (IOException | RuntimeException e) {
         Files.deleteIfExists(file);
@@ -137,14 +134,14 @@ final class SharedRings {
       int uid = (Integer) a.get("uid");
       int mode = (Integer) a.get("mode");
       long size = (Long) a.get("size");
-      if (!(Boolean) a.get("isRegularFile") || uid != OWN_UID || (mode & 077) != 0
+      if (!(Boolean) a.get("isRegularFile") || uid != UnixPeers.ownUid() || (mode & 077) != 0
           || size != SIZE) {
         throw new IOException(file + " is not a shared memory file of this user's only ("
             + "uid " + uid + ", mode " + Integer.toOctalString(mode & 0777) + ", " + size
             + " bytes)");
       }
       MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, SIZE);
-      if (map.getInt(3 * 64 * 2) != MAGIC || map.getInt(3 * 64 * 2 + 4) != CAPACITY) {
+      if (map.getInt(META) != MAGIC || map.getInt(META + 4) != CAPACITY) {
         throw new IOException(file + " does not hold level4j's shared rings");
       }
       return new SharedRings(map, file, false);
@@ -180,8 +177,8 @@ final class SharedRings {
       for (Path f : files) {
         try {
           FileTime t = Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS);
-          if (t.toMillis() < old
-              && (Integer) Files.getAttribute(f, "unix:uid", LinkOption.NOFOLLOW_LINKS) == OWN_UID) {
+          int uid = (Integer) Files.getAttribute(f, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+          if (t.toMillis() < old && uid == UnixPeers.ownUid()) {
             Files.deleteIfExists(f);
           }
         } catch (IOException | RuntimeException ignored) {
@@ -221,8 +218,8 @@ final class SharedRings {
   }
 
   /**
-   * Puts as much of {@code src} as fits into the out ring: bytes put (0 when full). Returns with
-   * {@code true} from {@link #peerSleeps()} to tell whether the caller must ring the doorbell.
+   * Puts as much of {@code src} as fits into the out ring: bytes put (0 when full). After it,
+   * {@link #peerSleeps()} tells whether the caller must ring the doorbell.
    */
   int offer(ByteBuffer src) throws IOException {
     long head = (long) LONGS.getAcquire(map, outHead);

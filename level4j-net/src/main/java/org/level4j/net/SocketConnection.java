@@ -50,9 +50,6 @@ class SocketConnection implements Connection {
    * These hooks do nothing on other connections.
    */
 
-  /** A host's, before anything is read: it may take its peer's offer (a peer of its user). */
-  void acceptSharedMemory() {}
-
   /** A guest's, before it is used: offer the host shared memory (Connection.unixSharedMemory). */
   static void wantRings(Connection c) {
     if (c instanceof Quiet q) {
@@ -166,8 +163,6 @@ class SocketConnection implements Connection {
     private boolean drained;
     /** A guest's: offer shared memory (Connection.unixSharedMemory). */
     boolean wantsRings;
-    /** A host's: its peer runs as its user, and may offer shared memory. */
-    private volatile boolean mayTake;
     /** The rings offered (a guest's, until answered) or taken. */
     private volatile SharedRings rings;
     private SharedRings offered; // a guest's, until answered; removed on close at the latest
@@ -199,11 +194,6 @@ class SocketConnection implements Connection {
       this.writable = w;
     }
 
-    @Override
-    void acceptSharedMemory() {
-      mayTake = peerIsOwnUser();
-    }
-
     synchronized SharedRings offer() {
       if (!wantsRings || !SHARED_MEMORY || rings != null) {
         return null;
@@ -219,7 +209,7 @@ class SocketConnection implements Connection {
     }
 
     synchronized SharedRings take(String name) {
-      if (!mayTake || rings != null) {
+      if (rings != null || !peerIsOwnUser()) { // asked only of a guest that offers
         Host.LOG.log(System.Logger.Level.WARNING, "refused a guest's shared memory on " + this
             + ": " + (rings != null ? "it offered twice"
             : "it is not a peer of this process's user over a Unix socket"));

@@ -95,12 +95,23 @@ final class UnixPeers {
         return false;
       }
       UserPrincipal own = FileSystems.getDefault().getUserPrincipalLookupService()
-          .lookupPrincipalByName(Long.toString(new com.sun.security.auth.module.UnixSystem()
-              .getUid())); // a number: that uid
+          .lookupPrincipalByName(Long.toString(ownUid())); // a number: that uid
       return own.equals(c.getOption(ExtendedSocketOptions.SO_PEERCRED).user());
     } catch (IOException | RuntimeException e) {
       return false;
     }
+  }
+
+  /**
+   * This process's user id, asked once: asking means a look in the user database (getpwuid),
+   * about 0.1 ms. Only where there are user ids (a LinkageError elsewhere).
+   */
+  static long ownUid() {
+    return OwnUid.UID;
+  }
+
+  private static final class OwnUid {
+    static final long UID = new com.sun.security.auth.module.UnixSystem().getUid();
   }
 
   /** Who is allowed, for messages. */
