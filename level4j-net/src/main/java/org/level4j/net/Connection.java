@@ -75,8 +75,11 @@ public interface Connection extends AutoCloseable {
    * when the other has gone and to wake one that sleeps. A call then costs no system call while
    * both ends poll. A level4j host takes the offer if it runs as this user; otherwise, and with a
    * host that does not know the offer (Node's, an older level4j one), the connection stays a
-   * plain socket. Nothing waits for the answer. The system property {@code
-   * level4j.sharedMemory=false} turns the offer off.
+   * plain socket. Nothing waits for the answer. A guest whose connector returns such a
+   * connection after it lost one (a retrying guest reconnecting) makes the offer only 100 ms
+   * after the new host first answered, with the next request it sends, so that the offer's work
+   * is not part of the reconnect's. The system property {@code level4j.sharedMemory=false}
+   * turns the offer off.
    *
    * @param path the socket file
    * @return the connection

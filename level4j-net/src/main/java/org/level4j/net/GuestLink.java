@@ -18,6 +18,8 @@ final class GuestLink {
   long turns; // how many times a caller took the reading turn
   LevelException ended; // why the link ended, once a reader saw it end
   boolean reconnect; // made after another link ended: listeners hear of it when probed
+  boolean offerLater; // a reconnect's shared memory offer, due at offerAt (System.nanoTime)
+  long offerAt;
 
   GuestLink(Connection connection, int maxFrameBytes) {
     this.connection = connection;

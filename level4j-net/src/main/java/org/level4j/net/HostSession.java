@@ -240,7 +240,8 @@ final class HostSession implements FrameReader.Handler {
         | (s.exactlyOnce() ? Wire.FEATURE_REQUEST_IDS : 0)
         | (s.explicitSnapshots() ? Wire.FEATURE_SNAPSHOTS : 0)
         | (database.supports().changeFeed() ? Wire.FEATURE_CHANGES : 0)
-        | (checkpoints != null ? Wire.FEATURE_CHECKPOINTS : 0);
+        | (checkpoints != null ? Wire.FEATURE_CHECKPOINTS : 0)
+        | (SocketConnection.mayShareMemory(connection) ? Wire.FEATURE_SHARED_MEMORY : 0);
     Outbox outbox = answers.outbox();
     synchronized (outbox) {
       HostMessage.hello(outbox.out(), features);

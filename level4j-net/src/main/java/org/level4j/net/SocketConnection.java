@@ -57,7 +57,25 @@ class SocketConnection implements Connection {
     }
   }
 
-  /** A guest's: the rings to offer as its first frame, or null (not offering). */
+  /**
+   * A host's: whether its guest on {@code c} could offer shared memory (a Unix socket; whether
+   * the guest runs as this user is asked only when an offer comes).
+   */
+  static boolean mayShareMemory(Connection c) {
+    try {
+      return c instanceof Quiet q
+          && q.channel.getLocalAddress() instanceof java.net.UnixDomainSocketAddress;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** A guest's: whether it would offer shared memory now (it wants to and has not yet). */
+  static boolean wouldOffer(Connection c) {
+    return c instanceof Quiet q && q.wantsRings && SHARED_MEMORY && q.rings == null;
+  }
+
+  /** A guest's: the rings to offer, or null (not offering). */
   static SharedRings offer(Connection c) {
     return c instanceof Quiet q ? q.offer() : null;
   }

@@ -68,14 +68,17 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Shared memory (a guest and host of one user on one machine, over a Unix socket; see
  * {@code SharedRings}): the guest's first frame may be SharedMemory, naming a file of two byte
- * rings it made. A host that takes it answers SharedMemory with accepted true and from the end of
+ * rings it made; so may a later one, once, if the host's Hello had feature 32 (a level4j host
+ * says so on its Unix-socket connections). A host that takes it answers SharedMemory with accepted true and from the end of
  * that frame on writes to the rings instead of the socket; the guest, reading that answer, reads
  * the rings from then on, and sends SharedMemoryNow as its last frame on the socket, writing to
  * the rings after it; the host reads the rings after it. The socket stays open beside the rings:
  * it ends when either side goes, and carries a byte to wake a side that sleeps. A host that does
  * not take it answers accepted false, or (a Node host, an older level4j one) ignores it as an
  * unknown tag; either way everything stays on the socket. Nothing waits for the answer: requests
- * sent meanwhile go on the socket.
+ * sent meanwhile go on the socket. A level4j guest offers in its first frame when it first
+ * connects; on a connection that replaces a lost one, only a while after the host has answered
+ * (see {@code GuestEngine.OFFER_AFTER_RECONNECT_NANOS}).
  *
  * <h2>Messages (proto2; field number, type; * = required)</h2>
  * <pre>
@@ -105,7 +108,7 @@ import java.nio.charset.StandardCharsets;
  *                   5 settledBelow (uint64), 6 sync (bool)
  *     Operation     as Batch's, plus type "expect": field 3 absent means "expect absent"
  *   Hello (32)      1 version* (1), 2 features (uint: 1 = preconditions, 2 = request ids,
- *                   4 = snapshots, 8 = change feeds, 16 = checkpoints)
+ *                   4 = snapshots, 8 = change feeds, 16 = checkpoints, 32 = shared memory)
  *   Snapshot (33)   1 id*, 2 snapshot*
  *   SnapshotRelease (34)  1 snapshot*
  *   Subscribe (35)  1 id*, 2 feed*, 3 Options range (fields 3..6), 4 from (uint64, 0 = from now)
@@ -183,6 +186,7 @@ final class Wire {
   static final int FEATURE_SNAPSHOTS = 4;
   static final int FEATURE_CHANGES = 8;
   static final int FEATURE_CHECKPOINTS = 16;
+  static final int FEATURE_SHARED_MEMORY = 32;
   /** The extension field of Get, GetMany and Iterator naming the snapshot to read from. */
   static final int SNAPSHOT_FIELD = 14;
 

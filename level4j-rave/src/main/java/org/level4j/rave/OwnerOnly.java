@@ -65,6 +65,9 @@ final class OwnerOnly {
     } catch (IOException notOurs) {
       // Another user's file (only root may make one here, or a user who may write the
       // directory, which is refused for the socket anyway): left as it is.
+    } catch (RuntimeException | Error e) {
+      c.close(); // the caller never sees the channel, so nobody else would close it
+      throw e;
     }
     return c;
   }
