@@ -226,7 +226,7 @@ final class GuestEngine implements RemoteEngine {
    */
   private static void offerLocked(GuestLink l) {
     l.offerLater = false;
-    SharedRings rings = l.reconnect ? null : SocketConnection.offer(l.connection);
+    SharedRings rings = SocketConnection.offer(l.connection);
     if (rings != null) {
       GuestMessage.sharedMemoryOffer(l.outbox.out(), rings.name());
     }
