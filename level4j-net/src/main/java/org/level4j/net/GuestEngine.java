@@ -221,10 +221,13 @@ final class GuestEngine implements RemoteEngine {
 
   /**
    * A reconnect's offer of shared memory, made once it is due ({@link
-   * #OFFER_AFTER_RECONNECT_NANOS}), ahead of the request being sent. Call with the lock and
-   * {@code l}'s outbox monitor held.
+   * #OFFER_AFTER_RECONNECT_NANOS}), ahead of the request or iterator being sent. Call with the
+   * lock and {@code l}'s outbox monitor held.
    */
-  private static void offerLocked(GuestLink l) {
+  private static void offerIfDueLocked(GuestLink l) {
+    if (!l.offerLater || System.nanoTime() - l.offerAt < 0) {
+      return;
+    }
     l.offerLater = false;
     SharedRings rings = SocketConnection.offer(l.connection);
     if (rings != null) {
@@ -456,6 +459,7 @@ final class GuestEngine implements RemoteEngine {
       l = link;
       if (l != null) {
         synchronized (l.outbox) {
+          offerIfDueLocked(l);
           it.encodeOpen(l.outbox.out());
         }
       }
@@ -482,9 +486,7 @@ final class GuestEngine implements RemoteEngine {
       l = probing ? null : link;
       if (l != null) {
         synchronized (l.outbox) {
-          if (l.offerLater && System.nanoTime() - l.offerAt >= 0) {
-            offerLocked(l);
-          }
+          offerIfDueLocked(l);
           r.encode(l.outbox.out(), this);
         }
       }
