@@ -77,7 +77,7 @@ public interface Connection extends AutoCloseable {
    * host that does not know the offer (Node's, an older level4j one), the connection stays a
    * plain socket. Nothing waits for the answer. A guest whose connector returns such a
    * connection after it lost one (a retrying guest reconnecting) makes the offer only 100 ms
-   * after the new host first answered, with the next request it sends, so that the offer's work
+   * after the new host first answered, with the next request or iterator, so that the offer's work
    * is not part of the reconnect's. The system property {@code level4j.sharedMemory=false}
    * turns the offer off.
    *

@@ -81,13 +81,13 @@ final class GuestEngine implements RemoteEngine {
   private static final int IDLE_PARKS = 5;
   /**
    * How long after a reconnect (its probe answered) a guest offers its host shared memory: with
-   * the next request it sends from then on. A first connection offers at once, in its first
-   * frame. A reconnect is most often a failover, and the offer's work is on its critical path
-   * if made at once: the host maps the file before it answers anything after it, and the
-   * guest removes the file and moves its writes before it reads on. Traced in {@code bench
-   * --failover 2} (6 kills, 2026-12-05), between the new leader accepting the follower that stayed
-   * and that follower's probe being answered: the host's mapping took 0.33 to 3.5 ms (cold code,
-   * and the new leader's processors busy), the guest's move 0.1 to 0.27 ms.
+   * the next request it sends or iterator it opens from then on. A first connection offers at
+   * once, in its first frame. A reconnect is most often a failover, and the offer's work is on
+   * its critical path if made at once: the host maps the file before it answers anything after
+   * it, and the guest removes the file and moves its writes before it reads on. Traced in {@code
+   * bench --failover 2} (6 kills, 2026-12-05), between the new leader accepting the follower that
+   * stayed and that follower's probe being answered: the host's mapping took 0.33 to 3.5 ms (cold
+   * code, and the new leader's processors busy), the guest's move 0.1 to 0.27 ms.
    */
   static final long OFFER_AFTER_RECONNECT_NANOS = 100_000_000L;
 
@@ -916,8 +916,9 @@ final class GuestEngine implements RemoteEngine {
 
   /**
    * The host answered the shared memory offer of the link being read (the current one: an
-   * answer comes on the link it was offered on, before anything of a later link). Taken: reads come from the rings from now on, this thread being
-   * the one that reads; the guest's last frame on the socket says where its writes move to them.
+   * answer comes on the link it was offered on, before anything of a later link). Taken: reads
+   * come from the rings from now on, this thread being the one that reads; the guest's last frame
+   * on the socket says where its writes move to them.
    */
   private void sharedMemoryAnswered(boolean accepted) {
     GuestLink l;
@@ -1020,7 +1021,7 @@ final class GuestEngine implements RemoteEngine {
     }
     gone.forEach(Runnable::run);
     feeds.subscribeAll(); // registered now, sent once the new host answered the probe
-    fresh.flush();
+    fresh.flush(); // listeners hear of it once the host answers the probe (a live host)
     return fresh;
   }
 

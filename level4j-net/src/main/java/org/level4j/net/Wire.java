@@ -69,13 +69,14 @@ import java.nio.charset.StandardCharsets;
  * <p>Shared memory (a guest and host of one user on one machine, over a Unix socket; see
  * {@code SharedRings}): the guest's first frame may be SharedMemory, naming a file of two byte
  * rings it made; so may a later one, once, if the host's Hello had feature 32 (a level4j host
- * says so on its Unix-socket connections). A host that takes it answers SharedMemory with accepted true and from the end of
- * that frame on writes to the rings instead of the socket; the guest, reading that answer, reads
- * the rings from then on, and sends SharedMemoryNow as its last frame on the socket, writing to
- * the rings after it; the host reads the rings after it. The socket stays open beside the rings:
- * it ends when either side goes, and carries a byte to wake a side that sleeps. A host that does
- * not take it answers accepted false, or (a Node host, an older level4j one) ignores it as an
- * unknown tag; either way everything stays on the socket. Nothing waits for the answer: requests
+ * says so on its Unix-socket connections). A host that takes it answers SharedMemory with
+ * accepted true and from the end of that frame on writes to the rings instead of the socket;
+ * the guest, reading that answer, reads the rings from then on, and sends SharedMemoryNow as its
+ * last frame on the socket, writing to the rings after it; the host reads the rings after it.
+ * The socket stays open beside the rings: it ends when either side goes, and carries a byte to
+ * wake a side that sleeps. A host that does not take it answers accepted false, or (a Node host,
+ * an older level4j one) ignores it as an unknown tag; either way everything stays on the
+ * socket. Nothing waits for the answer: requests
  * sent meanwhile go on the socket. A level4j guest offers in its first frame when it first
  * connects; on a connection that replaces a lost one, only a while after the host has answered
  * (see {@code GuestEngine.OFFER_AFTER_RECONNECT_NANOS}).

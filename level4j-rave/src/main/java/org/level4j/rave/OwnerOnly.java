@@ -66,7 +66,11 @@ final class OwnerOnly {
       // Another user's file (only root may make one here, or a user who may write the
       // directory, which is refused for the socket anyway): left as it is.
     } catch (RuntimeException | Error e) {
-      c.close(); // the caller never sees the channel, so nobody else would close it
+      try {
+        c.close(); // the caller never sees the channel, so nobody else would close it
+      } catch (IOException closing) {
+        e.addSuppressed(closing);
+      }
       throw e;
     }
     return c;
