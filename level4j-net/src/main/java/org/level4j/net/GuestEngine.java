@@ -665,6 +665,7 @@ final class GuestEngine implements RemoteEngine {
         LockSupport.parkNanos(this, park);
       }
       LevelException why;
+      SocketConnection.yieldWhileBusy(l.connection, false);
       try {
         while (true) {
           if (!l.frames.readOnce(l.connection, inline)) {
@@ -740,6 +741,7 @@ final class GuestEngine implements RemoteEngine {
             l.turns++;
           }
           holding = true;
+          SocketConnection.yieldWhileBusy(l.connection, true);
         }
         if (later == null) {
           later = new ArrayList<>(4);

@@ -111,6 +111,18 @@ class SocketConnection implements Connection {
     return c instanceof Quiet q && q.readRings != null && q.ringsFrom != Long.MAX_VALUE;
   }
 
+  /**
+   * Whether the thread that now reads {@code c} polls it yielding its processor while the
+   * machine's are all taken (Spin), or sleeps at once: yes for a thread that waits for one
+   * answer, no for a guest's reader thread, which reads many in a row. Set by the thread that
+   * takes the reading turn.
+   */
+  static void yieldWhileBusy(Connection c, boolean yes) {
+    if (c instanceof Quiet q) {
+      q.yieldWhileBusy = yes;
+    }
+  }
+
   /** Whether guests offer shared memory: system property {@code level4j.sharedMemory}. */
   static final boolean SHARED_MEMORY = !"false".equals(System.getProperty("level4j.sharedMemory"));
 
@@ -167,7 +179,7 @@ class SocketConnection implements Connection {
   private static final class Quiet extends SocketConnection implements QuietConnection {
     private final Selector readable;
     private final Selector writable;
-    private final Spin spin = new Spin();
+    private final Spin spin;
     private final Spin.Poll poll = channel::read; // one object, not one per wait
     /**
      * The last read slept and then took everything the socket held: the next read waits at once
@@ -179,6 +191,8 @@ class SocketConnection implements Connection {
      * one reading thread uses it.
      */
     private boolean drained;
+    /** The reading thread's: see yieldWhileBusy. */
+    private boolean yieldWhileBusy = true;
     /** A guest's: offer shared memory (Connection.unixSharedMemory). */
     boolean wantsRings;
     /** The rings offered (a guest's, until answered) or taken. */
@@ -195,6 +209,7 @@ class SocketConnection implements Connection {
 
     Quiet(SocketChannel channel, String name) throws IOException {
       super(channel, name);
+      spin = new Spin(channel.getLocalAddress() instanceof java.net.UnixDomainSocketAddress);
       Selector r = null;
       Selector w = null;
       try {
@@ -282,7 +297,7 @@ class SocketConnection implements Connection {
           return n;
         }
       }
-      n = spin.await(poll, dst);
+      n = spin.await(poll, dst, yieldWhileBusy);
       if (n != 0) {
         drained = false;
         return n;
@@ -353,7 +368,7 @@ class SocketConnection implements Connection {
       if (n != 0 || !dst.hasRemaining()) {
         return n;
       }
-      n = spin.await(sharedPoll, dst);
+      n = spin.await(sharedPoll, dst, yieldWhileBusy);
       if (n != 0) {
         return n;
       }

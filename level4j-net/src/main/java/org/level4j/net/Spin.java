@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * used by whichever thread reads it (one at a time, each read happening-after the previous one).
  *
  * <p>Set the window with the system property {@code level4j.spinMicros} (default 100; 0 turns
- * polling off). Polling only ever happens on a machine with two or more processors, and never
- * while more threads are ready to run than it has processors plus one ({@link Cores}).
+ * polling off). Polling only ever happens on a machine with two or more processors. While more
+ * threads are ready to run than it has processors plus one ({@link Cores}), a poller gives its
+ * processor away between two looks ({@link Thread#yield}) instead of spinning on it.
  */
 /*
  * Why: on a virtual machine, waking a thread that sleeps in the kernel costs tens of
@@ -29,12 +30,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   again; seen as a follower's put_seq stuck at the unpolled rate for a whole run).
  * - At most one thread fewer than the processors polls at once in a process, so the work the
  *   poller waits for always has a processor.
- * - Nobody polls while the machine has more threads ready to run than processors plus one
- *   (Cores; the one is the poller's peer, polling too): the
- *   limit above is per process, and several busy processes on few processors polled at once,
- *   each taking the processor its peer needed. The score did not stop them: answers still came
- *   within the window often enough (a poll that pays late still scores), but each wait made about
- *   four fruitless read calls first (bench --followers 4 on 2 cores).
+ * - Nobody spins while the machine has more threads ready to run than processors plus one
+ *   (Cores; the one is the poller's peer, polling too): the limit above is per process, and
+ *   several busy processes on few processors spinning at once each took the processor its peer
+ *   needed (bench --followers 4 on 2 cores: about four fruitless read calls a wait).
+ * - Then it yields instead: it looks, and if nothing came, gives the processor to whichever
+ *   thread is ready (Thread.yield, one system call), for the same window. Sleeping there costs
+ *   most: the peer must ring (a write on the socket), and waking a thread whose processor has
+ *   gone idle is the dearest thing a virtual machine does. A yielding poller takes only the time
+ *   nobody else wants, and its peer sees it awake and does not ring. Measured on 2 cores, leader
+ *   and 4 followers writing (bench/cpu-per-put.py, 2026-12-05, alternated): 37,400 to 43,800
+ *   puts a second at 42 to 49 us of CPU per put, against 22,600 to 24,500 at 71 to 76 sleeping.
+ *   A yielding window that ends empty does not count against the score: counted as a spinning
+ *   one, it turned polling off in one run of three, and the five processes fell back to sleeping
+ *   (26,000 puts a second), where answers come late and every window fails. Only over a Unix
+ *   socket: a peer on another machine does not wait for this one's processors, and its answers
+ *   take longer than the window. And not for a guest's reader thread (SocketConnection's
+ *   yieldWhileBusy): it reads the answers of many requests in flight, which come one by one to
+ *   a poller and in batches to a sleeper; a follower's put_window64 yielding there gave 108,000
+ *   to 223,000 puts a second against 215,000 to 255,000 (4 rounds alternated).
  */
 final class Spin {
   static final long WINDOW_NANOS = Math.max(0, Long.getLong("level4j.spinMicros", 100)) * 1000;
@@ -45,17 +59,25 @@ final class Spin {
   private static final int PROBE_EVERY = 64;
 
   private final java.util.function.BooleanSupplier busy;
+  private final Runnable giveWay;
   private int score = MAX_SCORE;
   private int waits;
 
-  /** Polls unless this machine's processors are all taken ({@link Cores#BUSY}). */
-  Spin() {
-    this(Cores.BUSY);
+  /**
+   * Spins with a processor to spare; while all are taken ({@link Cores#BUSY}), yields if the peer
+   * is {@code local} (a Unix socket: it needs this machine's processors too), else sleeps.
+   */
+  Spin(boolean local) {
+    this(Cores.BUSY, local ? Thread::yield : null);
   }
 
-  /** Polls unless {@code busy} says the processors are all taken. */
-  Spin(java.util.function.BooleanSupplier busy) {
+  /**
+   * Spins unless {@code busy} says the processors are all taken; then polls calling
+   * {@code giveWay} before each look, or does not poll if it is null.
+   */
+  Spin(java.util.function.BooleanSupplier busy, Runnable giveWay) {
     this.busy = busy;
+    this.giveWay = giveWay;
   }
 
   /** Reads into {@code dst} without blocking: bytes read, 0 for none yet, -1 at the end. */
@@ -69,8 +91,17 @@ final class Spin {
    * sleeps).
    */
   int await(Poll p, java.nio.ByteBuffer dst) throws java.io.IOException {
-    if (WINDOW_NANOS == 0 || MAX_POLLERS < 1 || busy.getAsBoolean()) {
+    return await(p, dst, true);
+  }
+
+  /** As {@link #await(Poll, java.nio.ByteBuffer)}; {@code mayYield} false: sleeps while busy. */
+  int await(Poll p, java.nio.ByteBuffer dst, boolean mayYield) throws java.io.IOException {
+    if (WINDOW_NANOS == 0 || MAX_POLLERS < 1) {
       return 0;
+    }
+    if (busy.getAsBoolean()) {
+      // Not scored: see the notes above.
+      return giveWay == null || !mayYield ? 0 : poll(p, dst, giveWay);
     }
     waits++;
     if (score <= 0 && waits % PROBE_EVERY != 0) {
@@ -81,19 +112,29 @@ final class Spin {
       return 0;
     }
     try {
-      long end = System.nanoTime() + WINDOW_NANOS;
-      do {
-        Thread.onSpinWait();
-        int n = p.poll(dst);
-        if (n != 0) {
-          score = score <= 0 ? MAX_SCORE : Math.min(MAX_SCORE, score + 1);
-          return n;
-        }
-      } while (System.nanoTime() - end < 0);
-      score = Math.max(score, 0) - FAIL_COST;
-      return 0;
+      int n = poll(p, dst, Thread::onSpinWait);
+      if (n != 0) {
+        score = score <= 0 ? MAX_SCORE : Math.min(MAX_SCORE, score + 1);
+      } else {
+        score = Math.max(score, 0) - FAIL_COST;
+      }
+      return n;
     } finally {
       POLLERS.decrementAndGet();
     }
+  }
+
+  /** Looks at {@code p} after each {@code pause} until something comes or the window ends. */
+  private static int poll(Poll p, java.nio.ByteBuffer dst, Runnable pause)
+      throws java.io.IOException {
+    long end = System.nanoTime() + WINDOW_NANOS;
+    do {
+      pause.run();
+      int n = p.poll(dst);
+      if (n != 0) {
+        return n;
+      }
+    } while (System.nanoTime() - end < 0);
+    return 0;
   }
 }

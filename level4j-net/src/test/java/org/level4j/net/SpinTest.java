@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /** When a reader polls its socket before sleeping (counts of polls only, no timings). */
 class SpinTest {
   private static final java.nio.ByteBuffer DST = java.nio.ByteBuffer.allocate(16);
-  private final Spin spin = new Spin(() -> false); // as on a machine with processors to spare
+  /** As on a machine with processors to spare. */
+  private final Spin spin = new Spin(() -> false, Thread::yield);
   private int polls;
 
   @BeforeEach
@@ -37,16 +38,37 @@ class SpinTest {
   }
 
   @Test
-  void neverPollsWhileTheMachineHasMoreThreadsReadyThanProcessors() throws IOException {
+  void whileTheMachineHasMoreThreadsReadyThanProcessorsItYieldsBetweenPolls() throws IOException {
     boolean[] busy = {true};
-    Spin s = new Spin(() -> busy[0]);
+    int[] yields = {0};
+    Spin s = new Spin(() -> busy[0], () -> yields[0]++);
+    int[] left = {3};
+    assertThat(s.await(dst -> --left[0] == 0 ? 9 : 0, DST)).isEqualTo(9);
+    assertThat(yields[0]).as("gave its processor away before each of its 3 looks").isEqualTo(3);
+
+    yields[0] = 0;
     for (int i = 0; i < 200; i++) {
       assertThat(s.await(this::never, DST)).isZero();
     }
-    assertThat(polls).isZero();
+    assertThat(polls).as("every busy wait polls: an empty yielding window is not scored")
+        .isGreaterThanOrEqualTo(200);
+    assertThat(yields[0]).as("and never spins: one yield per look").isEqualTo(polls);
 
     busy[0] = false;
-    assertThat(s.await(dst -> 3, DST)).as("polls again with a processor to spare").isEqualTo(3);
+    polls = 0;
+    yields[0] = 0;
+    assertThat(s.await(this::never, DST)).isZero();
+    assertThat(polls).as("with a processor to spare it spins, its score still full").isPositive();
+    assertThat(yields[0]).isZero();
+  }
+
+  @Test
+  void aConnectionToAnotherMachineDoesNotPollWhileTheMachineIsBusy() throws IOException {
+    Spin s = new Spin(() -> true, null);
+    for (int i = 0; i < 70; i++) {
+      assertThat(s.await(this::never, DST)).isZero();
+    }
+    assertThat(polls).isZero();
   }
 
   @Test
@@ -99,12 +121,12 @@ class SpinTest {
   void aPollThatFailsPropagatesAndGivesUpItsPlaceAmongThePollers() throws IOException {
     IOException boom = new IOException("closed");
     for (int i = 0; i < 10; i++) {
-      assertThatThrownBy(() -> new Spin(() -> false).await(dst -> {
+      assertThatThrownBy(() -> new Spin(() -> false, Thread::yield).await(dst -> {
         throw boom;
       }, DST)).isSameAs(boom);
     }
     int[] left = {2};
-    assertThat(new Spin(() -> false).await(dst -> --left[0] == 0 ? 5 : 0, DST))
+    assertThat(new Spin(() -> false, Thread::yield).await(dst -> --left[0] == 0 ? 5 : 0, DST))
         .as("a new connection still polls: the failed ones left no poller counted").isEqualTo(5);
   }
 }
