@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   and 4 followers writing (bench/cpu-per-put.py, 2026-12-05, alternated): 37,400 to 43,800
  *   puts a second at 42 to 49 us of CPU per put, against 22,600 to 24,500 at 71 to 76 sleeping.
  *   A yielding window that ends empty does not count against the score: counted as a spinning
- *   one, it turned polling off in one run of three, and the five processes fell back to sleeping
+ *   one, it turned polling off in one run of five, and the five processes fell back to sleeping
  *   (26,000 puts a second), where answers come late and every window fails. Only over a Unix
  *   socket: a peer on another machine does not wait for this one's processors, and its answers
  *   take longer than the window. And not for a guest's reader thread (SocketConnection's
