@@ -62,12 +62,7 @@ class SocketConnection implements Connection {
    * the guest runs as this user is asked only when an offer comes).
    */
   static boolean mayShareMemory(Connection c) {
-    try {
-      return c instanceof Quiet q
-          && q.channel.getLocalAddress() instanceof java.net.UnixDomainSocketAddress;
-    } catch (IOException e) {
-      return false;
-    }
+    return c instanceof Quiet q && q.unix;
   }
 
   /** A guest's: whether it would offer shared memory now (it wants to and has not yet). */
@@ -179,6 +174,8 @@ class SocketConnection implements Connection {
   private static final class Quiet extends SocketConnection implements QuietConnection {
     private final Selector readable;
     private final Selector writable;
+    /** Over a Unix socket: the peer runs on this machine. */
+    private final boolean unix;
     private final Spin spin;
     private final Spin.Poll poll = channel::read; // one object, not one per wait
     /**
@@ -209,7 +206,8 @@ class SocketConnection implements Connection {
 
     Quiet(SocketChannel channel, String name) throws IOException {
       super(channel, name);
-      spin = new Spin(channel.getLocalAddress() instanceof java.net.UnixDomainSocketAddress);
+      unix = channel.getLocalAddress() instanceof java.net.UnixDomainSocketAddress;
+      spin = new Spin(unix);
       Selector r = null;
       Selector w = null;
       try {

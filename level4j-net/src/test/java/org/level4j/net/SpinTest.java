@@ -63,6 +63,22 @@ class SpinTest {
   }
 
   @Test
+  void aReaderThatMayNotYieldSleepsWhileTheMachineIsBusyAndKeepsItsScore() throws IOException {
+    boolean[] busy = {true};
+    int[] yields = {0};
+    Spin s = new Spin(() -> busy[0], () -> yields[0]++);
+    for (int i = 0; i < 70; i++) {
+      assertThat(s.await(this::never, DST, false)).isZero();
+    }
+    assertThat(polls).as("a guest's reader thread sleeps at once").isZero();
+    assertThat(yields[0]).isZero();
+
+    busy[0] = false;
+    assertThat(s.await(dst -> 4, DST, false)).as("and spins with a processor to spare")
+        .isEqualTo(4);
+  }
+
+  @Test
   void aConnectionToAnotherMachineDoesNotPollWhileTheMachineIsBusy() throws IOException {
     Spin s = new Spin(() -> true, null);
     for (int i = 0; i < 70; i++) {
