@@ -16,7 +16,7 @@ import org.rocksdb.RocksIterator;
  * and returning how many it read: one place, so that every benchmark scans the same way.
  *
  * <p>The raw scans read with the same read options as the level4j engine's iterator over a whole
- * database: a fresh {@link ReadOptions} with RocksDB's defaults (fill_cache on, checksums
+ * database: a {@link ReadOptions} with RocksDB's defaults but for fill_cache, off (checksums
  * verified, no readahead, no iterate bounds, the implicit snapshot taken when the iterator is
  * created). Every scan that yields Strings decodes keys and values from UTF-8, as level4j's
  * default codec does (level4j also checks the result for U+FFFD, which for ASCII data is one
@@ -60,7 +60,8 @@ final class Scans {
    */
   static int rawStrings(RocksDB db, Blackhole bh) {
     int n = 0;
-    try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(ro)) {
+    try (ReadOptions ro = new ReadOptions().setFillCache(false);
+        RocksIterator it = db.newIterator(ro)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         bh.consume(new String(it.key(), StandardCharsets.UTF_8));
         bh.consume(new String(it.value(), StandardCharsets.UTF_8));
@@ -77,7 +78,8 @@ final class Scans {
   static int rawStringsBuffered(RocksDB db, Blackhole bh) {
     int n = 0;
     byte[] buffer = new byte[1024];
-    try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(ro)) {
+    try (ReadOptions ro = new ReadOptions().setFillCache(false);
+        RocksIterator it = db.newIterator(ro)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         int k = it.key(buffer);
         if (k > buffer.length) {
@@ -101,7 +103,8 @@ final class Scans {
   static int rawBytesBuffered(RocksDB db, Blackhole bh) {
     int n = 0;
     byte[] buffer = new byte[1024];
-    try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(ro)) {
+    try (ReadOptions ro = new ReadOptions().setFillCache(false);
+        RocksIterator it = db.newIterator(ro)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         bh.consume(Arrays.copyOf(buffer, it.key(buffer)));
         bh.consume(Arrays.copyOf(buffer, it.value(buffer)));
@@ -114,7 +117,8 @@ final class Scans {
   /** rocksdbjni, {@code key()} and {@code value()} kept as the bytes they return: the floor. */
   static int rawBytes(RocksDB db, Blackhole bh) {
     int n = 0;
-    try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(ro)) {
+    try (ReadOptions ro = new ReadOptions().setFillCache(false);
+        RocksIterator it = db.newIterator(ro)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         bh.consume(it.key());
         bh.consume(it.value());

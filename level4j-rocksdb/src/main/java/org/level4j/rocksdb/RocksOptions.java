@@ -138,7 +138,9 @@ public final class RocksOptions {
   }
 
   /**
-   * Bytes of uncompressed blocks kept in memory for reads (default 32 MiB).
+   * Bytes of uncompressed blocks kept in memory for reads (default 32 MiB). Point reads add the
+   * blocks they load; iterators read the blocks already there but add none, as LevelDB's do by
+   * default, so that one long scan does not push out the blocks point reads keep hot.
    *
    * @return the block cache size in bytes
    */

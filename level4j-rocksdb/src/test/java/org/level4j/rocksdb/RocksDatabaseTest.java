@@ -97,6 +97,31 @@ class RocksDatabaseTest {
   }
 
   @Test
+  void aScanReadsTheTableFilesWithoutFillingTheBlockCacheWhileAGetFillsIt() {
+    RocksOptions options = RocksOptions.builder().statistics(true).build();
+    try (RocksDatabase db = RocksLevel.open(dir, options)) {
+      List<Op<String, String>> ops = new ArrayList<>();
+      for (int i = 0; i < 2000; i++) {
+        ops.add(Op.put(String.format("key%05d", i), "v".repeat(100)));
+      }
+      db.batch(ops);
+      db.compactRange(); // into table files, so that reads go through the block cache
+    }
+    try (RocksDatabase db = RocksLevel.open(dir, options)) {
+      long added = db.statistic(TickerType.BLOCK_CACHE_DATA_ADD);
+      long missed = db.statistic(TickerType.BLOCK_CACHE_DATA_MISS);
+      try (var it = db.iterator()) {
+        assertThat(it.all()).hasSize(2000);
+      }
+      // Every data block was read (a miss each, over 200 KB in 4 KiB blocks) and none was added.
+      assertThat(db.statistic(TickerType.BLOCK_CACHE_DATA_MISS) - missed).isGreaterThan(20);
+      assertThat(db.statistic(TickerType.BLOCK_CACHE_DATA_ADD)).isEqualTo(added);
+      assertThat(db.get("key01000")).isEqualTo("v".repeat(100));
+      assertThat(db.statistic(TickerType.BLOCK_CACHE_DATA_ADD)).isEqualTo(added + 1);
+    }
+  }
+
+  @Test
   void statisticsWithoutTheOptionAreNotSupported() {
     try (RocksDatabase db = RocksLevel.open(dir)) {
       assertThat(db.hasStatistics()).isFalse();
