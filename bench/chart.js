@@ -24,7 +24,7 @@ const PHASES = ['put_seq', 'get_seq', 'batch_put_1000', 'scan_nextv1000', 'put_w
 const ROLES = { follower: 'follower', leader: 'leader', followers: 'leader + followers' }
 const TARGETS = {
   follower: { put_seq: 5, get_seq: 5, put_window64: 4, get_window64: 4, batch_put_1000: 2, scan_nextv1000: 3 },
-  leader: { put_seq: 2, get_seq: 2, put_window64: 2, get_window64: 2, batch_put_1000: 1.5, scan_nextv1000: 1.5 },
+  leader: { put_seq: 2, get_seq: 2, put_window64: 2, get_window64: 2, batch_put_1000: 1.5, scan_nextv1000: 2 },
   followers: { put_seq: 4 }
 }
 const OUTAGES = [['outage_takeover', 'took over', 20], ['outage_stayed', 'stayed', 25]]
