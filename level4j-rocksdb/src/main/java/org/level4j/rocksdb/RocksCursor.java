@@ -118,53 +118,63 @@ final class RocksCursor implements EngineIterator {
     RocksIterator i = it;
     List<T> out = new ArrayList<>(Math.min(max, 1024));
     while (out.size() < max && i.isValid()) {
-      byte[] k = null;
-      int kl = -1;
-      int used = 0;
-      if (keys) {
-        k = buffer;
-        kl = i.key(k, 0, k.length);
-        if (kl > k.length) {
-          if (room(0, kl)) {
-            k = buffer;
-            i.key(k, 0, kl);
-          } else {
-            k = i.key();
-          }
-        }
-        used = k == buffer ? kl : 0;
-      }
-      byte[] v = null;
-      int vo = 0;
-      int vl = -1;
-      if (values) {
-        v = buffer;
-        vo = used;
-        vl = i.value(v, vo, v.length - vo);
-        if (vl > v.length - vo) {
-          if (room(used, vl)) {
-            v = buffer;
-            i.value(v, vo, vl);
-          } else {
-            v = i.value();
-            vo = 0;
-          }
-        }
-      }
-      T t;
-      try {
-        t = decoder.decode(k, 0, kl, v, vo, vl);
-      } catch (RuntimeException e) {
-        skip(i, max - out.size());
-        throw e;
-      }
-      out.add(t);
+      out.add(read(i, decoder, max - out.size()));
       step(i);
     }
     if (out.size() < max) {
       status(i);
     }
     return out;
+  }
+
+  /**
+   * The entry {@code i} is at, decoded; on its own so that the JIT compiles it fully after a few
+   * thousand entries rather than once the loop around it has run some tens of thousands (a scan
+   * in a new JVM runs mostly before that). {@code left}: the entries its batch still asks for,
+   * counting this one, which a failed decoding skips.
+   */
+  private <T> T read(RocksIterator i, EntryDecoder<T> decoder, int left) {
+    byte[] k = null;
+    int kl = -1;
+    int used = 0;
+    if (keys) {
+      k = buffer;
+      kl = i.key(k, 0, k.length);
+      if (kl > k.length) {
+        if (room(0, kl)) {
+          k = buffer;
+          i.key(k, 0, kl);
+        } else {
+          k = i.key();
+        }
+      }
+      used = k == buffer ? kl : 0;
+    }
+    byte[] v = null;
+    int vo = 0;
+    int vl = -1;
+    if (values) {
+      v = buffer;
+      vo = used;
+      vl = i.value(v, vo, v.length - vo);
+      if (vl > v.length - vo) {
+        if (room(used, vl)) {
+          v = buffer;
+          i.value(v, vo, vl);
+        } else {
+          v = i.value();
+          vo = 0;
+        }
+      }
+    }
+    T t;
+    try {
+      t = decoder.decode(k, 0, kl, v, vo, vl);
+    } catch (RuntimeException e) {
+      skip(i, left);
+      throw e;
+    }
+    return t;
   }
 
   /** The same, synchronously: reading a local database needs no other thread. */
