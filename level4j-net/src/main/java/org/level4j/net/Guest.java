@@ -75,6 +75,11 @@ public final class Guest extends ForwardingDatabase implements org.level4j.Check
     return engine.isConnected();
   }
 
+  /** Its engine, for tests of this package. */
+  GuestEngine engine() {
+    return engine;
+  }
+
   /**
    * Calls {@code listener} whenever a connection is made or ends (the first connection was made
    * before this guest was returned: see {@link #isConnected()}).

@@ -118,6 +118,11 @@ class SocketConnection implements Connection {
     }
   }
 
+  /** What {@link #yieldWhileBusy} last set on {@code c}; null if {@code c} is no such socket. */
+  static Boolean yieldsWhileBusy(Connection c) {
+    return c instanceof Quiet q ? q.yieldWhileBusy : null;
+  }
+
   /** Whether guests offer shared memory: system property {@code level4j.sharedMemory}. */
   static final boolean SHARED_MEMORY = !"false".equals(System.getProperty("level4j.sharedMemory"));
 
