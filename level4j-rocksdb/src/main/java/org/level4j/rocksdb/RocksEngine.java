@@ -152,13 +152,14 @@ final class RocksEngine implements Engine {
       throw new LevelException(ErrorCode.LEVEL_DATABASE_MISSING,
           dir + " does not exist and createIfMissing is false");
     }
-    if (options.createIfMissing()) {
-      try {
-        Files.createDirectories(dir);
-      } catch (IOException e) {
-        throw new LevelException(ErrorCode.LEVEL_IO_ERROR,
-            "cannot create the directory " + dir + ": " + e, e);
+    try {
+      if (options.createIfMissing()) {
+        OwnerOnly.createDirectories(dir);
       }
+      OwnerOnly.lockFile(dir);
+    } catch (IOException e) {
+      throw new LevelException(ErrorCode.LEVEL_IO_ERROR,
+          "cannot create the directory " + dir + " or its LOCK file: " + e, e);
     }
     LRUCache cache = options.blockCacheBytes() > 0 ? new LRUCache(options.blockCacheBytes()) : null;
     BloomFilter filter = new BloomFilter(10);
