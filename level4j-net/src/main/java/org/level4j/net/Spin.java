@@ -88,13 +88,9 @@ final class Spin {
   /**
    * Polls {@code p} into {@code dst} until it returns non-zero or the window ends, if polling
    * pays on this connection now. Returns what it last returned (0: nothing came; the caller
-   * sleeps).
+   * sleeps). With {@code mayYield} false it does not poll at all while the processors are all
+   * taken (a guest's reader thread: see the notes above).
    */
-  int await(Poll p, java.nio.ByteBuffer dst) throws java.io.IOException {
-    return await(p, dst, true);
-  }
-
-  /** As {@link #await(Poll, java.nio.ByteBuffer)}; {@code mayYield} false: sleeps while busy. */
   int await(Poll p, java.nio.ByteBuffer dst, boolean mayYield) throws java.io.IOException {
     if (WINDOW_NANOS == 0 || MAX_POLLERS < 1) {
       return 0;

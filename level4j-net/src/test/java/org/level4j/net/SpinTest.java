@@ -32,7 +32,7 @@ class SpinTest {
     int n = spin.await(dst -> {
       polls++;
       return --left[0] == 0 ? 42 : 0;
-    }, DST);
+    }, DST, true);
     assertThat(n).isEqualTo(42);
     assertThat(polls).isEqualTo(3);
   }
@@ -43,12 +43,12 @@ class SpinTest {
     int[] yields = {0};
     Spin s = new Spin(() -> busy[0], () -> yields[0]++);
     int[] left = {3};
-    assertThat(s.await(dst -> --left[0] == 0 ? 9 : 0, DST)).isEqualTo(9);
+    assertThat(s.await(dst -> --left[0] == 0 ? 9 : 0, DST, true)).isEqualTo(9);
     assertThat(yields[0]).as("gave its processor away before each of its 3 looks").isEqualTo(3);
 
     yields[0] = 0;
     for (int i = 0; i < 200; i++) {
-      assertThat(s.await(this::never, DST)).isZero();
+      assertThat(s.await(this::never, DST, true)).isZero();
     }
     assertThat(polls).as("every busy wait polls: an empty yielding window is not scored")
         .isGreaterThanOrEqualTo(200);
@@ -57,7 +57,7 @@ class SpinTest {
     busy[0] = false;
     polls = 0;
     yields[0] = 0;
-    assertThat(s.await(this::never, DST)).isZero();
+    assertThat(s.await(this::never, DST, true)).isZero();
     assertThat(polls).as("with a processor to spare it spins, its score still full").isPositive();
     assertThat(yields[0]).isZero();
   }
@@ -82,52 +82,52 @@ class SpinTest {
   void aConnectionToAnotherMachineDoesNotPollWhileTheMachineIsBusy() throws IOException {
     Spin s = new Spin(() -> true, null);
     for (int i = 0; i < 70; i++) {
-      assertThat(s.await(this::never, DST)).isZero();
+      assertThat(s.await(this::never, DST, true)).isZero();
     }
     assertThat(polls).isZero();
   }
 
   @Test
   void reportsTheEndOfTheStream() throws IOException {
-    assertThat(spin.await(dst -> -1, DST)).isEqualTo(-1);
+    assertThat(spin.await(dst -> -1, DST, true)).isEqualTo(-1);
   }
 
   @Test
   void stopsPollingAfterTwoFruitlessWindowsAndProbesOnceEverySixtyFourWaits() throws IOException {
-    assertThat(spin.await(this::never, DST)).isZero();
-    assertThat(spin.await(this::never, DST)).isZero();
+    assertThat(spin.await(this::never, DST, true)).isZero();
+    assertThat(spin.await(this::never, DST, true)).isZero();
     assertThat(polls).isPositive();
 
     polls = 0;
     for (int i = 3; i < 64; i++) {
-      assertThat(spin.await(this::never, DST)).isZero();
+      assertThat(spin.await(this::never, DST, true)).isZero();
     }
     assertThat(polls).as("waits 3 to 63 sleep at once").isZero();
 
-    assertThat(spin.await(this::never, DST)).isZero();
+    assertThat(spin.await(this::never, DST, true)).isZero();
     assertThat(polls).as("wait 64 probes").isPositive();
   }
 
   @Test
   void aProbeThatPaysTurnsPollingBackOn() throws IOException {
-    spin.await(this::never, DST);
-    spin.await(this::never, DST);
+    spin.await(this::never, DST, true);
+    spin.await(this::never, DST, true);
     for (int i = 3; i < 64; i++) {
-      spin.await(this::never, DST);
+      spin.await(this::never, DST, true);
     }
-    assertThat(spin.await(dst -> 7, DST)).as("the probe at wait 64").isEqualTo(7);
+    assertThat(spin.await(dst -> 7, DST, true)).as("the probe at wait 64").isEqualTo(7);
 
     polls = 0;
     assertThat(spin.await(dst -> {
       polls++;
       return 1;
-    }, DST)).isEqualTo(1);
+    }, DST, true)).isEqualTo(1);
     assertThat(polls).as("the next wait polls again").isEqualTo(1);
 
     polls = 0;
-    spin.await(this::never, DST);
+    spin.await(this::never, DST, true);
     int afterOneFailure = polls;
-    spin.await(this::never, DST);
+    spin.await(this::never, DST, true);
     assertThat(afterOneFailure).isPositive();
     assertThat(polls).as("the score is full again: one failure does not stop polling")
         .isGreaterThan(afterOneFailure);
@@ -139,10 +139,10 @@ class SpinTest {
     for (int i = 0; i < 10; i++) {
       assertThatThrownBy(() -> new Spin(() -> false, Thread::yield).await(dst -> {
         throw boom;
-      }, DST)).isSameAs(boom);
+      }, DST, true)).isSameAs(boom);
     }
     int[] left = {2};
-    assertThat(new Spin(() -> false, Thread::yield).await(dst -> --left[0] == 0 ? 5 : 0, DST))
+    assertThat(new Spin(() -> false, Thread::yield).await(dst -> --left[0] == 0 ? 5 : 0, DST, true))
         .as("a new connection still polls: the failed ones left no poller counted").isEqualTo(5);
   }
 }
