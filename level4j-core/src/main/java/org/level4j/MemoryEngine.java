@@ -193,7 +193,7 @@ final class MemoryEngine implements Engine {
   public EngineIterator iterator(Range<byte[]> range, boolean keys, boolean values,
       EngineSnapshot snapshot) {
     Pin pin = snapshot != null ? pin(((Pin) snapshot).seq) : pin(-1);
-    return new Cursor(range, pin);
+    return new Cursor(range, keys, values, pin);
   }
 
   @Override
@@ -202,7 +202,7 @@ final class MemoryEngine implements Engine {
       List<Op<byte[], byte[]>> dels = new ArrayList<>();
       Pin p = pin(-1);
       try {
-        Cursor c = new Cursor(range, p);
+        Cursor c = new Cursor(range, true, false, p);
         int limit = range.limit();
         for (List<Entry<byte[], byte[]>> part = c.nextv(1000); !part.isEmpty();
             part = c.nextv(1000)) {
@@ -257,11 +257,16 @@ final class MemoryEngine implements Engine {
 
   private final class Cursor implements EngineIterator {
     private final Range<byte[]> range;
+    private final boolean keys;
+    private final boolean values;
     private final Pin pin;
     private Iterator<Map.Entry<byte[], Version>> it;
 
-    Cursor(Range<byte[]> range, Pin pin) {
+    /** {@code keys}, {@code values}: the halves it copies out; the others are null. */
+    Cursor(Range<byte[]> range, boolean keys, boolean values, Pin pin) {
       this.range = range;
+      this.keys = keys;
+      this.values = values;
       this.pin = pin;
       this.it = from(null);
     }
@@ -306,7 +311,7 @@ final class MemoryEngine implements Engine {
         Map.Entry<byte[], Version> e = it.next();
         byte[] v = read(e.getValue(), pin.seq, null);
         if (v != null) {
-          out.add(new Entry<>(copy(e.getKey()), copy(v)));
+          out.add(new Entry<>(keys ? copy(e.getKey()) : null, values ? copy(v) : null));
         }
       }
       return out;

@@ -2,6 +2,7 @@ package org.level4j;
 
 import org.level4j.spi.Databases;
 import org.level4j.spi.Engine;
+import org.level4j.spi.EntryDecoder;
 
 /**
  * What {@link Databases} does, done where the core's package-private classes are visible. Java
@@ -31,5 +32,24 @@ final class SpiAccess {
           "only a database opened over an engine (Databases.open) can be seen as one");
     }
     return ((Root) v).engineView();
+  }
+
+  /**
+   * An iterator of {@code database}'s stored entries that {@code decoder} turns into what it
+   * yields, through the same cursor as {@code database.bytes()}'s iterators.
+   */
+  static LevelIterator<byte[], Object> iterator(Database database, Range<byte[]> range,
+      Snapshot snapshot, boolean keys, boolean values, EntryDecoder<Object> decoder) {
+    View<?, ?> v = View.unwrap(database);
+    if (!(v instanceof Root root)) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
+          "only a database opened over an engine (Databases.open) can decode its own entries");
+    }
+    @SuppressWarnings("unchecked")
+    View<byte[], byte[]> bytes = (View<byte[], byte[]>) root.bytes();
+    if (decoder == null) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, "decoder must not be null");
+    }
+    return root.openCursor(bytes, bytes.encodeRange(range), keys, values, snapshot, decoder);
   }
 }

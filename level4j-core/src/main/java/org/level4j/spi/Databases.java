@@ -6,6 +6,9 @@ import java.lang.invoke.MethodType;
 import org.level4j.Database;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
+import org.level4j.LevelIterator;
+import org.level4j.Range;
+import org.level4j.Snapshot;
 
 /**
  * What an engine module does with databases: open one over its engine, and see an open one as an
@@ -20,6 +23,7 @@ public final class Databases {
   private static final MethodHandle OPEN;
   private static final MethodHandle ENGINE;
   private static final MethodHandle FORWARD;
+  private static final MethodHandle ITERATOR;
 
   static {
     try {
@@ -31,6 +35,9 @@ public final class Databases {
           MethodType.methodType(Engine.class, Database.class));
       FORWARD = lookup.findStatic(access, "forward",
           MethodType.methodType(void.class, Database.class, Database.class));
+      ITERATOR = lookup.findStatic(access, "iterator", MethodType.methodType(LevelIterator.class,
+          Database.class, Range.class, Snapshot.class, boolean.class, boolean.class,
+          EntryDecoder.class));
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -68,6 +75,42 @@ public final class Databases {
   public static Engine engine(Database database) {
     try {
       return (Engine) ENGINE.invokeExact(database);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, e.toString(), e);
+    }
+  }
+
+  /**
+   * An iterator over {@code database}'s stored keys and values that hands each entry, as the
+   * engine read it, to {@code decoder}, and yields what that returns: for a component that only
+   * copies entries elsewhere (the network host writes them into its frames) and so need not
+   * make an array of each key and value first. Otherwise it is {@code
+   * database.bytes().iterator(range, snapshot)}: the same range, limit, seeks (a target outside
+   * the range ends it until the next seek), busy check and closing with the database.
+   *
+   * <p>The decoder is called as engines call the core's (see {@link EntryDecoder}): once per
+   * entry, in order, on the thread that completes the read, one read at a time. An exception it
+   * throws fails that read.
+   *
+   * @param database a database opened with {@link #open}, or a forwarding database of one
+   * @param range the stored keys to read
+   * @param snapshot an explicit snapshot of {@code database} to read, or null for the
+   *     iterator's own
+   * @param keys whether the decoder is given keys (otherwise their length is -1)
+   * @param values whether the decoder is given values (otherwise their length is -1)
+   * @param decoder turns each entry into what the iterator yields
+   * @return the open iterator; close it
+   * @throws LevelException {@code LEVEL_INVALID_ARGUMENT} for a database of another kind, and
+   *     as {@code database.bytes().iterator} otherwise
+   */
+  @SuppressWarnings("unchecked")
+  public static <T> LevelIterator<byte[], T> iterator(Database database, Range<byte[]> range,
+      Snapshot snapshot, boolean keys, boolean values, EntryDecoder<T> decoder) {
+    try {
+      return (LevelIterator<byte[], T>) ITERATOR.invokeExact(database, range, snapshot, keys,
+          values, (EntryDecoder<Object>) (EntryDecoder<?>) decoder);
     } catch (RuntimeException | Error e) {
       throw e;
     } catch (Throwable e) {

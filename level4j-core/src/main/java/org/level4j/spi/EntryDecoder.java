@@ -6,6 +6,8 @@ import org.level4j.Entry;
  * Turns one entry an engine iterator read into what the user's iterator yields: a decoded entry,
  * key or value. The core hands one to {@link EngineIterator#nextv(int, EntryDecoder)}; engines
  * call it once per entry, in order, from the thread that runs that call, and never implement it.
+ * A component that copies entries elsewhere may give the core its own, through {@link
+ * Databases#iterator}.
  *
  * <p>An engine that reads entries into a buffer of its own passes slices of it, so that the only
  * copy of the bytes is the decoded object; an engine that has arrays passes those.

@@ -1,15 +1,16 @@
 package org.level4j.net;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.level4j.Database;
 import org.level4j.Entry;
 import org.level4j.ErrorCode;
-import org.level4j.Level;
 import org.level4j.LevelException;
 import org.level4j.LevelIterator;
 import org.level4j.Range;
+import org.level4j.spi.Databases;
+import org.level4j.spi.EntryDecoder;
 
 /**
  * A guest's iterator, on the host: reads ahead and streams IteratorData with many-level's flow
@@ -30,6 +31,9 @@ import org.level4j.Range;
  * <p>Seeks go through the database's iterator, so a target outside the range ends the iterator
  * until the next seek, as abstract-level says, for many-level guests of Node as for level4j's.
  *
+ * <p>Entries go from the engine's read straight into the next frame's data field ({@link Frames}):
+ * no array is made of each key and value, nor a list of them, on the way.
+ *
  * <p>Thread safety: the reader thread calls {@link #start}, {@link #ack}, {@link #seek} and
  * {@link #close}; reads may complete on another thread. All state is guarded by this object.
  */
@@ -37,15 +41,13 @@ final class HostIterator {
   private static final int BATCH_BYTES = 64 * 1024;
   private static final int MAX_BATCH = 4096;
 
-  private enum Mode { ENTRIES, KEYS, VALUES }
-
   private final HostSession session;
   private final int id;
-  private final Mode mode;
   private final boolean sendKeys;
   private final boolean sendValues;
   private final long limit;
-  private final LevelIterator<byte[], ?> it;
+  private final Frames frames;
+  private final LevelIterator<byte[], Object> it;
 
   private int seq;
   private long consumed;
@@ -55,7 +57,6 @@ final class HostIterator {
   private boolean ended;
   private boolean closed;
   private boolean first = true;
-  private byte[] skip;
   private byte[] pendingSeek;
   private int pendingSeekSeq;
   private int itemBytes = 1;
@@ -63,7 +64,7 @@ final class HostIterator {
   private RuntimeException failure;
 
   /** {@code snapshot}: the explicit snapshot the guest named, or null for an implicit one. */
-  HostIterator(HostSession session, Level<byte[], byte[]> db, GuestMessage.Iterator m,
+  HostIterator(HostSession session, Database db, GuestMessage.Iterator m,
       org.level4j.Snapshot snapshot) {
     this.session = session;
     this.id = m.id();
@@ -75,15 +76,14 @@ final class HostIterator {
     Range<byte[]> r = m.range();
     this.limit = r.limit() < 0 ? -1 : r.limit();
     boolean bookmarked = m.bookmark() != null && m.seek() == null;
-    this.mode = sendKeys && sendValues || bookmarked && !sendKeys ? Mode.ENTRIES
-        : sendKeys ? Mode.KEYS : Mode.VALUES;
+    this.frames = new Frames(sendKeys, sendValues);
     // The host counts the limit itself (it reads ahead and guests seek), so the database's
-    // iterator is unlimited.
+    // iterator is unlimited. Keys are read for a bookmark even when only values are sent.
     Range<byte[]> unlimited = r.limit(-1);
-    LevelIterator<byte[], ?> opened = null;
+    LevelIterator<byte[], Object> opened = null;
     try {
-      opened = mode == Mode.ENTRIES ? db.iterator(unlimited, snapshot)
-          : mode == Mode.KEYS ? db.keys(unlimited, snapshot) : db.values(unlimited, snapshot);
+      opened = Databases.iterator(db, unlimited, snapshot, sendKeys || bookmarked, sendValues,
+          frames);
     } catch (RuntimeException e) {
       failure = e; // answered by start(); the id stays known so later acks are not an error
     }
@@ -92,7 +92,7 @@ final class HostIterator {
       this.initialSeek = m.seek();
     } else if (bookmarked) {
       this.initialSeek = m.bookmark();
-      this.skip = m.bookmark();
+      frames.skip = m.bookmark();
     } else {
       this.initialSeek = null;
     }
@@ -151,7 +151,7 @@ final class HostIterator {
     seq = newSeq;
     ended = false;
     first = true;
-    skip = null;
+    frames.skip = null;
     unacked.clear();
     unackedEntries = 0;
     try {
@@ -184,10 +184,11 @@ final class HostIterator {
       size = (int) Math.min(size, room);
     }
     busy = true;
+    frames.clear();
     it.nextvAsync(size).whenComplete(this::handle);
   }
 
-  private synchronized void handle(List<?> items, Throwable error) {
+  private synchronized void handle(List<Object> items, Throwable error) {
     busy = false;
     if (closed) {
       return;
@@ -202,58 +203,28 @@ final class HostIterator {
       fail(error);
       return;
     }
-    if (skip != null) {
-      byte[] s = skip;
-      skip = null;
-      if (!items.isEmpty() && Arrays.equals(keyOf(items.get(0)), s)) {
-        items = items.subList(1, items.size());
-        if (items.isEmpty()) {
-          pump(); // the bookmark alone: read again, still as a first batch
-          return;
-        }
-      }
+    int count = items.size() - frames.skipped;
+    if (count == 0 && !items.isEmpty()) {
+      pump(); // the bookmark alone: read again, still as a first batch
+      return;
     }
-    if (items.isEmpty()) {
+    if (count == 0) {
       end();
       return;
     }
     boolean wasFirst = first;
     first = false;
-    List<byte[]> data = new ArrayList<>(sendKeys && sendValues ? items.size() * 2 : items.size());
-    long bytes = 0;
-    for (Object item : items) {
-      if (mode == Mode.ENTRIES) {
-        @SuppressWarnings("unchecked")
-        Entry<byte[], byte[]> e = (Entry<byte[], byte[]>) item;
-        if (sendKeys) {
-          data.add(e.key());
-          bytes += e.key().length;
-        }
-        if (sendValues) {
-          data.add(e.value());
-          bytes += e.value().length;
-        }
-      } else {
-        byte[] b = (byte[]) item;
-        data.add(b);
-        bytes += b.length;
-      }
-    }
-    itemBytes = (int) Math.max(itemBytes, Math.min(Integer.MAX_VALUE, bytes / items.size() + 4));
-    unacked.add(items.size());
-    unackedEntries += items.size();
+    itemBytes = (int) Math.max(itemBytes, Math.min(Integer.MAX_VALUE,
+        (long) frames.out.len / count + 4));
+    unacked.add(count);
+    unackedEntries += count;
     synchronized (session.outbox()) {
-      HostMessage.iteratorData(session.outbox().out(), id, seq, data);
+      HostMessage.iteratorData(session.outbox().out(), id, seq, frames.out.buf, frames.out.len);
     }
     session.sent();
     if (!wasFirst) {
       pump(); // read ahead, up to two unacknowledged batches
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private byte[] keyOf(Object item) {
-    return mode == Mode.ENTRIES ? ((Entry<byte[], byte[]>) item).key() : (byte[]) item;
   }
 
   private void end() {
@@ -271,5 +242,68 @@ final class HostIterator {
       HostMessage.iteratorError(session.outbox().out(), id, seq, error);
     }
     session.sent();
+  }
+
+  /**
+   * The decoder the database's iterator hands each entry to: it appends the entry's key and value
+   * (those the guest asked for) to {@link #out} as IteratorData's repeated field 3, and yields
+   * {@link #SENT}. The first entry read after a bookmark is dropped if it is the bookmark itself
+   * ({@link #skip}), and counted in {@link #skipped}.
+   *
+   * <p>Used by one read at a time (HostIterator's {@code busy}): {@link #clear} and the fields it
+   * resets are touched by the thread that starts a read, the appends by the thread that
+   * completes it, and the result by {@code handle}, each after the other.
+   */
+  private static final class Frames implements EntryDecoder<Object> {
+    private static final Object SENT = new Object();
+    private static final int KEEP = 4 * BATCH_BYTES;
+
+    final Protobuf.Out out = new Protobuf.Out(1024);
+    private final boolean sendKeys;
+    private final boolean sendValues;
+    /** The bookmark, until the first entry after it was read; null when there is none. */
+    byte[] skip;
+    /** Entries of this read that were not sent: 1 if the first was the bookmark, else 0. */
+    int skipped;
+
+    Frames(boolean sendKeys, boolean sendValues) {
+      this.sendKeys = sendKeys;
+      this.sendValues = sendValues;
+    }
+
+    void clear() {
+      if (out.buf.length > KEEP) {
+        out.buf = new byte[1024]; // an entry of megabytes does not keep its buffer
+      }
+      out.clear();
+      skipped = 0;
+    }
+
+    @Override
+    public Object decode(Entry<byte[], byte[]> entry) {
+      byte[] k = entry.key();
+      byte[] v = entry.value();
+      return decode(k, 0, k == null ? -1 : k.length, v, 0, v == null ? -1 : v.length);
+    }
+
+    @Override
+    public Object decode(byte[] key, int keyOffset, int keyLength, byte[] value,
+        int valueOffset, int valueLength) {
+      if (skip != null) {
+        byte[] s = skip;
+        skip = null;
+        if (Arrays.equals(key, keyOffset, keyOffset + keyLength, s, 0, s.length)) {
+          skipped = 1;
+          return SENT;
+        }
+      }
+      if (sendKeys) {
+        out.bytes(3, key, keyOffset, keyLength);
+      }
+      if (sendValues) {
+        out.bytes(3, value, valueOffset, valueLength);
+      }
+      return SENT;
+    }
   }
 }

@@ -4,8 +4,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.level4j.Database;
 import org.level4j.ErrorCode;
-import org.level4j.Level;
 import org.level4j.LevelException;
 import org.level4j.Snapshot;
 
@@ -20,14 +20,14 @@ import org.level4j.Snapshot;
  */
 final class HostIterators {
   private final HostSession session;
-  private final Level<byte[], byte[]> db;
+  private final Database db;
   private final HostSnapshots snapshots;
   private final int max;
   private final Map<Integer, HostIterator> iterators = new HashMap<>();
   private final Set<Integer> refused = new HashSet<>();
   private volatile int open; // iterators.size(), for Host's counters
 
-  HostIterators(HostSession session, Level<byte[], byte[]> db, HostSnapshots snapshots,
+  HostIterators(HostSession session, Database db, HostSnapshots snapshots,
       int max) {
     this.session = session;
     this.db = db;

@@ -82,13 +82,15 @@ sealed interface HostMessage {
     o.end(f);
   }
 
-  static void iteratorData(Out o, int id, int seq, List<byte[]> data) {
+  /**
+   * An IteratorData whose data (field 3, repeated: each key and value, or each key, or each
+   * value) {@code items} already holds, encoded: its first {@code length} bytes.
+   */
+  static void iteratorData(Out o, int id, int seq, byte[] items, int length) {
     int f = o.begin(Wire.ITERATOR_DATA);
     o.uint(1, id);
     o.uint(2, seq);
-    for (byte[] d : data) {
-      o.bytes(3, d);
-    }
+    o.raw(items, 0, length);
     o.end(f);
   }
 

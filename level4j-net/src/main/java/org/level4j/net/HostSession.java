@@ -56,7 +56,7 @@ final class HostSession implements FrameReader.Handler {
     this.answers = new HostAnswers(new Outbox(counted), this::close);
     this.writes = new HostWrites(options, async, answers);
     this.snapshots = new HostSnapshots(this.db, options.maxSnapshots());
-    this.iterators = new HostIterators(this, this.db, snapshots, options.maxIterators());
+    this.iterators = new HostIterators(this, db, snapshots, options.maxIterators());
     this.feeds = new HostFeeds(this, db, answers, options.maxUnsentBytes());
   }
 

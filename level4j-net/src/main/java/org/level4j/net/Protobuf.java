@@ -132,6 +132,20 @@ final class Protobuf {
       len += value.length;
     }
 
+    /** Writes a bytes field from {@code length} bytes of {@code b} at {@code offset}. */
+    void bytes(int field, byte[] b, int offset, int length) {
+      key(field, LEN);
+      varint(length);
+      raw(b, offset, length);
+    }
+
+    /** Appends {@code length} bytes of {@code b} at {@code offset} as they are: encoded fields. */
+    void raw(byte[] b, int offset, int length) {
+      ensure(length);
+      System.arraycopy(b, offset, buf, len, length);
+      len += length;
+    }
+
     void string(int field, String value) {
       if (value != null) {
         bytes(field, value.getBytes(StandardCharsets.UTF_8));

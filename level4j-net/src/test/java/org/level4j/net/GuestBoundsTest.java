@@ -72,8 +72,11 @@ class GuestBoundsTest {
       ch.read(in); // the Iterator, id 1, seq 0
       byte[] k = "k".getBytes(StandardCharsets.UTF_8);
       for (int i = 0; i < 1000; i++) {
+        Protobuf.Out items = new Protobuf.Out(16);
+        items.bytes(3, k);
+        items.bytes(3, k);
         Protobuf.Out d = new Protobuf.Out(64);
-        HostMessage.iteratorData(d, 1, 0, List.of(k, k));
+        HostMessage.iteratorData(d, 1, 0, items.buf, items.len);
         write(ch, d);
       }
     } catch (IOException expected) {

@@ -250,8 +250,13 @@ class HostileHostFuzzTest {
       case 3 -> HostMessage.notFound(out, id);
       case 4 -> HostMessage.getManyCallback(out, id, null,
           r.nextBoolean() ? List.of(value) : Arrays.asList(value, null, value));
-      case 5 -> HostMessage.iteratorData(out, id, r.nextInt(3),
-          List.of(value, value, value, value));
+      case 5 -> {
+        Protobuf.Out items = new Protobuf.Out(64);
+        for (int i = 0; i < 4; i++) {
+          items.bytes(3, value);
+        }
+        HostMessage.iteratorData(out, id, r.nextInt(3), items.buf, items.len);
+      }
       case 6 -> HostMessage.iteratorEnd(out, id, r.nextInt(3));
       case 7 -> HostMessage.iteratorError(out, id, r.nextInt(3), error);
       default -> HostMessage.hello(out, r.nextInt(16));
