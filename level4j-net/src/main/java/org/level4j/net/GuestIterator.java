@@ -2,6 +2,7 @@ package org.level4j.net;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +11,7 @@ import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 import org.level4j.Range;
 import org.level4j.spi.EngineIterator;
+import org.level4j.spi.EntryDecoder;
 
 /**
  * A guest's iterator: a buffer of the IteratorData messages the host streamed, handed out on
@@ -24,6 +26,9 @@ import org.level4j.spi.EngineIterator;
  * <p>All state is guarded by the engine's lock: the user's calls take it through {@link
  * GuestEngine#locked}, and the engine calls the methods named {@code ...Locked} with it held.
  * Futures are completed after the lock is released (the {@code Runnable}s returned).
+ *
+ * <p>Each message's data stays in the one array it was read into ({@link Protobuf.Items}); the
+ * entries handed out are decoded from slices of it, after the lock is released ({@link Taken}).
  */
 final class GuestIterator implements EngineIterator {
   /**
@@ -38,6 +43,7 @@ final class GuestIterator implements EngineIterator {
   /** The explicit snapshot it reads, or null; such an iterator is never resumed elsewhere. */
   final GuestSnapshot snapshot;
   private final Range<byte[]> range;
+  private final boolean keys;
   private final boolean wireKeys;
   private final boolean values;
   private final int step;
@@ -50,16 +56,75 @@ final class GuestIterator implements EngineIterator {
   private long consumed;
   private byte[] bookmark;
   private byte[] seekTarget;
-  private CompletableFuture<List<Entry<byte[], byte[]>>> waiter;
+  private CompletableFuture<Taken> waiter;
   private int waiterMax;
 
-  /** One IteratorData message, partly handed out. */
+  /** One IteratorData message, partly handed out: the next entry's first item is {@code pos}. */
   private static final class Chunk {
-    final List<byte[]> data;
+    final Protobuf.Items data;
     int pos;
 
-    Chunk(List<byte[]> data) {
+    Chunk(Protobuf.Items data) {
       this.data = data;
+    }
+  }
+
+  /** For {@link #nextv(int)}: each key and value copied into an array of its own. */
+  private static final EntryDecoder<Entry<byte[], byte[]>> COPIES = new EntryDecoder<>() {
+    @Override
+    public Entry<byte[], byte[]> decode(Entry<byte[], byte[]> entry) {
+      return entry;
+    }
+
+    @Override
+    public Entry<byte[], byte[]> decode(byte[] key, int keyOffset, int keyLength, byte[] value,
+        int valueOffset, int valueLength) {
+      return new Entry<>(slice(key, keyOffset, keyLength), slice(value, valueOffset, valueLength));
+    }
+
+    private byte[] slice(byte[] b, int offset, int length) {
+      return length < 0 ? null : Arrays.copyOfRange(b, offset, offset + length);
+    }
+  };
+
+  /**
+   * The entries one call took: items {@code from} (inclusive) to {@code to} of each chunk's
+   * data, an entry every {@code step} items. Decoded after the lock is released, since the
+   * user's codecs run then; the chunks' arrays are not changed after they arrive.
+   */
+  private final class Taken {
+    private final List<Protobuf.Items> parts = new ArrayList<>(2);
+    private int[] from = new int[2];
+    private int[] to = new int[2];
+    private int entries;
+
+    void add(Protobuf.Items items, int first, int end) {
+      int n = parts.size();
+      if (n == from.length) {
+        from = Arrays.copyOf(from, n * 2);
+        to = Arrays.copyOf(to, n * 2);
+      }
+      parts.add(items);
+      from[n] = first;
+      to[n] = end;
+      entries += (end - first) / step;
+    }
+
+    <T> List<T> decode(EntryDecoder<T> decoder) {
+      if (entries == 0) {
+        return Collections.emptyList();
+      }
+      List<T> out = new ArrayList<>(entries);
+      for (int p = 0; p < parts.size(); p++) {
+        Protobuf.Items d = parts.get(p);
+        byte[] b = d.bytes();
+        for (int i = from[p]; i < to[p]; i += step) {
+          int v = i + step - 1;
+          out.add(decoder.decode(b, keys ? d.offset(i) : 0, keys ? d.length(i) : -1,
+              b, values ? d.offset(v) : 0, values ? d.length(v) : -1));
+        }
+      }
+      return out;
     }
   }
 
@@ -69,6 +134,7 @@ final class GuestIterator implements EngineIterator {
     this.snapshot = snapshot;
     this.id = id;
     this.range = range;
+    this.keys = keys;
     this.wireKeys = keys || retry;
     this.values = values;
     this.step = (wireKeys ? 1 : 0) + (values ? 1 : 0);
@@ -83,12 +149,23 @@ final class GuestIterator implements EngineIterator {
 
   @Override
   public List<Entry<byte[], byte[]>> nextv(int max) {
-    return LevelException.join(nextvAsync(max));
+    return nextv(max, COPIES);
   }
 
   @Override
   public CompletableFuture<List<Entry<byte[], byte[]>>> nextvAsync(int max) {
-    return engine.locked(l -> {
+    return nextvAsync(max, COPIES);
+  }
+
+  @Override
+  public <T> List<T> nextv(int max, EntryDecoder<T> decoder) {
+    return LevelException.join(nextvAsync(max, decoder));
+  }
+
+  /** Decodes what it takes in the calling thread, or, if it must wait, in the reader thread. */
+  @Override
+  public <T> CompletableFuture<List<T>> nextvAsync(int max, EntryDecoder<T> decoder) {
+    CompletableFuture<Taken> taken = engine.locked(l -> {
       if (closed) {
         return CompletableFuture.failedFuture(new LevelException(
             ErrorCode.LEVEL_ITERATOR_NOT_OPEN, "the iterator is closed"));
@@ -98,12 +175,13 @@ final class GuestIterator implements EngineIterator {
       } else if (error != null) {
         return CompletableFuture.failedFuture(error);
       } else if (ended) {
-        return CompletableFuture.completedFuture(Collections.emptyList());
+        return CompletableFuture.completedFuture(new Taken());
       }
       waiter = new CompletableFuture<>();
       waiterMax = max;
       return waiter;
     });
+    return taken.thenApply(t -> t.decode(decoder));
   }
 
   /**
@@ -135,13 +213,13 @@ final class GuestIterator implements EngineIterator {
 
   @Override
   public void close() {
-    CompletableFuture<List<Entry<byte[], byte[]>>> w = engine.locked(l -> {
+    CompletableFuture<Taken> w = engine.locked(l -> {
       if (closed) {
         return null;
       }
       closed = true;
       chunks.clear();
-      CompletableFuture<List<Entry<byte[], byte[]>>> waiting = waiter;
+      CompletableFuture<Taken> waiting = waiter;
       waiter = null;
       engine.forgetLocked(this);
       if (l != null) {
@@ -158,21 +236,19 @@ final class GuestIterator implements EngineIterator {
   }
 
   /** Hands out up to {@code max} buffered entries and acknowledges the messages used up. */
-  private List<Entry<byte[], byte[]>> takeLocked(int max) {
-    List<Entry<byte[], byte[]>> out = new ArrayList<>(Math.min(max, 64));
+  private Taken takeLocked(int max) {
+    Taken out = new Taken();
     GuestLink l = engine.linkLocked();
-    while (out.size() < max && !chunks.isEmpty()) {
+    while (out.entries < max && !chunks.isEmpty()) {
       Chunk c = chunks.peek();
-      List<byte[]> d = c.data;
-      while (out.size() < max && c.pos < d.size()) {
-        byte[] k = wireKeys ? d.get(c.pos) : null;
-        byte[] v = values ? d.get(c.pos + step - 1) : null;
-        out.add(new Entry<>(k, v));
-        c.pos += step;
-        consumed++;
-        if (k != null) {
-          bookmark = k;
-        }
+      Protobuf.Items d = c.data;
+      int first = c.pos;
+      int n = Math.min(max - out.entries, (d.size() - first) / step);
+      c.pos += n * step;
+      consumed += n;
+      out.add(d, first, c.pos);
+      if (wireKeys) {
+        bookmark = d.copy(c.pos - step); // the last key handed out
       }
       if (c.pos >= d.size()) {
         chunks.poll();
@@ -184,7 +260,7 @@ final class GuestIterator implements EngineIterator {
         }
       }
     }
-    if (!out.isEmpty()) {
+    if (out.entries > 0) {
       seekTarget = null;
     }
     return out;
@@ -204,8 +280,8 @@ final class GuestIterator implements EngineIterator {
       if (error != null) {
         return null;
       }
-      List<byte[]> data = d.data();
-      if (data.isEmpty() || data.size() % step != 0) {
+      Protobuf.Items data = d.data();
+      if (data.size() == 0 || data.size() % step != 0) {
         throw new Malformed("iterator " + Integer.toUnsignedString(id) + " received "
             + data.size() + " items, not a multiple of " + step);
       }
@@ -241,13 +317,13 @@ final class GuestIterator implements EngineIterator {
   }
 
   private Runnable serveWaiterLocked() {
-    CompletableFuture<List<Entry<byte[], byte[]>>> w = waiter;
+    CompletableFuture<Taken> w = waiter;
     if (w == null) {
       return null;
     }
     if (!chunks.isEmpty()) {
       waiter = null;
-      List<Entry<byte[], byte[]>> out = takeLocked(waiterMax);
+      Taken out = takeLocked(waiterMax);
       GuestLink l = engine.linkLocked();
       return () -> {
         GuestLink.flush(l);
@@ -261,7 +337,7 @@ final class GuestIterator implements EngineIterator {
     }
     if (ended) {
       waiter = null;
-      return () -> w.complete(Collections.emptyList());
+      return () -> w.complete(new Taken());
     }
     return null;
   }

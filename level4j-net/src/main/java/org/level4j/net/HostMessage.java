@@ -31,7 +31,7 @@ sealed interface HostMessage {
     int seq();
   }
 
-  record IteratorData(int id, int seq, List<byte[]> data) implements ForIterator {}
+  record IteratorData(int id, int seq, Protobuf.Items data) implements ForIterator {}
 
   record IteratorError(int id, int seq, LevelException error) implements ForIterator {}
 
@@ -173,7 +173,7 @@ sealed interface HostMessage {
         return new GetManyCallback(in.uint32(1), error(in, 2), values);
       }
       case Wire.ITERATOR_DATA: {
-        List<byte[]> data = in.repeatedBytes(3); // first: its pass indexes a large message
+        Protobuf.Items data = in.repeatedItems(3); // first: its pass indexes a large message
         return new IteratorData(in.uint32(1), in.uint32(2), data);
       }
       case Wire.ITERATOR_ERROR: {

@@ -177,6 +177,65 @@ final class Protobuf {
     }
   }
 
+  /**
+   * The values of a repeated bytes field, in one array: value {@code i} is {@link #length(int)}
+   * bytes of {@link #bytes()} from {@link #offset(int)}. Read with {@link In#repeatedItems}; not
+   * changed after that.
+   */
+  static final class Items {
+    private byte[] bytes = EMPTY;
+    private int[] offsets = new int[16];
+    private int[] lengths = new int[16];
+    private int size;
+
+    /** While reading: a value of {@code length} bytes at {@code offset} of the message's buffer. */
+    private void add(int offset, int length) {
+      if (size == offsets.length) {
+        offsets = Arrays.copyOf(offsets, size * 2);
+        lengths = Arrays.copyOf(lengths, size * 2);
+      }
+      offsets[size] = offset;
+      lengths[size] = length;
+      size++;
+    }
+
+    /** Copies the values, from the first's start to the last's end, out of {@code buf}. */
+    private void copyFrom(ByteBuffer buf) {
+      if (size == 0) {
+        return;
+      }
+      int from = offsets[0];
+      bytes = new byte[offsets[size - 1] + lengths[size - 1] - from];
+      buf.get(from, bytes);
+      for (int i = 0; i < size; i++) {
+        offsets[i] -= from;
+      }
+    }
+
+    int size() {
+      return size;
+    }
+
+    byte[] bytes() {
+      return bytes;
+    }
+
+    int offset(int i) {
+      return offsets[i];
+    }
+
+    int length(int i) {
+      return lengths[i];
+    }
+
+    /** Value {@code i} in an array of its own. */
+    byte[] copy(int i) {
+      return Arrays.copyOfRange(bytes, offsets[i], offsets[i] + lengths[i]);
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+  }
+
   // ---- decoder -------------------------------------------------------------------------------
 
   /**
@@ -283,6 +342,21 @@ final class Protobuf {
       List<byte[]> all = new ArrayList<>();
       forEachValue(field, () -> all.add(bytes()));
       return all;
+    }
+
+    /**
+     * Every value of the repeated length-delimited field {@code field}, in order, copied out of
+     * the message into one array: one copy of the bytes, not an array per value.
+     */
+    Items repeatedItems(int field) {
+      Items items = new Items();
+      forEachValue(field, () -> {
+        int n = length();
+        items.add(pos, n);
+        pos += n;
+      });
+      items.copyFrom(buf);
+      return items;
     }
 
     /**
