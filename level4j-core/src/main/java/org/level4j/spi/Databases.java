@@ -94,6 +94,7 @@ public final class Databases {
    * entry, in order, on the thread that completes the read, one read at a time. An exception it
    * throws fails that read.
    *
+   * @param <T> what the iterator yields
    * @param database a database opened with {@link #open}, or a forwarding database of one
    * @param range the stored keys to read
    * @param snapshot an explicit snapshot of {@code database} to read, or null for the

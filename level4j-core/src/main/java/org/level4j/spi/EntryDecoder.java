@@ -36,4 +36,16 @@ public interface EntryDecoder<T> {
    */
   T decode(byte[] key, int keyOffset, int keyLength, byte[] value, int valueOffset,
       int valueLength);
+
+  /**
+   * The decoder whose results are the stored arrays themselves: each entry given as arrays
+   * as it came, each given as slices as an entry of arrays of its own (null for a half the
+   * iterator was not opened for). An engine that reads into a buffer of its own implements
+   * {@link EngineIterator#nextv(int)} as {@code nextv(max, EntryDecoder.copies())}.
+   *
+   * @return the one such decoder
+   */
+  static EntryDecoder<Entry<byte[], byte[]>> copies() {
+    return CopyingDecoder.INSTANCE;
+  }
 }

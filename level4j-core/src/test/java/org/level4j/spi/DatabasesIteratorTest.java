@@ -156,4 +156,17 @@ class DatabasesIteratorTest {
         new Record())).isInstanceOfSatisfying(LevelException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_INVALID_ARGUMENT));
   }
+
+  @Test
+  void copiesMakesArraysOfItsOwnFromSlicesAndKeepsArraysGiven() {
+    byte[] buffer = b("xkeyvalue");
+    Entry<byte[], byte[]> e = EntryDecoder.copies().decode(buffer, 1, 3, buffer, 4, 5);
+    buffer[1] = 'K';
+    assertThat(e.key()).isEqualTo(b("key"));
+    assertThat(e.value()).isEqualTo(b("value"));
+    assertThat(EntryDecoder.copies().decode(buffer, 0, -1, buffer, 4, 5).key()).isNull();
+    assertThat(EntryDecoder.copies().decode(buffer, 1, 3, buffer, 0, -1).value()).isNull();
+    Entry<byte[], byte[]> given = new Entry<>(b("k"), b("v"));
+    assertThat(EntryDecoder.copies().decode(given)).isSameAs(given);
+  }
 }

@@ -69,24 +69,6 @@ final class GuestIterator implements EngineIterator {
     }
   }
 
-  /** For {@link #nextv(int)}: each key and value copied into an array of its own. */
-  private static final EntryDecoder<Entry<byte[], byte[]>> COPIES = new EntryDecoder<>() {
-    @Override
-    public Entry<byte[], byte[]> decode(Entry<byte[], byte[]> entry) {
-      return entry;
-    }
-
-    @Override
-    public Entry<byte[], byte[]> decode(byte[] key, int keyOffset, int keyLength, byte[] value,
-        int valueOffset, int valueLength) {
-      return new Entry<>(slice(key, keyOffset, keyLength), slice(value, valueOffset, valueLength));
-    }
-
-    private byte[] slice(byte[] b, int offset, int length) {
-      return length < 0 ? null : Arrays.copyOfRange(b, offset, offset + length);
-    }
-  };
-
   /**
    * The entries one call took: items {@code from} (inclusive) to {@code to} of each chunk's
    * data, an entry every {@code step} items. Decoded after the lock is released, since the
@@ -149,12 +131,12 @@ final class GuestIterator implements EngineIterator {
 
   @Override
   public List<Entry<byte[], byte[]>> nextv(int max) {
-    return nextv(max, COPIES);
+    return nextv(max, EntryDecoder.copies());
   }
 
   @Override
   public CompletableFuture<List<Entry<byte[], byte[]>>> nextvAsync(int max) {
-    return nextvAsync(max, COPIES);
+    return nextvAsync(max, EntryDecoder.copies());
   }
 
   @Override

@@ -43,24 +43,6 @@ final class RocksCursor implements EngineIterator {
   /** Where keys and values land before they are decoded; grows up to MAX_BUFFER. */
   private byte[] buffer = new byte[1024];
 
-  /** For {@link #nextv(int)}: each key and value copied out of the buffer into its own array. */
-  private static final EntryDecoder<Entry<byte[], byte[]>> COPIES = new EntryDecoder<>() {
-    @Override
-    public Entry<byte[], byte[]> decode(Entry<byte[], byte[]> entry) {
-      return entry;
-    }
-
-    @Override
-    public Entry<byte[], byte[]> decode(byte[] key, int keyOffset, int keyLength, byte[] value,
-        int valueOffset, int valueLength) {
-      return new Entry<>(slice(key, keyOffset, keyLength), slice(value, valueOffset, valueLength));
-    }
-
-    private byte[] slice(byte[] b, int offset, int length) {
-      return length < 0 ? null : Arrays.copyOfRange(b, offset, offset + length);
-    }
-  };
-
   RocksCursor(RocksEngine engine, RocksDB db, Range<byte[]> range, boolean keys, boolean values,
       Snapshot snapshot) {
     this.engine = engine;
@@ -100,7 +82,7 @@ final class RocksCursor implements EngineIterator {
 
   @Override
   public List<Entry<byte[], byte[]>> nextv(int max) {
-    return nextv(max, COPIES);
+    return nextv(max, EntryDecoder.copies());
   }
 
   /**
