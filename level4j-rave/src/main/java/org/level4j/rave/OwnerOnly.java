@@ -24,7 +24,7 @@ import java.util.Set;
  * for good. RaveLevel serves one user (its socket admits no other: README, "Who may connect"),
  * so nothing is lost by closing its files to everyone else. Data files are RocksDB's, made under the
  * process's umask: a directory level4j creates keeps them from other users; one the user made
- * keeps the mode they gave it.
+ * keeps the mode they gave it (RocksLevel warns when that lets others read them).
  *
  * <p>Where the file system has no POSIX permissions, files and directories are made as before.
  */

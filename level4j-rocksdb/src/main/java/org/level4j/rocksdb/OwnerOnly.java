@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A database directory kept to its owner, as RaveLevel keeps its own: the directories {@link
@@ -26,6 +27,10 @@ import java.util.Set;
  * <p>{@code LOCK} is never opened here when it exists: closing any descriptor of a file ends every
  * POSIX lock this process holds on it, such as a RaveLevel's, taken before RocksDB opens. Where the
  * file system has no POSIX permissions, nothing changes.
+ *
+ * <p>A directory the user made that lets other users read the database's files gets a warning
+ * once it is open ({@link #warnIfOthersCanRead}): RocksDB's Java API cannot make its files
+ * owner-only, and a umask of 022 leaves them readable by all.
  */
 final class OwnerOnly {
   static final String LOCK = "LOCK";
@@ -34,7 +39,43 @@ final class OwnerOnly {
   private static final Set<PosixFilePermission> FILE =
       EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
+  private static final System.Logger LOG = System.getLogger("org.level4j.rocksdb");
+  /** The directories warned about in this process: at most {@link #WARN_AT_MOST}. */
+  private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
+  private static final int WARN_AT_MOST = 1000;
+
   private OwnerOnly() {}
+
+  /**
+   * Logs a warning, once per directory in a process, if other users can read the files of the
+   * open database in {@code dir}: the directory lets them in (its group or others may search it)
+   * and RocksDB's files are readable by them (judged by {@code CURRENT}, which RocksDB makes as it
+   * makes the others, under the process's umask). Returns whether it found them readable.
+   */
+  static boolean warnIfOthersCanRead(Path dir) {
+    if (!POSIX) {
+      return false;
+    }
+    Set<PosixFilePermission> d;
+    Set<PosixFilePermission> f;
+    try {
+      d = Files.getPosixFilePermissions(dir);
+      f = Files.getPosixFilePermissions(dir.resolve("CURRENT"), LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
+    boolean readable =
+        d.contains(PosixFilePermission.OTHERS_EXECUTE) && f.contains(PosixFilePermission.OTHERS_READ)
+        || d.contains(PosixFilePermission.GROUP_EXECUTE) && f.contains(PosixFilePermission.GROUP_READ);
+    if (readable && WARNED.size() < WARN_AT_MOST && WARNED.add(dir.toAbsolutePath())) {
+      LOG.log(System.Logger.Level.WARNING, "other users can read the database in " + dir
+          + ": the directory is " + PosixFilePermissions.toString(d) + " and RocksDB makes its "
+          + "files under this process's umask (CURRENT is " + PosixFilePermissions.toString(f)
+          + "). To keep them to their owner, run chmod 700 on the directory (level4j makes the "
+          + "directories it creates so) or give the process a umask of 077.");
+    }
+    return readable;
+  }
 
   /** Creates {@code dir} and any missing parent, each one created {@code rwx------}. */
   static void createDirectories(Path dir) throws IOException {

@@ -217,6 +217,7 @@ final class RocksEngine implements Engine {
       throw e instanceof RocksDBException ? openFailure(dir, (RocksDBException) e)
           : (RuntimeException) e;
     }
+    OwnerOnly.warnIfOthersCanRead(dir);
     if (bound != null) {
       bound.start(db);
     }

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,5 +62,58 @@ class OwnerOnlyTest {
     }
     assertThat(mode(dir.resolve(OwnerOnly.LOCK))).isEqualTo("rw-------");
     assertThat(mode(dir)).isEqualTo("rwxr-xr-x");
+  }
+
+  @Test
+  void aDirectoryThatLetsOthersReadTheFilesIsNamedInAWarningOnce() throws Exception {
+    Path dir = Files.createDirectory(scratch.resolve("shared"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    List<String> warnings = new ArrayList<>();
+    Logger log = Logger.getLogger("org.level4j.rocksdb");
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        if (r.getLevel() == Level.WARNING && r.getMessage().contains("other users can read")) {
+          synchronized (warnings) {
+            warnings.add(r.getMessage());
+          }
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    log.addHandler(capture);
+    try {
+      try (Database db = RocksLevel.open(dir)) {
+        db.put("k", "v");
+      }
+      boolean othersRead = mode(dir.resolve("CURRENT")).endsWith("r--");
+      assertThat(OwnerOnly.warnIfOthersCanRead(dir)).isEqualTo(othersRead);
+      try (Database db = RocksLevel.open(dir)) {
+        assertThat(db.get("k")).isEqualTo("v");
+      }
+      // Under a umask that already keeps files to their owner there is nothing to warn about.
+      assertThat(warnings).hasSize(othersRead ? 1 : 0);
+      if (othersRead) {
+        assertThat(warnings.get(0)).contains(dir.toString()).contains("chmod 700");
+      }
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      assertThat(OwnerOnly.warnIfOthersCanRead(dir)).isFalse();
+    } finally {
+      log.removeHandler(capture);
+    }
+  }
+
+  @Test
+  void aDirectoryItCreatesIsNeverWarnedAbout() throws Exception {
+    Path dir = scratch.resolve("own");
+    try (Database db = RocksLevel.open(dir)) {
+      db.put("k", "v");
+    }
+    assertThat(OwnerOnly.warnIfOthersCanRead(dir)).isFalse();
   }
 }
