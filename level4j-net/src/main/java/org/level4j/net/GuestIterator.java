@@ -2,7 +2,6 @@ package org.level4j.net;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -70,26 +69,19 @@ final class GuestIterator implements EngineIterator {
   }
 
   /**
-   * The entries one call took: items {@code from} (inclusive) to {@code to} of each chunk's
-   * data, an entry every {@code step} items. Decoded after the lock is released, since the
-   * user's codecs run then; the chunks' arrays are not changed after they arrive.
+   * The entries one call took: of each chunk, its items from {@code from} (inclusive) to {@code
+   * to}, an entry every {@code step} items. Decoded after the lock is released, since the user's
+   * codecs run then; the chunks' arrays are not changed after they arrive.
    */
   private final class Taken {
-    private final List<Protobuf.Items> parts = new ArrayList<>(2);
-    private int[] from = new int[2];
-    private int[] to = new int[2];
+    private record Part(Protobuf.Items items, int from, int to) {}
+
+    private final List<Part> parts = new ArrayList<>(2);
     private int entries;
 
-    void add(Protobuf.Items items, int first, int end) {
-      int n = parts.size();
-      if (n == from.length) {
-        from = Arrays.copyOf(from, n * 2);
-        to = Arrays.copyOf(to, n * 2);
-      }
-      parts.add(items);
-      from[n] = first;
-      to[n] = end;
-      entries += (end - first) / step;
+    void add(Protobuf.Items items, int from, int to) {
+      parts.add(new Part(items, from, to));
+      entries += (to - from) / step;
     }
 
     <T> List<T> decode(EntryDecoder<T> decoder) {
@@ -97,10 +89,10 @@ final class GuestIterator implements EngineIterator {
         return Collections.emptyList();
       }
       List<T> out = new ArrayList<>(entries);
-      for (int p = 0; p < parts.size(); p++) {
-        Protobuf.Items d = parts.get(p);
+      for (Part p : parts) {
+        Protobuf.Items d = p.items();
         byte[] b = d.bytes();
-        for (int i = from[p]; i < to[p]; i += step) {
+        for (int i = p.from(); i < p.to(); i += step) {
           int v = i + step - 1;
           out.add(decoder.decode(b, keys ? d.offset(i) : 0, keys ? d.length(i) : -1,
               b, values ? d.offset(v) : 0, values ? d.length(v) : -1));

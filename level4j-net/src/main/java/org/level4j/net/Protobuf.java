@@ -183,6 +183,8 @@ final class Protobuf {
    * changed after that.
    */
   static final class Items {
+    private static final byte[] EMPTY = new byte[0];
+
     private byte[] bytes = EMPTY;
     private int[] offsets = new int[16];
     private int[] lengths = new int[16];
@@ -232,8 +234,6 @@ final class Protobuf {
     byte[] copy(int i) {
       return Arrays.copyOfRange(bytes, offsets[i], offsets[i] + lengths[i]);
     }
-
-    private static final byte[] EMPTY = new byte[0];
   }
 
   // ---- decoder -------------------------------------------------------------------------------
