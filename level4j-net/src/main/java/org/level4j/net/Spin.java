@@ -60,6 +60,8 @@ final class Spin {
 
   private final java.util.function.BooleanSupplier busy;
   private final Runnable giveWay;
+  private final long windowNanos;
+  private final AtomicInteger pollers;
   private int score = MAX_SCORE;
   private int waits;
 
@@ -68,16 +70,21 @@ final class Spin {
    * is {@code local} (a Unix socket: it needs this machine's processors too), else sleeps.
    */
   Spin(boolean local) {
-    this(Cores.BUSY, local ? Thread::yield : null);
+    this(Cores.BUSY, local ? Thread::yield : null, WINDOW_NANOS, POLLERS);
   }
 
   /**
    * Spins unless {@code busy} says the processors are all taken; then polls calling
-   * {@code giveWay} before each look, or does not poll if it is null.
+   * {@code giveWay} before each look, or does not poll if it is null. Polls for {@code
+   * windowNanos} at most, and only while {@code pollers} (the threads polling, this process's
+   * {@link #POLLERS} but in tests) counts fewer than the processors.
    */
-  Spin(java.util.function.BooleanSupplier busy, Runnable giveWay) {
+  Spin(java.util.function.BooleanSupplier busy, Runnable giveWay, long windowNanos,
+      AtomicInteger pollers) {
     this.busy = busy;
     this.giveWay = giveWay;
+    this.windowNanos = windowNanos;
+    this.pollers = pollers;
   }
 
   /** Reads into {@code dst} without blocking: bytes read, 0 for none yet, -1 at the end. */
@@ -92,7 +99,7 @@ final class Spin {
    * taken (a guest's reader thread: see the notes above).
    */
   int await(Poll p, java.nio.ByteBuffer dst, boolean mayYield) throws java.io.IOException {
-    if (WINDOW_NANOS == 0 || MAX_POLLERS < 1) {
+    if (windowNanos == 0 || MAX_POLLERS < 1) {
       return 0;
     }
     if (busy.getAsBoolean()) {
@@ -103,8 +110,8 @@ final class Spin {
     if (score <= 0 && waits % PROBE_EVERY != 0) {
       return 0;
     }
-    if (POLLERS.incrementAndGet() > MAX_POLLERS) {
-      POLLERS.decrementAndGet();
+    if (pollers.incrementAndGet() > MAX_POLLERS) {
+      pollers.decrementAndGet();
       return 0;
     }
     try {
@@ -116,14 +123,13 @@ final class Spin {
       }
       return n;
     } finally {
-      POLLERS.decrementAndGet();
+      pollers.decrementAndGet();
     }
   }
 
   /** Looks at {@code p} after each {@code pause} until something comes or the window ends. */
-  private static int poll(Poll p, java.nio.ByteBuffer dst, Runnable pause)
-      throws java.io.IOException {
-    long end = System.nanoTime() + WINDOW_NANOS;
+  private int poll(Poll p, java.nio.ByteBuffer dst, Runnable pause) throws java.io.IOException {
+    long end = System.nanoTime() + windowNanos;
     do {
       pause.run();
       int n = p.poll(dst);
