@@ -31,6 +31,8 @@ import org.rocksdb.Snapshot;
  */
 final class RocksCursor implements EngineIterator {
   private static final int MAX_BUFFER = 64 << 10;
+  /** The entries {@link #readSome} reads per call. */
+  private static final int STRIDE = 32;
   private final RocksEngine engine;
   private final boolean reverse;
   private final boolean keys;
@@ -99,14 +101,32 @@ final class RocksCursor implements EngineIterator {
     }
     RocksIterator i = it;
     List<T> out = new ArrayList<>(Math.min(max, 1024));
-    while (out.size() < max && i.isValid()) {
-      out.add(read(i, decoder, max - out.size()));
-      step(i);
+    while (out.size() < max && readSome(i, decoder, out, max)) {
+      // readSome read STRIDE entries, or up to max
     }
     if (out.size() < max) {
       status(i);
     }
     return out;
+  }
+
+  /**
+   * Reads entries into {@code out} until it holds {@code max} or {@link #STRIDE} more; false
+   * once the iterator has no more. The loop is here, in a method called every {@code STRIDE}
+   * entries, rather than in {@link #nextv}: the JIT compiles a method after some hundred calls
+   * but replaces a loop running in the interpreter only after tens of thousands of rounds, most
+   * of a scan of a new JVM.
+   */
+  private <T> boolean readSome(RocksIterator i, EntryDecoder<T> decoder, List<T> out, int max) {
+    int stop = Math.min(max, out.size() + STRIDE);
+    while (out.size() < stop) {
+      if (!i.isValid()) {
+        return false;
+      }
+      out.add(read(i, decoder, max - out.size()));
+      step(i);
+    }
+    return true;
   }
 
   /**

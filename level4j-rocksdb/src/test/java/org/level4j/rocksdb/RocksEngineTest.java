@@ -185,6 +185,71 @@ class RocksEngineTest {
     }
   }
 
+  /**
+   * The cursor reads a batch a few dozen entries per call of an inner loop: batches of every
+   * size around that come whole, in order, both ways, and end where the range ends; a failed
+   * decoding deep in a batch skips exactly the rest of that batch.
+   */
+  @Test
+  void batchesOfEverySizeComeWholeAndAFailureSkipsTheRestOfItsBatch() {
+    RocksEngine engine = new RocksEngine(dir, RocksOptions.defaults());
+    engine.open();
+    try {
+      List<String> all = new java.util.ArrayList<>();
+      for (int i = 0; i < 150; i++) {
+        String k = String.format("k%03d", i);
+        engine.write(List.of(Op.put(b(k), b("1"))), false);
+        all.add(k + "=1");
+      }
+      for (int count : new int[] {31, 32, 33, 64, 65, 150}) {
+        for (boolean reverse : new boolean[] {false, true}) {
+          Range<byte[]> range = Range.of(null, true, b(String.format("k%03d", count)), false,
+              reverse, -1);
+          List<String> expected = new java.util.ArrayList<>(all.subList(0, count));
+          if (reverse) {
+            java.util.Collections.reverse(expected);
+          }
+          for (int max : new int[] {1, 31, 32, 33, 64, 100, 1000}) {
+            EngineIterator it = engine.iterator(range, true, true, null);
+            List<String> got = new java.util.ArrayList<>();
+            for (List<String> part = it.nextv(max, PAIRS); !part.isEmpty();
+                part = it.nextv(max, PAIRS)) {
+              assertThat(part).as("count %d, max %d, reverse %s, after %d", count, max, reverse,
+                  got.size()).hasSize(Math.min(max, count - got.size()));
+              got.addAll(part);
+            }
+            it.close();
+            assertThat(got).as("count %d, max %d, reverse %s", count, max, reverse)
+                .isEqualTo(expected);
+          }
+        }
+      }
+      EntryDecoder<String> failsAt40 = new EntryDecoder<>() {
+        @Override
+        public String decode(Entry<byte[], byte[]> e) {
+          throw new AssertionError("the engine should decode from its buffer");
+        }
+
+        @Override
+        public String decode(byte[] key, int keyOffset, int keyLength, byte[] value,
+            int valueOffset, int valueLength) {
+          String k = new String(key, keyOffset, keyLength, StandardCharsets.UTF_8);
+          if (k.equals("k040")) {
+            throw new IllegalArgumentException("no k040");
+          }
+          return k;
+        }
+      };
+      EngineIterator it = engine.iterator(Range.all(), true, true, null);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> it.nextv(100, failsAt40))
+          .hasMessage("no k040");
+      assertThat(it.nextv(3, failsAt40)).containsExactly("k100", "k101", "k102");
+      it.close();
+    } finally {
+      engine.close();
+    }
+  }
+
   @Test
   void keysOnlyAndValuesOnlyIteratorsLeaveTheOtherHalfOut() {
     RocksEngine engine = new RocksEngine(dir, RocksOptions.defaults());
