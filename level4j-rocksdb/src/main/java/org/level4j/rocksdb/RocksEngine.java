@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.StampedLock;
 import org.level4j.ChangeFeed;
@@ -89,6 +90,8 @@ final class RocksEngine implements Engine {
   private final Path dir;
   private final RocksOptions options;
   private final StampedLock writeOrder = new StampedLock();
+  /** Asynchronous writes not yet written; flushed first by every call that reads or writes. */
+  private final WriteQueue writes;
   /**
    * Freeing an iterator or a snapshot touches the database's own structures (its mutex), so it
    * must not overlap with closing the database: a user closing an iterator in one thread while
@@ -104,8 +107,14 @@ final class RocksEngine implements Engine {
   private volatile Handles handles;
 
   RocksEngine(Path dir, RocksOptions options) {
+    this(dir, options, WriteQueue.DELAY_NANOS);
+  }
+
+  /** The same, holding asynchronous writes up to {@code writeDelayNanos} (tests use a long one). */
+  RocksEngine(Path dir, RocksOptions options, long writeDelayNanos) {
     this.dir = dir.toAbsolutePath();
     this.options = options;
+    this.writes = new WriteQueue(this::writeNow, this::writeGroup, writeDelayNanos);
   }
 
   /** The native objects of one open period. */
@@ -451,6 +460,7 @@ final class RocksEngine implements Engine {
 
   @Override
   public void close() {
+    writes.flush(); // asynchronous writes nobody waited for are written, not dropped
     // Before the lock: a feed's thread takes its read side to read the log, and is waited for.
     for (RocksFeed f : List.copyOf(feeds)) {
       f.close();
@@ -518,6 +528,7 @@ final class RocksEngine implements Engine {
 
   @Override
   public byte[] get(byte[] key, EngineSnapshot snapshot) {
+    writes.flush();
     Handles h = handles;
     try {
       return h.db.get(readOptions(h, snapshot), key);
@@ -528,6 +539,7 @@ final class RocksEngine implements Engine {
 
   @Override
   public List<byte[]> getMany(List<byte[]> keys, EngineSnapshot snapshot) {
+    writes.flush();
     if (keys.isEmpty()) {
       return new ArrayList<>(0);
     }
@@ -546,6 +558,7 @@ final class RocksEngine implements Engine {
   @Override
   public EngineIterator iterator(Range<byte[]> range, boolean keys, boolean values,
       EngineSnapshot snapshot) {
+    writes.flush();
     RocksSnapshot s = (RocksSnapshot) snapshot;
     RocksCursor c = new RocksCursor(this, handles.db, range, keys, values,
         s == null ? null : s.snapshot);
@@ -559,6 +572,7 @@ final class RocksEngine implements Engine {
 
   @Override
   public EngineSnapshot snapshot() {
+    writes.flush();
     RocksSnapshot s = new RocksSnapshot(this, handles.db);
     snapshots.add(s);
     return s;
@@ -572,6 +586,7 @@ final class RocksEngine implements Engine {
 
   /** A RocksDB property of the open database, for tests (WAL syncs in "rocksdb.dbstats"). */
   String property(String name) {
+    writes.flush();
     try {
       return handles.db.getProperty(name);
     } catch (RocksDBException e) {
@@ -581,6 +596,7 @@ final class RocksEngine implements Engine {
 
   @Override
   public void write(List<Op<byte[], byte[]>> ops, boolean sync) {
+    writes.flush();
     Handles h = handles;
     WriteOptions wo = sync ? h.sync : h.plain;
     if (hasExpect(ops)) {
@@ -602,8 +618,62 @@ final class RocksEngine implements Engine {
     wrote();
   }
 
+  /**
+   * Held back and written with the other asynchronous writes made meanwhile (see {@link
+   * WriteQueue}); a write with preconditions is written at once, as {@link #write} does.
+   */
+  @Override
+  public CompletableFuture<Void> writeAsync(List<Op<byte[], byte[]>> ops, boolean sync) {
+    if (hasExpect(ops)) {
+      try {
+        write(ops, sync);
+        return CompletableFuture.completedFuture(null);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    return writes.add(ops, sync);
+  }
+
+  /** Plain puts and dels written at once by the core's thread, as {@link #write} does. */
+  private void writeNow(List<Op<byte[], byte[]>> ops, boolean sync) {
+    Handles h = handles;
+    long stamp = writeOrder.readLock();
+    try {
+      apply(h, sync ? h.sync : h.plain, ops);
+    } finally {
+      writeOrder.unlockRead(stamp);
+    }
+    wrote();
+  }
+
+  /** Writes a group of held writes: plain puts and dels, in order. */
+  private void writeGroup(List<Op<byte[], byte[]>> ops, boolean sync) {
+    // The timer's thread writes too, outside the core's gate: the release lock keeps the
+    // database open under it.
+    java.util.concurrent.locks.Lock l = release.readLock();
+    l.lock();
+    try {
+      Handles h = handles;
+      if (h == null) {
+        throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPEN,
+            "the database closed before the write was applied");
+      }
+      long stamp = writeOrder.readLock();
+      try {
+        apply(h, sync ? h.sync : h.plain, ops);
+      } finally {
+        writeOrder.unlockRead(stamp);
+      }
+    } finally {
+      l.unlock();
+    }
+    wrote();
+  }
+
   @Override
   public boolean write(List<Op<byte[], byte[]>> ops, boolean sync, RequestId request) {
+    writes.flush();
     Handles h = handles;
     WriteOptions wo = sync ? h.sync : h.plain;
     long stamp = writeOrder.writeLock();
@@ -635,11 +705,13 @@ final class RocksEngine implements Engine {
   /** Revisions are RocksDB's sequence numbers: this is the last one written. */
   @Override
   public long revision() {
+    writes.flush();
     return handles.db.getLatestSequenceNumber();
   }
 
   @Override
   public ChangeFeed changes(Range<byte[]> range, long fromRevision, ChangeListener listener) {
+    writes.flush();
     long from = fromRevision > 0 ? fromRevision : revision() + 1;
     RocksFeed f = new RocksFeed(this, range, from, listener);
     feeds.add(f);
@@ -744,6 +816,7 @@ final class RocksEngine implements Engine {
 
   @Override
   public void clear(Range<byte[]> range) {
+    writes.flush();
     Handles h = handles;
     Bounds b = Bounds.of(range);
     if (b.empty) {
@@ -827,6 +900,7 @@ final class RocksEngine implements Engine {
    * failure into a LevelException saying what was being done.
    */
   <T> T withOpen(String doing, NativeCall<T> call) {
+    writes.flush(); // a checkpoint, a compaction or a figure includes the writes made before
     release.readLock().lock();
     try {
       Handles h = handles;

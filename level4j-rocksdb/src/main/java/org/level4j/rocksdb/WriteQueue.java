@@ -1,0 +1,227 @@
+package org.level4j.rocksdb;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.level4j.Op;
+
+/**
+ * Asynchronous writes held back a little, to be written together: one RocksDB write (one log
+ * append, one sync if any asked for it) for all the writes made since the last, by any thread.
+ *
+ * <p>When they are written: as soon as anyone waits for one of their futures ({@code join},
+ * {@code get}, also of a stage made from it), as soon as the engine does anything else that
+ * could see them or be seen by them ({@link #flush}, which the engine calls first), once {@link
+ * #MAX_OPS} operations or {@link #MAX_BYTES} bytes are held, and otherwise on a timer after
+ * {@link #DELAY_NANOS}, so that a future nobody waits for still completes.
+ *
+ * <p>Order: writes are held and written in the order they were made; a group is written whole
+ * before the next is taken. Futures complete after their group is written, outside the lock.
+ */
+final class WriteQueue {
+  static final int MAX_OPS = 1024;
+  static final long MAX_BYTES = 1 << 20;
+  static final long DELAY_NANOS = 200_000;
+  private static final ScheduledExecutorService TIMER = timer();
+
+  /** A held write and its future. */
+  private record Held(List<Op<byte[], byte[]>> ops, boolean sync, Stage<Void> future) {}
+
+  /** Writes one group: the ops of every held write, in order, synced if {@code sync}. */
+  interface Writer {
+    void write(List<Op<byte[], byte[]>> ops, boolean sync);
+  }
+
+  private final Writer writeNow;
+  private final Writer writeGroup;
+  private final long delayNanos;
+  private final ReentrantLock lock = new ReentrantLock();
+  private List<Held> held = new ArrayList<>();
+  private int heldOps;
+  private long heldBytes;
+  private boolean timed;
+  /** Whether anything is held: read without the lock by {@link #flush}'s quick way out. */
+  private volatile boolean any;
+  /** Whether a future was waited for since the last write was added. */
+  private volatile boolean waited = true;
+
+  /**
+   * {@code now} writes in the caller's thread, inside the core's gate; {@code group} writes a
+   * group, maybe on the timer's thread, and keeps the database open while it does.
+   */
+  WriteQueue(Writer now, Writer group) {
+    this(now, group, DELAY_NANOS);
+  }
+
+  /** The same, with the timer's delay {@code delayNanos} (tests use a long one). */
+  WriteQueue(Writer now, Writer group, long delayNanos) {
+    this.writeNow = now;
+    this.writeGroup = group;
+    this.delayNanos = delayNanos;
+  }
+
+  /**
+   * Writes {@code ops} now, in the calling thread, or holds them if they come in a burst: while
+   * the future of the write before has not been waited for. A caller that waits for each write
+   * before making the next (as a synchronous put through a remote-capable engine does) thus
+   * never waits for a group nor wakes the timer. Called inside the core's gate, so the database
+   * stays open under a write made now.
+   */
+  CompletableFuture<Void> add(List<Op<byte[], byte[]>> ops, boolean sync) {
+    Stage<Void> f = new Stage<>(this);
+    if (waited && !any) {
+      // Nothing of this thread's is held (it would see its own), and no group it must follow.
+      waited = false;
+      try {
+        writeNow.write(ops, sync);
+      } catch (RuntimeException e) {
+        f.completeExceptionally(e);
+        return f;
+      }
+      f.complete(null);
+      return f;
+    }
+    boolean full;
+    boolean time;
+    lock.lock();
+    try {
+      waited = false;
+      held.add(new Held(ops, sync, f));
+      any = true;
+      heldOps += ops.size();
+      for (Op<byte[], byte[]> op : ops) {
+        heldBytes += op.key().length + (op.value() == null ? 0 : op.value().length);
+      }
+      full = heldOps >= MAX_OPS || heldBytes >= MAX_BYTES;
+      time = !full && !timed;
+      timed |= time;
+    } finally {
+      lock.unlock();
+    }
+    if (full) {
+      flush();
+    } else if (time) {
+      TIMER.schedule(this::flush, delayNanos, TimeUnit.NANOSECONDS);
+    }
+    return f;
+  }
+
+  /** Someone waits for a write's future, or a stage of it. */
+  private void waiting() {
+    waited = true;
+    flush();
+  }
+
+  /** Writes what is held, if anything, and completes its futures. */
+  void flush() {
+    if (!any) {
+      return; // nothing held, or nothing this thread could have seen held
+    }
+    List<Held> group;
+    RuntimeException failure = null;
+    lock.lock();
+    try {
+      if (held.isEmpty()) {
+        return;
+      }
+      group = held;
+      held = new ArrayList<>();
+      heldOps = 0;
+      heldBytes = 0;
+      timed = false;
+      try {
+        write(group);
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+      // Only now: until the group is written, a read that could see it waits for the lock.
+      any = false;
+    } finally {
+      lock.unlock();
+    }
+    for (Held h : group) {
+      if (failure == null) {
+        h.future.complete(null);
+      } else {
+        h.future.completeExceptionally(failure);
+      }
+    }
+  }
+
+  private void write(List<Held> group) {
+    if (group.size() == 1) {
+      writeGroup.write(group.get(0).ops, group.get(0).sync);
+      return;
+    }
+    List<Op<byte[], byte[]>> all = new ArrayList<>();
+    boolean sync = false;
+    for (Held h : group) {
+      all.addAll(h.ops);
+      sync |= h.sync;
+    }
+    writeGroup.write(all, sync);
+  }
+
+  private static ScheduledExecutorService timer() {
+    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread th = new Thread(r, "level4j-rocksdb-writes");
+      th.setDaemon(true);
+      return th;
+    });
+    t.setRemoveOnCancelPolicy(true);
+    return t;
+  }
+
+  /**
+   * The future of a held write, and any stage made from it: waiting for it writes what is held.
+   */
+  static final class Stage<U> extends CompletableFuture<U> {
+    private final WriteQueue queue;
+
+    Stage(WriteQueue queue) {
+      this.queue = queue;
+    }
+
+    @Override
+    public <V> CompletableFuture<V> newIncompleteFuture() {
+      return new Stage<>(queue);
+    }
+
+    @Override
+    public U join() {
+      if (!isDone()) {
+        queue.waiting();
+      } else {
+        queue.waited = true;
+      }
+      return super.join();
+    }
+
+    @Override
+    public U get() throws InterruptedException, ExecutionException {
+      if (!isDone()) {
+        queue.waiting();
+      } else {
+        queue.waited = true;
+      }
+      return super.get();
+    }
+
+    @Override
+    public U get(long timeout, TimeUnit unit)
+        throws InterruptedException, ExecutionException, TimeoutException {
+      if (!isDone()) {
+        queue.waiting();
+      } else {
+        queue.waited = true;
+      }
+      return super.get(timeout, unit);
+    }
+  }
+}
