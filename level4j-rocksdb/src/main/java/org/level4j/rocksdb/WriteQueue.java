@@ -13,13 +13,15 @@ import org.level4j.Op;
 
 /**
  * Asynchronous writes held back a little, to be written together: one RocksDB write (one log
- * append, one sync if any asked for it) for all the writes made since the last, by any thread.
+ * append, one sync if any asked for it) for a burst of writes that a thread makes before it
+ * waits for them. Only the writes of a thread that waits for these futures are held ({@link
+ * #add}); any other write is written at once, after whatever is held.
  *
- * <p>When they are written: as soon as anyone waits for one of their futures ({@code join},
- * {@code get}, also of a stage made from it), as soon as the engine does anything else that
- * could see them or be seen by them ({@link #flush}, which the engine calls first), once {@link
- * #MAX_OPS} operations or {@link #MAX_BYTES} bytes are held, and otherwise on a timer after
- * {@link #DELAY_NANOS}, so that a future nobody waits for still completes.
+ * <p>When held writes are written: as soon as anyone waits for one of their futures ({@code
+ * join}, {@code get}, also of a stage made from it), as soon as the engine does anything else
+ * that could see them or be seen by them ({@link #flush}, which the engine calls first), once
+ * {@link #MAX_OPS} operations or {@link #MAX_BYTES} bytes are held, and otherwise on a timer
+ * after {@link #DELAY_NANOS}, so that a future nobody waits for still completes.
  *
  * <p>Order: writes are held and written in the order they were made; a group is written whole
  * before the next is taken. Futures complete after their group is written, outside the lock.
@@ -48,8 +50,10 @@ final class WriteQueue {
   private boolean timed;
   /** Whether anything is held: read without the lock by {@link #flush}'s quick way out. */
   private volatile boolean any;
-  /** Whether a future was waited for since the last write was added. */
-  private volatile boolean waited = true;
+  /** The thread that last waited for one of these futures: only its writes are ever held. */
+  private volatile Thread waiter;
+  /** Whether {@link #waiter} made a write since it last waited. */
+  private volatile boolean waiterAdded;
 
   /**
    * {@code now} writes in the caller's thread, inside the core's gate; {@code group} writes a
@@ -67,17 +71,22 @@ final class WriteQueue {
   }
 
   /**
-   * Writes {@code ops} now, in the calling thread, or holds them if they come in a burst: while
-   * the future of the write before has not been waited for. A caller that waits for each write
-   * before making the next (as a synchronous put through a remote-capable engine does) thus
-   * never waits for a group nor wakes the timer. Called inside the core's gate, so the database
-   * stays open under a write made now.
+   * Writes {@code ops} now, in the calling thread, after what is held; or holds them, if they
+   * are the second or later write the thread that last waited for one of these futures makes
+   * since it waited. So a thread that writes a burst and then waits (a window of puts, joined)
+   * has the burst written as one group, by the first wait; a thread that waits for each write
+   * before the next, or never waits but reacts to completions (as a host answering its peers
+   * does), has each write written at once and never waits for a group or the timer. Called
+   * inside the core's gate, so the database stays open under a write made now.
    */
   CompletableFuture<Void> add(List<Op<byte[], byte[]>> ops, boolean sync) {
     Stage<Void> f = new Stage<>(this);
-    if (waited && !any) {
-      // Nothing of this thread's is held (it would see its own), and no group it must follow.
-      waited = false;
+    Thread me = Thread.currentThread();
+    if (waiter != me || !waiterAdded) {
+      if (waiter == me) {
+        waiterAdded = true;
+      }
+      flush(); // what was held goes first
       try {
         writeNow.write(ops, sync);
       } catch (RuntimeException e) {
@@ -91,7 +100,6 @@ final class WriteQueue {
     boolean time;
     lock.lock();
     try {
-      waited = false;
       held.add(new Held(ops, sync, f));
       any = true;
       heldOps += ops.size();
@@ -112,10 +120,13 @@ final class WriteQueue {
     return f;
   }
 
-  /** Someone waits for a write's future, or a stage of it. */
-  private void waiting() {
-    waited = true;
-    flush();
+  /** The calling thread waits for one of these futures, which is done if {@code done}. */
+  private void waiting(boolean done) {
+    waiter = Thread.currentThread();
+    waiterAdded = false;
+    if (!done) {
+      flush();
+    }
   }
 
   /** Writes what is held, if anything, and completes its futures. */
@@ -195,32 +206,20 @@ final class WriteQueue {
 
     @Override
     public U join() {
-      if (!isDone()) {
-        queue.waiting();
-      } else {
-        queue.waited = true;
-      }
+      queue.waiting(isDone());
       return super.join();
     }
 
     @Override
     public U get() throws InterruptedException, ExecutionException {
-      if (!isDone()) {
-        queue.waiting();
-      } else {
-        queue.waited = true;
-      }
+      queue.waiting(isDone());
       return super.get();
     }
 
     @Override
     public U get(long timeout, TimeUnit unit)
         throws InterruptedException, ExecutionException, TimeoutException {
-      if (!isDone()) {
-        queue.waiting();
-      } else {
-        queue.waited = true;
-      }
+      queue.waiting(isDone());
       return super.get(timeout, unit);
     }
   }
