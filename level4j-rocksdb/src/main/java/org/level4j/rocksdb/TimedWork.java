@@ -18,7 +18,7 @@ import org.rocksdb.RocksDBException;
  * {@link #failed} and ends nothing else.
  */
 abstract class TimedWork {
-  private static final ScheduledExecutorService TIMER = timer();
+  private static final ScheduledExecutorService TIMER = timer("level4j-rocksdb-timer");
 
   private final Lock release;
   /** Set by once and every, cleared by stop (under the release lock's write side too). */
@@ -83,9 +83,10 @@ abstract class TimedWork {
     }
   }
 
-  private static ScheduledExecutorService timer() {
+  /** A timer of one daemon thread named {@code name}, which forgets cancelled tasks at once. */
+  static ScheduledExecutorService timer(String name) {
     ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread th = new Thread(r, "level4j-rocksdb-timer");
+      Thread th = new Thread(r, name);
       th.setDaemon(true);
       return th;
     });

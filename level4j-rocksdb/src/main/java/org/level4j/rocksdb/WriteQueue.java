@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,12 +29,17 @@ final class WriteQueue {
   static final int MAX_OPS = 1024;
   static final long MAX_BYTES = 1 << 20;
   static final long DELAY_NANOS = 200_000;
-  private static final ScheduledExecutorService TIMER = timer();
+  /**
+   * Its own thread, not TimedWork's: futures completed here run their callbacks here (a change
+   * listener's, say), which must not hold up the flushes TimedWork's thread does.
+   */
+  private static final ScheduledExecutorService TIMER =
+      TimedWork.timer("level4j-rocksdb-writes");
 
   /** A held write and its future. */
   private record Held(List<Op<byte[], byte[]>> ops, boolean sync, Stage<Void> future) {}
 
-  /** Writes one group: the ops of every held write, in order, synced if {@code sync}. */
+  /** Writes puts and dels, in order, in one RocksDB write, synced if {@code sync}. */
   interface Writer {
     void write(List<Op<byte[], byte[]>> ops, boolean sync);
   }
@@ -135,7 +139,7 @@ final class WriteQueue {
       return; // nothing held, or nothing this thread could have seen held
     }
     List<Held> group;
-    RuntimeException failure = null;
+    Throwable failure = null;
     lock.lock();
     try {
       if (held.isEmpty()) {
@@ -148,8 +152,8 @@ final class WriteQueue {
       timed = false;
       try {
         write(group);
-      } catch (RuntimeException e) {
-        failure = e;
+      } catch (RuntimeException | Error e) {
+        failure = e; // every future of the group fails with it; none is left waiting
       }
       // Only now: until the group is written, a read that could see it waits for the lock.
       any = false;
@@ -162,6 +166,9 @@ final class WriteQueue {
       } else {
         h.future.completeExceptionally(failure);
       }
+    }
+    if (failure instanceof Error e) {
+      throw e;
     }
   }
 
@@ -177,16 +184,6 @@ final class WriteQueue {
       sync |= h.sync;
     }
     writeGroup.write(all, sync);
-  }
-
-  private static ScheduledExecutorService timer() {
-    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread th = new Thread(r, "level4j-rocksdb-writes");
-      th.setDaemon(true);
-      return th;
-    });
-    t.setRemoveOnCancelPolicy(true);
-    return t;
   }
 
   /**

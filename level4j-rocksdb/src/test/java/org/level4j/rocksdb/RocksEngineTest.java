@@ -117,23 +117,28 @@ class RocksEngineTest {
     }
   }
 
-  /** Decodes an entry to "key=value" from slices, and fails on the key "c". */
-  private static final EntryDecoder<String> PAIRS = new EntryDecoder<>() {
-    @Override
-    public String decode(Entry<byte[], byte[]> e) {
-      throw new AssertionError("the engine should decode from its buffer");
-    }
+  /** Decodes an entry to "key=value length" from slices, and fails on the key "c". */
+  private static final EntryDecoder<String> PAIRS = pairsFailingAt("c");
 
-    @Override
-    public String decode(byte[] key, int keyOffset, int keyLength, byte[] value,
-        int valueOffset, int valueLength) {
-      String k = new String(key, keyOffset, keyLength, StandardCharsets.UTF_8);
-      if (k.equals("c")) {
-        throw new IllegalArgumentException("no c");
+  /** Decodes an entry to "key=value length" from slices, and fails on the key {@code bad}. */
+  private static EntryDecoder<String> pairsFailingAt(String bad) {
+    return new EntryDecoder<>() {
+      @Override
+      public String decode(Entry<byte[], byte[]> e) {
+        throw new AssertionError("the engine should decode from its buffer");
       }
-      return k + "=" + (valueLength < 0 ? "-" : valueLength);
-    }
-  };
+
+      @Override
+      public String decode(byte[] key, int keyOffset, int keyLength, byte[] value,
+          int valueOffset, int valueLength) {
+        String k = new String(key, keyOffset, keyLength, StandardCharsets.UTF_8);
+        if (k.equals(bad)) {
+          throw new IllegalArgumentException("no " + bad);
+        }
+        return k + "=" + (valueLength < 0 ? "-" : valueLength);
+      }
+    };
+  }
 
   @Test
   void decodingFromTheBufferSeesKeysAndValuesOfEverySize() {
@@ -224,26 +229,11 @@ class RocksEngineTest {
           }
         }
       }
-      EntryDecoder<String> failsAt40 = new EntryDecoder<>() {
-        @Override
-        public String decode(Entry<byte[], byte[]> e) {
-          throw new AssertionError("the engine should decode from its buffer");
-        }
-
-        @Override
-        public String decode(byte[] key, int keyOffset, int keyLength, byte[] value,
-            int valueOffset, int valueLength) {
-          String k = new String(key, keyOffset, keyLength, StandardCharsets.UTF_8);
-          if (k.equals("k040")) {
-            throw new IllegalArgumentException("no k040");
-          }
-          return k;
-        }
-      };
+      EntryDecoder<String> failsAt40 = pairsFailingAt("k040");
       EngineIterator it = engine.iterator(Range.all(), true, true, null);
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> it.nextv(100, failsAt40))
           .hasMessage("no k040");
-      assertThat(it.nextv(3, failsAt40)).containsExactly("k100", "k101", "k102");
+      assertThat(it.nextv(3, failsAt40)).containsExactly("k100=1", "k101=1", "k102=1");
       it.close();
     } finally {
       engine.close();
