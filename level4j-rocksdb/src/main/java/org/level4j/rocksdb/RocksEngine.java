@@ -597,23 +597,17 @@ final class RocksEngine implements Engine {
   @Override
   public void write(List<Op<byte[], byte[]>> ops, boolean sync) {
     writes.flush();
+    if (!hasExpect(ops)) {
+      writeNow(ops, sync);
+      return;
+    }
     Handles h = handles;
-    WriteOptions wo = sync ? h.sync : h.plain;
-    if (hasExpect(ops)) {
-      long stamp = writeOrder.writeLock();
-      try {
-        check(h, ops);
-        apply(h, wo, ops);
-      } finally {
-        writeOrder.unlockWrite(stamp);
-      }
-    } else {
-      long stamp = writeOrder.readLock();
-      try {
-        apply(h, wo, ops);
-      } finally {
-        writeOrder.unlockRead(stamp);
-      }
+    long stamp = writeOrder.writeLock();
+    try {
+      check(h, ops);
+      apply(h, sync ? h.sync : h.plain, ops);
+    } finally {
+      writeOrder.unlockWrite(stamp);
     }
     wrote();
   }
@@ -624,18 +618,13 @@ final class RocksEngine implements Engine {
    */
   @Override
   public CompletableFuture<Void> writeAsync(List<Op<byte[], byte[]>> ops, boolean sync) {
-    if (hasExpect(ops)) {
-      try {
-        write(ops, sync);
-        return CompletableFuture.completedFuture(null);
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e);
-      }
-    }
-    return writes.add(ops, sync);
+    return hasExpect(ops) ? Engine.super.writeAsync(ops, sync) : writes.add(ops, sync);
   }
 
-  /** Plain puts and dels written at once by the core's thread, as {@link #write} does. */
+  /**
+   * Plain puts and dels, written at once by the core's thread (the core's gate keeps the
+   * database open), in the order of the other plain writes: they share the write order.
+   */
   private void writeNow(List<Op<byte[], byte[]>> ops, boolean sync) {
     Handles h = handles;
     long stamp = writeOrder.readLock();
@@ -654,21 +643,14 @@ final class RocksEngine implements Engine {
     java.util.concurrent.locks.Lock l = release.readLock();
     l.lock();
     try {
-      Handles h = handles;
-      if (h == null) {
+      if (handles == null) {
         throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPEN,
             "the database closed before the write was applied");
       }
-      long stamp = writeOrder.readLock();
-      try {
-        apply(h, sync ? h.sync : h.plain, ops);
-      } finally {
-        writeOrder.unlockRead(stamp);
-      }
+      writeNow(ops, sync);
     } finally {
       l.unlock();
     }
-    wrote();
   }
 
   @Override
