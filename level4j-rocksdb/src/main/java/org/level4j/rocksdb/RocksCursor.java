@@ -40,6 +40,7 @@ final class RocksCursor implements EngineIterator {
   private final ReadOptions readOptions;
   private final Slice lower;
   private final Slice upper;
+  private final RocksDB db;
   private final RocksIterator it;
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Where keys and values land before they are decoded; grows up to MAX_BUFFER. */
@@ -48,6 +49,7 @@ final class RocksCursor implements EngineIterator {
   RocksCursor(RocksEngine engine, RocksDB db, Range<byte[]> range, boolean keys, boolean values,
       Snapshot snapshot) {
     this.engine = engine;
+    this.db = db;
     this.reverse = range.isReverse();
     this.keys = keys;
     this.values = values;
@@ -75,6 +77,7 @@ final class RocksCursor implements EngineIterator {
       readOptions.setIterateUpperBound(upper);
     }
     it = db.newIterator(readOptions);
+    PerfCounters.off(db);
     if (reverse) {
       it.seekToLast();
     } else {
@@ -100,6 +103,7 @@ final class RocksCursor implements EngineIterator {
       return Collections.emptyList();
     }
     RocksIterator i = it;
+    PerfCounters.off(db); // a cursor may be read by other threads than the one that made it
     List<T> out = new ArrayList<>(Math.min(max, 1024));
     while (out.size() < max && readSome(i, decoder, out, max)) {
       // readSome read STRIDE entries, or up to max
@@ -240,6 +244,7 @@ final class RocksCursor implements EngineIterator {
     if (it == null) {
       return;
     }
+    PerfCounters.off(db);
     if (reverse) {
       it.seekForPrev(target);
     } else {

@@ -530,6 +530,7 @@ final class RocksEngine implements Engine {
   public byte[] get(byte[] key, EngineSnapshot snapshot) {
     writes.flush();
     Handles h = handles;
+    PerfCounters.off(h.db);
     try {
       return h.db.get(readOptions(h, snapshot), key);
     } catch (RocksDBException e) {
@@ -544,6 +545,7 @@ final class RocksEngine implements Engine {
       return new ArrayList<>(0);
     }
     Handles h = handles;
+    PerfCounters.off(h.db);
     try {
       return h.db.multiGetAsList(readOptions(h, snapshot), keys);
     } catch (RocksDBException e) {
@@ -774,6 +776,7 @@ final class RocksEngine implements Engine {
   }
 
   private void apply(Handles h, WriteOptions wo, List<Op<byte[], byte[]>> ops) {
+    PerfCounters.off(h.db);
     try {
       if (ops.size() == 1) {
         // One operation needs no batch object: one native call instead of four.

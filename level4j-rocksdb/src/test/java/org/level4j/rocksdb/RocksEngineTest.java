@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Entry;
@@ -13,6 +15,8 @@ import org.level4j.Range;
 import org.level4j.spi.EngineIterator;
 import org.level4j.spi.EngineSnapshot;
 import org.level4j.spi.EntryDecoder;
+import org.rocksdb.PerfLevel;
+import org.rocksdb.RocksDB;
 
 /** The engine below the core: native handles are freed exactly once, whoever frees them. */
 class RocksEngineTest {
@@ -44,6 +48,35 @@ class RocksEngineTest {
       engine.close();
     }
     engine.close();
+  }
+
+  @Test
+  void eachCallTurnsOffItsThreadsPerfCounters() throws Exception {
+    RocksEngine engine = new RocksEngine(dir.resolve("engine"), RocksOptions.defaults());
+    engine.open();
+    // The perf level is the calling thread's, not a database's: any handle reads it.
+    try (RocksDB probe = RocksDB.open(dir.resolve("probe").toString())) {
+      engine.write(List.of(Op.put(b("a"), b("1")), Op.put(b("b"), b("2"))), false);
+      EngineIterator shared = engine.iterator(Range.all(), true, true, null);
+      List<Consumer<RocksEngine>> calls = List.of(
+          e -> e.write(List.of(Op.put(b("c"), b("3"))), false),
+          e -> e.get(b("a"), null),
+          e -> e.getMany(List.of(b("a"), b("b")), null),
+          e -> e.iterator(Range.all(), true, true, null).close(),
+          e -> shared.nextv(1), // made by another thread, read by this one
+          e -> shared.seek(b("b")));
+      for (Consumer<RocksEngine> call : calls) {
+        PerfLevel[] levels = CompletableFuture.supplyAsync(() -> {
+          PerfLevel before = probe.getPerfLevel();
+          call.accept(engine);
+          return new PerfLevel[] {before, probe.getPerfLevel()};
+        }, r -> new Thread(r).start()).get();
+        assertThat(levels).containsExactly(PerfLevel.ENABLE_COUNT, PerfLevel.DISABLE);
+      }
+      shared.close();
+    } finally {
+      engine.close();
+    }
   }
 
   @Test
