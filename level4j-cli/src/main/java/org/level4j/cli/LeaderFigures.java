@@ -37,39 +37,19 @@ final class LeaderFigures {
     try (JMXConnector c = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
       MBeanServerConnection server = c.getMBeanServerConnection();
       String real = dir.toRealPath().toString();
-      // A process registers its bean on a thread of its own just after it opens: one that has
-      // just started may not have it yet.
-      long deadline = System.nanoTime() + REGISTRATION_WAIT_NANOS;
-      while (true) {
-        Map<String, Object> figures = figures(server, real);
-        if (figures != null) {
+      for (ObjectName name : server.queryNames(
+          new ObjectName("org.level4j.rave:type=RaveLevel,*"), null)) {
+        RaveLevelMXBean bean = JMX.newMXBeanProxy(server, name, RaveLevelMXBean.class);
+        if (real.equals(bean.getDirectory())) {
+          Map<String, Object> figures = new LinkedHashMap<>();
+          figures.put("role", bean.getRole());
+          figures.put("connectedFollowers", bean.getConnectedFollowers());
+          figures.put("operationsServed", bean.getOperationsServed());
+          figures.put("failovers", bean.getFailovers());
           return figures;
         }
-        if (System.nanoTime() - deadline > 0) {
-          throw new IllegalStateException("process " + pid + " has no RaveLevel open on " + real);
-        }
-        Thread.sleep(50);
       }
+      throw new IllegalStateException("process " + pid + " has no RaveLevel open on " + real);
     }
-  }
-
-  private static final long REGISTRATION_WAIT_NANOS = 2_000_000_000L;
-
-  /** The figures of the bean for directory {@code real}; null if {@code server} has none. */
-  private static Map<String, Object> figures(MBeanServerConnection server, String real)
-      throws Exception {
-    for (ObjectName name : server.queryNames(
-        new ObjectName("org.level4j.rave:type=RaveLevel,*"), null)) {
-      RaveLevelMXBean bean = JMX.newMXBeanProxy(server, name, RaveLevelMXBean.class);
-      if (real.equals(bean.getDirectory())) {
-        Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("role", bean.getRole());
-        figures.put("connectedFollowers", bean.getConnectedFollowers());
-        figures.put("operationsServed", bean.getOperationsServed());
-        figures.put("failovers", bean.getFailovers());
-        return figures;
-      }
-    }
-    return null;
   }
 }

@@ -23,7 +23,6 @@ class RaveMonitorTest {
     ObjectName name;
     try (RaveLevel db = RaveLevel.open(tmp.resolve("db"))) {
       name = RaveMonitor.nameOf(db.location());
-      RaveMonitor.settle(); // registered on a thread of its own, after the open
       assertThat(server.isRegistered(name)).isTrue();
       RaveLevelMXBean bean = JMX.newMXBeanProxy(server, name, RaveLevelMXBean.class);
       assertThat(bean.getDirectory()).isEqualTo(db.location().toString());
@@ -41,31 +40,6 @@ class RaveMonitorTest {
       db.put("b", "2"); // the leader's own operations are not served to anyone
       assertThat(bean.getOperationsServed()).isEqualTo(2);
     }
-    RaveMonitor.settle();
     assertThat(server.isRegistered(name)).isFalse();
-  }
-
-  @Test
-  void registrationsAndRemovalsKeepTheOrderOfOpensAndCloses() throws Exception {
-    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    Path dir = tmp.resolve("again");
-    ObjectName pattern = new ObjectName("org.level4j.rave:type=RaveLevel,*");
-    for (int i = 0; i < 5; i++) {
-      RaveLevel.open(dir).close(); // each queues a registration and its removal
-    }
-    RaveMonitor.settle();
-    assertThat(server.queryNames(pattern, null))
-        .noneMatch(n -> n.getKeyProperty("dir").contains("again"));
-    try (RaveLevel db = RaveLevel.open(dir)) {
-      RaveMonitor.settle();
-      ObjectName name = RaveMonitor.nameOf(db.location());
-      assertThat(server.isRegistered(name)).isTrue();
-      RaveLevelMXBean bean = JMX.newMXBeanProxy(server, name, RaveLevelMXBean.class);
-      db.put("a", "1");
-      assertThat(bean.getRole()).isEqualTo("leader");
-    }
-    RaveMonitor.settle();
-    assertThat(server.queryNames(pattern, null))
-        .noneMatch(n -> n.getKeyProperty("dir").contains("again"));
   }
 }
