@@ -139,7 +139,7 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     HostOptions options = hostOptions(); // wrong flags fail before the database opens
     SSLContext context = tlsContext();
-    Database db = Target.open(dir, !readonly);
+    Database db = Target.openWatched(dir, !readonly);
     Host host = Host.of(db, options);
     // Runs on Ctrl-C and kill (not on SIGKILL): removes the socket file and closes the database.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -26,12 +26,27 @@ final class Target {
   private Target() {}
 
   /**
-   * Opens the database in {@code dir}.
+   * Opens the database in {@code dir} for a command that ends once its work is done, without
+   * the MXBean that {@code level4j info} reads from a leader: registering the first bean of a
+   * JVM makes its platform MBean server, about a sixth of a short command's time (see {@link
+   * RaveOptions#registerMXBean()}), and nobody watches a process that lives a fraction of a
+   * second.
    *
    * @param create whether to create it if missing (writes do; reads must not leave an empty
    *     database behind in a mistyped directory)
    */
   static RaveLevel open(Path dir, boolean create) {
+    return open(dir, create, false);
+  }
+
+  /**
+   * Opens the database in {@code dir} for a process that stays ({@code serve}), with the MXBean.
+   */
+  static RaveLevel openWatched(Path dir, boolean create) {
+    return open(dir, create, true);
+  }
+
+  private static RaveLevel open(Path dir, boolean create, boolean watched) {
     if (!create && !Files.exists(dir)) {
       throw new LevelException(ErrorCode.LEVEL_DATABASE_MISSING,
           dir + " does not exist (a write such as `level4j put` creates a database)");
@@ -47,6 +62,7 @@ final class Target {
     // when a leader dies), with only createIfMissing changed.
     return RaveLevel.open(dir, RaveOptions.builder()
         .rocks(RaveOptions.defaults().rocks().toBuilder().createIfMissing(create).build())
+        .registerMXBean(watched)
         .build());
   }
 

@@ -125,7 +125,9 @@ final class Presence {
     } else {
       follow();
     }
-    monitor = RaveMonitor.register(this);
+    if (options.registerMXBean()) {
+      monitor = RaveMonitor.register(this);
+    }
   }
 
   /** Called when the last handle of this JVM closes. */

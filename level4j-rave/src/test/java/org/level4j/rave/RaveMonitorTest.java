@@ -42,4 +42,14 @@ class RaveMonitorTest {
     }
     assertThat(server.isRegistered(name)).isFalse();
   }
+
+  @Test
+  void noBeanWhenTheOptionsSaySo() throws Exception {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    try (RaveLevel db = RaveLevel.open(tmp.resolve("quiet"),
+        RaveOptions.builder().registerMXBean(false).build())) {
+      db.put("a", "1");
+      assertThat(server.isRegistered(RaveMonitor.nameOf(db.location()))).isFalse();
+    }
+  }
 }

@@ -22,6 +22,7 @@ class RaveOptionsTest {
     assertThat(d.retry()).isTrue();
     assertThat(d.guest()).isEqualTo(GuestOptions.builder().retry(true).build());
     assertThat(d.host()).isEqualTo(HostOptions.defaults());
+    assertThat(d.registerMXBean()).isTrue();
     assertThat(RaveOptions.builder().build()).isEqualTo(d).hasSameHashCodeAs(d);
   }
 
@@ -30,8 +31,10 @@ class RaveOptionsTest {
     RaveOptions o = RaveOptions.builder().rocks(RocksOptions.defaults())
         .giveUpAfter(Duration.ZERO)
         .guest(GuestOptions.builder().permanence(true).build()).retry(true)
-        .host(HostOptions.builder().maxIterators(3).build()).build();
+        .host(HostOptions.builder().maxIterators(3).build()).registerMXBean(false).build();
     assertThat(o.toBuilder().build()).isEqualTo(o).hasSameHashCodeAs(o);
+    assertThat(o.toBuilder().build().registerMXBean()).isFalse();
+    assertThat(o.toBuilder().registerMXBean(true).build()).isNotEqualTo(o);
     assertThat(o.guest()).isEqualTo(GuestOptions.builder().permanence(true).retry(true).build());
     assertThat(o.toBuilder().retry(false).build().guest().permanence()).isTrue();
     assertThat(o).isNotEqualTo(RaveOptions.defaults());
