@@ -151,6 +151,11 @@ final class RequestLog implements AutoCloseable {
     handle = h;
   }
 
+  /** The column family if this database has one yet, else null. */
+  ColumnFamilyHandle family() {
+    return handle;
+  }
+
   /** The column family, created if this database has none yet. */
   private ColumnFamilyHandle handle(RocksDB db) throws RocksDBException {
     if (handle == null) {

@@ -30,6 +30,7 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
@@ -227,6 +228,7 @@ final class RocksEngine implements Engine {
           : (RuntimeException) e;
     }
     OwnerOnly.warnIfOthersCanRead(dir);
+    flushIfManyLogs(db, o.walDir().isEmpty() ? dir : Path.of(o.walDir()), held, requests);
     if (bound != null) {
       bound.start(db);
     }
@@ -241,6 +243,46 @@ final class RocksEngine implements Engine {
     }
     handles = new Handles(o, cache, filter, db, requests, familyOptions, options.syncWrites(),
         bound, hold, purge, tuning);
+  }
+
+  /**
+   * The live write-ahead log files at which an open asks RocksDB to flush its memtables, in the
+   * background.
+   *
+   * <p>Why: an open replays the logs into the memtable without flushing them (RocksDB's
+   * avoid_flush_during_recovery, for a fast takeover) and starts a new log, and a clean close
+   * does not flush either; a log is deleted only once a flush has written what it holds to a
+   * table file. So a directory opened many times with a few writes each, never enough to fill
+   * a memtable, kept every log it ever had: 300 runs of {@code level4j put} left 300 log files,
+   * each opened and replayed by every later open. A leader under load flushes long before this
+   * many (see {@link RocksOptions#flushAfter()}), so a takeover does not pay for the flush, only
+   * for listing the directory.
+   */
+  static final int MANY_LOGS = 16;
+
+  private static void flushIfManyLogs(RocksDB db, Path walDir, List<ColumnFamilyHandle> held,
+      RequestLog requests) {
+    int logs = 0;
+    try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(walDir, "*.log")) {
+      for (Path ignored : files) {
+        logs++;
+      }
+    } catch (IOException | RuntimeException e) {
+      return; // only tidying: the database is open either way
+    }
+    if (logs < MANY_LOGS) {
+      return;
+    }
+    // Every family that may hold writes: a log goes once none of them needs it.
+    List<ColumnFamilyHandle> families = new ArrayList<>(held);
+    if (requests.family() != null) {
+      families.add(requests.family());
+    }
+    try (FlushOptions f = new FlushOptions().setWaitForFlush(false).setAllowWriteStall(true)) {
+      db.flush(f, families);
+    } catch (RocksDBException e) {
+      // the next open tries again
+    }
   }
 
   /** A database just opened, and the handles of the column families that hold user data. */

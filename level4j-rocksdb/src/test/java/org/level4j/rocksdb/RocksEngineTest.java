@@ -80,6 +80,34 @@ class RocksEngineTest {
   }
 
   @Test
+  void aDirectoryOpenedOftenWithFewWritesKeepsABoundedNumberOfLogs() throws Exception {
+    int opens = 3 * RocksEngine.MANY_LOGS;
+    for (int i = 0; i < opens; i++) { // as a script calling `level4j put` would
+      RocksEngine engine = new RocksEngine(dir, RocksOptions.defaults());
+      engine.open();
+      try {
+        engine.write(List.of(Op.put(b("k" + i), b("v" + i))), false);
+      } finally {
+        engine.close();
+      }
+    }
+    long logs;
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+      logs = files.filter(f -> f.getFileName().toString().endsWith(".log")).count();
+    }
+    assertThat(logs).isLessThanOrEqualTo(RocksEngine.MANY_LOGS + 1);
+    RocksEngine engine = new RocksEngine(dir, RocksOptions.defaults());
+    engine.open();
+    try {
+      for (int i = 0; i < opens; i++) {
+        assertThat(engine.get(b("k" + i), null)).isEqualTo(b("v" + i));
+      }
+    } finally {
+      engine.close();
+    }
+  }
+
+  @Test
   void iteratorOutlivesTheSnapshotItReadsFrom() {
     RocksEngine engine = new RocksEngine(dir, RocksOptions.defaults());
     engine.open();
