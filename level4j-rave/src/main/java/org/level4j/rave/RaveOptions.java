@@ -120,8 +120,9 @@ public final class RaveOptions {
    * platform MBean server while it has it open (default true); {@code level4j info} reads a
    * leader's figures from it. The first bean a JVM registers makes that server, which took a new
    * JVM here 140 to 160 ms; a short-lived process that nobody watches can skip it. The command
-   * line's put, get, del, ls, batch, import, export, backup and info do: {@code level4j put}
-   * took 0.31 s without the bean against 0.36 s with it (medians of 15 runs each, alternated).
+   * line's put, get, del, ls, batch, import, export, backup, info and demo --tour do: {@code
+   * level4j put} took 0.31 s without the bean against 0.36 s with it (medians of 15 runs each,
+   * alternated).
    *
    * @return true if the MXBean is registered
    */

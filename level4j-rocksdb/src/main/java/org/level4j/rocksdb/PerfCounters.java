@@ -12,7 +12,7 @@ import org.rocksdb.RocksDB;
  * entry of a scan. level4j never reads those counters; {@link RocksDatabase}'s statistics are
  * RocksDB's other counters ({@code Statistics}), which this leaves alone.
  *
- * <p>Measured on 200,000 entries in 23 table files, a loop of rocksdbjni calls making two Strings
+ * <p>Measured on 200,000 entries in 24 table files, a loop of rocksdbjni calls making two Strings
  * an entry, 4 new JVMs each way alternated: a first pass 140 to 147 ms with the counters off
  * against 144 to 153 on, later passes about 75 against 80. And {@code bench} as a leader, 16
  * rounds alternated with the counters on: scan median ratio per round 1.10 (faster in 10),
