@@ -140,7 +140,8 @@ public final class RocksOptions {
   /**
    * Bytes of uncompressed blocks kept in memory for reads (default 32 MiB). Point reads add the
    * blocks they load; iterators read the blocks already there but add none, as LevelDB's do by
-   * default, so that one long scan does not push out the blocks point reads keep hot.
+   * default, so that one long scan does not push out the blocks point reads keep hot. The cache
+   * is RocksDB's HyperClockCache, whose lookups take no lock; 0 opens without one.
    *
    * @return the block cache size in bytes
    */

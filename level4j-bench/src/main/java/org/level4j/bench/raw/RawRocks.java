@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import org.level4j.rocksdb.RocksLevel;
 import org.level4j.rocksdb.RocksOptions;
 import org.rocksdb.BloomFilter;
-import org.rocksdb.LRUCache;
+import org.rocksdb.Cache;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -16,19 +16,20 @@ import org.rocksdb.RocksDBException;
  * would use for the same {@link RocksOptions}, so that "raw" and "level4j" never drift apart in
  * configuration.
  *
- * <p>Those options come from the engine's package-private {@code RocksEngine.nativeOptions},
- * reached by reflection: the benchmarks run on the class path, where that is allowed, and this
- * way neither level4j-rocksdb's API grows a method for benchmarks nor does this module put a
- * class in {@code org.level4j.rocksdb} (a package split over two jars).
+ * <p>Those options, and the block cache, come from the engine's package-private {@code
+ * RocksEngine.nativeOptions} and {@code RocksEngine.blockCache}, reached by reflection: the
+ * benchmarks run on the class path, where that is allowed, and this way neither
+ * level4j-rocksdb's API grows a method for benchmarks nor does this module put a class in
+ * {@code org.level4j.rocksdb} (a package split over two jars).
  */
 public final class RawRocks implements AutoCloseable {
   /** The open database. */
   public final RocksDB db;
   private final Options options;
-  private final LRUCache cache;
+  private final Cache cache;
   private final BloomFilter filter;
 
-  private RawRocks(RocksDB db, Options options, LRUCache cache, BloomFilter filter) {
+  private RawRocks(RocksDB db, Options options, Cache cache, BloomFilter filter) {
     this.db = db;
     this.options = options;
     this.cache = cache;
@@ -45,25 +46,25 @@ public final class RawRocks implements AutoCloseable {
    */
   public static RawRocks open(Path dir, RocksOptions rocksOptions) throws RocksDBException {
     RocksLevel.loadLibrary();
-    LRUCache cache = rocksOptions.blockCacheBytes() > 0
-        ? new LRUCache(rocksOptions.blockCacheBytes()) : null;
+    Cache cache = (Cache) engine("blockCache", new Class<?>[] {RocksOptions.class}, rocksOptions);
     BloomFilter filter = new BloomFilter(10);
-    Options options = nativeOptions(rocksOptions, cache, filter);
+    Options options = (Options) engine("nativeOptions",
+        new Class<?>[] {RocksOptions.class, Cache.class, BloomFilter.class},
+        rocksOptions, cache, filter);
     return new RawRocks(RocksDB.open(options, dir.toString()), options, cache, filter);
   }
 
-  private static Options nativeOptions(RocksOptions rocksOptions, LRUCache cache,
-      BloomFilter filter) {
+  /** Calls RocksEngine's static {@code name}, which builds what level4j opens RocksDB with. */
+  private static Object engine(String name, Class<?>[] types, Object... args) {
     try {
-      Method m = Class.forName("org.level4j.rocksdb.RocksEngine").getDeclaredMethod(
-          "nativeOptions", RocksOptions.class, LRUCache.class, BloomFilter.class);
+      Method m = Class.forName("org.level4j.rocksdb.RocksEngine").getDeclaredMethod(name, types);
       m.setAccessible(true);
-      return (Options) m.invoke(null, rocksOptions, cache, filter);
+      return m.invoke(null, args);
     } catch (InvocationTargetException e) {
-      throw new IllegalStateException("RocksEngine.nativeOptions failed", e.getCause());
+      throw new IllegalStateException("RocksEngine." + name + " failed", e.getCause());
     } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("RocksEngine.nativeOptions(RocksOptions, LRUCache, "
-          + "BloomFilter) is gone or changed: update RawRocks to match", e);
+      throw new IllegalStateException("RocksEngine." + name + java.util.Arrays.toString(types)
+          + " is gone or changed: update RawRocks to match", e);
     }
   }
 
