@@ -255,9 +255,10 @@ final class RocksEngine implements Engine {
    * table file. So a directory opened many times with a few writes each, never enough to fill
    * a memtable, kept every log it ever had: 300 runs of {@code level4j put} left 300 log files,
    * each opened and replayed by every later open. The flush waits: one left to the background
-   * was often still to start when a short-lived process closed the database, and RocksDB drops
-   * a flush that has not started by then, after starting a new log for it (48 opens and closes
-   * left 81 logs). It costs one open in {@value} of such a directory the time to write a table
+   * can still be waiting to start when a short-lived process closes the database, and RocksDB
+   * drops a flush that has not started by then, after starting a new log for it (in one run of
+   * the full test suite, 48 opens and closes left 81 logs). It costs one open in {@value} of such
+   * a directory the time to write a table
    * file. A leader under load flushes long before this many logs (see {@link
    * RocksOptions#flushAfter()}), so a takeover only lists the directory.
    */
