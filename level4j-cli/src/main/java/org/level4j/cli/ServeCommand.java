@@ -57,9 +57,10 @@ import picocli.CommandLine.TypeConversionException;
         "--tls-trust-store is TLS with client certificates: only guests whose",
         "certificate the trust store trusts get in (the stores' password is read from",
         "$" + TlsFlags.PASSWORD_ENV + "). Plain --tcp listens on a loopback address",
-        "only, unless --insecure says that anyone who can reach the port may read and",
-        "write the whole database (for Node many-level guests without TLS, on a",
-        "trusted network).",
+        "only and lets in processes of your user id only (Linux's socket table tells",
+        "whose a connection is), unless --insecure says that anyone who can reach the",
+        "port may read and write the whole database (for Node many-level guests of",
+        "other users or machines without TLS, on a trusted network).",
         ""})
 final class ServeCommand implements Callable<Integer> {
   static final String DEFAULT_SOCKET = "level4j.sock";
@@ -77,8 +78,9 @@ final class ServeCommand implements Callable<Integer> {
   TlsFlags tls;
 
   @Option(names = "--insecure",
-      description = "Allow --tcp without TLS on an address other than loopback: anyone who can"
-          + " reach it can read and write the whole database, with no authentication.")
+      description = "Allow --tcp without TLS for everyone who can reach the port, on any"
+          + " address (without it, plain --tcp is loopback only and lets in only your user's"
+          + " processes): they can read and write the whole database, with no authentication.")
   boolean insecure;
 
   @Option(names = "--allow-uid", paramLabel = "UID",
@@ -257,10 +259,12 @@ final class ServeCommand implements Callable<Integer> {
       if (context != null) {
         return Listener.tls(address, context);
       }
-      if (insecure && !address.getAddress().isLoopbackAddress()) {
-        System.err.println("warning: serving " + address + " without TLS (--insecure): anyone"
-            + " who can reach it can read and write the whole database");
+      if (!insecure) {
+        return Listener.tcp(address); // loopback (checked above): this user's processes only
       }
+      System.err.println("warning: serving " + address + " without TLS (--insecure): anyone"
+          + (address.getAddress().isLoopbackAddress() ? " on this machine" : "")
+          + " who can reach it can read and write the whole database");
       return Listener.tcpInsecure(address);
     } catch (LevelException e) {
       throw cannotListen("tcp://" + address.getHostString() + ":" + address.getPort(),

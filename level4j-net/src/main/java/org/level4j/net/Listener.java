@@ -25,8 +25,10 @@ import org.level4j.LevelException;
  * writable by its owner only, in a directory other users cannot write, and each peer's user id is
  * checked when it connects (by default only the host's own user may connect). {@link #tls}
  * authenticates both sides with certificates. Plain {@link #tcp} listens on a loopback address
- * only; anywhere else it is refused, unless asked for with {@link #tcpInsecure} (for Node {@code
- * many-level} guests that do not speak TLS, on a network you trust).
+ * only, and lets in only processes of the host's own user (told by Linux's socket table, as a
+ * Unix socket's peer is told by its credentials); anywhere else it is refused, unless asked for
+ * with {@link #tcpInsecure} (for Node {@code many-level} guests that do not speak TLS, on a
+ * network you trust).
  */
 public interface Listener extends AutoCloseable {
   /**
@@ -181,27 +183,33 @@ public interface Listener extends AutoCloseable {
   }
 
   /**
-   * Listens on {@code port} (0: any free port) of the loopback address 127.0.0.1.
+   * Listens on {@code port} (0: any free port) of the loopback address 127.0.0.1, for processes
+   * of this process's user only (see {@link #tcp(InetSocketAddress)}).
    *
    * @param port the port, or 0 for any free one (see {@link #address()})
    * @return the listener
    * @throws LevelException {@code LEVEL_IO_ERROR}, naming the port and with the {@link
-   *     IOException} as its cause, if the port cannot be bound
+   *     IOException} as its cause, if the port cannot be bound; {@code LEVEL_NOT_SUPPORTED}
+   *     where the users of connections cannot be told (not Linux)
    */
   static Listener tcp(int port) {
     return tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
   }
 
   /**
-   * Listens without TLS on {@code address}, which must be a loopback address: anyone who can
-   * reach a plain TCP port can read and write the whole database. Use {@link #tls} on a network,
-   * or {@link #tcpInsecure} if it must be open.
+   * Listens without TLS on {@code address}, which must be a loopback address, for processes of
+   * this process's user only: every user of the machine can reach a loopback port, so each
+   * connection's peer is looked up in Linux's socket table ({@code /proc/net/tcp}) and closed,
+   * before anything is read from it, unless it runs as this process's user. Use {@link #tls} on a
+   * network or for other users, or {@link #tcpInsecure} if the port must be open to everyone
+   * who can reach it.
    *
    * @param address a loopback address and port to bind
    * @return the listener
    * @throws LevelException {@code LEVEL_IO_ERROR}, naming {@code address} and with the {@link
    *     IOException} as its cause, if the address cannot be bound; {@code
-   *     LEVEL_INVALID_ARGUMENT} if the address is not a loopback address
+   *     LEVEL_INVALID_ARGUMENT} if the address is not a loopback address; {@code
+   *     LEVEL_NOT_SUPPORTED} where the socket table cannot be read (not Linux)
    */
   static Listener tcp(InetSocketAddress address) {
     if (address.getAddress() == null || !address.getAddress().isLoopbackAddress()) {
@@ -210,13 +218,20 @@ public interface Listener extends AutoCloseable {
           + "database. Use Listener.tls (guests with client certificates), a loopback address, "
           + "or Listener.tcpInsecure if the network is trusted (`level4j serve --insecure`)");
     }
-    return tcpInsecure(address);
+    if (!LoopbackPeers.available()) {
+      throw new LevelException(ErrorCode.LEVEL_NOT_SUPPORTED, "cannot tell the users of "
+          + "connections to " + address + " here (no /proc/net/tcp), and every user of this "
+          + "machine could reach that port. Use a Unix socket (Listener.unix), Listener.tls, or "
+          + "Listener.tcpInsecure to let in everyone who can reach it");
+    }
+    return bindTcp(address, true);
   }
 
   /**
    * Listens without TLS on any {@code address}, with no authentication at all: for Node {@code
    * many-level} guests that do not speak TLS, on a network where everyone who can reach the port
-   * may read and write the whole database. Logs a warning when the address is not loopback.
+   * may read and write the whole database (on a loopback address: every user of this machine).
+   * Logs a warning when the address is not loopback.
    *
    * @param address the address and port to bind
    * @return the listener
@@ -224,12 +239,16 @@ public interface Listener extends AutoCloseable {
    *     IOException} as its cause, if the address cannot be bound
    */
   static Listener tcpInsecure(InetSocketAddress address) {
+    return bindTcp(address, false);
+  }
+
+  private static Listener bindTcp(InetSocketAddress address, boolean ownUserOnly) {
     try {
       ServerSocketChannel ch = ServerSocketChannel.open();
       try {
         ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         ch.bind(address);
-        SocketListener l = new SocketListener(ch, null, null);
+        SocketListener l = new SocketListener(ch, null, null, ownUserOnly);
         if (address.getAddress() == null || !address.getAddress().isLoopbackAddress()) {
           Host.LOG.log(System.Logger.Level.WARNING, "listening on " + l.address()
               + " without TLS: anyone who reaches it can read and write the whole database");

@@ -1,6 +1,7 @@
 package org.level4j.net;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
@@ -18,11 +19,19 @@ final class SocketListener implements Listener {
   private final Object socketFileKey;
   private final SocketAddress address;
   private final UnixPeers peers; // null for TCP, or where there are no peer credentials
+  /** TCP on a loopback address: only this process's user may connect ({@link LoopbackPeers}). */
+  private final boolean ownUserOnly;
 
   SocketListener(ServerSocketChannel channel, Path socketFile, UnixPeers peers)
       throws IOException {
+    this(channel, socketFile, peers, false);
+  }
+
+  SocketListener(ServerSocketChannel channel, Path socketFile, UnixPeers peers,
+      boolean ownUserOnly) throws IOException {
     this.channel = channel;
     this.peers = peers;
+    this.ownUserOnly = ownUserOnly;
     this.socketFile = socketFile;
     this.socketFileKey = socketFile == null ? null : fileKey(socketFile);
     this.address = channel.getLocalAddress();
@@ -31,7 +40,7 @@ final class SocketListener implements Listener {
   @Override
   public Connection accept() throws IOException {
     SocketChannel c = channel.accept();
-    while (peers != null && refuse(c)) {
+    while ((peers != null && refuse(c)) || (ownUserOnly && refuseOtherUser(c))) {
       c = channel.accept();
     }
     try {
@@ -64,6 +73,33 @@ final class SocketListener implements Listener {
         + peer.user().getName() + " (group " + peer.group().getName() + ") is not one of "
         + peers.describe() + " (allow it with Listener.unix(path, replaceExisting, allowedUids)"
         + " or Listener.unixForGroup)");
+    return true;
+  }
+
+  /**
+   * Closes the loopback TCP connection {@code c} unless the process at its other end runs as this
+   * process's user, before reading anything from it.
+   */
+  private boolean refuseOtherUser(SocketChannel c) throws IOException {
+    long uid;
+    try {
+      uid = LoopbackPeers.uidOf((InetSocketAddress) c.getRemoteAddress(),
+          (InetSocketAddress) c.getLocalAddress());
+    } catch (IOException | RuntimeException e) {
+      c.close();
+      Host.LOG.log(System.Logger.Level.WARNING, "refused a peer on " + address
+          + ": its user could not be told (" + e + ")");
+      return true;
+    }
+    if (uid == UnixPeers.ownUid()) {
+      return false;
+    }
+    c.close();
+    Host.LOG.log(System.Logger.Level.WARNING, "refused a peer on " + address + ": "
+        + (uid < 0 ? "its socket is not in the kernel's table (it closed already)"
+            : "it runs as user " + uid + ", not as this host's user " + UnixPeers.ownUid())
+        + "; a plain TCP listener on a loopback address lets in only its own user (use "
+        + "Listener.tls for others, or Listener.tcpInsecure to let in everyone who can reach it)");
     return true;
   }
 

@@ -27,8 +27,8 @@
  *
  * <p>Anything a host listens on is authenticated: a Unix socket admits only peers of allowed
  * user ids (the host's own by default), TLS only guests with a trusted certificate, and plain
- * TCP listens on loopback addresses only unless {@link org.level4j.net.Listener#tcpInsecure}
- * asks otherwise.
+ * TCP listens on loopback addresses only and admits only processes of the host's own user,
+ * unless {@link org.level4j.net.Listener#tcpInsecure} asks otherwise.
  *
  * <p>The wire format is documented in one place, the package-private class {@code Wire}.
  *

@@ -14,7 +14,7 @@ import java.nio.file.Path;
  */
 final class Owner {
   private static final System.Logger LOG = System.getLogger("org.level4j.rave");
-  /** This process's user id; -1 where the file system has no user ids (no check is possible). */
+  /** This process's user id; -1 where the platform has no user ids (no check is possible). */
   private static final int SELF = selfUid();
   /** Files already warned about: a follower looks again every few milliseconds while it waits. */
   private static final java.util.Set<Path> WARNED =
@@ -43,19 +43,15 @@ final class Owner {
     }
   }
 
+  /**
+   * This process's user id, from the user database (getpwuid) as the JDK reads it; -1 only where
+   * the platform has no user ids at all. Not from a probe file: one that cannot be made (a full or
+   * read-only temporary directory) must not turn the check off.
+   */
   private static int selfUid() {
     if (!FileSystems.getDefault().supportedFileAttributeViews().contains("unix")) {
       return -1;
     }
-    try {
-      Path probe = Files.createTempFile("level4j-uid", ".probe");
-      try {
-        return (Integer) Files.getAttribute(probe, "unix:uid");
-      } finally {
-        Files.deleteIfExists(probe);
-      }
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
+    return (int) new com.sun.security.auth.module.UnixSystem().getUid();
   }
 }

@@ -1,9 +1,13 @@
 package org.level4j.rocksdb;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Map;
 import org.level4j.Checkpointable;
@@ -160,18 +164,61 @@ public final class RocksDatabase extends ForwardingDatabase implements Checkpoin
       throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, to
           + " already exists; a checkpoint makes a new directory, so remove it or choose another");
     }
+    Path staging;
     try {
       Files.createDirectories(to.getParent());
+      staging = ownerOnlyDirectory(to.getParent(), "." + to.getFileName() + ".checkpoint-");
     } catch (IOException e) {
       throw new LevelException(ErrorCode.LEVEL_IO_ERROR,
           "cannot create the directory " + to.getParent() + ": " + e, e);
     }
-    engine.withOpen("make a checkpoint in " + to, (db, s) -> {
-      try (Checkpoint c = Checkpoint.create(db)) {
-        c.createCheckpoint(to.toString());
+    // Made inside a directory only this user may enter, made so itself, and only then moved to
+    // dest: the copy's files (hard links of the database's own, readable as they are) are never
+    // reachable by other users, whatever the umask, as the database's own directory keeps them.
+    Path copy = staging.resolve("copy");
+    try {
+      engine.withOpen("make a checkpoint in " + to, (db, s) -> {
+        try (Checkpoint c = Checkpoint.create(db)) {
+          c.createCheckpoint(copy.toString());
+        }
+        return null;
+      });
+      try {
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+          Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwx------"));
+        }
+        Files.move(copy, to, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        throw new LevelException(ErrorCode.LEVEL_IO_ERROR,
+            "cannot move the checkpoint into place at " + to + ": " + e, e);
       }
-      return null;
-    });
+    } finally {
+      deleteTree(staging);
+    }
+  }
+
+  /** A new directory in {@code parent} that only this user may enter (where there are owners). */
+  private static Path ownerOnlyDirectory(Path parent, String prefix) throws IOException {
+    if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+      return Files.createTempDirectory(parent, prefix,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+    return Files.createTempDirectory(parent, prefix);
+  }
+
+  /** Removes {@code dir} and what is in it, as far as it can: what is left is only ours. */
+  private static void deleteTree(Path dir) {
+    try (java.util.stream.Stream<Path> tree = Files.walk(dir)) {
+      tree.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+          // left behind in a directory only this user can enter
+        }
+      });
+    } catch (IOException | java.io.UncheckedIOException ignored) {
+      // already gone
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -144,6 +145,26 @@ class RocksDatabaseTest {
     try (Database db = RocksLevel.open(copy)) {
       assertThat(db.get("before")).isEqualTo("1");
       assertThat(db.get("after")).isNull();
+    }
+  }
+
+  @Test
+  void aCheckpointIsKeptToItsOwnerWhateverTheUmaskAndLeavesNothingElseBehind() throws Exception {
+    Path backups = dir.resolve("backups");
+    Path copy = backups.resolve("one");
+    try (RocksDatabase db = RocksLevel.open(dir.resolve("db"))) {
+      db.put("k", "v");
+      db.checkpoint(copy);
+    }
+    // The files in it are hard links of the database's own, made under the process's umask
+    // (022 here: readable by all); the directory keeps other users out of them.
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)))
+        .isEqualTo("rwx------");
+    try (Stream<Path> files = Files.list(backups)) {
+      assertThat(files).containsExactly(copy); // no staging directory left
+    }
+    try (Database db = RocksLevel.open(copy)) {
+      assertThat(db.get("k")).isEqualTo("v");
     }
   }
 
