@@ -229,11 +229,12 @@ final class Presence {
       throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED, "this process cannot open "
           + "RocksDB to lead " + dir + " (" + e + "); it stepped down so another can", e);
     }
-    Path socket = SocketPath.of(dir);
+    Path socket = null;
     Host h = Host.of(db, options.host());
     Listener bound = early;
     early = null;
     try {
+      socket = SocketPath.of(dir); // may refuse a long path's socket directory: see SocketPath
       // This process's calls go to the database directly from now on; its own guest (a
       // follower until now, with operations in flight) reconnects to this host through an
       // in-memory pipe (it waited for it since the lock was won: see connectToLeader). Woken
@@ -254,8 +255,9 @@ final class Presence {
       forgetTakeover();
       seat.stepDown();
       throw new LevelException(ErrorCode.LEVEL_IO_ERROR,
-          "cannot listen on " + socket + " for followers: "
-          + (e instanceof LevelException le ? le.reason() : e.getMessage()), e);
+          "cannot listen on " + (socket != null ? socket : "a socket of " + dir)
+          + " for followers: " + (e instanceof LevelException le ? le.reason() : e.getMessage()),
+          e);
     }
     mark(PUBLISHED);
     for (Runnable r : onLeader) {
@@ -587,8 +589,8 @@ final class Presence {
         continue;
       }
       LeaderInfo info = LeaderInfo.read(dir);
-      Path socket = info != null ? info.socket() : SocketPath.of(dir);
-      if ((info != null || Files.exists(socket)) && Owner.isOurs(socket)) {
+      Path socket = info != null ? info.socket() : defaultSocket();
+      if (socket != null && (info != null || Files.exists(socket)) && Owner.isOurs(socket)) {
         try {
           return Connection.unixSharedMemory(socket); // the leader runs as this user
         } catch (LevelException e) {
@@ -608,6 +610,18 @@ final class Presence {
             + (last == null ? "" : ": " + last.getMessage()), last);
       }
       waitForChange(generation);
+    }
+  }
+
+  /**
+   * Where a leader of this directory listens when no LEADER record says so; null if that place
+   * is not usable (a long path's socket directory someone else made): the leader reports why.
+   */
+  private Path defaultSocket() {
+    try {
+      return SocketPath.of(dir);
+    } catch (LevelException e) {
+      return null;
     }
   }
 
