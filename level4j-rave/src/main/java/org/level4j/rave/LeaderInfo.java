@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * What a leader publishes in {@code <dir>/LEADER.info}: {@code pid=<n>} and {@code socket=<path>}
@@ -18,10 +19,15 @@ import java.nio.file.Path;
 record LeaderInfo(long pid, Path socket) {
   static final String FILE = "LEADER.info";
 
-  /** Publishes this record for {@code dir}, replacing any earlier one in one step. */
+  /**
+   * Publishes this record for {@code dir}, replacing any earlier one in one step. The file is
+   * written new (never through a link left in its place: that would write wherever it points).
+   */
   void write(Path dir) throws IOException {
     Path tmp = dir.resolve(FILE + ".tmp-" + ProcessHandle.current().pid());
-    Files.writeString(tmp, format(), StandardCharsets.UTF_8);
+    Files.deleteIfExists(tmp); // left by a process of the same pid, or planted: the name itself
+    Files.writeString(tmp, format(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE);
     Files.move(tmp, dir.resolve(FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }

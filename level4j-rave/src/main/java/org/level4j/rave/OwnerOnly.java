@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
@@ -33,8 +36,9 @@ final class OwnerOnly {
       FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   private static final Set<PosixFilePermission> FILE = EnumSet.of(PosixFilePermission.OWNER_READ,
       PosixFilePermission.OWNER_WRITE);
-  private static final Set<StandardOpenOption> READ_WRITE = EnumSet.of(StandardOpenOption.CREATE,
-      StandardOpenOption.READ, StandardOpenOption.WRITE);
+  /** Never through a link: one planted in place of a lock file would make us open, and narrow, any file. */
+  private static final Set<OpenOption> READ_WRITE = Set.of(StandardOpenOption.CREATE,
+      StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
 
   private OwnerOnly() {}
 
@@ -59,8 +63,10 @@ final class OwnerOnly {
     FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(FILE);
     FileChannel c = FileChannel.open(file, READ_WRITE, mode);
     try {
-      if (!FILE.containsAll(Files.getPosixFilePermissions(file))) {
-        Files.setPosixFilePermissions(file, FILE);
+      PosixFileAttributeView view = Files.getFileAttributeView(file,
+          PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+      if (!FILE.containsAll(view.readAttributes().permissions())) {
+        view.setPermissions(FILE);
       }
     } catch (IOException notOurs) {
       // Another user's file (only root may make one here, or a user who may write the

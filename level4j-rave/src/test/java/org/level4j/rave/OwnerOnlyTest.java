@@ -36,6 +36,32 @@ class OwnerOnlyTest {
   }
 
   @Test
+  void aLinkPlantedInPlaceOfALockFileIsNeitherOpenedNorNarrowedThrough() throws Exception {
+    Path victim = Files.writeString(scratch.resolve("victim.txt"), "keep me");
+    Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString(OPEN_FILE));
+    Path lock = scratch.resolve(Seat.LOCK_FILE);
+    Files.createSymbolicLink(lock, victim);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> OwnerOnly.openLockFile(lock).close())
+        .isInstanceOf(IOException.class);
+    assertThat(mode(victim)).isEqualTo(OPEN_FILE);
+    assertThat(Files.readString(victim)).isEqualTo("keep me");
+  }
+
+  @Test
+  void aLinkPlantedWhereTheLeaderRecordIsWrittenFirstIsReplacedNotWrittenThrough()
+      throws Exception {
+    Path victim = Files.writeString(scratch.resolve("victim.txt"), "keep me");
+    Files.createSymbolicLink(
+        scratch.resolve(LeaderInfo.FILE + ".tmp-" + ProcessHandle.current().pid()), victim);
+
+    new LeaderInfo(ProcessHandle.current().pid(), scratch.resolve("x.sock")).write(scratch);
+
+    assertThat(Files.readString(victim)).isEqualTo("keep me");
+    assertThat(LeaderInfo.read(scratch).socket()).isEqualTo(scratch.resolve("x.sock"));
+  }
+
+  @Test
   void theDirectoriesAndLockFilesRaveLevelCreatesAreItsOwnersOnly() throws Exception {
     Path dir = scratch.resolve("new").resolve("db");
     try (RaveLevel db = RaveLevel.open(dir)) {
