@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * Cuts the bytes of a connection into frames and hands each to a {@link Handler}, in order, on
  * the thread that calls {@link #run} (a host's session) or {@link #readOnce} (a guest's reading
  * turn, which passes between threads). The buffer is direct and reused; it grows for a large
- * frame (never past the frame limit) and shrinks back afterwards.
+ * frame as the frame's bytes arrive (never past the frame limit) and shrinks back afterwards.
  */
 final class FrameReader {
   private static final int INITIAL = 64 * 1024;
@@ -22,6 +22,14 @@ final class FrameReader {
   }
 
   private final int maxFrameBytes;
+  /*
+   * Why the buffer grows with what arrives, not with what a length prefix announces: sized from the
+   * prefix, six bytes announcing a 64 MiB frame made the process allocate (and zero) 64 MiB of
+   * direct memory, and a hundred such connections exhausted it. Grown only when a read has filled
+   * it, doubling and capped at what the frame needs, the buffer is at most twice the bytes the peer
+   * actually sent (or its initial size), and a large frame costs a copy per doubling: about its own
+   * size again, in all.
+   */
   private ByteBuffer buf = ByteBuffer.allocateDirect(INITIAL);
 
   FrameReader(int maxFrameBytes) {
@@ -85,9 +93,10 @@ final class FrameReader {
       buf.position(end);
     }
     buf.compact();
-    if (needed > buf.capacity()) {
-      ByteBuffer bigger = ByteBuffer.allocateDirect(
-          Math.max(needed, (int) Math.min(buf.capacity() * 2L, maxFrameBytes + 6L)));
+    if (needed > buf.capacity() && !buf.hasRemaining()) {
+      // Full, and the frame at its start needs more: double, but never past what it needs
+      // (which the limit on its length bounds).
+      ByteBuffer bigger = ByteBuffer.allocateDirect((int) Math.min(buf.capacity() * 2L, needed));
       buf.flip();
       bigger.put(buf);
       buf = bigger;
@@ -99,6 +108,11 @@ final class FrameReader {
     }
     handler.drained();
     return true;
+  }
+
+  /** The buffer's size in bytes now, for tests of what a connection holds. */
+  int capacity() {
+    return buf.capacity();
   }
 
   /**
