@@ -41,6 +41,12 @@ sealed interface GuestMessage {
 
   record GetMany(int id, List<byte[]> keys, int snapshot) implements Request {}
 
+  /**
+   * A GetMany, Batch or Write ({@code tag}) of more keys or operations than the receiver decodes in
+   * one request: {@code items} of them, counted and not read ({@link #decode(int, In, int)}).
+   */
+  record TooManyItems(int id, int tag, int items) implements Request {}
+
   /** The Snapshot extension: take one, numbered {@code snapshot} on this connection. */
   record TakeSnapshot(int id, int snapshot) implements Request {}
 
@@ -264,6 +270,26 @@ sealed interface GuestMessage {
   }
 
   // ---- decoding ------------------------------------------------------------------------------
+
+  /**
+   * The message in a frame, as {@link #decode(int, In)} reads it, except that a GetMany, Batch or
+   * Write of more than {@code maxItems} keys or operations is {@link TooManyItems}: its items are
+   * counted in one pass that allocates nothing, and none is read.
+   *
+   * @throws Malformed if the body is not a valid message of its tag
+   */
+  static GuestMessage decode(int tag, In in, int maxItems) {
+    // An item takes 2 bytes at least (its field's key and length), so a body of up to 2 *
+    // maxItems bytes (every frame of a usual size) cannot have too many: it is not counted.
+    if ((tag == Wire.GET_MANY || tag == Wire.BATCH || tag == Wire.WRITE)
+        && in.size() / 2 > maxItems) {
+      int items = in.count(2); // keys of GetMany, operations of Batch and Write
+      if (items > maxItems) {
+        return new TooManyItems(in.uint32(1), tag, items);
+      }
+    }
+    return decode(tag, in);
+  }
 
   /**
    * The message in a frame; {@link Unknown} for a tag this side does not know.

@@ -52,7 +52,8 @@ final class HostAnswers {
   /** Answers request {@code r}, not counted in flight, with the error {@code refused} at once. */
   void refuse(GuestMessage.Request r, LevelException refused) {
     synchronized (outbox) {
-      if (r instanceof GuestMessage.GetMany) {
+      if (r instanceof GuestMessage.GetMany
+          || r instanceof GuestMessage.TooManyItems t && t.tag() == Wire.GET_MANY) {
         HostMessage.getManyCallback(outbox.out(), r.id(), refused, null);
       } else {
         HostMessage.callback(outbox.out(), r.id(), refused, null);

@@ -31,7 +31,8 @@ import org.level4j.Op;
  *   <tr><th>limit</th><th>default</th><th>beyond it</th></tr>
  *   <tr><td>{@link #maxFrameBytes}</td><td>64 MiB</td>
  *       <td>the connection is closed (a protocol error); a getMany whose answer would be larger
- *       is answered with {@link ErrorCode#LEVEL_LIMIT_EXCEEDED}</td></tr>
+ *       is answered with {@link ErrorCode#LEVEL_LIMIT_EXCEEDED}, and so is a getMany or batch of
+ *       more than {@code maxFrameBytes / 64} keys or operations (1,048,576 by default)</td></tr>
  *   <tr><td>{@link #maxUnsentBytes}</td><td>1 MiB</td>
  *       <td>the host stops reading the connection until its guest has read enough answers</td></tr>
  *   <tr><td>{@link #maxRequestsInFlight}</td><td>4096</td>
@@ -160,6 +161,13 @@ public final class HostOptions {
    * The largest frame a guest may send; a larger one closes its connection (the guest's other
    * requests on it fail or are retried). Also the largest answer to a getMany: one whose values
    * would take more is answered with {@link ErrorCode#LEVEL_LIMIT_EXCEEDED}. Default 64 MiB.
+   *
+   * <p>It also bounds how many keys a getMany, or operations a batch, may carry: one per 64 bytes
+   * of this limit (1,048,576 by default), and at least 1024. Decoding costs the host objects per
+   * key or operation, far more than the 2 bytes a frame may spend on each, so a request with more
+   * is answered with {@link ErrorCode#LEVEL_LIMIT_EXCEEDED} without being decoded, and the
+   * connection goes on: split it into smaller requests (a batch split so is no longer applied
+   * all at once).
    *
    * @return the limit in bytes
    */

@@ -22,10 +22,28 @@ import org.level4j.Snapshot;
  * maxRequestsInFlight} are refused with {@code LEVEL_LIMIT_EXCEEDED} and cost nothing more, as
  * are iterators and snapshots beyond their bounds; the snapshots a connection holds are released
  * when it ends. A getMany whose values would pass {@code maxFrameBytes} is refused the same way
- * ({@link GetManyAnswer}).
+ * ({@link GetManyAnswer}), and so is a getMany, batch or write of more keys or operations than
+ * {@link #maxItems}, before they are decoded.
  */
 final class HostSession implements FrameReader.Handler {
   private static final System.Logger LOG = Host.LOG;
+
+  /*
+   * Why a request's keys or operations are bounded apart from its bytes: decoding makes objects
+   * per item (a key's array and its list slot, an operation's Op and arrays, a value in the
+   * answer), some 20 to 80 bytes of heap for an item that may take 2 bytes of its frame. So a
+   * GetMany of 33 million empty keys, inside a 64 MiB frame, cost about 1 GB of heap and 27 s of
+   * CPU to decode and answer. One item per ITEM_BYTES of the frame limit keeps the decoded
+   * request about the size of the frame limit itself (measured at the default bound of 1,048,576:
+   * 22 MB for a GetMany of empty keys, 64 MB for a Batch of empty puts), and binds only a request
+   * whose items average under 64 bytes on the wire and number over a million (at the default
+   * limit). Such a request is refused whole, its items counted in a pass that allocates nothing
+   * but never decoded, and the connection goes on.
+   */
+  /** Bytes of {@code maxFrameBytes} that each key or operation of one request stands for. */
+  static final int ITEM_BYTES = 64;
+  /** The fewest items {@link #maxItems} allows, however small the frame limit. */
+  static final int MIN_ITEMS = 1024;
 
   private final Host host;
   private final Connection connection;
@@ -42,6 +60,8 @@ final class HostSession implements FrameReader.Handler {
   private final HostSnapshots snapshots;
   private final HostIterators iterators;
   private final HostFeeds feeds;
+  /** The most keys or operations one request may carry ({@link #maxItems}). */
+  private final int maxItems;
   private volatile boolean closed;
 
   HostSession(Host host, Database db, HostOptions options, Connection connection) {
@@ -58,6 +78,16 @@ final class HostSession implements FrameReader.Handler {
     this.snapshots = new HostSnapshots(this.db, options.maxSnapshots());
     this.iterators = new HostIterators(this, db, snapshots, options.maxIterators());
     this.feeds = new HostFeeds(this, db, answers, options.maxUnsentBytes());
+    this.maxItems = maxItems(options.maxFrameBytes());
+  }
+
+  /**
+   * The most keys (getMany) or operations (batch, write) one request may carry on a host whose
+   * frames may take up to {@code maxFrameBytes}: one per {@link #ITEM_BYTES} of them (1,048,576
+   * for the default 64 MiB), and at least {@link #MIN_ITEMS}.
+   */
+  static int maxItems(int maxFrameBytes) {
+    return Math.max(MIN_ITEMS, maxFrameBytes / ITEM_BYTES);
   }
 
   void run() {
@@ -98,7 +128,7 @@ final class HostSession implements FrameReader.Handler {
 
   @Override
   public void frame(int tag, Protobuf.In body) {
-    receive(GuestMessage.decode(tag, body));
+    receive(GuestMessage.decode(tag, body, maxItems));
     Outbox outbox = answers.outbox();
     if (outbox.unsent() > options.maxUnsentBytes()) {
       writes.writeHeld(); // their answers too, before this thread may wait for the guest to read
@@ -125,6 +155,10 @@ final class HostSession implements FrameReader.Handler {
     }
     if (!(m instanceof GuestMessage.IteratorAck) && !isProbe(m)) {
       host.served.increment();
+    }
+    if (m instanceof GuestMessage.TooManyItems t) {
+      answers.refuse(t, tooManyItems(t)); // at once, and not in flight: nothing was started
+      return;
     }
     if (m instanceof GuestMessage.Request r) {
       if (admitted(r)) {
@@ -211,6 +245,18 @@ final class HostSession implements FrameReader.Handler {
         + "(HostOptions.maxRequestsInFlight, serve --max-requests-in-flight): wait for answers "
         + "before sending more"));
     return false;
+  }
+
+  /** Why request {@code t} is refused, and what its guest can do instead. */
+  private LevelException tooManyItems(GuestMessage.TooManyItems t) {
+    boolean getMany = t.tag() == Wire.GET_MANY;
+    String items = getMany ? "keys" : "operations";
+    return new LevelException(ErrorCode.LEVEL_LIMIT_EXCEEDED, "this " + (getMany ? "getMany"
+        : "batch") + " has " + t.items() + " " + items + ", more than the " + maxItems
+        + " one request may carry on this host (one per " + ITEM_BYTES + " bytes of "
+        + "HostOptions.maxFrameBytes, serve --max-frame-bytes): split it into "
+        + (getMany ? "getMany calls" : "batches, each then applied on its own,") + " of at most "
+        + maxItems + " " + items);
   }
 
   /**

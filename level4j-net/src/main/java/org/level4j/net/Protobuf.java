@@ -337,6 +337,25 @@ final class Protobuf {
       return seek(field, LEN) ? nested() : null;
     }
 
+    /** The message's length in bytes. */
+    int size() {
+      return end - start;
+    }
+
+    /**
+     * How many values the repeated length-delimited field {@code field} has: one pass over the
+     * message that copies no value and allocates nothing per value (in a large message it also
+     * fills the index, so the next question is answered without another pass).
+     */
+    int count(int field) {
+      int[] values = {0};
+      forEachValue(field, () -> {
+        advance(length());
+        values[0]++;
+      });
+      return values[0];
+    }
+
     /** Every value of the repeated length-delimited field {@code field}, in order. */
     List<byte[]> repeatedBytes(int field) {
       List<byte[]> all = new ArrayList<>();

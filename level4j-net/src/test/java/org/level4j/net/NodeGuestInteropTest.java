@@ -16,7 +16,9 @@ import org.level4j.child.ChildProcess;
  * npm many-level's own guest against a level4j host: the script {@code interop/guest-check.js}
  * runs put/get/del, batch, getMany, clear, iterators (ranges, reverse, limit, seek inside and
  * outside the range, 2000 entries under flow control) with utf8 and binary keys, and a write
- * rejected by a host hook, over TCP, TLS with a client certificate and a Unix socket; the script {@code interop/limits-check.js} meets a host's iterator cap.
+ * rejected by a host hook, over TCP, TLS with a client certificate and a Unix socket; the script
+ * {@code interop/limits-check.js} meets a host's iterator cap and its bound on the keys of a
+ * getMany and the operations of a batch.
  */
 class NodeGuestInteropTest {
   @TempDir
@@ -67,9 +69,10 @@ class NodeGuestInteropTest {
   }
 
   @Test
-  void nodeGuestGetsLimitExceededForAnIteratorBeyondTheCap() throws Exception {
+  void nodeGuestGetsLimitExceededBeyondTheCapsAndGoesOn() throws Exception {
     Path sock = dir.resolve("limited.sock");
-    try (Host limited = Host.of(db, HostOptions.builder().maxIterators(3).build())) {
+    try (Host limited = Host.of(db,
+        HostOptions.builder().maxIterators(3).maxFrameBytes(1 << 20).build())) {
       limited.listen(Listener.unix(sock));
       String out = runScript("limits-check.js", "unix:" + sock);
       assertThat(out).contains("ok limits");

@@ -211,6 +211,51 @@ class WireTest {
   }
 
   @Test
+  void aGetManyOverTheItemBoundDecodesAsTooManyItemsWithItsLastId() {
+    List<byte[]> keys = java.util.Collections.nCopies(3000, b("k"));
+    Protobuf.Out o = new Protobuf.Out(16);
+    int f = o.begin(Wire.GET_MANY);
+    o.uint(1, 1);
+    for (byte[] k : keys) {
+      o.bytes(2, k);
+    }
+    o.uint(1, 42); // of a field sent twice the last value counts, here as anywhere
+    o.end(f);
+    assertThat(request(o, 2999)).isEqualTo(new GuestMessage.TooManyItems(42, Wire.GET_MANY, 3000));
+    GuestMessage.GetMany whole = (GuestMessage.GetMany) request(o, 3000);
+    assertThat(whole.id()).isEqualTo(42);
+    assertThat(whole.keys()).hasSize(3000);
+  }
+
+  @Test
+  void batchAndWriteOperationsOverTheItemBoundAreCountedNotRead() {
+    Protobuf.Out o = new Protobuf.Out(16);
+    int f = o.begin(Wire.BATCH);
+    o.uint(1, 7);
+    for (int i = 0; i < 2000; i++) {
+      o.bytes(2, new byte[0]); // an operation without type or key: malformed, if it were read
+    }
+    o.end(f);
+    assertThat(request(o, 1999)).isEqualTo(new GuestMessage.TooManyItems(7, Wire.BATCH, 2000));
+    assertThatThrownBy(() -> request(o, 2000)).isInstanceOf(Malformed.class);
+
+    Protobuf.Out w = new Protobuf.Out(16);
+    GuestMessage.write(w, 8, java.util.Collections.nCopies(2000, Op.del(b("k"))), null, true);
+    assertThat(request(w, 1000)).isEqualTo(new GuestMessage.TooManyItems(8, Wire.WRITE, 2000));
+    assertThat(((GuestMessage.Write) request(w, 2000)).ops()).hasSize(2000);
+  }
+
+  /** Decodes the single frame in {@code o} as a host that takes {@code maxItems} items does. */
+  private static GuestMessage request(Protobuf.Out o, int maxItems) {
+    ByteBuffer buf = ByteBuffer.wrap(bytes(o));
+    long p = FrameReader.peekLength(buf);
+    int prefix = (int) (p >>> 40);
+    int len = (int) (p & 0xFF_FFFF_FFFFL);
+    return GuestMessage.decode(buf.get(prefix) & 0xFF,
+        new Protobuf.In(buf, prefix + 1, prefix + len), maxItems);
+  }
+
+  @Test
   void idsWrapFromTheLargestUint32ToOneAndSkipIdsInUse() {
     assertThat(Pending.nextId(0, Map.of())).isEqualTo(1);
     assertThat(Pending.nextId(-1, Map.of())).isEqualTo(1);
