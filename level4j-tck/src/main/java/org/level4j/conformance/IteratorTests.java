@@ -297,9 +297,14 @@ final class IteratorTests {
     });
 
     f.test("closeTwiceIsHarmless", db -> {
+      Expect.fill(db, "a");
       LevelIterator<String, Entry<String, String>> it = db.iterator();
       it.close();
       it.close();
+      Expect.code(LEVEL_ITERATOR_NOT_OPEN, it::next);
+      try (LevelIterator<String, Entry<String, String>> again = db.iterator()) {
+        assertThat(again.next()).isEqualTo(new Entry<>("a", "va"));
+      }
     });
     f.test("nextAfterCloseIsIteratorNotOpen", db -> {
       Expect.fill(db, "a");

@@ -6,6 +6,7 @@ import static org.level4j.ErrorCode.LEVEL_ITERATOR_NOT_OPEN;
 
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -122,6 +123,8 @@ final class LifecycleTests {
       it.close();
       db.close();
       it.close();
+      assertThat(db.status()).isEqualTo(Status.CLOSED);
+      Expect.code(LEVEL_ITERATOR_NOT_OPEN, it::next);
     });
     f.test("reopenAfterCloseWorksOrIsNotSupported", db -> {
       db.put("kept", "v");
@@ -144,17 +147,24 @@ final class LifecycleTests {
       }
     });
     f.test("closeWhileAnotherThreadWritesFailsItsWritesCleanly", db -> {
+      // The writer writes until a write fails, so it is still writing when close() returns and
+      // its next write must fail with LEVEL_DATABASE_NOT_OPEN; `stop` only ends a writer whose
+      // writes never fail, so that the case fails instead of leaving it running.
+      AtomicReference<LevelException> failed = new AtomicReference<>();
       AtomicReference<Throwable> unexpected = new AtomicReference<>();
       AtomicInteger written = new AtomicInteger();
+      AtomicBoolean stop = new AtomicBoolean();
       CountDownLatch started = new CountDownLatch(1);
       Thread writer = new Thread(() -> {
-        for (int i = 0; i < 1_000_000; i++) {
+        for (int i = 0; !stop.get(); i++) {
           try {
             db.put("k" + (i % 100), "v" + i);
             written.incrementAndGet();
             started.countDown();
           } catch (LevelException e) {
-            if (e.code() != LEVEL_DATABASE_NOT_OPEN) {
+            if (e.code() == LEVEL_DATABASE_NOT_OPEN) {
+              failed.set(e);
+            } else {
               unexpected.set(e);
             }
             return;
@@ -168,8 +178,11 @@ final class LifecycleTests {
       started.await();
       db.close();
       writer.join(10_000);
-      assertThat(writer.isAlive()).isFalse();
-      assertThat(unexpected.get()).isNull();
+      stop.set(true);
+      writer.join(10_000);
+      assertThat(writer.isAlive()).as("the writer, stuck in a write").isFalse();
+      assertThat(unexpected.get()).as("what else the writer's writes threw").isNull();
+      assertThat(failed.get()).as("the writer's first write after close").isNotNull();
       assertThat(written.get()).isPositive();
     });
     f.test("closeWhileAnotherThreadIteratesEndsItCleanly", db -> {

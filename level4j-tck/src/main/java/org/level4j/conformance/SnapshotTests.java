@@ -215,9 +215,16 @@ final class SnapshotTests {
       Expect.failed(LEVEL_SNAPSHOT_NOT_OPEN, db.async().get("k", s));
     });
     explicit(f, "closingASnapshotTwiceIsHarmless", db -> {
+      db.put("k", "old");
       Snapshot s = db.snapshot();
       s.close();
       s.close();
+      Expect.code(LEVEL_SNAPSHOT_NOT_OPEN, () -> db.get("k", s));
+      db.put("k", "new");
+      try (Snapshot again = db.snapshot()) {
+        db.put("k", "newer");
+        assertThat(db.get("k", again)).isEqualTo("new");
+      }
     });
     explicit(f, "snapshotOfAnotherDatabaseIsInvalidArgument", db -> {
       try (Database other = MemoryLevel.open(); Snapshot s = other.snapshot()) {
