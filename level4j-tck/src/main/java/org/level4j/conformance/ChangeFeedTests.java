@@ -1,6 +1,7 @@
 package org.level4j.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.level4j.ErrorCode.LEVEL_IO_ERROR;
 import static org.level4j.ErrorCode.LEVEL_NOT_SUPPORTED;
 
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,8 @@ import org.level4j.Supports;
 
 /**
  * The change feed ({@link Database#changes}): every write to the watched range delivered once, in
- * revision order, from the revision asked for, and nothing after the feed is closed. Where
+ * revision order, from the revision asked for, nothing after the feed is closed, and an end
+ * through {@link ChangeListener#onError} when the listener throws. Where
  * {@link Supports#changeFeed()} is false, each case checks that {@code changes} and {@code
  * revision} fail with {@code LEVEL_NOT_SUPPORTED}.
  */
@@ -130,6 +132,25 @@ final class ChangeFeedTests {
       db.put("b", "2");
       inbox.nothingMore();
     });
+    feed(f, "aListenerThatThrowsEndsItsFeedThroughOnError", db -> {
+      Inbox inbox = Inbox.throwing(new IllegalStateException("listener bug"));
+      try (ChangeFeed feed = db.changes(Range.all(), db.revision() + 1, inbox)) {
+        db.put("a", "1");
+        assertThat(show(inbox.next())).containsExactly("put a=1");
+        LevelException ended = inbox.error();
+        assertThat(ended.code()).as(ended.getMessage()).isEqualTo(LEVEL_IO_ERROR);
+        assertThat(ended).hasRootCauseMessage("listener bug");
+        db.put("b", "2");
+        inbox.nothingMore();
+        // The change the listener threw at does not count as delivered.
+        Inbox again = new Inbox();
+        try (ChangeFeed resumed = db.changes(Range.all(), feed.nextRevision(), again)) {
+          assertThat(show(again.next())).containsExactly("put a=1");
+          assertThat(show(again.next())).containsExactly("put b=2");
+          again.nothingMore();
+        }
+      }
+    });
     feed(f, "sublevelKeysArriveWithTheirPrefix", db -> {
       Inbox inbox = new Inbox();
       try (ChangeFeed feed = db.changes(Range.all(), db.revision() + 1, inbox)) {
@@ -187,10 +208,28 @@ final class ChangeFeedTests {
   /** The changes a feed delivered, waited for one at a time. */
   private static final class Inbox implements ChangeListener {
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    /** What {@link #onChange} throws after taking the change, or null. */
+    private final RuntimeException toThrow;
+
+    Inbox() {
+      this(null);
+    }
+
+    private Inbox(RuntimeException toThrow) {
+      this.toThrow = toThrow;
+    }
+
+    /** An inbox whose listener throws {@code e} at each change it is given. */
+    static Inbox throwing(RuntimeException e) {
+      return new Inbox(e);
+    }
 
     @Override
     public void onChange(Change change) {
       queue.add(change);
+      if (toThrow != null) {
+        throw toThrow;
+      }
     }
 
     @Override
@@ -202,6 +241,14 @@ final class ChangeFeedTests {
       Object o = queue.poll(WAIT_SECONDS, TimeUnit.SECONDS);
       assertThat(o).as("a change within " + WAIT_SECONDS + " s").isInstanceOf(Change.class);
       return (Change) o;
+    }
+
+    /** The error the feed ended with ({@link #onError}). */
+    LevelException error() throws InterruptedException {
+      Object o = queue.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+      assertThat(o).as("the feed's end within " + WAIT_SECONDS + " s")
+          .isInstanceOf(LevelException.class);
+      return (LevelException) o;
     }
 
     /** Nothing else arrives within a moment (a feed may deliver late, not twice). */

@@ -317,6 +317,18 @@ final class HookEventTests {
       assertThat(seen).containsExactly(Status.CLOSING, Status.CLOSED, Status.OPENING,
           Status.OPEN);
     });
+    f.test("closingAStatusRegistrationStopsIt", db -> {
+      List<Status> removed = Collections.synchronizedList(new ArrayList<>());
+      List<Status> kept = Collections.synchronizedList(new ArrayList<>());
+      Registration r = db.onStatus(removed::add);
+      db.onStatus(kept::add);
+      r.close();
+      r.close();
+      db.close();
+      assertThat(removed).isEmpty();
+      assertThat(kept).as("a listener still registered").containsExactly(Status.CLOSING,
+          Status.CLOSED);
+    });
     return f.build();
   }
 }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DynamicContainer;
+import org.level4j.AsyncLevel;
 import org.level4j.Database;
 import org.level4j.Level;
 import org.level4j.Op;
@@ -87,6 +88,32 @@ final class RequestIdTests {
       db.del("a");
       Expect.done(db.async().batch(List.of(Op.put("a", "1")), once("c", 5)));
       assertThat(db.has("a")).isFalse();
+    });
+    f.test("batchOnceTellsWhetherItWroteNow", Supports::exactlyOnce, db -> {
+      Expect.failed(LEVEL_NOT_SUPPORTED,
+          db.async().batchOnce(List.of(Op.put("k", "v")), once("c", 1)));
+      assertThat(db.has("k")).isFalse();
+    }, db -> {
+      AsyncLevel<String, String> async = db.async();
+      assertThat(Expect.done(async.batchOnce(List.of(Op.put("k", "first")), once("c", 1))))
+          .as("the request's first batch").isTrue();
+      assertThat(db.get("k")).isEqualTo("first");
+      db.del("k");
+      assertThat(Expect.done(async.batchOnce(List.of(Op.put("k", "first")), once("c", 1))))
+          .as("the same request again").isFalse();
+      assertThat(db.has("k")).isFalse();
+      assertThat(Expect.done(async.batchOnce(List.of(Op.put("k", "second")), once("c", 2))))
+          .as("the client's next request").isTrue();
+      assertThat(db.get("k")).isEqualTo("second");
+    });
+    f.test("batchOnceWithoutARequestIdAlwaysWrites", db -> {
+      AsyncLevel<String, String> async = db.async();
+      assertThat(Expect.done(async.batchOnce(List.of(Op.put("k", "v")), WriteOptions.DEFAULT)))
+          .isTrue();
+      db.del("k");
+      assertThat(Expect.done(async.batchOnce(List.of(Op.put("k", "v")), WriteOptions.DEFAULT)))
+          .isTrue();
+      assertThat(db.get("k")).isEqualTo("v");
     });
     once(f, "chainedBatchAndSublevelWritesTakeRequests", db -> {
       Level<String, String> s = db.sublevel("s");
