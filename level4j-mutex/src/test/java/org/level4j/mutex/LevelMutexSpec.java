@@ -803,18 +803,6 @@ public abstract class LevelMutexSpec {
     assertThat(seen).containsExactly("put(k, v)");
   }
 
-  @Test
-  void sharedNeedsConditionalBatches() {
-    Level<String, String> without = (Level<String, String>) Proxy.newProxyInstance(
-        Level.class.getClassLoader(), new Class<?>[] {Level.class},
-        (p, method, args) -> method.getName().equals("supports")
-            ? new org.level4j.Supports(true, false, true, false, false, false, false, false)
-            : call(method, db, args));
-    LevelException e = catchLevel(() -> LevelMutex.shared(without));
-    assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_NOT_SUPPORTED);
-    assertThat(LevelMutex.over(without).isShared()).isFalse();
-  }
-
   @SuppressWarnings("unchecked")
   private static <K, V> Level<K, V> withSlowGets(Level<K, V> level, ToLongFunction<K> millis) {
     AsyncLevel<K, V> async = level.async();
