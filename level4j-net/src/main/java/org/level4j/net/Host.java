@@ -1,12 +1,15 @@
 package org.level4j.net;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import org.level4j.Database;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
@@ -34,7 +37,8 @@ import org.level4j.LevelException;
  * and their defaults): a guest that sends without reading its answers stops being read once
  * {@link HostOptions#maxUnsentBytes} of answers wait for it, and iterators and requests in flight
  * beyond their caps are refused with {@link ErrorCode#LEVEL_LIMIT_EXCEEDED}, leaving the
- * connection usable. The other connections are served meanwhile.
+ * connection usable. The other connections are served meanwhile. How many connections its
+ * listeners bring at once is bounded too ({@link HostOptions#maxConnections}).
  *
  * <p>The host works on the database's bytes ({@link Database#bytes()}); its prewrite hooks and
  * write listeners run as for local writes. Closing the host closes its listeners and connections,
@@ -43,10 +47,20 @@ import org.level4j.LevelException;
 public final class Host implements AutoCloseable {
   static final System.Logger LOG = System.getLogger("org.level4j.net");
   private static final AtomicInteger THREADS = new AtomicInteger();
+  /** The first pause after an accept fails; each failure in a row doubles it, up to the last. */
+  private static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final long LAST_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Database db;
   private final HostOptions options;
-  private final Set<HostSession> sessions = ConcurrentHashMap.newKeySet();
+  /** The sessions, each with whether it holds one of the listeners' {@link #places}. */
+  private final Map<HostSession, Boolean> sessions = new ConcurrentHashMap<>();
+  /**
+   * Connections from listeners being served (or authenticated) now, at most {@link
+   * HostOptions#maxConnections}: taken by the accepting thread before a session exists, given
+   * back by {@link #forget} when the session goes.
+   */
+  private final AtomicInteger places = new AtomicInteger();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   final LongAdder served = new LongAdder(); // counted by the sessions
   final LongAdder broken = new LongAdder(); // counted by the sessions
@@ -55,6 +69,8 @@ public final class Host implements AutoCloseable {
   private final LongAdder accepted = new LongAdder();
   private final LongAdder refused = new LongAdder();
   final LongAdder sharedMemory = new LongAdder(); // counted by the sessions
+  private final ThrottledWarning overLimit = new ThrottledWarning();
+  private final ThrottledWarning unserved = new ThrottledWarning();
   private volatile boolean closed;
 
   private Host(Database db, HostOptions options) {
@@ -88,31 +104,91 @@ public final class Host implements AutoCloseable {
 
   /**
    * Serves one connection on a thread of its own, until either side closes it. Returns at once.
+   * It is served whatever {@link HostOptions#maxConnections} says, which bounds only the
+   * connections of listeners.
    *
    * @param connection a connection to a guest; the host closes it when done
+   * @throws LevelException {@link ErrorCode#LEVEL_DATABASE_NOT_OPEN} if the host is closed;
+   *     {@link ErrorCode#LEVEL_LIMIT_EXCEEDED} if the JVM cannot start another thread. Either
+   *     way the connection is closed.
    */
   public void serve(Connection connection) {
+    serve(connection, false);
+  }
+
+  /**
+   * Serves {@code connection}; {@code placed}: it holds one of the listeners' {@link #places},
+   * which is given back when its session goes, or here if it never gets one.
+   */
+  private void serve(Connection connection, boolean placed) {
     if (closed) {
-      refused.increment();
-      connection.close();
+      refuse(connection, placed);
       throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPEN, "the host is closed");
     }
     accepted.increment();
-    HostSession s = new HostSession(this, db, options, connection);
-    sessions.add(s);
-    if (closed) {
-      sessions.remove(s);
-      connection.close();
-      return;
-    }
-    start("level4j-host-" + THREADS.incrementAndGet(), () -> {
-      if (authenticated(connection)) {
-        s.run();
-      } else {
-        refused.increment();
-        sessions.remove(s);
+    HostSession session = null;
+    try {
+      HostSession s = new HostSession(this, db, options, connection);
+      session = s;
+      sessions.put(s, placed);
+      if (closed) {
+        forget(s);
+        connection.close();
+        return;
       }
-    });
+      start("level4j-host-" + THREADS.incrementAndGet(), () -> {
+        if (authenticated(connection)) {
+          s.run();
+        } else {
+          refused.increment();
+          forget(s);
+        }
+      });
+    } catch (RuntimeException | OutOfMemoryError e) {
+      if (session == null) {
+        refuse(connection, placed);
+      } else {
+        forget(session);
+        refused.increment();
+        connection.close();
+      }
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      // Most often "unable to create native thread": the process (or the machine) runs as many
+      // threads as it may. Only this connection is lost; those served go on, and so does the
+      // caller (an accepting thread, which must not die of it).
+      throw new LevelException(ErrorCode.LEVEL_LIMIT_EXCEEDED, "closed connection "
+          + connection + " unserved: " + e + ", with " + connections() + " connections being"
+          + " served. Lower HostOptions.maxConnections (serve --max-connections) below what the"
+          + " process can serve, or raise its limits on threads (ulimit -u) and memory", e);
+    }
+  }
+
+  /** Closes a connection that is not served, giving back its place if it holds one. */
+  private void refuse(Connection connection, boolean placed) {
+    if (placed) {
+      places.decrementAndGet();
+    }
+    refused.increment();
+    connection.close();
+  }
+
+  /**
+   * Takes one of the {@link HostOptions#maxConnections} places for a connection a listener
+   * accepted, or returns false if all are taken.
+   */
+  private boolean place() {
+    int max = options.maxConnections();
+    while (true) {
+      int n = places.get();
+      if (n >= max) {
+        return false;
+      }
+      if (places.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
   }
 
   /**
@@ -139,6 +215,13 @@ public final class Host implements AutoCloseable {
    * Accepts connections from {@code listener} on a thread of its own and serves each, until the
    * listener or this host is closed. The host owns the listener from now on.
    *
+   * <p>A connection beyond {@link HostOptions#maxConnections} is closed as soon as it is accepted.
+   * An accept that fails while the listener is open (the process out of file descriptors, say)
+   * is logged and tried again after a pause, which grows to a second while the failures go on:
+   * the listener stays, and the host serves again once the cause goes. Listening ends when the
+   * host is closed, or when the listener's {@code accept} throws a {@link
+   * ClosedChannelException}, as this package's listeners do once closed.
+   *
    * @param listener where guests connect
    * @return this host
    */
@@ -148,26 +231,60 @@ public final class Host implements AutoCloseable {
       listener.close();
       throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPEN, "the host is closed");
     }
-    start("level4j-host-accept-" + THREADS.incrementAndGet(), () -> {
-      while (!closed) {
-        Connection c;
-        try {
-          c = listener.accept();
-        } catch (IOException e) {
-          if (!closed) {
-            LOG.log(System.Logger.Level.DEBUG, "stopped listening on " + listener.address(), e);
-          }
-          break;
-        }
-        try {
-          serve(c);
-        } catch (LevelException e) {
-          break;
-        }
-      }
-      listener.close();
-    });
+    start("level4j-host-accept-" + THREADS.incrementAndGet(), () -> accept(listener));
     return this;
+  }
+
+  /** The accepting thread of {@code listener}: runs until the listener or the host is closed. */
+  private void accept(Listener listener) {
+    try {
+      acceptUntilClosed(listener);
+    } finally {
+      listener.close();
+    }
+  }
+
+  private void acceptUntilClosed(Listener listener) {
+    ThrottledWarning failing = new ThrottledWarning();
+    long pause = 0;
+    while (!closed) {
+      Connection c;
+      try {
+        c = listener.accept();
+        pause = 0;
+      } catch (ClosedChannelException e) {
+        break; // closed: by this host, or by whoever else had it
+      } catch (IOException | RuntimeException | OutOfMemoryError e) {
+        if (closed) {
+          break;
+        }
+        failing.log(() -> "cannot accept a connection on " + listener.address() + " (" + e
+            + "); still listening, trying again after a pause of up to a second. If the process"
+            + " is out of file descriptors, lower HostOptions.maxConnections (serve"
+            + " --max-connections) or raise its limit on open files (ulimit -n)", e);
+        pause = pause == 0 ? FIRST_PAUSE_NANOS : Math.min(2 * pause, LAST_PAUSE_NANOS);
+        LockSupport.parkNanos(pause);
+        continue;
+      }
+      if (!place()) {
+        refuse(c, false);
+        overLimit.log(() -> "refused connection " + c + ": the host serves "
+            + options.maxConnections() + " connections from its listeners already, its limit"
+            + " (raise it with HostOptions.maxConnections or serve --max-connections, or find"
+            + " the peer that holds them)", null);
+        continue;
+      }
+      try {
+        serve(c, true);
+      } catch (LevelException e) {
+        if (closed) {
+          break;
+        }
+        unserved.log(e::getMessage, e.getCause());
+      } catch (RuntimeException e) {
+        unserved.log(() -> "closed connection " + c + " unserved: " + e, e);
+      }
+    }
   }
 
   /**
@@ -221,7 +338,8 @@ public final class Host implements AutoCloseable {
 
   /**
    * How many connections were closed without being served: a TLS guest without a trusted
-   * certificate, or any connection arriving after {@link #close()}, for monitoring.
+   * certificate, a connection beyond {@link HostOptions#maxConnections}, or any connection
+   * arriving after {@link #close()}, for monitoring.
    *
    * @return the number of connections refused so far
    */
@@ -271,7 +389,7 @@ public final class Host implements AutoCloseable {
    */
   public long unsentBytes() {
     long sum = 0;
-    for (HostSession s : sessions) {
+    for (HostSession s : sessions.keySet()) {
       sum += s.unsentBytes();
     }
     return sum;
@@ -284,7 +402,7 @@ public final class Host implements AutoCloseable {
    */
   public int openIterators() {
     int sum = 0;
-    for (HostSession s : sessions) {
+    for (HostSession s : sessions.keySet()) {
       sum += s.openIterators();
     }
     return sum;
@@ -298,7 +416,7 @@ public final class Host implements AutoCloseable {
    */
   public int heldSnapshots() {
     int sum = 0;
-    for (HostSession s : sessions) {
+    for (HostSession s : sessions.keySet()) {
       sum += s.heldSnapshots();
     }
     return sum;
@@ -312,7 +430,7 @@ public final class Host implements AutoCloseable {
    */
   public int openFeeds() {
     int sum = 0;
-    for (HostSession s : sessions) {
+    for (HostSession s : sessions.keySet()) {
       sum += s.openFeeds();
     }
     return sum;
@@ -325,7 +443,7 @@ public final class Host implements AutoCloseable {
    */
   public int requestsInFlight() {
     int sum = 0;
-    for (HostSession s : sessions) {
+    for (HostSession s : sessions.keySet()) {
       sum += s.requestsInFlight();
     }
     return sum;
@@ -338,13 +456,23 @@ public final class Host implements AutoCloseable {
     for (Listener l : listeners) {
       l.close();
     }
-    for (HostSession s : sessions) {
+    for (HostSession s : sessions.keySet()) {
       s.close();
     }
   }
 
+  /**
+   * {@code s} has ended (or never started): drops it and gives back its place, once. The place
+   * is back before {@link #connections()} stops counting the session, so whoever sees the count
+   * fall can connect again.
+   */
   void forget(HostSession s) {
-    sessions.remove(s);
+    sessions.computeIfPresent(s, (gone, placed) -> {
+      if (placed) {
+        places.decrementAndGet();
+      }
+      return null;
+    });
   }
 
   private static void start(String name, Runnable r) {

@@ -51,6 +51,13 @@ import org.level4j.Op;
  * flight until it answers, and answers it completes on its own threads may pass {@code
  * maxUnsentBytes} by what was in flight; one that answers at once, as {@code RocksLevel} and a
  * leading {@code RaveLevel} do, holds none.
+ *
+ * <h2>How many connections</h2>
+ * Each connection costs the host a thread and its sockets' file descriptors, so the connections
+ * a host accepts from its {@link Listener}s are bounded too: beyond {@link #maxConnections}
+ * (default 1024) one is closed as soon as it is accepted, before anything is read from it, with a
+ * warning in the log; one that ends frees its place. A TLS guest holds its place from the start
+ * of its handshake, so unauthenticated peers cannot take more.
  */
 public final class HostOptions {
   private static final HostOptions DEFAULTS = new Builder().build();
@@ -64,6 +71,7 @@ public final class HostOptions {
   private final int maxRequestsInFlight;
   private final int maxIterators;
   private final int maxSnapshots;
+  private final int maxConnections;
   private final boolean checkpointsFromAnyGuest;
 
   private HostOptions(Builder b) {
@@ -76,12 +84,14 @@ public final class HostOptions {
     this.maxRequestsInFlight = b.maxRequestsInFlight;
     this.maxIterators = b.maxIterators;
     this.maxSnapshots = b.maxSnapshots;
+    this.maxConnections = b.maxConnections;
     this.checkpointsFromAnyGuest = b.checkpointsFromAnyGuest;
   }
 
   /**
    * Read-write, no hooks; per connection: frames up to 64 MiB, 1 MiB of unsent answers, 4096
-   * requests in flight, 1024 open iterators, 1024 snapshots (see the class description).
+   * requests in flight, 1024 open iterators, 1024 snapshots; 1024 connections at once (see the
+   * class description).
    *
    * @return the default options
    */
@@ -114,6 +124,7 @@ public final class HostOptions {
     b.maxRequestsInFlight = maxRequestsInFlight;
     b.maxIterators = maxIterators;
     b.maxSnapshots = maxSnapshots;
+    b.maxConnections = maxConnections;
     b.checkpointsFromAnyGuest = checkpointsFromAnyGuest;
     return b;
   }
@@ -227,6 +238,26 @@ public final class HostOptions {
   }
 
   /**
+   * How many connections accepted from the host's {@link Listener}s it serves at once, over all
+   * of them. One accepted beyond it is closed at once, before anything is read from it, and
+   * counted in {@link Host#connectionsRefused()}; a warning names this limit (logged at most once
+   * a minute, with how many more were refused meanwhile). A connection that ends, and a TLS
+   * guest refused or cut off during its handshake, frees its place. Connections handed to {@link
+   * Host#serve(Connection)} directly (an in-memory pipe, say) are neither counted nor refused.
+   *
+   * <p>Default 1024. Each connection costs the host a thread and its sockets' file descriptors:
+   * without a bound, a peer that opens thousands of idle connections runs the process out of
+   * them. A RaveLevel follower holds one connection to its leader (the leader's own process
+   * connects through a pipe), so the default admits 1024 follower processes; raise it for more,
+   * and the process's limit on open files ({@code ulimit -n}) and threads with it.
+   *
+   * @return the limit
+   */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /**
    * Whether every guest may ask for a checkpoint ({@link Guest#checkpoint}), when the database is
    * {@link org.level4j.Checkpointable}. By default (false) only a guest in the host's own process
    * (an in-memory {@link Connection#pipe()}) or a Unix-socket peer running as the host's own user
@@ -250,13 +281,14 @@ public final class HostOptions {
         && Objects.equals(predel, h.predel) && Objects.equals(prebatch, h.prebatch)
         && maxFrameBytes == h.maxFrameBytes && maxUnsentBytes == h.maxUnsentBytes
         && maxRequestsInFlight == h.maxRequestsInFlight && maxIterators == h.maxIterators
-        && maxSnapshots == h.maxSnapshots && checkpointsFromAnyGuest == h.checkpointsFromAnyGuest;
+        && maxSnapshots == h.maxSnapshots && maxConnections == h.maxConnections
+        && checkpointsFromAnyGuest == h.checkpointsFromAnyGuest;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(readOnly, preput, predel, prebatch, maxFrameBytes, maxUnsentBytes,
-        maxRequestsInFlight, maxIterators, maxSnapshots, checkpointsFromAnyGuest);
+        maxRequestsInFlight, maxIterators, maxSnapshots, maxConnections, checkpointsFromAnyGuest);
   }
 
   @Override
@@ -267,7 +299,7 @@ public final class HostOptions {
         + (prebatch == null ? "" : ", prebatch=" + prebatch)
         + ", maxFrameBytes=" + maxFrameBytes + ", maxUnsentBytes=" + maxUnsentBytes
         + ", maxRequestsInFlight=" + maxRequestsInFlight + ", maxIterators=" + maxIterators
-        + ", maxSnapshots=" + maxSnapshots
+        + ", maxSnapshots=" + maxSnapshots + ", maxConnections=" + maxConnections
         + ", checkpointsFromAnyGuest=" + checkpointsFromAnyGuest + "]";
   }
 
@@ -282,6 +314,7 @@ public final class HostOptions {
     private int maxRequestsInFlight = 4096;
     private int maxIterators = 1024;
     private int maxSnapshots = 1024;
+    private int maxConnections = 1024;
     private boolean checkpointsFromAnyGuest = false;
 
     private Builder() {}
@@ -382,6 +415,17 @@ public final class HostOptions {
      */
     public Builder maxSnapshots(int snapshots) {
       this.maxSnapshots = atLeast("maxSnapshots", snapshots, 1);
+      return this;
+    }
+
+    /**
+     * See {@link HostOptions#maxConnections()}; at least 1.
+     *
+     * @param connections the connections from listeners the host serves at once
+     * @return this builder
+     */
+    public Builder maxConnections(int connections) {
+      this.maxConnections = atLeast("maxConnections", connections, 1);
       return this;
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -22,10 +23,24 @@ final class TlsListener implements Listener {
     this.address = socket.getLocalSocketAddress();
   }
 
+  /**
+   * The next connection; a {@link ClosedChannelException} once this listener is closed, as a
+   * channel's accept throws, so that a {@link Host} tells that from a failure to accept.
+   */
   @Override
   public Connection accept() throws IOException {
     while (true) {
-      Socket raw = socket.accept();
+      Socket raw;
+      try {
+        raw = socket.accept();
+      } catch (IOException e) {
+        if (socket.isClosed()) {
+          ClosedChannelException closed = new ClosedChannelException();
+          closed.initCause(e);
+          throw closed;
+        }
+        throw e;
+      }
       try {
         return TlsConnection.accepted(raw, context);
       } catch (IOException e) {

@@ -25,6 +25,7 @@ class HostOptionsBuilderTest {
     assertThat(d.maxRequestsInFlight()).isEqualTo(4096);
     assertThat(d.maxIterators()).isEqualTo(1024);
     assertThat(d.maxSnapshots()).isEqualTo(1024);
+    assertThat(d.maxConnections()).isEqualTo(1024);
     assertThat(d.checkpointsFromAnyGuest()).isFalse();
     assertThat(HostOptions.builder().build()).isEqualTo(d).hasSameHashCodeAs(d);
   }
@@ -36,13 +37,16 @@ class HostOptionsBuilderTest {
     Consumer<List<Op<byte[], byte[]>>> prebatch = ops -> { };
     HostOptions o = HostOptions.builder().readOnly(true).preput(preput).predel(predel)
         .prebatch(prebatch).maxFrameBytes(4096).maxUnsentBytes(100).maxRequestsInFlight(5)
-        .maxIterators(6).maxSnapshots(7).checkpointsFromAnyGuest(true).build();
+        .maxIterators(6).maxSnapshots(7).maxConnections(8).checkpointsFromAnyGuest(true).build();
     assertThat(o.toBuilder().build()).isEqualTo(o).hasSameHashCodeAs(o);
     assertThat(o.preput()).isSameAs(preput);
     assertThat(o.predel()).isSameAs(predel);
     assertThat(o.prebatch()).isSameAs(prebatch);
     assertThat(o.maxSnapshots()).isEqualTo(7);
+    assertThat(o.maxConnections()).isEqualTo(8);
+    assertThat(o.toString()).contains("maxConnections=8");
     assertThat(o).isNotEqualTo(HostOptions.defaults());
+    assertThat(o.toBuilder().maxConnections(9).build()).isNotEqualTo(o);
     assertThat(o.toBuilder().readOnly(false).build()).isNotEqualTo(o);
     assertThat(HostOptions.defaults().toBuilder().build()).isEqualTo(HostOptions.defaults());
   }
@@ -65,6 +69,8 @@ class HostOptionsBuilderTest {
         "maxIterators must be at least 1, got -1");
     refused(() -> HostOptions.builder().maxSnapshots(0),
         "maxSnapshots must be at least 1, got 0");
+    refused(() -> HostOptions.builder().maxConnections(0),
+        "maxConnections must be at least 1, got 0");
   }
 
   static void refused(Runnable set, String message) {

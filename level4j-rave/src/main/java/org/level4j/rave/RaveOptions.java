@@ -107,7 +107,10 @@ public final class RaveOptions {
 
   /**
    * The options of a leader's host, which serves the followers. Default: {@link
-   * HostOptions#defaults()}.
+   * HostOptions#defaults()}. Each follower process holds one connection to the leader (the
+   * leader's own process uses an in-memory pipe, which is never refused), so {@link
+   * HostOptions#maxConnections()} is how many follower processes it serves at once: 1024 by
+   * default.
    *
    * @return the host's options
    */
