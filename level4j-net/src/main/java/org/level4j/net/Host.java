@@ -193,7 +193,9 @@ public final class Host implements AutoCloseable {
 
   /**
    * Completes a TLS connection's handshake, on the connection's own thread and before anything is
-   * read from it; a guest without a trusted certificate is closed here.
+   * read from it; a guest without a trusted certificate, or that does not finish the handshake
+   * within its time limit, is closed here. Whatever happens, the caller gives back the
+   * connection's place when this returns false.
    */
   private boolean authenticated(Connection connection) {
     if (!(connection instanceof TlsConnection tls)) {
@@ -206,6 +208,11 @@ public final class Host implements AutoCloseable {
       if (!closed) {
         LOG.log(System.Logger.Level.WARNING, e.getMessage());
       }
+      connection.close();
+      return false;
+    } catch (RuntimeException | Error e) {
+      LOG.log(System.Logger.Level.ERROR, "closing connection " + connection
+          + " after an unexpected failure of its TLS handshake", e);
       connection.close();
       return false;
     }
@@ -338,8 +345,9 @@ public final class Host implements AutoCloseable {
 
   /**
    * How many connections were closed without being served: a TLS guest without a trusted
-   * certificate, a connection beyond {@link HostOptions#maxConnections}, or any connection
-   * arriving after {@link #close()}, for monitoring.
+   * certificate or that did not finish its handshake in time, a connection beyond {@link
+   * HostOptions#maxConnections}, or any connection arriving after {@link #close()}, for
+   * monitoring.
    *
    * @return the number of connections refused so far
    */

@@ -7,6 +7,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -19,20 +23,33 @@ import javax.net.ssl.SSLSocket;
  *
  * <p>Closing closes the plain socket first: that ends a read or write blocked in another thread
  * at once, where closing the TLS socket alone would wait for it (to send its close alert). The
- * handshake is bounded by {@link #HANDSHAKE_MILLIS}, so a peer that connects and says nothing
- * cannot hold a thread for ever.
+ * whole handshake has one deadline, {@link #HANDSHAKE_MILLIS} by default, at which the plain
+ * socket is closed: a peer that connects and says nothing, or sends a byte now and then, cannot
+ * hold a thread (and a place among the host's connections) for longer. A time limit on each read
+ * would not do: a byte every few seconds would renew it for ever.
  */
 final class TlsConnection implements Connection {
-  static final int HANDSHAKE_MILLIS = 10_000;
+  /** How long a handshake may take in all, by default, from its start to its end. */
+  static final long HANDSHAKE_MILLIS = 10_000;
 
   /** The first byte of every TLS handshake (a handshake record's content type). */
   private static final int HANDSHAKE_RECORD = 22;
+
+  /**
+   * The most a refused guest's remaining bytes are read before its connection is closed (see
+   * {@link #leaveRefused}): far more than what a guest sends before it reads the alert (its
+   * Finished and maybe a first request), far less than a peer that streams would.
+   */
+  static final int LEAVE_BYTES = 64 * 1024;
 
   private final Socket raw;
   private final SSLContext context;
   private final boolean guestSide;
   private final String dialled; // the host name a guest's end dialled; null at a host's end
   private final String name;
+  private final long handshakeMillis;
+  /** Taken once: by the handshake when it ends in time, or by its deadline when that passes. */
+  private final AtomicBoolean settled = new AtomicBoolean();
   // Set by the handshake, which happens before any read or write (the host's end) or before
   // the connection is returned (the guest's).
   private volatile SSLSocket tls;
@@ -41,18 +58,25 @@ final class TlsConnection implements Connection {
   private byte[] scratch; // for direct buffers; only the one reading thread
   private volatile SSLException refusal; // the first: later failures are its consequences
 
-  private TlsConnection(Socket raw, SSLContext context, String dialled, String name) {
+  private TlsConnection(Socket raw, SSLContext context, String dialled, String name,
+      long handshakeMillis) {
     this.raw = raw;
     this.context = context;
     this.guestSide = dialled != null;
     this.dialled = dialled;
     this.name = name;
+    this.handshakeMillis = handshakeMillis;
   }
 
-  /** The host's end of a connection a TLS listener accepted; {@link #handshake} comes next. */
-  static TlsConnection accepted(Socket raw, SSLContext context) throws IOException {
+  /**
+   * The host's end of a connection a TLS listener accepted; {@link #handshake} comes next, and
+   * must be over within {@code handshakeMillis}.
+   */
+  static TlsConnection accepted(Socket raw, SSLContext context, long handshakeMillis)
+      throws IOException {
     raw.setTcpNoDelay(true);
-    return new TlsConnection(raw, context, null, "tls:" + raw.getRemoteSocketAddress());
+    return new TlsConnection(raw, context, null, "tls:" + raw.getRemoteSocketAddress(),
+        handshakeMillis);
   }
 
   /** Connects to a host and completes the handshake. */
@@ -61,7 +85,8 @@ final class TlsConnection implements Connection {
     try {
       raw.setTcpNoDelay(true);
       raw.connect(new InetSocketAddress(host, port));
-      TlsConnection c = new TlsConnection(raw, context, host, "tls://" + host + ":" + port);
+      TlsConnection c = new TlsConnection(raw, context, host, "tls://" + host + ":" + port,
+          HANDSHAKE_MILLIS);
       c.handshake();
       return c;
     } catch (IOException | RuntimeException e) {
@@ -71,12 +96,16 @@ final class TlsConnection implements Connection {
   }
 
   /**
-   * Authenticates both sides, before anything else is read or written.
+   * Authenticates both sides, before anything else is read or written, within the handshake's
+   * time limit: the plain socket is closed when it passes (by {@link Deadlines}' thread), which
+   * ends a read blocked here.
    *
-   * @throws SSLException saying what to fix, if either side refused the other
+   * @throws SSLException saying what to fix, if either side refused the other or the time limit
+   *     passed
    */
   void handshake() throws IOException {
-    raw.setSoTimeout(HANDSHAKE_MILLIS);
+    ScheduledFuture<?> deadline = Deadlines.TIMER.schedule(this::expire, handshakeMillis,
+        TimeUnit.MILLISECONDS);
     try {
       SSLSocket s;
       if (guestSide) {
@@ -105,31 +134,59 @@ final class TlsConnection implements Connection {
       in = s.getInputStream();
       out = s.getOutputStream();
     } catch (IOException e) {
+      if (settled.get()) {
+        throw tooSlow(e); // the deadline closed the socket
+      }
       SSLException refusal = refused(e);
       if (!guestSide) {
-        leaveRefused();
+        leaveRefused(); // within what is left of the deadline, still pending here
       }
       throw refusal;
     } finally {
-      if (!raw.isClosed()) {
-        raw.setSoTimeout(0);
-      }
+      deadline.cancel(false);
     }
+    if (!settled.compareAndSet(false, true)) {
+      // It passed as the handshake ended, and closed (or is closing) the socket.
+      close();
+      throw tooSlow(null);
+    }
+  }
+
+  /** The handshake's deadline: closes the socket unless the handshake ended in time. */
+  private void expire() {
+    if (settled.compareAndSet(false, true)) {
+      close();
+    }
+  }
+
+  /** The handshake passed its time limit, said so that a person knows which side was slow. */
+  private SSLException tooSlow(IOException e) {
+    SSLException r = new SSLException(guestSide
+        ? "the host at " + name + " did not complete the TLS handshake within " + handshakeMillis
+            + " ms (is it overloaded, or not a level4j host?)"
+        : "gave up on the guest at " + name + ": it did not complete the TLS handshake within "
+            + handshakeMillis + " ms (too slow, or not a TLS guest)", e);
+    if (refusal == null) {
+      refusal = r;
+    }
+    return r;
   }
 
   /**
    * Closes a refused guest's connection so that it learns why: the TLS alert has been sent;
    * closing at once with the guest's first request unread would make the kernel reset the
    * connection, and a reset may discard the alert before the guest reads it. So this end says it
-   * is done, reads whatever the guest still sends until it closes (it does on reading the alert;
-   * at most the handshake's time limit), and only then closes.
+   * is done, reads whatever the guest still sends until it closes (it does on reading the alert),
+   * and only then closes; but never past the handshake's deadline (which closes the socket) nor
+   * more than {@link #LEAVE_BYTES}, so a refused peer cannot keep its thread by sending on.
    */
   private void leaveRefused() {
     try {
       raw.shutdownOutput();
       InputStream rest = raw.getInputStream();
       byte[] skip = new byte[4096];
-      while (rest.read(skip) >= 0) {
+      int n;
+      for (long read = 0; read < LEAVE_BYTES && (n = rest.read(skip)) >= 0; read += n) {
         // discarded: nothing from a refused guest is read as a request
       }
     } catch (IOException ignored) {
@@ -235,5 +292,24 @@ final class TlsConnection implements Connection {
   @Override
   public String toString() {
     return name;
+  }
+
+  /**
+   * Closes the plain sockets of handshakes that pass their deadline: one daemon thread for every
+   * connection of the process, started by the first handshake. A cancelled deadline (a handshake
+   * that ended in time) leaves the queue at once, so only handshakes under way are held here.
+   */
+  private static final class Deadlines {
+    static final ScheduledThreadPoolExecutor TIMER = timer();
+
+    private static ScheduledThreadPoolExecutor timer() {
+      ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread thread = new Thread(r, "level4j-tls-deadlines");
+        thread.setDaemon(true);
+        return thread;
+      });
+      t.setRemoveOnCancelPolicy(true);
+      return t;
+    }
   }
 }

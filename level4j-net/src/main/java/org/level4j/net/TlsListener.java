@@ -10,17 +10,25 @@ import javax.net.ssl.SSLContext;
 /**
  * A {@link Listener} for TLS guests: accepts plain TCP connections and layers TLS on each. The
  * handshake is not done here, where one slow or hostile peer would hold up every other: the
- * {@link Host} does it on the connection's own thread, before reading anything from it.
+ * {@link Host} does it on the connection's own thread, before reading anything from it, and
+ * gives it up when the listener's handshake time limit passes.
  */
 final class TlsListener implements Listener {
   private final ServerSocket socket;
   private final SSLContext context;
   private final SocketAddress address;
+  private final long handshakeMillis;
 
   TlsListener(ServerSocket socket, SSLContext context) {
+    this(socket, context, TlsConnection.HANDSHAKE_MILLIS);
+  }
+
+  /** With a time limit for each connection's whole handshake other than the default (tests). */
+  TlsListener(ServerSocket socket, SSLContext context, long handshakeMillis) {
     this.socket = socket;
     this.context = context;
     this.address = socket.getLocalSocketAddress();
+    this.handshakeMillis = handshakeMillis;
   }
 
   /**
@@ -42,7 +50,7 @@ final class TlsListener implements Listener {
         throw e;
       }
       try {
-        return TlsConnection.accepted(raw, context);
+        return TlsConnection.accepted(raw, context, handshakeMillis);
       } catch (IOException e) {
         // A peer that reset its connection at once: only this connection is lost, and throwing
         // here would stop the host listening.

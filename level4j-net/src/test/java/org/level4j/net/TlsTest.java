@@ -2,10 +2,18 @@ package org.level4j.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
@@ -13,6 +21,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Database;
 import org.level4j.Entry;
@@ -53,6 +62,102 @@ class TlsTest {
     Listener l = Listener.tls(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), context);
     host.listen(l);
     port = ((InetSocketAddress) l.address()).getPort();
+  }
+
+  /**
+   * Serves TLS with {@code options} and a time limit of {@code handshakeMillis} for each
+   * connection's whole handshake.
+   */
+  private void serveTls(HostOptions options, long handshakeMillis) throws Exception {
+    db = keep(MemoryLevel.open());
+    host = keep(Host.of(db, options));
+    ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    host.listen(new TlsListener(server, certificates.host(), handshakeMillis));
+    port = server.getLocalPort();
+  }
+
+  private Socket plainSocket() throws IOException {
+    return keep(new Socket(InetAddress.getLoopbackAddress(), port));
+  }
+
+  /** A TLS record header announcing a handshake message of 16 KiB, to be trickled after it. */
+  private static final byte[] LONG_HANDSHAKE_RECORD = {22, 3, 3, 0x40, 0};
+
+  @Test
+  void aPeerTricklingItsHandshakeIsCutOffAtTheHandshakesDeadline() throws Exception {
+    serveTls(HostOptions.defaults(), 300);
+    Socket trickler = plainSocket();
+    trickler.getOutputStream().write(LONG_HANDSHAKE_RECORD);
+    // One byte each time the host has been silent for 50 ms: each read of the host's comes far
+    // within the deadline, so a time limit per read would never end this handshake.
+    trickler.setSoTimeout(50);
+    InputStream in = trickler.getInputStream();
+    OutputStream out = trickler.getOutputStream();
+    boolean cut = false;
+    for (int i = 0; i < 2000 && !cut; i++) { // 100 s or more: far past the deadline
+      try {
+        cut = in.read() < 0;
+      } catch (SocketTimeoutException stillOpen) {
+        try {
+          out.write(0);
+        } catch (IOException reset) {
+          cut = true;
+        }
+      } catch (IOException reset) {
+        cut = true;
+      }
+    }
+    assertThat(cut).as("the host closed the trickling connection").isTrue();
+    await().atMost(Duration.ofSeconds(30)).until(() -> host.connections() == 0);
+    assertThat(host.connectionsRefused()).isEqualTo(1);
+    assertThat(host.requestsServed()).isZero();
+    Guest guest = keep(Guest.connect(Connector.tls("localhost", port, certificates.guest())));
+    guest.put("a", "1");
+    assertThat(db.get("a")).isEqualTo("1");
+  }
+
+  @Test
+  void aPeerInItsHandshakeHoldsAPlaceAmongTheHostsConnections() throws Exception {
+    serveTls(HostOptions.builder().maxConnections(1).build(), 600_000);
+    Socket silent = plainSocket();
+    silent.getOutputStream().write(LONG_HANDSHAKE_RECORD);
+    await().atMost(Duration.ofSeconds(30)).until(() -> host.connections() == 1);
+    assertThatThrownBy(() -> Guest.connect(Connector.tls("localhost", port,
+        certificates.guest())))
+        .isInstanceOfSatisfying(LevelException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_DATABASE_NOT_OPENED));
+    assertThat(host.connectionsRefused()).isEqualTo(1);
+
+    silent.close(); // its handshake fails, and its place is free again
+    await().atMost(Duration.ofSeconds(30)).until(() -> host.connections() == 0);
+    Guest guest = keep(Guest.connect(Connector.tls("localhost", port, certificates.guest())));
+    guest.put("a", "1");
+    assertThat(db.get("a")).isEqualTo("1");
+    assertThat(host.connectionsRefused()).isEqualTo(2);
+  }
+
+  @Test
+  @Timeout(120) // a host that read a refused peer for ever would hold this test
+  void aRefusedPeerThatSendsOnIsClosedAfterAFewKilobytes() throws Exception {
+    serveTls(HostOptions.defaults(), 600_000);
+    Socket peer = plainSocket();
+    OutputStream out = peer.getOutputStream();
+    byte[] garbage = new byte[4096];
+    java.util.Arrays.fill(garbage, (byte) 0xFF);
+    out.write(22); // looks like TLS, but what follows is not
+    long sent = 0;
+    boolean cut = false;
+    while (!cut && sent < (256L << 20)) {
+      try {
+        out.write(garbage);
+        sent += garbage.length;
+      } catch (IOException reset) {
+        cut = true;
+      }
+    }
+    assertThat(cut).as("the host closed the refused connection, %d bytes in", sent).isTrue();
+    await().atMost(Duration.ofSeconds(30)).until(() -> host.connections() == 0);
+    assertThat(host.connectionsRefused()).isEqualTo(1);
   }
 
   @Test
