@@ -39,8 +39,8 @@ import picocli.CommandLine.TypeConversionException;
  * [--max-… N]}: holds a
  * database and serves it to guests (other {@code level4j} commands with {@code --connect},
  * level4j {@code Guest}s, Node {@code many-level} guests) until the process is stopped. The
- * {@code --max-…} flags set the per-connection limits of {@link HostOptions} on the addresses it
- * listens on.
+ * {@code --max-…} flags set the limits of {@link HostOptions} on the addresses it listens on: per
+ * connection, and {@code --max-connections} on how many are served at once.
  */
 @Command(name = "serve",
     description = {
@@ -127,6 +127,12 @@ final class ServeCommand implements Callable<Integer> {
           + " LEVEL_LIMIT_EXCEEDED (default 1024).")
   Integer maxSnapshots;
 
+  @Option(names = "--max-connections", paramLabel = "N",
+      description = "Connections served at once, over all the addresses (each costs a thread and"
+          + " file descriptors); one more is closed at once, unread, and a warning is logged"
+          + " (default 1024).")
+  Integer maxConnections;
+
   @Option(names = "--checkpoints-from-any-guest",
       description = "Make checkpoints for every guest that asks (they are written as your user,"
           + " wherever the guest names). Without it, only guests connected over the Unix socket as"
@@ -189,8 +195,11 @@ final class ServeCommand implements Callable<Integer> {
       if (maxSnapshots != null) {
         o.maxSnapshots(maxSnapshots);
       }
+      if (maxConnections != null) {
+        o.maxConnections(maxConnections);
+      }
     } catch (LevelException e) {
-      throw new ParameterException(spec.commandLine(), e.reason());
+      throw new ParameterException(spec.commandLine(), e.reason(), e);
     }
     return o.build();
   }
