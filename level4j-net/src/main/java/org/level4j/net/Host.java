@@ -69,6 +69,8 @@ public final class Host implements AutoCloseable {
   private final LongAdder accepted = new LongAdder();
   private final LongAdder refused = new LongAdder();
   final LongAdder sharedMemory = new LongAdder(); // counted by the sessions
+  /** Change feeds open over all sessions: see {@link HostFeeds#MAX_HOST_FEEDS}. */
+  final AtomicInteger feeds = new AtomicInteger();
   private final ThrottledWarning overLimit = new ThrottledWarning();
   private final ThrottledWarning unserved = new ThrottledWarning();
   private volatile boolean closed;

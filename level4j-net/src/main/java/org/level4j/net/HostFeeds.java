@@ -4,13 +4,15 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.level4j.Database;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 
 /**
  * The change feeds the guest of one {@link HostSession} subscribed to, by number: at most {@link
- * #MAX_FEEDS} of them, as each costs the database a thread.
+ * #MAX_FEEDS} of them, and at most {@link #MAX_HOST_FEEDS} over all the host's connections, as
+ * each costs the database a thread (a RocksDB database's looks at its log every 100 ms).
  *
  * <p>Threads: the session's reader thread subscribes and unsubscribes; a feed that ends on its
  * own is forgotten on its feed's thread ({@link #ended}); {@link #open()} from any thread.
@@ -18,18 +20,28 @@ import org.level4j.LevelException;
 final class HostFeeds {
   /** Feeds one connection may have; each costs the database a thread. */
   static final int MAX_FEEDS = 64;
+  /**
+   * Feeds a host's connections may have in all: without it, connections times {@link #MAX_FEEDS}
+   * threads (30 connections of 64 feeds each made 1,950 threads, which took a third of a
+   * processor looking at an idle database's log).
+   */
+  static final int MAX_HOST_FEEDS = 256;
 
   private final HostSession session;
   private final Database database;
   private final HostAnswers answers;
   private final int maxUnsentBytes;
   private final Map<Integer, HostFeed> feeds = new ConcurrentHashMap<>();
+  /** The host's count of open feeds, over all its sessions. */
+  private final AtomicInteger hostFeeds;
 
-  HostFeeds(HostSession session, Database database, HostAnswers answers, int maxUnsentBytes) {
+  HostFeeds(HostSession session, Database database, HostAnswers answers, int maxUnsentBytes,
+      AtomicInteger hostFeeds) {
     this.session = session;
     this.database = database;
     this.answers = answers;
     this.maxUnsentBytes = maxUnsentBytes;
+    this.hostFeeds = hostFeeds;
   }
 
   /**
@@ -49,7 +61,20 @@ final class HostFeeds {
             + feeds.size() + " change feeds, the most a host allows (" + MAX_FEEDS + "): close "
             + "feeds you no longer use");
       }
-      revision = database.revision();
+      if (sub.feed() != 0 && hostFeeds.incrementAndGet() > MAX_HOST_FEEDS) {
+        hostFeeds.decrementAndGet();
+        throw new LevelException(ErrorCode.LEVEL_LIMIT_EXCEEDED, "this host already serves "
+            + MAX_HOST_FEEDS + " change feeds over all its connections, the most it allows: "
+            + "close feeds you no longer use, or try again once others have");
+      }
+      try {
+        revision = database.revision();
+      } catch (LevelException e) {
+        if (sub.feed() != 0) {
+          hostFeeds.decrementAndGet();
+        }
+        throw e;
+      }
       if (sub.feed() != 0) {
         f = new HostFeed(session, sub.feed(), maxUnsentBytes);
         feeds.put(sub.feed(), f);
@@ -72,21 +97,26 @@ final class HostFeeds {
   void unsubscribe(int number) {
     HostFeed f = feeds.remove(number);
     if (f != null) {
+      hostFeeds.decrementAndGet();
       f.close();
     }
   }
 
   /** A feed ended on its own (its error was sent): forget it. */
   void ended(int number, HostFeed f) {
-    feeds.remove(number, f);
+    if (feeds.remove(number, f)) {
+      hostFeeds.decrementAndGet();
+    }
   }
 
   /** The connection ended (and was closed, so no feed still waits for the guest to read). */
   void closeAll() {
-    for (HostFeed f : feeds.values()) {
-      f.close();
+    for (Map.Entry<Integer, HostFeed> e : feeds.entrySet()) {
+      if (feeds.remove(e.getKey(), e.getValue())) {
+        hostFeeds.decrementAndGet();
+        e.getValue().close();
+      }
     }
-    feeds.clear();
   }
 
   int open() {

@@ -77,7 +77,7 @@ final class HostSession implements FrameReader.Handler {
     this.writes = new HostWrites(options, async, answers);
     this.snapshots = new HostSnapshots(this.db, options.maxSnapshots());
     this.iterators = new HostIterators(this, db, snapshots, options.maxIterators());
-    this.feeds = new HostFeeds(this, db, answers, options.maxUnsentBytes());
+    this.feeds = new HostFeeds(this, db, answers, options.maxUnsentBytes(), host.feeds);
     this.maxItems = maxItems(options.maxFrameBytes());
   }
 

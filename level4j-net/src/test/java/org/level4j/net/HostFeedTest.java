@@ -113,6 +113,66 @@ class HostFeedTest {
   }
 
   @Test
+  void aHostServesAtMostItsBoundOfFeedsOverAllConnectionsAndRefusesTheNextClearly()
+      throws Exception {
+    RocksDatabase db = keep(RocksLevel.open(dir.resolve("db")));
+    Path socket = dir.resolve("db.sock");
+    Host host = keep(Host.of(db)).listen(Listener.unix(socket));
+    int perConnection = HostFeeds.MAX_FEEDS;
+    int connections = HostFeeds.MAX_HOST_FEEDS / perConnection;
+    List<RawPeer> peers = new ArrayList<>();
+    for (int c = 0; c < connections; c++) {
+      RawPeer peer = keep(new RawPeer(socket));
+      peers.add(peer);
+      Protobuf.Out o = new Protobuf.Out(64 * perConnection);
+      for (int f = 1; f <= perConnection; f++) {
+        GuestMessage.subscribe(o, f, f, Range.all(), 0);
+      }
+      peer.send(o);
+      for (int f = 1; f <= perConnection; f++) {
+        assertThat(((HostMessage.Callback) peer.response(WAIT)).error()).isNull();
+      }
+    }
+    assertThat(host.openFeeds()).isEqualTo(HostFeeds.MAX_HOST_FEEDS);
+
+    // One more connection: its first feed is over the host's bound, not the connection's.
+    RawPeer late = keep(new RawPeer(socket));
+    Protobuf.Out one = new Protobuf.Out(64);
+    GuestMessage.subscribe(one, 1, 1, Range.all(), 0);
+    late.send(one);
+    HostMessage.Callback refused = (HostMessage.Callback) late.response(WAIT);
+    assertThat(refused.error().code()).isEqualTo(ErrorCode.LEVEL_LIMIT_EXCEEDED);
+    assertThat(refused.error().getMessage()).contains(HostFeeds.MAX_HOST_FEEDS + " change feeds")
+        .contains("close feeds");
+
+    // A feed closed elsewhere makes room.
+    Protobuf.Out u = new Protobuf.Out(64);
+    GuestMessage.unsubscribe(u, 1);
+    peers.get(0).send(u);
+    HostLimitsTest.await(() -> host.openFeeds() == HostFeeds.MAX_HOST_FEEDS - 1);
+    Protobuf.Out again = new Protobuf.Out(64);
+    GuestMessage.subscribe(again, 2, 2, Range.all(), 0);
+    late.send(again);
+    assertThat(((HostMessage.Callback) late.response(WAIT)).error()).isNull();
+
+    for (RawPeer p : peers) {
+      p.close();
+    }
+    late.close();
+    HostLimitsTest.await(() -> host.openFeeds() == 0 && host.connections() == 0);
+    db.put("after", "all"); // the host goes on counting right: room for a full connection again
+    RawPeer next = keep(new RawPeer(socket));
+    Protobuf.Out o = new Protobuf.Out(64 * perConnection);
+    for (int f = 1; f <= perConnection; f++) {
+      GuestMessage.subscribe(o, f, f, Range.all(), 0);
+    }
+    next.send(o);
+    for (int f = 1; f <= perConnection; f++) {
+      assertThat(((HostMessage.Callback) next.response(WAIT)).error()).isNull();
+    }
+  }
+
+  @Test
   void unsubscribingAndHangingUpReleaseTheHostsFeeds() throws Exception {
     RocksDatabase db = keep(RocksLevel.open(dir.resolve("db")));
     Path socket = dir.resolve("db.sock");
