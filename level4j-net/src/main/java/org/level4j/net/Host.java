@@ -71,6 +71,26 @@ public final class Host implements AutoCloseable {
   final LongAdder sharedMemory = new LongAdder(); // counted by the sessions
   /** Change feeds open over all sessions: see {@link HostFeeds#MAX_HOST_FEEDS}. */
   final AtomicInteger feeds = new AtomicInteger();
+  /** Checkpoints a host queues behind the one it makes: beyond them, one is refused. */
+  static final int MAX_QUEUED_CHECKPOINTS = 16;
+  /**
+   * Where the checkpoints guests ask for are made: one at a time, on one thread that ends when
+   * idle. Each writes a copy of the database (or links to its files), so a guest asking for many
+   * at once must not get a thread and a copy each.
+   */
+  final java.util.concurrent.ThreadPoolExecutor checkpoints = checkpointThread();
+
+  private static java.util.concurrent.ThreadPoolExecutor checkpointThread() {
+    java.util.concurrent.ThreadPoolExecutor e = new java.util.concurrent.ThreadPoolExecutor(1, 1,
+        10, java.util.concurrent.TimeUnit.SECONDS,
+        new java.util.concurrent.ArrayBlockingQueue<>(MAX_QUEUED_CHECKPOINTS), r -> {
+          Thread t = new Thread(r, "level4j-host-checkpoint");
+          t.setDaemon(true);
+          return t;
+        });
+    e.allowCoreThreadTimeOut(true);
+    return e;
+  }
   private final ThrottledWarning overLimit = new ThrottledWarning();
   private final ThrottledWarning unserved = new ThrottledWarning();
   private volatile boolean closed;

@@ -324,17 +324,21 @@ final class HostSession implements FrameReader.Handler {
           "a checkpoint needs an absolute path, as the host's process sees it; got " + dest));
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try {
-        checkpoints.checkpoint(dest);
-        LOG.log(System.Logger.Level.INFO, "made a checkpoint in " + dest + " for " + connection);
-        done.complete(null);
-      } catch (RuntimeException | Error e) {
-        done.completeExceptionally(e);
-      }
-    }, "level4j-host-checkpoint");
-    t.setDaemon(true);
-    t.start();
+    try {
+      host.checkpoints.execute(() -> {
+        try {
+          checkpoints.checkpoint(dest);
+          LOG.log(System.Logger.Level.INFO, "made a checkpoint in " + dest + " for " + connection);
+          done.complete(null);
+        } catch (RuntimeException | Error e) {
+          done.completeExceptionally(e);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_LIMIT_EXCEEDED,
+          "this host is already making or has queued " + Host.MAX_QUEUED_CHECKPOINTS
+              + " checkpoints, one at a time: ask again once they are done"));
+    }
     return done;
   }
 

@@ -75,6 +75,52 @@ class HostCheckpointTest {
     }
   }
 
+  @Test
+  void aHostMakesOneCheckpointAtATimeQueuesABoundedNumberAndRefusesTheRestClearly()
+      throws Exception {
+    java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors
+        .newFixedThreadPool(Host.MAX_QUEUED_CHECKPOINTS + 1);
+    try (RocksDatabase db = RocksLevel.open(dir.resolve("db"));
+        Host host = Host.of(db).listen(Listener.unix(dir.resolve("db.sock")));
+        Guest guest = Guest.connect(Connector.unix(dir.resolve("db.sock")))) {
+      guest.put("a", "1");
+      // The host's checkpoint thread is busy with something that waits for the test.
+      java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      host.checkpoints.execute(() -> {
+        busy.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      busy.await();
+      java.util.List<java.util.concurrent.Future<?>> asked = new java.util.ArrayList<>();
+      for (int i = 0; i < Host.MAX_QUEUED_CHECKPOINTS; i++) {
+        Path dest = dir.resolve("copies").resolve("c" + i);
+        asked.add(callers.submit(() -> guest.checkpoint(dest)));
+      }
+      HostLimitsTest.await(() -> host.checkpoints.getQueue().size()
+          == Host.MAX_QUEUED_CHECKPOINTS);
+
+      assertRefused(() -> guest.checkpoint(dir.resolve("copies").resolve("one-too-many")),
+          ErrorCode.LEVEL_LIMIT_EXCEEDED, "one at a time");
+      release.countDown();
+      for (java.util.concurrent.Future<?> f : asked) {
+        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      assertThat(dir.resolve("copies").resolve("one-too-many")).doesNotExist();
+      try (Database copy = RocksLevel.open(dir.resolve("copies").resolve("c0"))) {
+        assertThat(copy.get("a")).isEqualTo("1");
+      }
+      assertThat(host.checkpoints.getLargestPoolSize()).as("threads that made checkpoints")
+          .isEqualTo(1);
+    } finally {
+      callers.shutdownNow();
+    }
+  }
+
   private static int port(Listener l) {
     return ((InetSocketAddress) l.address()).getPort();
   }
