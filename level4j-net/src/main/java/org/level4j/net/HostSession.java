@@ -296,8 +296,9 @@ final class HostSession implements FrameReader.Handler {
   }
 
   /**
-   * Makes the checkpoint a guest asked for, on a thread of its own (it may take a while, and this
-   * connection's other requests go on meanwhile), if the database can and this guest may.
+   * Makes the checkpoint a guest asked for on the host's checkpoint thread, one at a time (it may
+   * take a while, and this connection's other requests go on meanwhile), if the database can and
+   * this guest may; refused if {@link Host#MAX_QUEUED_CHECKPOINTS} already wait.
    */
   private CompletableFuture<Void> checkpoint(GuestMessage.Checkpoint c) {
     if (checkpoints == null) {
