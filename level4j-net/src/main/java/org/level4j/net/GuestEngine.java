@@ -90,6 +90,13 @@ final class GuestEngine implements RemoteEngine {
    * code, and the new leader's processors busy), the guest's move 0.1 to 0.27 ms.
    */
   static final long OFFER_AFTER_RECONNECT_NANOS = 100_000_000L;
+  /**
+   * Requests a guest keeps unsent, in bytes, before a caller that sends another waits for the
+   * host to read (see {@link #send}). Without it, callers of the async API kept appending while
+   * one of them was blocked writing to a host that did not read (stopped, or hostile): two
+   * threads queued 586 MB in two seconds, then ran out of heap.
+   */
+  static final int MAX_UNSENT_BYTES = 8 << 20;
 
   private final Object lock = new Object();
   private final Connector connector;
@@ -503,7 +510,48 @@ final class GuestEngine implements RemoteEngine {
     if (nudge) {
       nudgeReader();
     }
+    if (l != null && l.outbox.unsent() > MAX_UNSENT_BYTES) {
+      awaitRoom(l);
+    }
     return r;
+  }
+
+  /** Bytes of requests appended to the current link and not yet written (tests). */
+  int unsentBytes() {
+    GuestLink l;
+    synchronized (lock) {
+      l = link;
+    }
+    return l == null ? 0 : l.outbox.unsent();
+  }
+
+  /**
+   * Waits until the host has read enough of what {@code l} holds unsent ({@link
+   * #MAX_UNSENT_BYTES}): a caller that keeps sending to a host that does not read waits for it
+   * instead of filling the heap. Not the reader thread, nor a thread holding the reading turn
+   * (a callback run as an answer is read): the answers must go on being read, or the host, whose
+   * own bound on unsent answers then stops it reading, would never read again. The reader thread
+   * is nudged first, so that someone reads them. The wait ends once the host reads, or when the
+   * connection fails (the reader thread sees that and retries or fails what is pending).
+   */
+  private void awaitRoom(GuestLink l) {
+    Thread me = Thread.currentThread();
+    if (me == reader) {
+      return;
+    }
+    synchronized (lock) {
+      if (l.holder == me) {
+        return;
+      }
+    }
+    nudgeReader();
+    try {
+      l.outbox.awaitRoom(MAX_UNSENT_BYTES);
+    } catch (java.io.InterruptedIOException e) {
+      Thread.currentThread().interrupt(); // the request stays sent; the caller sees its future
+    } catch (IOException e) {
+      l.connection.close(); // as a failed flush does: the reader thread then sees the link end
+    }
   }
 
   /** Wakes the reader thread if it is parked, to look again at what needs reading. */
