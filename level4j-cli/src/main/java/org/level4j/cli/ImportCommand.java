@@ -1,8 +1,6 @@
 package org.level4j.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,8 +38,6 @@ import picocli.CommandLine.Spec;
             + " Blank lines are skipped. A bad line stops the import: the batches before it are"
             + " written, nothing from its batch on, and the message says which lines are in."})
 final class ImportCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Mixin
   Location location;
 
@@ -140,13 +136,8 @@ final class ImportCommand implements Callable<Integer> {
   }
 
   private static Op<String, String> entry(String line, long number, long written, long first) {
-    JsonNode node;
-    try {
-      node = JSON.readTree(line);
-    } catch (JsonProcessingException e) {
-      throw stop(number, "not JSON: " + e.getOriginalMessage(), written, first);
-    }
-    if (node == null || !node.isObject()) {
+    JsonNode node = JsonLines.read(line, what -> stop(number, what, written, first));
+    if (!node.isObject()) {
       throw stop(number, "expected an object like {\"key\":\"k\",\"value\":\"v\"}", written, first);
     }
     return Op.put(text(node, "key", number, written, first),

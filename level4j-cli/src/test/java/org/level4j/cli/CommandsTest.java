@@ -181,6 +181,12 @@ class CommandsTest {
         {"{\"key\":\"a\"}", "\"type\" is missing"},
         {"{\"type\":\"put\",\"key\":1,\"value\":\"1\"}", "\"key\" must be a string"},
         {"{\"type\":\"put\",\"key\":\"a\",\"value\":{\"x\":1}}", "\"value\" must be a string"},
+        {"{\"type\":\"put\",\"key\":\"x\",\"value\":\"1\"}{\"type\":\"del\",\"key\":\"y\"}",
+            "more than one JSON value on the line"},
+        {"{\"type\":\"del\",\"key\":\"a\"} {\"type\":\"del\",\"key\":\"b\"}",
+            "more than one JSON value on the line"},
+        {"{\"type\":\"del\",\"key\":\"a\"} and more", "not JSON"},
+        {"[".repeat(1001) + "]".repeat(1001), "beyond a limit of the JSON reader"},
     };
     for (String[] c : cases) {
       Run r = Run.withInput(good + c[0] + "\n" + good, "batch", dir);
@@ -188,6 +194,17 @@ class CommandsTest {
       assertThat(r.err()).startsWith("level4j: LEVEL_INVALID_ARGUMENT: batch line 3: ")
           .contains(c[1]).contains("nothing was written");
       assertThat(run("ls", dir).out()).as("after %s", c[0]).isEqualTo("keep\tme\n");
+    }
+  }
+
+  @Test
+  void batchTakesAValueLongerThanJacksonsDefaultStringLimit() {
+    String big = "v".repeat(20_000_001);
+    Run r = Run.withInput("{\"type\":\"put\",\"key\":\"big\",\"value\":\"" + big + "\"}\n",
+        "batch", dir);
+    assertThat(r.code()).as("%s", r).isZero();
+    try (Database db = Target.open(Path.of(dir), false)) {
+      assertThat(db.get("big")).isEqualTo(big);
     }
   }
 

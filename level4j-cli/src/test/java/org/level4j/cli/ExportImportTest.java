@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.level4j.Database;
 
 /** {@code level4j export} and {@code import}: JSON lines out, the same lines back in. */
 class ExportImportTest {
@@ -65,6 +66,37 @@ class ExportImportTest {
     assertThat(r.err()).contains("line 4: \"value\" must be a string, not 4; imported 2 entries"
         + " (lines 1 to 2), nothing from line 3 on");
     assertThat(ok(Run.of("ls", dir("d"), "--keys")).out()).isEqualTo("a\nb\n");
+  }
+
+  @Test
+  void aLineWithTwoObjectsStopsTheImportInsteadOfDroppingTheSecond() {
+    for (String sep : new String[] {"", " "}) {
+      String name = "two" + sep.length();
+      String in = "{\"key\":\"a\",\"value\":\"b\"}" + sep + "{\"key\":\"c\",\"value\":\"d\"}\n";
+      Run r = Run.withInput(in, "import", dir(name));
+      assertThat(r.code()).as("%s", r).isEqualTo(Main.FAILED);
+      assertThat(r.err()).isEqualTo("level4j: LEVEL_INVALID_ARGUMENT: line 1: more than one JSON"
+          + " value on the line; put each on a line of its own; imported 0 entries, nothing from"
+          + " line 1 on\n");
+      assertThat(ok(Run.of("ls", dir(name))).out()).isEmpty();
+    }
+  }
+
+  @Test
+  void aValueLongerThanJacksonsDefaultStringLimitExportsAndImportsBack() throws Exception {
+    String big = "x".repeat(20_000_001);
+    try (Database db = Target.open(Path.of(dir("big")), true)) {
+      db.put("big", big);
+      db.put("small", "1");
+    }
+    Path file = tmp.resolve("big.jsonl");
+    ok(Run.of("export", dir("big"), file.toString()));
+    Run imported = ok(Run.of("import", dir("back"), file.toString()));
+    assertThat(imported.err()).contains("imported 2 entries");
+    try (Database db = Target.open(Path.of(dir("back")), false)) {
+      assertThat(db.get("big")).isEqualTo(big);
+      assertThat(db.get("small")).isEqualTo("1");
+    }
   }
 
   @Test
