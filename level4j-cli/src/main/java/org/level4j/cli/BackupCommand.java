@@ -1,6 +1,7 @@
 package org.level4j.cli;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,13 +63,36 @@ final class BackupCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     Path target = dest.toAbsolutePath();
     if (Files.exists(target)) {
       throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
           target + " already exists; backup makes a new directory");
     }
-    Files.createDirectories(target.getParent());
+    try {
+      Files.createDirectories(target.getParent());
+    } catch (FileAlreadyExistsException e) {
+      throw new LevelException(ErrorCode.LEVEL_IO_ERROR, "cannot make the directory " + dest
+          + " goes in: " + e.getFile() + " exists and is not a directory; choose another DEST",
+          e);
+    } catch (IOException e) {
+      throw IoFailure.of("cannot make the directory " + dest + " goes in", e,
+          "choose a DEST where you may create directories");
+    }
+    if (!Files.isWritable(target.getParent())) {
+      throw new LevelException(ErrorCode.LEVEL_IO_ERROR, "cannot back up to " + dest
+          + ": you may not create directories in " + target.getParent() + " (the copy is made"
+          + " beside DEST, then renamed); choose a DEST where you may");
+    }
+    try {
+      return backup(target);
+    } catch (IOException e) {
+      throw IoFailure.of("cannot back up " + dir + " to " + dest, e,
+          "check DEST's directory (that you may write there, and the free space) and run it again");
+    }
+  }
+
+  private int backup(Path target) throws IOException {
     Path partial = target.resolveSibling("." + target.getFileName() + ".partial-"
         + ProcessHandle.current().pid());
     Progress progress = Progress.onTerminal(spec.commandLine().getErr());

@@ -34,7 +34,7 @@ final class BenchCommand implements Callable<Integer> {
       description = "The database directory (created if missing); left out with --etcd.")
   Path dir;
 
-  @Option(names = "--etcd", paramLabel = "ENDPOINTS",
+  @Option(names = "--etcd", paramLabel = "ENDPOINTS", converter = Location.Endpoints.class,
       description = "Run the phases against the etcd cluster at ENDPOINTS (comma-separated"
           + " client URLs) instead of DIR, in a new namespace; batches hold 100 entries there"
           + " (batch_put_100), as an etcd transaction holds at most 128 operations.")

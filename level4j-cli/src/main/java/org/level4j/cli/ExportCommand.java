@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.level4j.Database;
 import org.level4j.Entry;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
 import org.level4j.LevelIterator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,6 +53,7 @@ final class ExportCommand implements Callable<Integer> {
     List<String> rest = args.size() > dirs
         ? location.operands(args, "FILE") : location.operands(args);
     String file = rest.isEmpty() || rest.get(0).equals("-") ? null : rest.get(0);
+    Path target = file == null ? null : writable(file);
     Progress progress = file == null ? Progress.besideOutput(spec.commandLine().getErr())
         : Progress.onTerminal(spec.commandLine().getErr());
     try (Database db = location.open(args, false)) {
@@ -60,25 +63,60 @@ final class ExportCommand implements Callable<Integer> {
         write(db, out, progress);
         out.flush();
       } else {
-        Path target = Path.of(file).toAbsolutePath();
-        Path tmp = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".tmp");
+        long n;
         try {
-          long n;
-          try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            n = write(db, w, progress);
-          }
-          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING,
-              StandardCopyOption.ATOMIC_MOVE);
-          progress.clear();
-          spec.commandLine().getErr().printf("exported %,d entries to %s%n", n, file);
-        } finally {
-          Files.deleteIfExists(tmp);
+          n = writeFile(db, target, progress);
+        } catch (IOException e) {
+          throw IoFailure.of("cannot export to " + file, e, "nothing was written to " + file
+              + " (check that its directory exists, that you may write there, and the free"
+              + " space)");
         }
+        progress.clear();
+        spec.commandLine().getErr().printf("exported %,d entries to %s%n", n, file);
       }
     } finally {
       progress.clear();
     }
     return Main.OK;
+  }
+
+  /**
+   * The absolute path of {@code file}, checked before the database is opened: the export is
+   * written to a temporary file beside it, then renamed, so its directory must exist and take
+   * new files, and the file itself must not be a directory.
+   */
+  private static Path writable(String file) {
+    Path target = Path.of(file).toAbsolutePath();
+    Path parent = target.getParent();
+    String why = null;
+    if (Files.isDirectory(target)) {
+      why = "it is a directory; name a file in it, as " + Path.of(file, "export.jsonl");
+    } else if (!Files.isDirectory(parent)) {
+      why = "there is no directory " + parent + "; create it first";
+    } else if (!Files.isWritable(parent)) {
+      why = "you may not create files in " + parent + " (the export is written beside " + file
+          + ", then renamed); choose a directory you may write to";
+    }
+    if (why != null) {
+      throw new LevelException(ErrorCode.LEVEL_IO_ERROR, "cannot export to " + file + ": " + why);
+    }
+    return target;
+  }
+
+  /** Writes to a temporary file beside {@code target}, renamed to it once complete. */
+  private static long writeFile(Database db, Path target, Progress progress) throws IOException {
+    Path tmp = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".tmp");
+    try {
+      long n;
+      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        n = write(db, w, progress);
+      }
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+      return n;
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
   private static long write(Database db, Writer w, Progress progress) throws IOException {

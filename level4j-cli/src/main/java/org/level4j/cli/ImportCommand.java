@@ -74,11 +74,19 @@ final class ImportCommand implements Callable<Integer> {
     if (file == null) {
       in = top.in();
     } else {
+      Path path = Path.of(file);
+      if (Files.isDirectory(path)) {
+        throw new LevelException(ErrorCode.LEVEL_IO_ERROR, "cannot import " + file + ": it is a"
+            + " directory; name a file of JSON lines, as `level4j export` writes");
+      }
       try {
-        total = Files.size(Path.of(file));
-        in = Files.newInputStream(Path.of(file));
+        total = Files.size(path);
+        in = Files.newInputStream(path);
       } catch (NoSuchFileException e) {
         throw new LevelException(ErrorCode.LEVEL_IO_ERROR, "no file " + file + " to import", e);
+      } catch (IOException e) {
+        throw IoFailure.of("cannot import " + file, e, "nothing was imported (check that you"
+            + " may read it)");
       }
     }
     Progress progress = Progress.onTerminal(spec.commandLine().getErr());

@@ -28,7 +28,7 @@ final class Location {
           + " directory; then leave DIR out.")
   String connect;
 
-  @Option(names = "--etcd", paramLabel = "ENDPOINTS",
+  @Option(names = "--etcd", paramLabel = "ENDPOINTS", converter = Endpoints.class,
       description = "Use a namespace on the etcd cluster at ENDPOINTS (comma-separated client"
           + " URLs, as http://10.0.0.1:2379,http://10.0.0.2:2379) instead of a directory; then"
           + " leave DIR out.")
@@ -103,6 +103,19 @@ final class Location {
       throw new ParameterException(command.commandLine(), e.getMessage());
     }
     return Target.connect(connect, context);
+  }
+
+  /** Checks an --etcd list while parsing, so that one without an endpoint is a usage error. */
+  static final class Endpoints implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      try {
+        Target.endpoints(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+      return value;
+    }
   }
 
   /** Checks a --connect address while parsing, so that a wrong one is a usage error. */

@@ -3,9 +3,11 @@ package org.level4j.cli;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.level4j.ErrorCode;
@@ -103,6 +105,14 @@ public final class Main {
             + "program that opened it without RaveLevel. Stop it, or if it serves the database, "
             + "use --connect with the address it listens on.");
       }
+      return FAILED;
+    }
+    Throwable io = e instanceof UncheckedIOException ? e.getCause() : e;
+    if (io instanceof IOException) {
+      // A command words the I/O errors it expects (IoFailure); any other is the file system's
+      // doing, not a bug, and is reported the same way.
+      err.println("level4j: " + IoFailure.of("I/O error", (IOException) io,
+          "check the path, its permissions and the free space").getMessage());
       return FAILED;
     }
     err.println("level4j: unexpected error (a bug in level4j, please report it):");

@@ -72,6 +72,16 @@ final class Target {
    * @param endpoints the members' client URLs, comma-separated
    */
   static EtcdLevel etcd(String endpoints, String namespace) {
+    return EtcdLevel.open(endpoints(endpoints), namespace, EtcdOptions.defaults());
+  }
+
+  /**
+   * The client URLs in {@code endpoints}, comma-separated; {@link Location.Endpoints} checks an
+   * {@code --etcd} value with it while parsing, so that an empty one is a usage error.
+   *
+   * @throws IllegalArgumentException if there is none
+   */
+  static List<String> endpoints(String endpoints) {
     List<String> urls = new ArrayList<>();
     for (String e : endpoints.split(",")) {
       if (!e.isBlank()) {
@@ -80,9 +90,9 @@ final class Target {
     }
     if (urls.isEmpty()) {
       throw new IllegalArgumentException("--etcd needs at least one endpoint, as "
-          + "http://127.0.0.1:2379");
+          + "http://127.0.0.1:2379, not '" + endpoints + "'");
     }
-    return EtcdLevel.open(urls, namespace, EtcdOptions.defaults());
+    return urls;
   }
 
   /**

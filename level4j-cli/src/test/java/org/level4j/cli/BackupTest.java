@@ -3,9 +3,11 @@ package org.level4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -101,6 +103,35 @@ class BackupTest {
     assertThat(r.err()).contains("already exists");
     try (Stream<Path> files = Files.list(taken)) {
       assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void aDestUnderAFileIsAnIoErrorNotABug() throws Exception {
+    Path dir = tmp.resolve("db");
+    assertThat(Run.of("put", dir.toString(), "a", "1").code()).isZero();
+    Path file = Files.writeString(tmp.resolve("afile"), "x");
+    Run r = Run.of("backup", dir.toString(), file.resolve("x").toString());
+    assertThat(r.code()).as("%s", r).isEqualTo(Main.FAILED);
+    assertThat(r.err()).isEqualTo("level4j: LEVEL_IO_ERROR: cannot make the directory "
+        + file.resolve("x") + " goes in: " + file + " exists and is not a directory; choose"
+        + " another DEST\n");
+  }
+
+  @Test
+  void aDestInADirectoryYouMayNotWriteSaysSo() throws Exception {
+    assumeFalse(ChildProcess.isRoot(), "root may write anywhere");
+    Path dir = tmp.resolve("db");
+    assertThat(Run.of("put", dir.toString(), "a", "1").code()).isZero();
+    Path locked = Files.createDirectory(tmp.resolve("locked"));
+    Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
+    try {
+      Run r = Run.of("backup", dir.toString(), locked.resolve("copy").toString());
+      assertThat(r.code()).as("%s", r).isEqualTo(Main.FAILED);
+      assertThat(r.err()).startsWith("level4j: LEVEL_IO_ERROR: cannot back up to "
+          + locked.resolve("copy") + ": you may not create directories in " + locked);
+    } finally {
+      Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
     }
   }
 

@@ -296,6 +296,16 @@ class CommandsTest {
   }
 
   @Test
+  void anEtcdListWithoutAnEndpointIsAUsageError() {
+    for (String[] args : new String[][] {{"get", "--etcd", ",", "k"}, {"bench", "--etcd", " "}}) {
+      Run r = run(args);
+      assertThat(r.code()).as("%s", r).isEqualTo(64);
+      assertThat(r.err()).startsWith("level4j: Invalid value for option '--etcd'")
+          .contains("--etcd needs at least one endpoint, as http://127.0.0.1:2379");
+    }
+  }
+
+  @Test
   void noCommandOrAnUnknownOneIsAUsageError() {
     Run none = run();
     assertThat(none.code()).isEqualTo(64);

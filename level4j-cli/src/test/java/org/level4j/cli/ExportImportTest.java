@@ -1,13 +1,16 @@
 package org.level4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.Database;
+import org.level4j.child.ChildProcess;
 
 /** {@code level4j export} and {@code import}: JSON lines out, the same lines back in. */
 class ExportImportTest {
@@ -97,6 +100,58 @@ class ExportImportTest {
       assertThat(db.get("big")).isEqualTo(big);
       assertThat(db.get("small")).isEqualTo("1");
     }
+  }
+
+  /** An ordinary file-system condition: exit 2 and a LEVEL_IO_ERROR, never a stack trace. */
+  private static void assertIoError(Run r, String message) {
+    assertThat(r.code()).as("%s", r).isEqualTo(Main.FAILED);
+    assertThat(r.err()).startsWith("level4j: LEVEL_IO_ERROR: " + message)
+        .doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void exportIntoAMissingDirectoryOrOntoADirectorySaysSoAndWritesNothing() throws Exception {
+    ok(Run.of("put", dir("a"), "k", "v"));
+    String missing = tmp.resolve("nodir").resolve("out.jsonl").toString();
+    assertIoError(Run.of("export", dir("a"), missing), "cannot export to " + missing
+        + ": there is no directory " + tmp.resolve("nodir") + "; create it first");
+    assertThat(tmp.resolve("nodir")).doesNotExist();
+
+    Path taken = Files.createDirectory(tmp.resolve("taken"));
+    assertIoError(Run.of("export", dir("a"), taken.toString()), "cannot export to " + taken
+        + ": it is a directory; name a file in it, as " + taken.resolve("export.jsonl"));
+    try (var files = Files.list(taken)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void exportIntoADirectoryYouMayNotWriteSaysSo() throws Exception {
+    assumeFalse(ChildProcess.isRoot(), "root may write anywhere");
+    ok(Run.of("put", dir("a"), "k", "v"));
+    Path locked = Files.createDirectory(tmp.resolve("locked"));
+    Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
+    try {
+      String file = locked.resolve("out.jsonl").toString();
+      assertIoError(Run.of("export", dir("a"), file), "cannot export to " + file
+          + ": you may not create files in " + locked);
+    } finally {
+      Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  @Test
+  void importOfAFileYouMayNotReadOrOfADirectorySaysSoAndImportsNothing() throws Exception {
+    Path dump = tmp.resolve("dump.jsonl");
+    Files.writeString(dump, "{\"key\":\"a\",\"value\":\"b\"}\n");
+    assertIoError(Run.of("import", dir("e"), tmp.toString()),
+        "cannot import " + tmp + ": it is a directory");
+    assertThat(tmp.resolve("e")).doesNotExist();
+    assumeFalse(ChildProcess.isRoot(), "root may read anything");
+    Files.setPosixFilePermissions(dump, PosixFilePermissions.fromString("---------"));
+    assertIoError(Run.of("import", dir("e"), dump.toString()),
+        "cannot import " + dump + ": " + dump + ": permission denied; nothing was imported");
+    assertThat(tmp.resolve("e")).doesNotExist();
   }
 
   @Test
