@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
     scope = ScopeType.INHERIT, // --help and --version on every subcommand too
     versionProvider = LevelCommand.Version.class,
     description = "A sorted key-value store in a directory (RocksDB), from the command line.",
-    footer = {"", "Exit codes: 0 done, 1 not found, 2 the database refused or failed, 64 wrong usage."})
+    footer = {"", "Exit codes: 0 done, 1 not found, 2 the database refused or failed (or a file"
+        + " or standard output could not be read or written), 64 wrong usage."})
 final class LevelCommand implements Runnable {
   /** The subcommands by name, in the order help lists them; {@link Main} adds them. */
   static final Map<String, Class<?>> SUBCOMMANDS = byName(

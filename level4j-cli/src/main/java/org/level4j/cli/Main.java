@@ -3,13 +3,16 @@ package org.level4j.cli;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Supplier;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
 import picocli.AutoComplete;
@@ -20,7 +23,9 @@ import picocli.CommandLine.ParameterException;
  * The {@code level4j} command, as started by the {@code ./level4j} script.
  *
  * <p>Exit codes: 0 done, 1 not found ({@code get} of an absent key), 2 the database refused or
- * failed ({@code level4j: <message>} on stderr), 64 wrong usage, 70 a bug in level4j.
+ * failed, or a file or standard output could not be read or written ({@code level4j: <message>}
+ * on stderr; no message when the reader of a pipe closed it early, as in {@code ls DIR | head}),
+ * 64 wrong usage, 70 a bug in level4j.
  */
 public final class Main {
   static final int OK = 0;
@@ -43,21 +48,46 @@ public final class Main {
       System.setProperty("slf4j.internal.verbosity", "ERROR");
     }
     // UTF-8 whatever the platform's default: keys and values are UTF-8 text.
+    Stdout stdout = new Stdout(new FileOutputStream(FileDescriptor.out));
     PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(
-        new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16));
+        stdout, StandardCharsets.UTF_8), 1 << 16));
     PrintWriter err = new PrintWriter(new OutputStreamWriter(
         new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
-    int code = run(args, System.in, out, err);
+    int code = run(args, System.in, out, err, stdout::failure);
     System.exit(code);
   }
 
   /** Runs one command line with the given streams and returns its exit code. */
   static int run(String[] args, InputStream in, PrintWriter out, PrintWriter err) {
+    return run(args, in, out, err, () -> null);
+  }
+
+  /**
+   * Runs one command line with the given streams and returns its exit code; {@code outFailure}
+   * tells why writing to {@code out} failed, if it knows.
+   */
+  static int run(String[] args, InputStream in, PrintWriter out, PrintWriter err,
+      Supplier<IOException> outFailure) {
     CommandLine cli = commandLine(in, args.length == 0 ? null : args[0]);
     cli.setOut(out);
     cli.setErr(err);
     try {
-      return cli.execute(args);
+      int code = cli.execute(args);
+      // A PrintWriter keeps the IOExceptions of its stream to itself: a full disk or a closed
+      // pipe shows only in its error flag (checkError flushes first), and would otherwise end
+      // the command with 0 and half its output.
+      if (out.checkError() && (code == OK || code == NOT_FOUND)) {
+        code = FAILED;
+        IOException e = outFailure.get();
+        if (e == null || !BROKEN_PIPE.equals(e.getMessage())) {
+          err.println("level4j: " + new LevelException(ErrorCode.LEVEL_IO_ERROR,
+              "cannot write to standard output: " + (e == null ? "the write failed"
+                  : IoFailure.describe(e)) + "; what was printed is incomplete").getMessage());
+        }
+        // else the reader went away (ls DIR | head): as a program killed by SIGPIPE, exit
+        // with a failure but without a message, as the reader had what it wanted.
+      }
+      return code;
     } finally {
       out.flush();
       err.flush();
@@ -82,6 +112,52 @@ public final class Main {
     cli.setParameterExceptionHandler(Main::usageError);
     cli.setExecutionExceptionHandler((e, line, parsed) -> failure(e, line.getErr()));
     return cli;
+  }
+
+  /** The message of the IOException of a write to a pipe whose reader has closed it (EPIPE). */
+  private static final String BROKEN_PIPE = "Broken pipe";
+
+  /** Standard output, remembering why a write to it failed (the PrintWriter over it does not). */
+  private static final class Stdout extends FilterOutputStream {
+    private volatile IOException failure;
+
+    Stdout(OutputStream out) {
+      super(out);
+    }
+
+    IOException failure() {
+      return failure;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      try {
+        out.write(b);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      try {
+        out.write(b, off, len);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      try {
+        out.flush();
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
   }
 
   private static int usageError(ParameterException e, String[] args) {
