@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.level4j.Database;
 import org.level4j.ErrorCode;
@@ -38,6 +39,12 @@ import picocli.CommandLine.Spec;
             + " Blank lines are skipped. A bad line stops the import: the batches before it are"
             + " written, nothing from its batch on, and the message says which lines are in."})
 final class ImportCommand implements Callable<Integer> {
+  /**
+   * The most entries a batch may hold: each is in memory until its batch is written, and a
+   * million is already more than a batch gains from (a thousand writes at close to full speed).
+   */
+  static final int MAX_BATCH = 1_000_000;
+
   @Mixin
   Location location;
 
@@ -46,8 +53,9 @@ final class ImportCommand implements Callable<Integer> {
   List<String> args = new ArrayList<>();
 
   @Option(names = "--batch", paramLabel = "N",
-      description = "Entries per atomic batch (default 1000; with --etcd 100, as an etcd"
-          + " transaction holds at most 128 operations unless the cluster allows more).")
+      description = "Entries per atomic batch, at most 1,000,000 (default 1000; with --etcd 100,"
+          + " as an etcd transaction holds at most 128 operations unless the cluster allows"
+          + " more).")
   Integer batchOption;
 
   /** Entries per batch: {@link #batchOption}, or the default for where the database is. */
@@ -62,8 +70,9 @@ final class ImportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     batch = batchOption != null ? batchOption : location.etcd != null ? 100 : 1000;
-    if (batch < 1) {
-      throw new ParameterException(spec.commandLine(), "--batch must be at least 1");
+    if (batch < 1 || batch > MAX_BATCH) {
+      throw new ParameterException(spec.commandLine(),
+          String.format(Locale.ROOT, "--batch must be from 1 to %,d, not %,d", MAX_BATCH, batch));
     }
     int dirs = location.remote() ? 0 : 1;
     List<String> rest = args.size() > dirs
@@ -108,7 +117,7 @@ final class ImportCommand implements Callable<Integer> {
     // A decoder that reports bad UTF-8 instead of replacing it: nothing is stored mangled.
     BufferedReader lines = new BufferedReader(
         new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()), 1 << 16);
-    List<Op<String, String>> ops = new ArrayList<>(batch);
+    List<Op<String, String>> ops = new ArrayList<>(); // grows to what the input has, not --batch
     long written = 0;
     long number = 0;
     long firstOfBatch = 1;

@@ -102,6 +102,20 @@ class ExportImportTest {
     }
   }
 
+  @Test
+  void aBatchSizeOutsideOneToAMillionIsAUsageError() {
+    for (String n : new String[] {"0", "-1", "1000001", "2000000000"}) {
+      Run r = Run.withInput("{\"key\":\"a\",\"value\":\"1\"}\n", "import", dir("n"), "--batch", n);
+      assertThat(r.code()).as("%s", r).isEqualTo(Main.USAGE);
+      assertThat(r.err()).startsWith("level4j: --batch must be from 1 to 1,000,000, not ")
+          .contains("Usage: level4j import");
+      assertThat(tmp.resolve("n")).doesNotExist();
+    }
+    ok(Run.withInput("{\"key\":\"a\",\"value\":\"1\"}\n", "import", dir("n"), "--batch",
+        "1000000"));
+    assertThat(ok(Run.of("get", dir("n"), "a")).out()).isEqualTo("1\n");
+  }
+
   /** An ordinary file-system condition: exit 2 and a LEVEL_IO_ERROR, never a stack trace. */
   private static void assertIoError(Run r, String message) {
     assertThat(r.code()).as("%s", r).isEqualTo(Main.FAILED);
