@@ -56,7 +56,8 @@ final class BackupCommand implements Callable<Integer> {
   Path dir;
 
   @Parameters(index = "1", paramLabel = "DEST",
-      description = "The directory to create (it must not exist; its parent is created).")
+      description = "The directory to create (it must not exist, nor be inside DIR; its parent"
+          + " is created).")
   Path dest;
 
   @Spec
@@ -68,6 +69,11 @@ final class BackupCommand implements Callable<Integer> {
     if (Files.exists(target)) {
       throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT,
           target + " already exists; backup makes a new directory");
+    }
+    if (insideDir(target)) {
+      throw new LevelException(ErrorCode.LEVEL_INVALID_ARGUMENT, dest + " is inside " + dir
+          + ": a copy there would lie among the files of the database it copies; choose a DEST"
+          + " outside " + dir);
     }
     try {
       Files.createDirectories(target.getParent());
@@ -118,6 +124,33 @@ final class BackupCommand implements Callable<Integer> {
     }
     spec.commandLine().getErr().printf("backed up %s to %s (%s)%n", dir, dest, how);
     return Main.OK;
+  }
+
+  /** Whether {@code target} is {@link #dir} or inside it, symbolic links followed. */
+  private boolean insideDir(Path target) {
+    if (!Files.exists(dir)) {
+      return false; // opening it fails, saying so
+    }
+    try {
+      return real(target).startsWith(dir.toRealPath());
+    } catch (IOException e) {
+      throw IoFailure.of("cannot tell whether " + dest + " is inside " + dir, e,
+          "check that you may read both paths");
+    }
+  }
+
+  /**
+   * Where {@code path}, which need not exist yet, is once symbolic links are followed: the real
+   * path of its nearest existing ancestor, then the rest of it.
+   */
+  static Path real(Path path) throws IOException {
+    Path abs = path.toAbsolutePath();
+    Path existing = abs;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    return existing == null ? abs.normalize()
+        : existing.toRealPath().resolve(existing.relativize(abs)).normalize();
   }
 
   /** Writes every entry of {@code db}, read from one snapshot, to a new database in {@code to}. */

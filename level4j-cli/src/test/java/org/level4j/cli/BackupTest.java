@@ -107,6 +107,28 @@ class BackupTest {
   }
 
   @Test
+  void aDestInsideTheDatabaseDirectoryIsRefusedHoweverItIsSpelled() throws Exception {
+    Path dir = tmp.resolve("db");
+    assertThat(Run.of("put", dir.toString(), "a", "1").code()).isZero();
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), dir);
+    for (Path dest : new Path[] {dir.resolve("inside"), dir.resolve("new/deeper"),
+        tmp.resolve("elsewhere/../db/inside"), link.resolve("inside"), dir.resolve("x/..")}) {
+      Run r = Run.of("backup", dir.toString(), dest.toString());
+      assertThat(r.code()).as("%s: %s", dest, r).isEqualTo(Main.FAILED);
+      assertThat(r.err()).isEqualTo("level4j: LEVEL_INVALID_ARGUMENT: " + dest + " is inside "
+          + dir + ": a copy there would lie among the files of the database it copies; choose a"
+          + " DEST outside " + dir + "\n");
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .doesNotContain("inside", "new").noneMatch(n -> n.startsWith(".inside"));
+    }
+    assertThat(tmp.resolve("elsewhere")).doesNotExist();
+    Run beside = Run.of("backup", link.toString(), tmp.resolve("db-copy").toString());
+    assertThat(beside.code()).as("%s", beside).isZero();
+  }
+
+  @Test
   void aDestUnderAFileIsAnIoErrorNotABug() throws Exception {
     Path dir = tmp.resolve("db");
     assertThat(Run.of("put", dir.toString(), "a", "1").code()).isZero();
