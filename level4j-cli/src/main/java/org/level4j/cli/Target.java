@@ -1,12 +1,15 @@
 package org.level4j.cli;
 
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.URISyntaxException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import org.level4j.Database;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
@@ -107,18 +110,49 @@ final class Target {
       return Guest.connect(connector(uri, tls));
     } catch (LevelException e) {
       if (e.code() == ErrorCode.LEVEL_DATABASE_NOT_OPENED) {
-        // The innermost cause says what went wrong, except with TLS, where the outermost TLS
-        // error says what to do about it (its own cause is the bare alert).
-        Throwable root = e;
-        while (root.getCause() != null && !(root instanceof javax.net.ssl.SSLException)) {
-          root = root.getCause();
-        }
-        throw new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED, "cannot connect to " + uri
-            + ": " + root.getMessage() + (root instanceof javax.net.ssl.SSLException ? ""
-                : " (is `level4j serve` running there?)"), e);
+        throw cannotConnect(uri, e);
       }
       throw e;
     }
+  }
+
+  /** Why connecting to {@code uri} failed with {@code e}, in one line. */
+  static LevelException cannotConnect(String uri, LevelException e) {
+    // The innermost cause says what went wrong, except with TLS, where the outermost TLS
+    // error says what to do about it (its own cause is the bare alert).
+    Throwable root = e;
+    while (root.getCause() != null && !(root instanceof SSLException)) {
+      root = root.getCause();
+    }
+    String why;
+    String hint = " (is `level4j serve` running there?)";
+    if (root instanceof UnresolvedAddressException || root instanceof UnknownHostException) {
+      why = "unknown host " + URI.create(uri).getHost() + " (check its spelling and this"
+          + " machine's DNS)";
+      hint = "";
+    } else {
+      why = root.getMessage() != null ? root.getMessage() : nearestMessage(e, root);
+      if (root instanceof SSLException) {
+        hint = "";
+      }
+    }
+    return new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED,
+        "cannot connect to " + uri + ": " + why + hint, e);
+  }
+
+  /**
+   * The message nearest to {@code root} among the exceptions from {@code outer} down that wrap
+   * it, else root's class name: some exceptions carry none (an EOFException, say), and "null"
+   * tells a user nothing.
+   */
+  private static String nearestMessage(Throwable outer, Throwable root) {
+    String found = null;
+    for (Throwable t = outer; t != root; t = t.getCause()) {
+      if (t.getMessage() != null) {
+        found = t instanceof LevelException ? ((LevelException) t).reason() : t.getMessage();
+      }
+    }
+    return found != null ? found : root.getClass().getSimpleName();
   }
 
   /**

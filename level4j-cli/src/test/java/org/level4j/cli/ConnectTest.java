@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import org.level4j.Database;
+import org.level4j.ErrorCode;
+import org.level4j.LevelException;
 import org.level4j.net.Host;
 import org.level4j.net.HostOptions;
 import org.level4j.net.Listener;
@@ -93,6 +95,30 @@ class ConnectTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).startsWith("level4j: LEVEL_DATABASE_NOT_OPENED: cannot connect to unix:")
         .contains("is `level4j serve` running there?");
+  }
+
+  @Test
+  void aHostNameThatDoesNotResolveIsNamedNotNull() {
+    Run r = Run.of("get", "--connect", "tcp://nohost.invalid:7007", "a"); // .invalid: RFC 2606
+    assertThat(r.code()).as("%s", r).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("level4j: LEVEL_DATABASE_NOT_OPENED: cannot connect to"
+        + " tcp://nohost.invalid:7007: unknown host nohost.invalid (check its spelling and this"
+        + " machine's DNS)\n");
+  }
+
+  @Test
+  void aCauseWithoutAMessageIsToldByTheNearestMessageAroundIt() {
+    LevelException wrapped = new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED, "opening",
+        new LevelException(ErrorCode.LEVEL_CONNECTION_LOST, "the host closed the connection",
+            new java.io.EOFException()));
+    assertThat(Target.cannotConnect("tcp://h:1", wrapped).getMessage())
+        .isEqualTo("LEVEL_DATABASE_NOT_OPENED: cannot connect to tcp://h:1: the host closed the"
+            + " connection (is `level4j serve` running there?)");
+    LevelException bare = new LevelException(ErrorCode.LEVEL_DATABASE_NOT_OPENED, "opening",
+        new java.io.EOFException());
+    assertThat(Target.cannotConnect("unix:s", bare).getMessage()).isEqualTo(
+        "LEVEL_DATABASE_NOT_OPENED: cannot connect to unix:s: opening (is `level4j serve` running"
+            + " there?)");
   }
 
   @Test
