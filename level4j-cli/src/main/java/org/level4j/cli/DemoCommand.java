@@ -31,7 +31,11 @@ import picocli.CommandLine.Spec;
     description = "Kill the leader of a shared directory a few times while worker processes "
         + "write to it, then check every acknowledged write (--tour: a one-process API tour).")
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--workers", defaultValue = "4", description = "Worker processes (default 4).")
+  /** The most worker processes, each a JVM: bench's bound on its processes too. */
+  static final int MAX_WORKERS = 99;
+
+  @Option(names = "--workers", defaultValue = "4",
+      description = "Worker processes, 2 to " + MAX_WORKERS + " (default 4).")
   int workers;
 
   @Option(names = "--kills", defaultValue = "3", description = "Leader kills (default 3).")
@@ -59,9 +63,13 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    if (workers < 2 || kills < 0 || intervalMs < 100) {
+    if (workers < 2 || workers > MAX_WORKERS) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "need --workers >= 2, --kills >= 0 and --interval-ms >= 100");
+          "--workers must be from 2 to " + MAX_WORKERS + " (each is a JVM), not " + workers);
+    }
+    if (kills < 0 || intervalMs < 100) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "need --kills >= 0 and --interval-ms >= 100");
     }
     Path dir = dirOption != null ? dirOption : Files.createTempDirectory("level4j-demo-");
     try {

@@ -380,6 +380,17 @@ class CommandsTest {
   }
 
   @Test
+  void demoRefusesWorkerCountsOutsideTwoToNinetyNineBeforeStartingAny() {
+    for (String n : new String[] {"1", "100", "100000"}) {
+      Run r = run("demo", "--workers", n, "--dir", dir);
+      assertThat(r.code()).as("%s", r).isEqualTo(64);
+      assertThat(r.err()).startsWith("level4j: --workers must be from 2 to 99 (each is a JVM), not "
+          + n).contains("Usage: level4j demo");
+      assertThat(Path.of(dir)).doesNotExist();
+    }
+  }
+
+  @Test
   void infoOfAMissingDirectorySaysSo() {
     Run r = run("info", dir);
     assertThat(r.code()).isZero();
