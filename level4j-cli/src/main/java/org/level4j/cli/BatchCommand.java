@@ -22,10 +22,12 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "batch",
     description = {
-        "Read operations from stdin, one JSON object a line:",
+        "Apply operations read from stdin, one JSON object a line, atomically.",
+        "Each line is one operation:",
         "  {\"type\":\"put\",\"key\":\"k\",\"value\":\"v\"} or {\"type\":\"del\",\"key\":\"k\"}",
-        "and apply them all at once, atomically (all or none). Blank lines are skipped;",
-        "a bad line is reported with its number and nothing is written."})
+        "and all are applied at once (all or none). Blank lines are skipped; a bad line",
+        "(not such an object, or two on one line) is reported with its number and nothing",
+        "is written."})
 final class BatchCommand implements Callable<Integer> {
   @Mixin
   Location location;

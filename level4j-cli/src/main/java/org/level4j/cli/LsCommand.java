@@ -19,9 +19,9 @@ import picocli.CommandLine.Spec;
 /** {@code level4j ls DIR [range] [--keys|--values] [--json]}: lists entries in key order. */
 @Command(name = "ls",
     description = {
-        "List entries in key order: one KEY<TAB>VALUE line each, or with --json one",
-        "{\"key\":…,\"value\":…} line each (use --json when keys or values may hold tabs or",
-        "newlines)."})
+        "List entries in key order.",
+        "One KEY<TAB>VALUE line each, or with --json one {\"key\":…,\"value\":…} line each",
+        "(use --json when keys or values may hold tabs or newlines)."})
 final class LsCommand implements Callable<Integer> {
   private static final int STEP = 1000;
 

@@ -44,7 +44,7 @@ import picocli.CommandLine.TypeConversionException;
  */
 @Command(name = "serve",
     description = {
-        "Hold the database in DIR and serve it until stopped (Ctrl-C): on a Unix",
+        "Hold the database in DIR and serve it until stopped (Ctrl-C).", "It listens on a Unix",
         "socket (DIR/level4j.sock, or --socket PATH) and, with --tcp, on a TCP port",
         "too. Prints one `listening on URI` line per address; other commands reach it",
         "with --connect URI.",

@@ -330,6 +330,21 @@ class CommandsTest {
   }
 
   @Test
+  void everyCommandsOneLineSummaryInHelpIsACompleteSentence() {
+    // --help lists each command with the first line of its description, and only that line.
+    picocli.CommandLine cli = Main.commandLine(System.in, null);
+    for (var c : cli.getSubcommands().entrySet()) {
+      String[] description = c.getValue().getCommandSpec().usageMessage().description();
+      assertThat(description).as(c.getKey()).isNotEmpty();
+      assertThat(description[0]).as(c.getKey()).endsWith(".");
+    }
+    Run help = run("--help");
+    assertThat(help.out().replaceAll("\\s+", " ")).contains("List entries in key order.")
+        .contains("Apply operations read from stdin, one JSON object a line, atomically.")
+        .contains("Hold the database in DIR and serve it until stopped (Ctrl-C).");
+  }
+
+  @Test
   void generateCompletionPrintsAScriptThatCompletesEveryCommand() {
     Run r = run("generate-completion");
     assertThat(r.code()).as("%s", r).isZero();
