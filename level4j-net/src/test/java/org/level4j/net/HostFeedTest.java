@@ -122,16 +122,7 @@ class HostFeedTest {
     int connections = HostFeeds.MAX_HOST_FEEDS / perConnection;
     List<RawPeer> peers = new ArrayList<>();
     for (int c = 0; c < connections; c++) {
-      RawPeer peer = keep(new RawPeer(socket));
-      peers.add(peer);
-      Protobuf.Out o = new Protobuf.Out(64 * perConnection);
-      for (int f = 1; f <= perConnection; f++) {
-        GuestMessage.subscribe(o, f, f, Range.all(), 0);
-      }
-      peer.send(o);
-      for (int f = 1; f <= perConnection; f++) {
-        assertThat(((HostMessage.Callback) peer.response(WAIT)).error()).isNull();
-      }
+      peers.add(subscribedToAll(socket, perConnection));
     }
     assertThat(host.openFeeds()).isEqualTo(HostFeeds.MAX_HOST_FEEDS);
 
@@ -161,15 +152,21 @@ class HostFeedTest {
     late.close();
     HostLimitsTest.await(() -> host.openFeeds() == 0 && host.connections() == 0);
     db.put("after", "all"); // the host goes on counting right: room for a full connection again
-    RawPeer next = keep(new RawPeer(socket));
-    Protobuf.Out o = new Protobuf.Out(64 * perConnection);
-    for (int f = 1; f <= perConnection; f++) {
+    subscribedToAll(socket, perConnection);
+  }
+
+  /** A new raw connection to {@code socket} that subscribed to {@code n} feeds, each accepted. */
+  private RawPeer subscribedToAll(Path socket, int n) throws Exception {
+    RawPeer peer = keep(new RawPeer(socket));
+    Protobuf.Out o = new Protobuf.Out(64 * n);
+    for (int f = 1; f <= n; f++) {
       GuestMessage.subscribe(o, f, f, Range.all(), 0);
     }
-    next.send(o);
-    for (int f = 1; f <= perConnection; f++) {
-      assertThat(((HostMessage.Callback) next.response(WAIT)).error()).isNull();
+    peer.send(o);
+    for (int f = 1; f <= n; f++) {
+      assertThat(((HostMessage.Callback) peer.response(WAIT)).error()).isNull();
     }
+    return peer;
   }
 
   @Test
