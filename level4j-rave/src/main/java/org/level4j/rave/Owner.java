@@ -22,6 +22,11 @@ final class Owner {
 
   private Owner() {}
 
+  /** This process's user id, or -1 where the platform has no user ids. */
+  static int uid() {
+    return SELF;
+  }
+
   /** True if {@code file} belongs to this process's user (or user ids do not exist here). */
   static boolean isOurs(Path file) {
     if (SELF < 0) {

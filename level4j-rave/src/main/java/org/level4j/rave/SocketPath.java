@@ -3,7 +3,6 @@ package org.level4j.rave;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -55,10 +54,10 @@ final class SocketPath {
    * @throws LevelException {@code LEVEL_IO_ERROR} if it cannot be made, or is not such a directory
    */
   static Path privateDirectory(Path tmp) {
-    if (!FileSystems.getDefault().supportedFileAttributeViews().contains("unix")) {
+    int uid = Owner.uid();
+    if (uid < 0) {
       return tmp; // no user ids here
     }
-    long uid = new com.sun.security.auth.module.UnixSystem().getUid();
     Path d = tmp.toAbsolutePath().resolve("level4j-" + uid);
     try {
       try {
