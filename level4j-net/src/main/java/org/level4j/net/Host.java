@@ -296,11 +296,12 @@ public final class Host implements AutoCloseable {
         continue;
       }
       if (!place()) {
-        refuse(c, false);
+        // Warned of before the close, so a peer that sees its connection end can find it logged.
         overLimit.log(() -> "refused connection " + c + ": the host serves "
             + options.maxConnections() + " connections from its listeners already, its limit"
             + " (raise it with HostOptions.maxConnections or serve --max-connections, or find"
             + " the peer that holds them)", null);
+        refuse(c, false);
         continue;
       }
       try {

@@ -60,19 +60,19 @@ final class SocketListener implements Listener {
     try {
       peer = peers.refused(c);
     } catch (IOException | RuntimeException e) {
-      c.close();
       Host.LOG.log(System.Logger.Level.WARNING, "refused a peer on " + address
           + ": its user could not be told (" + e + ")");
+      c.close();
       return true;
     }
     if (peer == null) {
       return false;
     }
-    c.close();
     Host.LOG.log(System.Logger.Level.WARNING, "refused a peer on " + address + ": its user "
         + peer.user().getName() + " (group " + peer.group().getName() + ") is not one of "
         + peers.describe() + " (allow it with Listener.unix(path, replaceExisting, allowedUids)"
         + " or Listener.unixForGroup)");
+    c.close();
     return true;
   }
 
@@ -86,20 +86,20 @@ final class SocketListener implements Listener {
       uid = LoopbackPeers.uidOf((InetSocketAddress) c.getRemoteAddress(),
           (InetSocketAddress) c.getLocalAddress());
     } catch (IOException | RuntimeException e) {
-      c.close();
       Host.LOG.log(System.Logger.Level.WARNING, "refused a peer on " + address
           + ": its user could not be told (" + e + ")");
+      c.close();
       return true;
     }
     if (uid == UnixPeers.ownUid()) {
       return false;
     }
-    c.close();
     Host.LOG.log(System.Logger.Level.WARNING, "refused a peer on " + address + ": "
         + (uid < 0 ? "its socket is not in the kernel's table (it closed already)"
             : "it runs as user " + uid + ", not as this host's user " + UnixPeers.ownUid())
         + "; a plain TCP listener on a loopback address lets in only its own user (use "
         + "Listener.tls for others, or Listener.tcpInsecure to let in everyone who can reach it)");
+    c.close();
     return true;
   }
 
