@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
@@ -41,8 +42,11 @@ class ImpostorLeaderTest {
       Thread acceptor = new Thread(() -> {
         try {
           while (true) {
-            impostor.accept().close();
+            SocketChannel c = impostor.accept();
+            // Counted before the close: the follower that gives up when it sees the hang-up
+            // finds the connection counted.
             accepted.incrementAndGet();
+            c.close();
           }
         } catch (java.io.IOException closed) {
           // the test is over
