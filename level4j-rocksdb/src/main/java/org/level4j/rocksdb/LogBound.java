@@ -159,6 +159,11 @@ final class LogBound extends TimedWork implements AutoCloseable {
     return checks;
   }
 
+  /** Whether the check sleeps until the next write (see sleepUntilWritten), for tests. */
+  boolean sleeps() {
+    return idle;
+  }
+
   /** Frees the native objects; only after the database that used them has closed. */
   @Override
   public void close() {

@@ -789,6 +789,12 @@ final class RocksEngine implements Engine {
     return h == null || h.bound == null ? 0 : h.bound.checks();
   }
 
+  /** Whether the flush limit's check sleeps until the next write (LogBound), for tests. */
+  boolean flushCheckSleeps() {
+    Handles h = handles;
+    return h != null && h.bound != null && h.bound.sleeps();
+  }
+
   /**
    * After a write: the flush limit's check wakes if it slept for want of writes, and feeds that
    * caught up look at the log again.
