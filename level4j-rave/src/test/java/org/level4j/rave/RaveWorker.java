@@ -47,7 +47,7 @@ import org.level4j.conformance.BatchLedger;
  *   <li>{@code feed DIR FROM [PREFIX]}: a change feed of the keys starting with PREFIX (all if
  *       none) from revision FROM (0: from now); prints {@code SUBSCRIBED}, then {@code CHANGE
  *       <revision> <key>,<key>...} for each change and {@code FEEDERROR <code>} if it ends. Stdin
- *       lines: {@code close} closes the feed ({@code FEEDCLOSED}); {@code finish} waits (10 s at
+ *       lines: {@code close} closes the feed ({@code FEEDCLOSED}); {@code finish} waits (45 s at
  *       most) until a change at or after the database's revision then was delivered, then prints
  *       {@code DONE <revision>}.
  *   <li>{@code leaders}: reads {@code lead DIR} / {@code drop DIR} lines and opens (as leader
@@ -161,7 +161,9 @@ public final class RaveWorker {
         say("FEEDCLOSED");
       } else if (line.equals("finish")) {
         long r = db.revision();
-        long deadline = System.currentTimeMillis() + 10_000;
+        // Within the test's wait for DONE (ChildProcess.READ_SECONDS): the last writers gone,
+        // this process may be taking over and resuming its feed on a loaded machine.
+        long deadline = System.currentTimeMillis() + 45_000;
         synchronized (last) {
           while (last.get() < r && System.currentTimeMillis() < deadline) {
             last.wait(100);
