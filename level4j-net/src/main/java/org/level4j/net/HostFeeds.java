@@ -95,28 +95,42 @@ final class HostFeeds {
   }
 
   void unsubscribe(int number) {
-    HostFeed f = feeds.remove(number);
-    if (f != null) {
-      hostFeeds.decrementAndGet();
+    HostFeed f = feeds.get(number);
+    if (f != null && forget(number, f)) {
       f.close();
     }
   }
 
   /** A feed ended on its own (its error was sent): forget it. */
   void ended(int number, HostFeed f) {
-    if (feeds.remove(number, f)) {
-      hostFeeds.decrementAndGet();
-    }
+    forget(number, f);
   }
 
   /** The connection ended (and was closed, so no feed still waits for the guest to read). */
   void closeAll() {
     for (Map.Entry<Integer, HostFeed> e : feeds.entrySet()) {
-      if (feeds.remove(e.getKey(), e.getValue())) {
-        hostFeeds.decrementAndGet();
+      if (forget(e.getKey(), e.getValue())) {
         e.getValue().close();
       }
     }
+  }
+
+  /**
+   * Drops feed {@code number} if it is {@code f}, once, and gives back its place among the host's
+   * feeds. The place is back before {@link #open()} stops counting the feed, so whoever sees the
+   * count fall can subscribe again.
+   */
+  private boolean forget(int number, HostFeed f) {
+    boolean[] forgotten = new boolean[1];
+    feeds.computeIfPresent(number, (n, open) -> {
+      if (open != f) {
+        return open;
+      }
+      hostFeeds.decrementAndGet();
+      forgotten[0] = true;
+      return null;
+    });
+    return forgotten[0];
   }
 
   int open() {

@@ -186,9 +186,11 @@ class HostFeedTest {
       HostLimitsTest.await(() -> host.openFeeds() == 1);
     }
     HostLimitsTest.await(() -> host.openFeeds() == 0 && host.connections() == 0);
-    long threads = Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && t.getName().equals("level4j-rocks-feed")).count();
-    assertThat(threads).as("the database's feed threads").isZero();
+    // Awaited, not asserted at once: the feed thread of an earlier test in this JVM whose feed
+    // ended on its own may still be on its way out. This test's own feeds stopped theirs.
+    await("the database's feed threads ended").atMost(WAIT)
+        .until(() -> Thread.getAllStackTraces().keySet().stream()
+            .noneMatch(t -> t.isAlive() && t.getName().equals("level4j-rocks-feed")));
   }
 
   @Test
@@ -241,8 +243,10 @@ class HostFeedTest {
       }
       assertThat(seen.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS)).isNull();
       assertThat(feed.nextRevision()).isEqualTo(last + 1);
-      assertThat(host.openFeeds()).as("subscribed again once the listener caught up")
-          .isEqualTo(1);
+      // Subscribed again once the listener caught up: the guest asks when its queue runs low,
+      // which may be before its last changes are delivered, and the host's count follows its
+      // reading of the request, which nothing here waits for.
+      HostLimitsTest.await(() -> host.openFeeds() == 1);
     }
     HostLimitsTest.await(() -> host.openFeeds() == 0);
   }
