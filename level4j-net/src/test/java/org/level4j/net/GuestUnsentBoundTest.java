@@ -34,8 +34,8 @@ class GuestUnsentBoundTest {
       List<CompletableFuture<Void>> sent = java.util.Collections.synchronizedList(
           new ArrayList<>());
       List<Thread> writers = new ArrayList<>();
-      host.pause();
       try {
+        host.pause(); // in the try: if it fails, the signal may have been sent all the same
         for (int t = 0; t < 2; t++) {
           int thread = t;
           Thread w = new Thread(() -> {
