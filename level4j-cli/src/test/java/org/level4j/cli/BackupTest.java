@@ -31,12 +31,14 @@ class BackupTest {
     Path dir = tmp.resolve("db");
     Path dest = tmp.resolve("backups").resolve("one");
     Path direct = tmp.resolve("direct");
+    long copied;
     try (ChildProcess writer = startWriter(dir)) {
       assertThat(writer.readLine()).isEqualTo("leading");
       assertThat(writer.readLine()).isEqualTo("written");
       Run r = Run.of("backup", dir.toString(), dest.toString());
       assertThat(r.code()).as("%s", r).isZero();
       assertThat(r.err()).contains("(a checkpoint made by the leader)");
+      copied = assertConsistent(dest);
       try (RaveLevel follower = Target.open(dir, false)) {
         assertThat(follower.isLeader()).isFalse();
         follower.checkpoint(direct);
@@ -44,11 +46,14 @@ class BackupTest {
             .isInstanceOfSatisfying(LevelException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_INVALID_ARGUMENT))
             .hasMessageContaining("already exists");
+        // The writer goes on past the copy's moment; it is stopped only once it has (as in the
+        // test below), however slowly it runs beside this one.
+        await().atMost(Duration.ofSeconds(60))
+            .until(() -> Long.parseLong(follower.get("count")) > copied);
       }
       writer.closeInput();
       assertThat(writer.waitFor()).isZero();
     }
-    long copied = assertConsistent(dest);
     assertThat(copied).isGreaterThanOrEqualTo(500);
     assertThat(assertConsistent(direct)).isGreaterThanOrEqualTo(copied);
     try (Database original = RocksLevel.open(dir)) {
