@@ -31,6 +31,15 @@ import org.level4j.spi.ForwardingDatabase;
  * <p>{@link #checkpoint} asks a level4j host to write a copy of its database (see {@link
  * org.level4j.Checkpointable}); the host decides whether this guest may.
  *
+ * <p>What a guest holds for its host is bounded, so that a host that stops reading, reads but
+ * never answers, or is gone while the guest retries cannot fill the heap: at most 8 MiB of
+ * requests not yet written, and requests not yet answered weighing at most 64 MiB (their
+ * messages, plus 64 bytes each, so at most about a million of them). A caller whose request goes
+ * over waits, in the async API too, until the host reads or answers, the guest closes or fails
+ * them, or the thread is interrupted (the request is sent all the same); one request larger
+ * than the bound goes through alone. The thread that reads answers (and runs the callbacks of
+ * futures completed as they are read) never waits.
+ *
  * <p>When the connection ends, pending and later operations fail with
  * {@code LEVEL_CONNECTION_LOST} until the guest is closed, unless {@link GuestOptions#retry} is
  * on. Closing fails pending operations with {@code LEVEL_DATABASE_NOT_OPEN}; {@link #open()}

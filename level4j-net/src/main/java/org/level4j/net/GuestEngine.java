@@ -46,6 +46,13 @@ import org.level4j.spi.RemoteEngine;
  * only on that link; requests and iterators with a snapshot of a link that ended are failed with
  * LEVEL_SNAPSHOT_NOT_OPEN when the guest reconnects (refusedLocked, reconnectAfter), never re-sent.
  *
+ * Bounds. A caller waits rather than let a host fill this guest's heap: while more than
+ * MAX_UNSENT_BYTES sit unsent in the link's outbox (the host does not read: awaitRoom), and while
+ * the pending requests weigh more than Pending.MAX_BYTES (the host reads but does not answer, or
+ * there is no host while retrying: awaitAnswers). Both waits come after the request is sent, and
+ * neither is ever made by the reader thread or the holder of the reading turn, since the answers
+ * they read are what ends them. The lock is also the monitor the second wait waits on.
+ *
  * Lock order: lock → outbox monitor. The outbox never calls back.
  */
 /**
@@ -94,7 +101,8 @@ final class GuestEngine implements RemoteEngine {
    * Requests a guest keeps unsent, in bytes, before a caller that sends another waits for the
    * host to read (see {@link #send}). Without it, callers of the async API kept appending while
    * one of them was blocked writing to a host that did not read (stopped, or hostile): two
-   * threads queued 586 MB in two seconds, then ran out of heap.
+   * threads queued 586 MB in two seconds, then ran out of heap. What a guest holds pending,
+   * sent or not, is bounded too: {@link Pending#MAX_BYTES}.
    */
   static final int MAX_UNSENT_BYTES = 8 << 20;
 
@@ -116,7 +124,7 @@ final class GuestEngine implements RemoteEngine {
    */
   private volatile Thread selfReader;
   private boolean connecting;
-  private final Pending pending = new Pending();
+  private final Pending pending = new Pending(lock);
   private boolean probing; // the link's probe is unanswered: requests wait unsent
   /** Links in a row that ended before their host answered the probe (the reader thread's). */
   private int fruitless;
@@ -291,8 +299,7 @@ final class GuestEngine implements RemoteEngine {
         }
         LevelException refused = refusedLocked(r);
         if (refused != null) {
-          i.remove();
-          pending.settled(r);
+          i.remove(); // settles it: its seq and weight
           failures.add(() -> r.completeExceptionally(refused));
         } else {
           r.encode(o, this);
@@ -479,6 +486,7 @@ final class GuestEngine implements RemoteEngine {
   <T> CompletableFuture<T> send(GuestRequest<T> r) {
     GuestLink l;
     boolean nudge;
+    boolean full;
     synchronized (lock) {
       if (state != State.OPEN) {
         return CompletableFuture.failedFuture(unusable());
@@ -494,9 +502,15 @@ final class GuestEngine implements RemoteEngine {
       if (l != null) {
         synchronized (l.outbox) {
           offerIfDueLocked(l);
-          r.encode(l.outbox.out(), this);
+          Protobuf.Out o = l.outbox.out();
+          int at = o.len;
+          r.encode(o, this);
+          pending.sized(r, o.len - at);
         }
+      } else {
+        pending.sized(r, r.sizeEstimate());
       }
+      full = pending.fullFor(r);
       // Someone must read the answer. A thread that waited for its last answer with join or get
       // most likely waits for this one too (a sync call): it reads it itself, and waking the
       // reader thread would only cost a wake-up and race it for the turn. Otherwise the reader
@@ -513,6 +527,9 @@ final class GuestEngine implements RemoteEngine {
     if (l != null && l.outbox.unsent() > MAX_UNSENT_BYTES) {
       awaitRoom(l);
     }
+    if (full) {
+      awaitAnswers(r);
+    }
     return r;
   }
 
@@ -523,6 +540,57 @@ final class GuestEngine implements RemoteEngine {
       l = link;
     }
     return l == null ? 0 : l.outbox.unsent();
+  }
+
+  /** What the pending requests weigh, in bytes (tests; see {@link Pending#MAX_BYTES}). */
+  long pendingBytes() {
+    synchronized (lock) {
+      return pending.bytes();
+    }
+  }
+
+  /**
+   * Waits until answers (or failures) have brought what the pending requests weigh back within
+   * {@link Pending#MAX_BYTES}, or {@code r} alone is over it: a caller that keeps sending to a
+   * host that reads but does not answer, or while a retrying guest has no host, waits instead of
+   * filling the heap. The same threads as in {@link #awaitRoom} go on at once, for the same
+   * reason: the reader thread (which also runs callbacks as it reads answers) and a thread
+   * holding the reading turn; answers must go on being read, since they are what ends the wait.
+   * The reader thread is nudged first, so that someone reads them. A thread that reads its own
+   * answers does not hold the turn while it runs their callbacks (see {@link #await}), so one of
+   * those callbacks that sends may wait here: the reader thread reads meanwhile.
+   *
+   * <p>{@code r} was added and sent before this wait, as with {@link #awaitRoom}, rather than
+   * held back until there is room: it is numbered and in the outbox in the order its thread
+   * called, it is never lost or sent twice (a request not sent would need failing by hand on a
+   * close, and could be overtaken by another thread's), its size is measured as it is encoded
+   * instead of guessed, and a caller that does not wait pays one comparison under the lock it
+   * holds already. The cost: each thread may add one request past the bound before it waits, so
+   * the weight is at most the bound plus one request per sending thread (or a single request
+   * over the bound alone).
+   *
+   * <p>It cannot wait for ever while the guest is open: every request leaves {@link Pending}
+   * when answered, refused, or failed with its link (no retry) or by a close, and each of these
+   * wakes the waiters under the lock (see {@link Pending}). Interrupted, it returns with
+   * the thread's interrupt flag set; {@code r} stays sent, and its future says how it went.
+   */
+  private void awaitAnswers(GuestRequest<?> r) {
+    Thread me = Thread.currentThread();
+    if (me == reader) {
+      return;
+    }
+    nudgeReader();
+    synchronized (lock) {
+      GuestLink l = link;
+      if (l != null && l.holder == me) {
+        return;
+      }
+      try {
+        pending.awaitRoomLocked(r);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // the request stays sent; the caller sees its future
+      }
+    }
   }
 
   /**

@@ -12,8 +12,8 @@ import org.level4j.RequestId;
  * reconnect). Being the future itself saves an allocation per operation. Each kind of request is
  * a subclass that writes its message and takes its answer.
  *
- * <p>{@link #id} and {@link #unannounced} are guarded by the engine's lock; {@link #encode} is
- * called with it held, the {@code answer} methods without it.
+ * <p>{@link #id}, {@link #unannounced} and {@link #weight} are guarded by the engine's lock;
+ * {@link #encode} is called with it held, the {@code answer} methods without it.
  */
 abstract class GuestRequest<T> extends GuestAnswer<T> {
   /** Its id on the current link, given when it is registered. */
@@ -24,6 +24,8 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
   volatile boolean waited;
   /** The link it was sent on before that link's probe was answered, or null. */
   GuestLink sentEarly;
+  /** What it counts for in the bound on pending requests (see {@link Pending#MAX_BYTES}). */
+  int weight;
 
   GuestRequest(GuestEngine engine) {
     super(engine, null);
@@ -36,6 +38,29 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
 
   /** Writes its message under {@link #id}, for {@code engine}'s current link; its lock is held. */
   abstract void encode(Protobuf.Out o, GuestEngine engine);
+
+  /**
+   * About the bytes of its message, for one registered while no link takes it (reconnecting, or
+   * the probe unanswered): what it holds of the caller's, keys and values. A sent one is weighed
+   * by its encoded size instead. Whatever else it holds is small, covered by {@link
+   * Pending#REQUEST_OVERHEAD}.
+   */
+  int sizeEstimate() {
+    return 0;
+  }
+
+  /** What {@code ops} hold: their keys and values. */
+  static int sizeOf(List<Op<byte[], byte[]>> ops) {
+    long n = 0;
+    for (Op<byte[], byte[]> op : ops) {
+      n += length(op.key()) + length(op.value()) + 4;
+    }
+    return (int) Math.min(n, Integer.MAX_VALUE);
+  }
+
+  static int length(byte[] b) {
+    return b == null ? 0 : b.length;
+  }
 
   /** The snapshot it reads from, or null. */
   GuestSnapshot snapshot() {
@@ -136,6 +161,11 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
     }
 
     @Override
+    int sizeEstimate() {
+      return length(key);
+    }
+
+    @Override
     void succeed(HostMessage.Callback c) {
       complete(c.value());
     }
@@ -164,6 +194,15 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
     @Override
     void encode(Protobuf.Out o, GuestEngine engine) {
       GuestMessage.getMany(o, id, keys, snapshotNumber());
+    }
+
+    @Override
+    int sizeEstimate() {
+      long n = 0;
+      for (byte[] k : keys) {
+        n += length(k) + 4;
+      }
+      return (int) Math.min(n, Integer.MAX_VALUE);
     }
 
     @Override
@@ -196,6 +235,11 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
     void encode(Protobuf.Out o, GuestEngine engine) {
       GuestMessage.put(o, id, key, value);
     }
+
+    @Override
+    int sizeEstimate() {
+      return length(key) + length(value);
+    }
   }
 
   static final class Del extends Done {
@@ -209,6 +253,11 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
     @Override
     void encode(Protobuf.Out o, GuestEngine engine) {
       GuestMessage.delete(o, id, key);
+    }
+
+    @Override
+    int sizeEstimate() {
+      return length(key);
     }
   }
 
@@ -225,6 +274,11 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
     void encode(Protobuf.Out o, GuestEngine engine) {
       GuestMessage.batch(o, id, ops);
     }
+
+    @Override
+    int sizeEstimate() {
+      return sizeOf(ops);
+    }
   }
 
   static final class Clear extends Done {
@@ -238,6 +292,11 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
     @Override
     void encode(Protobuf.Out o, GuestEngine engine) {
       GuestMessage.clear(o, id, range);
+    }
+
+    @Override
+    int sizeEstimate() {
+      return length(range.lower()) + length(range.upper());
     }
   }
 
@@ -278,6 +337,11 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
     @Override
     void encode(Protobuf.Out o, GuestEngine engine) {
       GuestMessage.write(o, id, ops, engine.requestIdLocked(this), sync);
+    }
+
+    @Override
+    int sizeEstimate() {
+      return sizeOf(ops);
     }
 
     @Override
@@ -354,6 +418,11 @@ abstract class GuestRequest<T> extends GuestAnswer<T> {
     @Override
     void encode(Protobuf.Out o, GuestEngine engine) {
       GuestMessage.checkpoint(o, id, dest);
+    }
+
+    @Override
+    int sizeEstimate() {
+      return dest.length();
     }
   }
 }
