@@ -51,7 +51,10 @@ import org.level4j.spi.RemoteEngine;
  * the pending requests weigh more than Pending.MAX_BYTES (the host reads but does not answer, or
  * there is no host while retrying: awaitAnswers). Both waits come after the request is sent, and
  * neither is ever made by the reader thread or the holder of the reading turn, since the answers
- * they read are what ends them. The lock is also the monitor the second wait waits on.
+ * they read are what ends them. The lock is also the monitor the second wait waits on. Nor does
+ * the reader thread write a backlog itself: while it writes, a host that answers blocks writing
+ * answers nobody reads and stops reading, so a reconnect's re-sent requests and those that waited
+ * for the probe's answer go out through GuestLink.flushAside, in a thread of their own if large.
  *
  * Lock order: lock → outbox monitor. The outbox never calls back.
  */
@@ -1005,7 +1008,9 @@ final class GuestEngine implements RemoteEngine {
         }
       }
       if (failures != null) {
-        GuestLink.flush(l);
+        if (l != null) {
+          l.flushAside(); // what waited for the probe: a reader must not block writing it
+        }
         failures.forEach(f -> fire(later, f));
       }
       if (reconnected) {
@@ -1137,6 +1142,7 @@ final class GuestEngine implements RemoteEngine {
         sendPlainLocked(fresh, o); // the others once the host is known
       }
     }
+    fresh.flushAside(); // the re-sent requests: this thread must go on to read their answers
     gone.forEach(Runnable::run);
     feeds.subscribeAll(); // registered now, sent once the new host answered the probe
     fresh.flush(); // listeners hear of it once the host answers the probe (a live host)

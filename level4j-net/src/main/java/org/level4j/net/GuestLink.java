@@ -37,6 +37,27 @@ final class GuestLink {
     }
   }
 
+  /**
+   * What a reading thread writes itself of a backlog (see {@link #flushAside}): less than a
+   * fresh connection's buffers take (TCP starts with 16 KiB) without the host reading.
+   */
+  static final int INLINE_BYTES = 16 * 1024;
+
+  /**
+   * Sends what was appended, from the reader thread or the holder of the reading turn, which
+   * must not block in a write (see {@link Outbox#flushAside}): a reconnect's re-sent requests,
+   * or those that waited for the probe's answer. Written in its own thread, the host's answers
+   * to them are read meanwhile; else a host blocked writing answers nobody read would never read
+   * the rest.
+   */
+  void flushAside() {
+    try {
+      outbox.flushAside(INLINE_BYTES);
+    } catch (IOException e) {
+      connection.close();
+    }
+  }
+
   /** Flushes {@code l} if there is one. */
   static void flush(GuestLink l) {
     if (l != null) {

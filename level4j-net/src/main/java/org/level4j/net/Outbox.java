@@ -45,17 +45,63 @@ final class Outbox {
    * @throws IOException if the connection failed; its frames are lost with it
    */
   void flush() throws IOException {
+    Protobuf.Out o = claim();
+    if (o != null) {
+      write(o);
+    }
+  }
+
+  /**
+   * As {@link #flush}, for a thread that must not block in a write: one that reads the peer's
+   * answers. A peer that answers while this side does not read blocks in its own write, stops
+   * reading, and this side's write then waits for ever. Up to {@code inline} bytes (what a fresh
+   * connection's buffers take without the peer reading) are written in this thread; more, such
+   * as the requests a guest re-sends on a new connection, by a thread started for them, which
+   * closes the connection if the write fails (as a failed flush does); whoever flushes
+   * meanwhile finds that write under way and leaves its frames to it.
+   *
+   * @throws IOException if the connection failed in this thread's write
+   */
+  void flushAside(int inline) throws IOException {
+    int unsent;
     Protobuf.Out o;
     synchronized (this) {
-      if (writing || filling.len == 0) {
-        return;
-      }
-      writing = true;
-      o = filling;
-      filling = spare;
-      spare = null;
-      inWrite = o.len;
+      unsent = filling.len;
+      o = claim();
     }
+    if (o == null) {
+      return;
+    }
+    if (unsent <= inline) {
+      write(o);
+      return;
+    }
+    Thread t = new Thread(() -> {
+      try {
+        write(o);
+      } catch (IOException e) {
+        connection.close();
+      }
+    }, "level4j-outbox-writer");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Makes this thread the writer, taking the filled buffer; null if nothing or another writes. */
+  private synchronized Protobuf.Out claim() {
+    if (writing || filling.len == 0) {
+      return null;
+    }
+    writing = true;
+    Protobuf.Out o = filling;
+    filling = spare;
+    spare = null;
+    inWrite = o.len;
+    return o;
+  }
+
+  /** The writer's loop: writes {@code o}, then what was appended meanwhile, until nothing is. */
+  private void write(Protobuf.Out o) throws IOException {
     boolean done = false;
     try {
       while (true) {

@@ -15,15 +15,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.level4j.AsyncLevel;
+import org.level4j.Database;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
+import org.level4j.MemoryLevel;
 
 /**
  * A guest bounds what its pending requests weigh ({@link Pending#MAX_BYTES}): a caller of the
@@ -78,6 +83,8 @@ class GuestPendingBoundTest {
       Writer writer = new Writer(guest.bytes().async());
       try {
         writer.awaitStuck(guest, host);
+        assertThat(writer.issued.get()).as("puts issued to a host that does not answer")
+            .isLessThan(PUTS);
         host.hangUp();
         writer.thread.join(PATIENCE.toMillis());
         assertThat(writer.thread.isAlive()).as("the writer, once the host hung up").isFalse();
@@ -112,6 +119,61 @@ class GuestPendingBoundTest {
       second.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).get(PATIENCE.toSeconds(),
           TimeUnit.SECONDS);
       assertThat(guest.engine().pendingBytes()).isZero();
+    }
+  }
+
+  @Test
+  void aRetryingGuestWithoutAHostHoldsItsWriterAtTheBoundThenAppliesEveryPutOnce()
+      throws Exception {
+    Path socket = tmp.resolve("db.sock");
+    CountDownLatch hostBack = new CountDownLatch(1);
+    AtomicInteger connects = new AtomicInteger();
+    // A connector that blocks while no host is there (as one waiting for an election would).
+    Connector connector = () -> {
+      if (connects.getAndIncrement() > 0) {
+        hostBack.await();
+      }
+      return Connection.unix(socket);
+    };
+    Map<String, Integer> applied = new ConcurrentHashMap<>();
+    try (Database first = MemoryLevel.open(); Database second = MemoryLevel.open()) {
+      Host gone = Host.of(first).listen(Listener.unix(socket));
+      Host back = null;
+      try (Guest guest = Guest.connect(connector, GuestOptions.builder().retry(true).build())) {
+        guest.put("before", "the host went");
+        gone.close();
+        await().atMost(PATIENCE).until(() -> !guest.isConnected());
+        Writer writer = new Writer(guest.bytes().async());
+        try {
+          writer.awaitStuck(guest, null);
+          assertThat(writer.issued.get()).as("puts issued with no host").isLessThan(PUTS);
+          assertThat(guest.engine().pendingBytes()).as("what the guest holds pending")
+              .isLessThanOrEqualTo(Pending.MAX_BYTES + ONE_PUT);
+          back = Host.of(second, HostOptions.builder()
+              .preput((k, v) -> applied.merge(new String(k, StandardCharsets.UTF_8), 1,
+                  Integer::sum))
+              .build()).listen(Listener.unix(socket));
+          hostBack.countDown();
+          writer.thread.join(PATIENCE.toMillis());
+          assertThat(writer.thread.isAlive()).as("the writer, once a host is back").isFalse();
+          CompletableFuture.allOf(writer.sent.toArray(CompletableFuture[]::new))
+              .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        } finally {
+          writer.stop();
+        }
+        assertThat(applied).as("puts applied by the host that came back").hasSize(PUTS)
+            .allSatisfy((k, times) -> assertThat(times).as(k).isEqualTo(1));
+        for (int i = 0; i < PUTS; i++) {
+          assertThat(second.bytes().get(Writer.key(i))).as("put %d", i).isEqualTo(VALUE);
+        }
+        assertThat(guest.engine().pendingBytes()).isZero();
+      } finally {
+        hostBack.countDown();
+        gone.close();
+        if (back != null) {
+          back.close();
+        }
+      }
     }
   }
 
