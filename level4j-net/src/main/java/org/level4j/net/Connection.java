@@ -92,6 +92,32 @@ public interface Connection extends AutoCloseable {
   }
 
   /**
+   * Connects as {@link #unixSharedMemory(Path)} does, to a host that must run as this process's
+   * user, such as a RaveLevel leader: the kernel's word on the process at the other end ({@code
+   * SO_PEERCRED}) is checked before anything is sent, and a host of another user is hung up on.
+   * A socket file of this user's may still be another user's listener: a path whose directory
+   * someone else could rename, or a file chowned to this user. Where the platform gives no peer
+   * credentials, the check is left to the socket file's owner, as before.
+   *
+   * @param path the socket file
+   * @return the connection
+   * @throws LevelException {@code LEVEL_CONNECTION_LOST} as {@link #unix(Path)}, or naming the
+   *     other user if the host runs as one
+   */
+  static Connection unixOwnUser(Path path) {
+    Connection c = unixSharedMemory(path);
+    String other = ((SocketConnection) c).peerUnlessOwnUser();
+    if (other != null) {
+      c.close();
+      throw new LevelException(ErrorCode.LEVEL_CONNECTION_LOST, "hung up on the Unix socket "
+          + path + " unused: the process listening there runs as user " + other + ", not as"
+          + " this process's user " + UnixPeers.ownUid() + ", and only a host of this user is"
+          + " trusted here. Find out who made that socket, and remove it");
+    }
+    return c;
+  }
+
+  /**
    * Connects over TCP, with Nagle's algorithm off (requests are small and latency matters).
    *
    * @param host a host name or address

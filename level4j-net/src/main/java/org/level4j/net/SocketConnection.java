@@ -36,6 +36,14 @@ class SocketConnection implements Connection {
     return UnixPeers.isOwnUser(channel);
   }
 
+  /**
+   * The user (name, or number if it has none) of the process at the other end of this Unix
+   * socket when it is not this process's user; null if it is, or if the platform does not say.
+   */
+  String peerUnlessOwnUser() {
+    return UnixPeers.otherUser(channel);
+  }
+
   /** A guest's connection over {@code channel}: non-blocking, waiting on selectors. */
   static Connection quiet(SocketChannel channel, String name) throws IOException {
     return new Quiet(channel, name);

@@ -103,6 +103,28 @@ final class UnixPeers {
   }
 
   /**
+   * The name (or number) of the user running the process at the other end of the Unix socket
+   * {@code c} if that is not this process's user; null if it is, or where the platform gives no
+   * peer credentials (the socket file's owner is then all there is to go by).
+   *
+   * @throws LevelException {@code LEVEL_CONNECTION_LOST} if the credentials cannot be read
+   */
+  static String otherUser(SocketChannel c) {
+    try {
+      if (!c.supportedOptions().contains(ExtendedSocketOptions.SO_PEERCRED)) {
+        return null;
+      }
+      UserPrincipal own = FileSystems.getDefault().getUserPrincipalLookupService()
+          .lookupPrincipalByName(Long.toString(ownUid())); // a number: that uid
+      UserPrincipal peer = c.getOption(ExtendedSocketOptions.SO_PEERCRED).user();
+      return own.equals(peer) ? null : peer.getName();
+    } catch (IOException e) {
+      throw new LevelException(ErrorCode.LEVEL_CONNECTION_LOST, "cannot tell which user the "
+          + "process at the other end of a Unix socket runs as: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * This process's user id, asked once: asking means a look in the user database (getpwuid),
    * about 0.1 ms. Only where there are user ids (a LinkageError elsewhere).
    */

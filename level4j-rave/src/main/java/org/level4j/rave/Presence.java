@@ -592,7 +592,7 @@ final class Presence {
       Path socket = info != null ? info.socket() : defaultSocket();
       if (socket != null && (info != null || Files.exists(socket)) && Owner.isOurs(socket)) {
         try {
-          return Connection.unixSharedMemory(socket); // the leader runs as this user
+          return Connection.unixOwnUser(socket); // the leader runs as this user; checked
         } catch (LevelException e) {
           // A stale socket, or the new leader is not listening yet; keep what the OS said.
           last = e.getCause() instanceof IOException io ? io : new IOException(e.reason(), e);

@@ -77,4 +77,48 @@ class ImpostorLeaderTest {
     }
   }
 
+  /**
+   * The socket file is this user's, but the process listening on it is not: the file was chowned
+   * after it was bound, as a rename in a directory another user may write would also give. The
+   * follower asks the kernel who listens ({@code SO_PEERCRED}) and hangs up before it sends a
+   * byte. The impostor is a real process of uid 65534 (a Node one-liner run with setpriv), which
+   * counts what each connection sent it.
+   */
+  @Test
+  void aFollowerHangsUpUnusedOnAnotherUsersProcessBehindASocketFileOfItsOwn() throws Exception {
+    assumeTrue(ChildProcess.isRoot(), "needs root to run a process as another user");
+    UserPrincipal nobody = dir.getFileSystem().getUserPrincipalLookupService()
+        .lookupPrincipalByName(Integer.toString(NOBODY));
+    Path nest = Files.createTempDirectory("level4j-impostor");
+    Path socket = nest.resolve("db.sock");
+    try (ChildProcess lockHolder = ChildProcess.java(HoldLock.class,
+        dir.resolve(Seat.LOCK_FILE).toString())) {
+      lockHolder.await("LOCKED");
+      Files.setOwner(nest, nobody);
+      String counter = "const net = require('net');"
+          + "net.createServer((s) => { let n = 0; s.on('data', (d) => { n += d.length });"
+          + " s.on('close', () => console.log('READ ' + n)) })"
+          + ".listen(process.argv[1], () => console.log('LISTENING'))";
+      try (ChildProcess impostor = ChildProcess.start(new ProcessBuilder("setpriv",
+          "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "node", "-e", counter,
+          socket.toString()))) {
+        impostor.await("LISTENING");
+        Files.setOwner(socket, Files.getOwner(dir));
+        new LeaderInfo(impostor.pid(), socket).write(dir);
+
+        RaveOptions brief = RaveOptions.builder().giveUpAfter(Duration.ofSeconds(2)).build();
+        assertThatThrownBy(() -> RaveLevel.open(dir, brief).close())
+            .isInstanceOf(LevelException.class)
+            .hasMessageContaining("runs as user nobody")
+            .hasMessageContaining("not as this process's user 0");
+        impostor.await("READ ");
+        assertThat(impostor.lines()).filteredOn(l -> l.startsWith("READ "))
+            .as("what each of the follower's connections sent the impostor")
+            .isNotEmpty().allMatch(l -> l.equals("READ 0"));
+      }
+    } finally {
+      Files.deleteIfExists(socket);
+      Files.deleteIfExists(nest);
+    }
+  }
 }
