@@ -127,6 +127,16 @@ final class ServeCommand implements Callable<Integer> {
           + " LEVEL_LIMIT_EXCEEDED (default 1024).")
   Integer maxSnapshots;
 
+  @Option(names = "--max-host-iterators", paramLabel = "N",
+      description = "Over all connections: iterators open at once; more fail with"
+          + " LEVEL_LIMIT_EXCEEDED (default 16384, some 180 MB).")
+  Integer maxHostIterators;
+
+  @Option(names = "--max-host-snapshots", paramLabel = "N",
+      description = "Over all connections: snapshots level4j guests hold at once; more fail with"
+          + " LEVEL_LIMIT_EXCEEDED (default 16384).")
+  Integer maxHostSnapshots;
+
   @Option(names = "--max-connections", paramLabel = "N",
       description = "Connections served at once, over all the addresses (each costs a thread and"
           + " file descriptors); one more is closed at once, unread, and a warning is logged"
@@ -194,6 +204,12 @@ final class ServeCommand implements Callable<Integer> {
       }
       if (maxSnapshots != null) {
         o.maxSnapshots(maxSnapshots);
+      }
+      if (maxHostIterators != null) {
+        o.maxHostIterators(maxHostIterators);
+      }
+      if (maxHostSnapshots != null) {
+        o.maxHostSnapshots(maxHostSnapshots);
       }
       if (maxConnections != null) {
         o.maxConnections(maxConnections);

@@ -12,8 +12,8 @@ import org.level4j.net.HostOptions;
 import picocli.CommandLine;
 
 /**
- * The limits of {@code level4j serve} (per connection, and how many connections): its flags set
- * them, HostOptions' defaults fill in.
+ * The limits of {@code level4j serve} (per connection, over all connections, and how many
+ * connections): its flags set them, HostOptions' defaults fill in.
  */
 class ServeOptionsTest {
   @TempDir
@@ -34,6 +34,8 @@ class ServeOptionsTest {
     assertThat(o.maxRequestsInFlight()).isEqualTo(d.maxRequestsInFlight()).isEqualTo(4096);
     assertThat(o.maxIterators()).isEqualTo(d.maxIterators()).isEqualTo(1024);
     assertThat(o.maxSnapshots()).isEqualTo(d.maxSnapshots()).isEqualTo(1024);
+    assertThat(o.maxHostIterators()).isEqualTo(d.maxHostIterators()).isEqualTo(16_384);
+    assertThat(o.maxHostSnapshots()).isEqualTo(d.maxHostSnapshots()).isEqualTo(16_384);
     assertThat(o.maxConnections()).isEqualTo(d.maxConnections()).isEqualTo(1024);
     assertThat(o.checkpointsFromAnyGuest()).isEqualTo(d.checkpointsFromAnyGuest()).isFalse();
   }
@@ -42,13 +44,16 @@ class ServeOptionsTest {
   void eachFlagSetsItsLimit() {
     HostOptions o = parse("db", "--readonly", "--max-frame-bytes", "4096",
         "--max-unsent-bytes", "65536", "--max-requests-in-flight", "16", "--max-iterators", "8",
-        "--max-snapshots", "5", "--max-connections", "3", "--checkpoints-from-any-guest");
+        "--max-snapshots", "5", "--max-host-iterators", "40", "--max-host-snapshots", "30",
+        "--max-connections", "3", "--checkpoints-from-any-guest");
     assertThat(o.readOnly()).isTrue();
     assertThat(o.maxFrameBytes()).isEqualTo(4096);
     assertThat(o.maxUnsentBytes()).isEqualTo(65536);
     assertThat(o.maxRequestsInFlight()).isEqualTo(16);
     assertThat(o.maxIterators()).isEqualTo(8);
     assertThat(o.maxSnapshots()).isEqualTo(5);
+    assertThat(o.maxHostIterators()).isEqualTo(40);
+    assertThat(o.maxHostSnapshots()).isEqualTo(30);
     assertThat(o.maxConnections()).isEqualTo(3);
     assertThat(o.checkpointsFromAnyGuest()).isTrue();
   }
@@ -59,6 +64,10 @@ class ServeOptionsTest {
     Run r = Run.of("serve", dir.toString(), "--max-iterators", "0");
     assertThat(r.code()).isEqualTo(Main.USAGE);
     assertThat(r.err()).contains("maxIterators must be at least 1, got 0");
+    assertThat(dir).doesNotExist();
+    r = Run.of("serve", dir.toString(), "--max-host-snapshots", "0");
+    assertThat(r.code()).isEqualTo(Main.USAGE);
+    assertThat(r.err()).contains("maxHostSnapshots must be at least 1, got 0");
     assertThat(dir).doesNotExist();
   }
 

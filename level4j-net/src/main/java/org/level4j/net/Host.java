@@ -35,10 +35,12 @@ import org.level4j.LevelException;
  *
  * <p>What one connection may make the host hold is bounded ({@link HostOptions} has the limits
  * and their defaults): a guest that sends without reading its answers stops being read once
- * {@link HostOptions#maxUnsentBytes} of answers wait for it, and iterators and requests in flight
- * beyond their caps are refused with {@link ErrorCode#LEVEL_LIMIT_EXCEEDED}, leaving the
- * connection usable. The other connections are served meanwhile. How many connections its
- * listeners bring at once is bounded too ({@link HostOptions#maxConnections}).
+ * {@link HostOptions#maxUnsentBytes} of answers wait for it, and iterators, snapshots and
+ * requests in flight beyond their caps are refused with {@link ErrorCode#LEVEL_LIMIT_EXCEEDED},
+ * leaving the connection usable. The other connections are served meanwhile. How many
+ * connections its listeners bring at once is bounded too ({@link HostOptions#maxConnections}),
+ * and so are the iterators and snapshots of all of them together ({@link
+ * HostOptions#maxHostIterators}, {@link HostOptions#maxHostSnapshots}).
  *
  * <p>The host works on the database's bytes ({@link Database#bytes()}); its prewrite hooks and
  * write listeners run as for local writes. Closing the host closes its listeners and connections,
@@ -71,6 +73,10 @@ public final class Host implements AutoCloseable {
   final LongAdder sharedMemory = new LongAdder(); // counted by the sessions
   /** Change feeds open over all sessions: see {@link HostFeeds#MAX_HOST_FEEDS}. */
   final AtomicInteger feeds = new AtomicInteger();
+  /** Iterators open over all sessions, at most {@link HostOptions#maxHostIterators}. */
+  final HostPlaces iterators;
+  /** Snapshots held over all sessions, at most {@link HostOptions#maxHostSnapshots}. */
+  final HostPlaces snapshots;
   /** Checkpoints a host queues behind the one it makes: beyond them, one is refused. */
   static final int MAX_QUEUED_CHECKPOINTS = 16;
   /**
@@ -101,6 +107,8 @@ public final class Host implements AutoCloseable {
     }
     this.db = db;
     this.options = options;
+    this.iterators = new HostPlaces(options.maxHostIterators());
+    this.snapshots = new HostPlaces(options.maxHostSnapshots());
   }
 
   /**
@@ -427,7 +435,9 @@ public final class Host implements AutoCloseable {
   }
 
   /**
-   * Iterators guests hold open now, over all connections, for monitoring.
+   * Iterators guests hold open now, over all connections, for monitoring; each connection has at
+   * most {@link HostOptions#maxIterators}, and all of them together at most {@link
+   * HostOptions#maxHostIterators}.
    *
    * @return the number of open iterators
    */
@@ -441,7 +451,8 @@ public final class Host implements AutoCloseable {
 
   /**
    * Snapshots guests hold now (taken and not yet released), over all connections, for
-   * monitoring; each connection holds at most {@link HostOptions#maxSnapshots}.
+   * monitoring; each connection holds at most {@link HostOptions#maxSnapshots}, and all of them
+   * together at most {@link HostOptions#maxHostSnapshots}.
    *
    * @return the number of snapshots held
    */

@@ -48,6 +48,8 @@ final class HostIterator {
   private final long limit;
   private final Frames frames;
   private final LevelIterator<byte[], Object> it;
+  /** The host's places for open iterators, one of which this holds until {@link #close}. */
+  private final HostPlaces places;
 
   private int seq;
   private long consumed;
@@ -63,10 +65,15 @@ final class HostIterator {
   private final byte[] initialSeek;
   private RuntimeException failure;
 
-  /** {@code snapshot}: the explicit snapshot the guest named, or null for an implicit one. */
+  /**
+   * {@code snapshot}: the explicit snapshot the guest named, or null for an implicit one; {@code
+   * places}: the host's places for iterators, one of which the caller took for this one and which
+   * {@link #close} gives back.
+   */
   HostIterator(HostSession session, Database db, GuestMessage.Iterator m,
-      org.level4j.Snapshot snapshot) {
+      org.level4j.Snapshot snapshot, HostPlaces places) {
     this.session = session;
+    this.places = places;
     this.id = m.id();
     this.seq = m.seq();
     this.consumed = m.consumed();
@@ -138,11 +145,20 @@ final class HostIterator {
     applySeek(target, newSeq);
   }
 
+  /**
+   * Closes the database's iterator, then gives back this iterator's place among the host's: here,
+   * the one way every iterator ends (closed by its guest, with its connection, with the host), and
+   * once, however often it is called.
+   */
   synchronized void close() {
     if (!closed) {
       closed = true;
-      if (it != null) {
-        it.close();
+      try {
+        if (it != null) {
+          it.close();
+        }
+      } finally {
+        places.giveBack();
       }
     }
   }

@@ -11,10 +11,14 @@ import org.level4j.Snapshot;
 
 /**
  * The iterators the guest of one {@link HostSession} has open, by id: at most {@code
- * maxIterators} of them (see {@link HostOptions}); more are refused with {@code
+ * maxIterators} of them, and each holds one of the host's {@code maxHostIterators} places, shared
+ * by all its connections (see {@link HostOptions}); more are refused with {@code
  * LEVEL_LIMIT_EXCEEDED} and cost nothing more. The ids of refused iterators are remembered (at
  * most {@code maxIterators} of them, until the guest closes them) so that a guest's later ack,
  * seek or close of one is not mistaken for a protocol error.
+ *
+ * <p>A place is taken here, before the iterator is made, and given back by {@link
+ * HostIterator#close()}, which every way an iterator ends goes through.
  *
  * <p>Threads: the session's reader thread only, but {@link #open()}, for the host's counters.
  */
@@ -23,16 +27,19 @@ final class HostIterators {
   private final Database db;
   private final HostSnapshots snapshots;
   private final int max;
+  /** The host's places for open iterators, over all its connections. */
+  private final HostPlaces places;
   private final Map<Integer, HostIterator> iterators = new HashMap<>();
   private final Set<Integer> refused = new HashSet<>();
   private volatile int open; // iterators.size(), for Host's counters
 
-  HostIterators(HostSession session, Database db, HostSnapshots snapshots,
-      int max) {
+  HostIterators(HostSession session, Database db, HostSnapshots snapshots, int max,
+      HostPlaces places) {
     this.session = session;
     this.db = db;
     this.snapshots = snapshots;
     this.max = max;
+    this.places = places;
   }
 
   /** An iterator's message: open, ack, seek or close. */
@@ -74,10 +81,7 @@ final class HostIterators {
       throw new Malformed("iterator " + Integer.toUnsignedString(i.id()) + " is already open");
     }
     if (iterators.size() >= max) {
-      if (refused.size() < max) {
-        refused.add(i.id());
-      }
-      refuse(i, new LevelException(ErrorCode.LEVEL_LIMIT_EXCEEDED, "this "
+      overLimit(i, new LevelException(ErrorCode.LEVEL_LIMIT_EXCEEDED, "this "
           + "connection already has " + iterators.size() + " iterators open, the most the host "
           + "allows (HostOptions.maxIterators, serve --max-iterators): close iterators you no "
           + "longer use"));
@@ -93,10 +97,31 @@ final class HostIterators {
         return;
       }
     }
-    HostIterator it = new HostIterator(session, db, i, snapshot);
+    if (!places.take()) {
+      overLimit(i, new LevelException(ErrorCode.LEVEL_LIMIT_EXCEEDED, "this host already has "
+          + places.max() + " iterators open over all its connections, the most it allows "
+          + "(HostOptions.maxHostIterators, serve --max-host-iterators): close iterators you no "
+          + "longer use, or try again once other guests have closed theirs"));
+      return;
+    }
+    HostIterator it;
+    try {
+      it = new HostIterator(session, db, i, snapshot, places);
+    } catch (RuntimeException | Error e) {
+      places.giveBack(); // there is no iterator to give it back on close
+      throw e;
+    }
     iterators.put(i.id(), it);
     open = iterators.size();
     it.start();
+  }
+
+  /** Refuses iterator {@code i} for a limit, remembering its id while there is room. */
+  private void overLimit(GuestMessage.Iterator i, LevelException error) {
+    if (refused.size() < max) {
+      refused.add(i.id());
+    }
+    refuse(i, error);
   }
 
   private void refuse(GuestMessage.Iterator i, LevelException error) {
@@ -106,7 +131,7 @@ final class HostIterators {
     }
   }
 
-  /** The connection ended: closes every iterator. */
+  /** The connection ended: closes every iterator, which gives back its place. */
   void closeAll() {
     for (HostIterator it : iterators.values()) {
       it.close();

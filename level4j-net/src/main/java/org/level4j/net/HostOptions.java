@@ -58,6 +58,23 @@ import org.level4j.Op;
  * (default 1024) one is closed as soon as it is accepted, before anything is read from it, with a
  * warning in the log; one that ends frees its place. A TLS guest holds its place from the start
  * of its handshake, so unauthenticated peers cannot take more.
+ *
+ * <h2>What all connections together may make the host hold</h2>
+ * The per-connection limits times {@code maxConnections} would still let guests open a million
+ * iterators (some 11 GB) and hold a million snapshots, so the host bounds them over all its
+ * connections too, those given to {@link Host#serve(Connection)} included:
+ * <table>
+ *   <caption>Host-wide limits</caption>
+ *   <tr><th>limit</th><th>default</th><th>beyond it</th></tr>
+ *   <tr><td>{@link #maxHostIterators}</td><td>16,384</td>
+ *       <td>the iterator fails with {@link ErrorCode#LEVEL_LIMIT_EXCEEDED}</td></tr>
+ *   <tr><td>{@link #maxHostSnapshots}</td><td>16,384</td>
+ *       <td>taking the snapshot fails with {@link ErrorCode#LEVEL_LIMIT_EXCEEDED}</td></tr>
+ *   <tr><td>change feeds (fixed)</td><td>256</td>
+ *       <td>subscribing fails with {@link ErrorCode#LEVEL_LIMIT_EXCEEDED}</td></tr>
+ * </table>
+ * The refused guest's connection, and everything else it holds, goes on; an iterator closed or a
+ * snapshot released on any connection, or a connection that ends, frees its places.
  */
 public final class HostOptions {
   private static final HostOptions DEFAULTS = new Builder().build();
@@ -71,6 +88,8 @@ public final class HostOptions {
   private final int maxRequestsInFlight;
   private final int maxIterators;
   private final int maxSnapshots;
+  private final int maxHostIterators;
+  private final int maxHostSnapshots;
   private final int maxConnections;
   private final boolean checkpointsFromAnyGuest;
 
@@ -84,14 +103,16 @@ public final class HostOptions {
     this.maxRequestsInFlight = b.maxRequestsInFlight;
     this.maxIterators = b.maxIterators;
     this.maxSnapshots = b.maxSnapshots;
+    this.maxHostIterators = b.maxHostIterators;
+    this.maxHostSnapshots = b.maxHostSnapshots;
     this.maxConnections = b.maxConnections;
     this.checkpointsFromAnyGuest = b.checkpointsFromAnyGuest;
   }
 
   /**
    * Read-write, no hooks; per connection: frames up to 64 MiB, 1 MiB of unsent answers, 4096
-   * requests in flight, 1024 open iterators, 1024 snapshots; 1024 connections at once (see the
-   * class description).
+   * requests in flight, 1024 open iterators, 1024 snapshots; 1024 connections at once, with
+   * 16,384 open iterators and 16,384 snapshots over all of them (see the class description).
    *
    * @return the default options
    */
@@ -124,6 +145,8 @@ public final class HostOptions {
     b.maxRequestsInFlight = maxRequestsInFlight;
     b.maxIterators = maxIterators;
     b.maxSnapshots = maxSnapshots;
+    b.maxHostIterators = maxHostIterators;
+    b.maxHostSnapshots = maxHostSnapshots;
     b.maxConnections = maxConnections;
     b.checkpointsFromAnyGuest = checkpointsFromAnyGuest;
     return b;
@@ -238,6 +261,42 @@ public final class HostOptions {
   }
 
   /**
+   * How many iterators all the host's connections may hold open together, those given to {@link
+   * Host#serve(Connection)} included; opening another, on any connection, fails that iterator
+   * with {@link ErrorCode#LEVEL_LIMIT_EXCEEDED} (the connection and its other iterators go on)
+   * until one is closed or its connection ends. Default 16,384: some 180 MB of the host's memory
+   * (1024 iterators cost about 11 MB on RocksDB, see {@link #maxIterators}), where {@code
+   * maxConnections} times {@code maxIterators} alone would allow a million (some 11 GB).
+   *
+   * <p>A single connection still has at most {@code maxIterators}, so this binds only when many
+   * connections hold many iterators: raise it for, say, a RaveLevel leader with thousands of
+   * follower processes each holding a few, and budget the memory for it.
+   *
+   * @return the limit
+   */
+  public int maxHostIterators() {
+    return maxHostIterators;
+  }
+
+  /**
+   * How many explicit snapshots all the host's connections may hold together, those given to
+   * {@link Host#serve(Connection)} included; taking another, on any connection, fails with {@link
+   * ErrorCode#LEVEL_LIMIT_EXCEEDED} (the connection and its other snapshots go on) until one is
+   * released or its connection ends. Default 16,384: each snapshot keeps the data it sees from
+   * being compacted away, and {@code maxConnections} times {@code maxSnapshots} alone would let
+   * guests that forget to close theirs hold a million.
+   *
+   * <p>A single connection still holds at most {@code maxSnapshots}, so this binds only when many
+   * connections hold many snapshots: raise it for, say, a RaveLevel leader with thousands of
+   * follower processes each holding a few.
+   *
+   * @return the limit
+   */
+  public int maxHostSnapshots() {
+    return maxHostSnapshots;
+  }
+
+  /**
    * How many connections accepted from the host's {@link Listener}s it serves at once, over all
    * of them. One accepted beyond it is closed at once, before anything is read from it, and
    * counted in {@link Host#connectionsRefused()}; a warning names this limit (logged at most once
@@ -281,14 +340,16 @@ public final class HostOptions {
         && Objects.equals(predel, h.predel) && Objects.equals(prebatch, h.prebatch)
         && maxFrameBytes == h.maxFrameBytes && maxUnsentBytes == h.maxUnsentBytes
         && maxRequestsInFlight == h.maxRequestsInFlight && maxIterators == h.maxIterators
-        && maxSnapshots == h.maxSnapshots && maxConnections == h.maxConnections
+        && maxSnapshots == h.maxSnapshots && maxHostIterators == h.maxHostIterators
+        && maxHostSnapshots == h.maxHostSnapshots && maxConnections == h.maxConnections
         && checkpointsFromAnyGuest == h.checkpointsFromAnyGuest;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(readOnly, preput, predel, prebatch, maxFrameBytes, maxUnsentBytes,
-        maxRequestsInFlight, maxIterators, maxSnapshots, maxConnections, checkpointsFromAnyGuest);
+        maxRequestsInFlight, maxIterators, maxSnapshots, maxHostIterators, maxHostSnapshots,
+        maxConnections, checkpointsFromAnyGuest);
   }
 
   @Override
@@ -299,7 +360,8 @@ public final class HostOptions {
         + (prebatch == null ? "" : ", prebatch=" + prebatch)
         + ", maxFrameBytes=" + maxFrameBytes + ", maxUnsentBytes=" + maxUnsentBytes
         + ", maxRequestsInFlight=" + maxRequestsInFlight + ", maxIterators=" + maxIterators
-        + ", maxSnapshots=" + maxSnapshots + ", maxConnections=" + maxConnections
+        + ", maxSnapshots=" + maxSnapshots + ", maxHostIterators=" + maxHostIterators
+        + ", maxHostSnapshots=" + maxHostSnapshots + ", maxConnections=" + maxConnections
         + ", checkpointsFromAnyGuest=" + checkpointsFromAnyGuest + "]";
   }
 
@@ -314,6 +376,8 @@ public final class HostOptions {
     private int maxRequestsInFlight = 4096;
     private int maxIterators = 1024;
     private int maxSnapshots = 1024;
+    private int maxHostIterators = 16_384;
+    private int maxHostSnapshots = 16_384;
     private int maxConnections = 1024;
     private boolean checkpointsFromAnyGuest = false;
 
@@ -415,6 +479,28 @@ public final class HostOptions {
      */
     public Builder maxSnapshots(int snapshots) {
       this.maxSnapshots = atLeast("maxSnapshots", snapshots, 1);
+      return this;
+    }
+
+    /**
+     * See {@link HostOptions#maxHostIterators()}; at least 1.
+     *
+     * @param iterators the iterators all the host's connections may hold open together
+     * @return this builder
+     */
+    public Builder maxHostIterators(int iterators) {
+      this.maxHostIterators = atLeast("maxHostIterators", iterators, 1);
+      return this;
+    }
+
+    /**
+     * See {@link HostOptions#maxHostSnapshots()}; at least 1.
+     *
+     * @param snapshots the snapshots all the host's connections may hold together
+     * @return this builder
+     */
+    public Builder maxHostSnapshots(int snapshots) {
+      this.maxHostSnapshots = atLeast("maxHostSnapshots", snapshots, 1);
       return this;
     }
 

@@ -20,7 +20,8 @@ import org.level4j.Snapshot;
  * {@code maxUnsentBytes} of answers are unsent, so a guest that does not read stops being read
  * (the kernel's socket buffers then stop its writes). Requests beyond {@code
  * maxRequestsInFlight} are refused with {@code LEVEL_LIMIT_EXCEEDED} and cost nothing more, as
- * are iterators and snapshots beyond their bounds; the snapshots a connection holds are released
+ * are iterators and snapshots beyond their bounds (the connection's, and the host's over all its
+ * connections); the snapshots a connection holds are released
  * when it ends. A getMany whose values would pass {@code maxFrameBytes} is refused the same way
  * ({@link GetManyAnswer}), and so is a getMany, batch or write of more keys or operations than
  * {@link #maxItems}, before they are decoded.
@@ -75,8 +76,9 @@ final class HostSession implements FrameReader.Handler {
     this.counted = new CountedConnection(connection, host.received, host.sent);
     this.answers = new HostAnswers(new Outbox(counted), this::close);
     this.writes = new HostWrites(options, async, answers);
-    this.snapshots = new HostSnapshots(this.db, options.maxSnapshots());
-    this.iterators = new HostIterators(this, db, snapshots, options.maxIterators());
+    this.snapshots = new HostSnapshots(this.db, options.maxSnapshots(), host.snapshots);
+    this.iterators = new HostIterators(this, db, snapshots, options.maxIterators(),
+        host.iterators);
     this.feeds = new HostFeeds(this, db, answers, options.maxUnsentBytes(), host.feeds);
     this.maxItems = maxItems(options.maxFrameBytes());
   }

@@ -10,20 +10,26 @@ import org.level4j.Snapshot;
 
 /**
  * The snapshots the guest of one {@link HostSession} took, by the number it gave them: at most
- * {@code maxSnapshots} of them (see {@link HostOptions}); more are refused with {@code
- * LEVEL_LIMIT_EXCEEDED}. Those still held when the connection ends are released then.
+ * {@code maxSnapshots} of them, and each holds one of the host's {@code maxHostSnapshots} places,
+ * shared by all its connections (see {@link HostOptions}); more are refused with {@code
+ * LEVEL_LIMIT_EXCEEDED}. Those still held when the connection ends are released then. A place is
+ * taken with the snapshot and given back by {@link #close(Snapshot)}, which every release goes
+ * through, once a snapshot has left the map (so once for each).
  *
  * <p>Threads: the session's reader thread only, but {@link #held()}, for the host's counters.
  */
 final class HostSnapshots {
   private final Level<byte[], byte[]> db;
   private final int max;
+  /** The host's places for held snapshots, over all its connections. */
+  private final HostPlaces places;
   private final Map<Integer, Snapshot> snapshots = new HashMap<>();
   private volatile int held; // snapshots.size(), for Host's counters
 
-  HostSnapshots(Level<byte[], byte[]> db, int max) {
+  HostSnapshots(Level<byte[], byte[]> db, int max, HostPlaces places) {
     this.db = db;
     this.max = max;
+    this.places = places;
   }
 
   /** The snapshot the guest numbered {@code number}, or null if this connection holds none. */
@@ -33,8 +39,8 @@ final class HostSnapshots {
 
   /**
    * Takes the snapshot a guest asked for, unless this connection already holds {@code
-   * maxSnapshots} of them. Taken here, on the reader thread, after the writes received before it
-   * were started, as every read is.
+   * maxSnapshots} of them or the host {@code maxHostSnapshots}. Taken here, on the reader thread,
+   * after the writes received before it were started, as every read is.
    */
   CompletableFuture<Void> take(GuestMessage.TakeSnapshot t) {
     if (snapshots.containsKey(t.snapshot())) {
@@ -47,19 +53,29 @@ final class HostSnapshots {
               + "allows (HostOptions.maxSnapshots, serve --max-snapshots): close snapshots you "
               + "no longer use"));
     }
+    if (!places.take()) {
+      return CompletableFuture.failedFuture(new LevelException(ErrorCode.LEVEL_LIMIT_EXCEEDED,
+          "this host already holds " + places.max() + " snapshots over all its connections, the "
+              + "most it allows (HostOptions.maxHostSnapshots, serve --max-host-snapshots): "
+              + "close snapshots you no longer use, or try again once other guests have closed "
+              + "theirs"));
+    }
+    Snapshot s;
     try {
-      snapshots.put(t.snapshot(), db.snapshot());
-      held = snapshots.size();
-      return CompletableFuture.completedFuture(null);
+      s = db.snapshot();
     } catch (RuntimeException e) {
+      places.giveBack();
       return CompletableFuture.failedFuture(e);
     }
+    snapshots.put(t.snapshot(), s);
+    held = snapshots.size();
+    return CompletableFuture.completedFuture(null);
   }
 
   void release(int number) {
     Snapshot s = snapshots.remove(number);
     if (s != null) {
-      s.close();
+      close(s);
       held = snapshots.size();
     }
   }
@@ -67,10 +83,23 @@ final class HostSnapshots {
   /** The connection ended: releases every snapshot it holds. */
   void releaseAll() {
     for (Snapshot s : snapshots.values()) {
-      s.close();
+      close(s);
     }
     snapshots.clear();
     held = 0;
+  }
+
+  /**
+   * Closes a snapshot that has left (or is leaving) {@link #snapshots}, then gives back its place
+   * among the host's, before {@link #held} stops counting it: whoever sees the count fall can take
+   * a snapshot again.
+   */
+  private void close(Snapshot s) {
+    try {
+      s.close();
+    } finally {
+      places.giveBack();
+    }
   }
 
   int held() {

@@ -25,6 +25,8 @@ class HostOptionsBuilderTest {
     assertThat(d.maxRequestsInFlight()).isEqualTo(4096);
     assertThat(d.maxIterators()).isEqualTo(1024);
     assertThat(d.maxSnapshots()).isEqualTo(1024);
+    assertThat(d.maxHostIterators()).isEqualTo(16_384);
+    assertThat(d.maxHostSnapshots()).isEqualTo(16_384);
     assertThat(d.maxConnections()).isEqualTo(1024);
     assertThat(d.checkpointsFromAnyGuest()).isFalse();
     assertThat(HostOptions.builder().build()).isEqualTo(d).hasSameHashCodeAs(d);
@@ -37,14 +39,20 @@ class HostOptionsBuilderTest {
     Consumer<List<Op<byte[], byte[]>>> prebatch = ops -> { };
     HostOptions o = HostOptions.builder().readOnly(true).preput(preput).predel(predel)
         .prebatch(prebatch).maxFrameBytes(4096).maxUnsentBytes(100).maxRequestsInFlight(5)
-        .maxIterators(6).maxSnapshots(7).maxConnections(8).checkpointsFromAnyGuest(true).build();
+        .maxIterators(6).maxSnapshots(7).maxHostIterators(10).maxHostSnapshots(11)
+        .maxConnections(8).checkpointsFromAnyGuest(true).build();
     assertThat(o.toBuilder().build()).isEqualTo(o).hasSameHashCodeAs(o);
     assertThat(o.preput()).isSameAs(preput);
     assertThat(o.predel()).isSameAs(predel);
     assertThat(o.prebatch()).isSameAs(prebatch);
     assertThat(o.maxSnapshots()).isEqualTo(7);
+    assertThat(o.maxHostIterators()).isEqualTo(10);
+    assertThat(o.maxHostSnapshots()).isEqualTo(11);
     assertThat(o.maxConnections()).isEqualTo(8);
-    assertThat(o.toString()).contains("maxConnections=8");
+    assertThat(o.toString()).contains("maxConnections=8").contains("maxHostIterators=10")
+        .contains("maxHostSnapshots=11");
+    assertThat(o.toBuilder().maxHostIterators(12).build()).isNotEqualTo(o);
+    assertThat(o.toBuilder().maxHostSnapshots(12).build()).isNotEqualTo(o);
     assertThat(o).isNotEqualTo(HostOptions.defaults());
     assertThat(o.toBuilder().maxConnections(9).build()).isNotEqualTo(o);
     assertThat(o.toBuilder().readOnly(false).build()).isNotEqualTo(o);
@@ -69,6 +77,10 @@ class HostOptionsBuilderTest {
         "maxIterators must be at least 1, got -1");
     refused(() -> HostOptions.builder().maxSnapshots(0),
         "maxSnapshots must be at least 1, got 0");
+    refused(() -> HostOptions.builder().maxHostIterators(0),
+        "maxHostIterators must be at least 1, got 0");
+    refused(() -> HostOptions.builder().maxHostSnapshots(-3),
+        "maxHostSnapshots must be at least 1, got -3");
     refused(() -> HostOptions.builder().maxConnections(0),
         "maxConnections must be at least 1, got 0");
   }
