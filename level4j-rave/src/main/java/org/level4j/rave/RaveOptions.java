@@ -110,7 +110,10 @@ public final class RaveOptions {
    * HostOptions#defaults()}. Each follower process holds one connection to the leader (the
    * leader's own process uses an in-memory pipe, which is never refused), so {@link
    * HostOptions#maxConnections()} is how many follower processes it serves at once: 1024 by
-   * default.
+   * default. The iterators and snapshots of all of them together, the leader's own included, are
+   * bounded by {@link HostOptions#maxHostIterators()} and {@link HostOptions#maxHostSnapshots()}
+   * (16,384 each by default): raise them with {@code maxConnections} for thousands of followers
+   * that each hold several.
    *
    * @return the host's options
    */
