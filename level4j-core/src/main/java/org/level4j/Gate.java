@@ -52,6 +52,15 @@ final class Gate {
   }
 
   /**
+   * Refuses new entries without waiting for those inside: for an owner whose release is what
+   * ends the calls in progress (a remote engine's close fails the waits of its callers), which
+   * releases and then calls {@link #shut()} to wait for them to leave.
+   */
+  synchronized void refuse() {
+    shut = true;
+  }
+
+  /**
    * For an owner's {@code close()}: shuts the gate and, if this call shut it, runs {@code release}
    * (the native resource, now that nobody is inside) and then {@code forget}, even if releasing
    * throws. Closing twice is harmless: the second call only waits for those inside.

@@ -21,10 +21,12 @@ import org.level4j.spi.RemoteEngine;
  * is the longest class of the core.
  *
  * <p>Every engine call happens inside {@link #gate}, so {@link #close()} can wait for calls in
- * progress and never closes the engine under one. For a remote engine ({@link
+ * progress and never closes a local engine under one. For a remote engine ({@link
  * Engine#supports()} says nothing about that; {@code RemoteEngine} marks it) sync calls wait on
  * the engine's futures outside the gate: a close must not wait for a network answer, and the
- * engine fails its pending futures when closed.
+ * engine fails its pending futures when closed. Some remote calls still wait for the host inside
+ * the gate (a snapshot's answer, a write held at a guest's bound until its host reads), so a
+ * remote engine is closed first, which ends those waits, and the gate drained after.
  */
 final class Root extends View<String, String> implements Database {
   private static final System.Logger LOG = System.getLogger("org.level4j");
@@ -87,6 +89,15 @@ final class Root extends View<String, String> implements Database {
     }
     status(Status.CLOSING);
     try {
+      if (remote) {
+        // A call inside the gate may wait for the host (a guest's snapshot(), or a write held at
+        // its bound on unsent requests while the host does not read): draining first would wait
+        // as long as the host does, for ever if it is stopped, polling all the while. Closing the
+        // engine ends such waits (its futures fail, its connection closes); the drain is then
+        // short, and the handles are closed after it, calls that made one meanwhile included.
+        gate.refuse();
+        engine.close();
+      }
       gate.shut();
       for (Cursor<?, ?> c : List.copyOf(cursors)) {
         c.close();
@@ -106,7 +117,9 @@ final class Root extends View<String, String> implements Database {
         }
         batches.clear();
       }
-      engine.close();
+      if (!remote) {
+        engine.close();
+      }
     } finally {
       status(Status.CLOSED);
     }

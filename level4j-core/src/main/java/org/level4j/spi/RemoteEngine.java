@@ -12,7 +12,10 @@ import org.level4j.RequestId;
  * The core then implements sync calls by waiting on the async ones, outside its close gate, so
  * that closing never waits for a network answer. Such an engine must fail its pending futures
  * (with {@code LEVEL_DATABASE_NOT_OPEN}) when closed, and its iterators must implement
- * {@link EngineIterator#nextvAsync} natively.
+ * {@link EngineIterator#nextvAsync} natively. The core closes it while calls may be in progress
+ * (a call that waits for the host, such as {@link #snapshot()} or a write held back until the
+ * host reads, would otherwise hold the close for as long as the host is away): its close must
+ * be safe then, and end every such wait.
  *
  * <p>It implements the {@code ...Async} methods; its sync methods wait on them.
  */
