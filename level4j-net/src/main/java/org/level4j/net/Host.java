@@ -62,7 +62,7 @@ public final class Host implements AutoCloseable {
    * HostOptions#maxConnections}: taken by the accepting thread before a session exists, given
    * back by {@link #forget} when the session goes.
    */
-  private final AtomicInteger places = new AtomicInteger();
+  private final HostPlaces places;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   final LongAdder served = new LongAdder(); // counted by the sessions
   final LongAdder broken = new LongAdder(); // counted by the sessions
@@ -71,8 +71,8 @@ public final class Host implements AutoCloseable {
   private final LongAdder accepted = new LongAdder();
   private final LongAdder refused = new LongAdder();
   final LongAdder sharedMemory = new LongAdder(); // counted by the sessions
-  /** Change feeds open over all sessions: see {@link HostFeeds#MAX_HOST_FEEDS}. */
-  final AtomicInteger feeds = new AtomicInteger();
+  /** Change feeds open over all sessions, at most {@link HostFeeds#MAX_HOST_FEEDS}. */
+  final HostPlaces feeds = new HostPlaces(HostFeeds.MAX_HOST_FEEDS);
   /** Iterators open over all sessions, at most {@link HostOptions#maxHostIterators}. */
   final HostPlaces iterators;
   /** Snapshots held over all sessions, at most {@link HostOptions#maxHostSnapshots}. */
@@ -107,6 +107,7 @@ public final class Host implements AutoCloseable {
     }
     this.db = db;
     this.options = options;
+    this.places = new HostPlaces(options.maxConnections());
     this.iterators = new HostPlaces(options.maxHostIterators());
     this.snapshots = new HostPlaces(options.maxHostSnapshots());
   }
@@ -198,28 +199,12 @@ public final class Host implements AutoCloseable {
   /** Closes a connection that is not served, giving back its place if it holds one. */
   private void refuse(Connection connection, boolean placed) {
     if (placed) {
-      places.decrementAndGet();
+      places.giveBack();
     }
     refused.increment();
     connection.close();
   }
 
-  /**
-   * Takes one of the {@link HostOptions#maxConnections} places for a connection a listener
-   * accepted, or returns false if all are taken.
-   */
-  private boolean place() {
-    int max = options.maxConnections();
-    while (true) {
-      int n = places.get();
-      if (n >= max) {
-        return false;
-      }
-      if (places.compareAndSet(n, n + 1)) {
-        return true;
-      }
-    }
-  }
 
   /**
    * Completes a TLS connection's handshake, on the connection's own thread and before anything is
@@ -303,7 +288,7 @@ public final class Host implements AutoCloseable {
         LockSupport.parkNanos(pause);
         continue;
       }
-      if (!place()) {
+      if (!places.take()) {
         // Warned of before the close, so a peer that sees its connection end can find it logged.
         overLimit.log(() -> "refused connection " + c + ": the host serves "
             + options.maxConnections() + " connections from its listeners already, its limit"
@@ -511,7 +496,7 @@ public final class Host implements AutoCloseable {
   void forget(HostSession s) {
     sessions.computeIfPresent(s, (gone, placed) -> {
       if (placed) {
-        places.decrementAndGet();
+        places.giveBack();
       }
       return null;
     });

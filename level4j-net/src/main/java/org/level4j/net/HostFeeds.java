@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.level4j.Database;
 import org.level4j.ErrorCode;
 import org.level4j.LevelException;
@@ -33,10 +32,10 @@ final class HostFeeds {
   private final int maxUnsentBytes;
   private final Map<Integer, HostFeed> feeds = new ConcurrentHashMap<>();
   /** The host's count of open feeds, over all its sessions. */
-  private final AtomicInteger hostFeeds;
+  private final HostPlaces hostFeeds;
 
   HostFeeds(HostSession session, Database database, HostAnswers answers, int maxUnsentBytes,
-      AtomicInteger hostFeeds) {
+      HostPlaces hostFeeds) {
     this.session = session;
     this.database = database;
     this.answers = answers;
@@ -61,8 +60,7 @@ final class HostFeeds {
             + feeds.size() + " change feeds, the most a host allows (" + MAX_FEEDS + "): close "
             + "feeds you no longer use");
       }
-      if (sub.feed() != 0 && hostFeeds.incrementAndGet() > MAX_HOST_FEEDS) {
-        hostFeeds.decrementAndGet();
+      if (sub.feed() != 0 && !hostFeeds.take()) {
         throw new LevelException(ErrorCode.LEVEL_LIMIT_EXCEEDED, "this host already serves "
             + MAX_HOST_FEEDS + " change feeds over all its connections, the most it allows: "
             + "close feeds you no longer use, or try again once others have");
@@ -71,7 +69,7 @@ final class HostFeeds {
         revision = database.revision();
       } catch (LevelException e) {
         if (sub.feed() != 0) {
-          hostFeeds.decrementAndGet();
+          hostFeeds.giveBack();
         }
         throw e;
       }
@@ -126,7 +124,7 @@ final class HostFeeds {
       if (open != f) {
         return open;
       }
-      hostFeeds.decrementAndGet();
+      hostFeeds.giveBack();
       forgotten[0] = true;
       return null;
     });

@@ -90,13 +90,9 @@ final class UnixPeers {
    */
   static boolean isOwnUser(SocketChannel c) {
     try {
-      if (!(c.getLocalAddress() instanceof java.net.UnixDomainSocketAddress)
-          || !c.supportedOptions().contains(ExtendedSocketOptions.SO_PEERCRED)) {
-        return false;
-      }
-      UserPrincipal own = FileSystems.getDefault().getUserPrincipalLookupService()
-          .lookupPrincipalByName(Long.toString(ownUid())); // a number: that uid
-      return own.equals(c.getOption(ExtendedSocketOptions.SO_PEERCRED).user());
+      return c.getLocalAddress() instanceof java.net.UnixDomainSocketAddress
+          && c.supportedOptions().contains(ExtendedSocketOptions.SO_PEERCRED)
+          && otherUser(c) == null;
     } catch (IOException | RuntimeException e) {
       return false;
     }
