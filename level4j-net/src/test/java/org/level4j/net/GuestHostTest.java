@@ -24,30 +24,23 @@ class GuestHostTest {
   @TempDir
   Path dir;
 
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final Opened opened = new Opened();
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T keep(T t) {
-    open.add(t);
-    return t;
+    opened.close();
   }
 
   private Guest guestOverPipe(Database db) {
-    Host host = keep(Host.of(db));
+    Host host = opened.keep(Host.of(db));
     Connection.Pipe pipe = Connection.pipe();
     host.serve(pipe.host());
-    return keep(Guest.connect(pipe::guest));
+    return opened.keep(Guest.connect(pipe::guest));
   }
 
   @Test
   void putGetDelOverAPipe() {
-    Database db = keep(MemoryLevel.open());
+    Database db = opened.keep(MemoryLevel.open());
     Guest guest = guestOverPipe(db);
     guest.put("a", "1");
     assertThat(guest.get("a")).isEqualTo("1");
@@ -59,12 +52,12 @@ class GuestHostTest {
 
   @Test
   void putGetOverAUnixSocket() throws Exception {
-    Database db = keep(MemoryLevel.open());
+    Database db = opened.keep(MemoryLevel.open());
     Path sock = dir.resolve("db.sock");
-    keep(Host.of(db).listen(Listener.unix(sock)));
+    opened.keep(Host.of(db).listen(Listener.unix(sock)));
     assertThat(Files.getPosixFilePermissions(sock))
         .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    Guest guest = keep(Guest.connect(Connector.unix(sock)));
+    Guest guest = opened.keep(Guest.connect(Connector.unix(sock)));
     guest.put("k", "v");
     assertThat(guest.get("k")).isEqualTo("v");
     assertThat(guest.getMany(List.of("k", "x"))).containsExactly("v", null);
@@ -72,11 +65,11 @@ class GuestHostTest {
 
   @Test
   void putGetOverTcp() throws Exception {
-    Database db = keep(MemoryLevel.open());
+    Database db = opened.keep(MemoryLevel.open());
     Listener l = Listener.tcp(0);
-    keep(Host.of(db).listen(l));
+    opened.keep(Host.of(db).listen(l));
     int port = ((java.net.InetSocketAddress) l.address()).getPort();
-    Guest guest = keep(Guest.connect(Connector.tcp("127.0.0.1", port)));
+    Guest guest = opened.keep(Guest.connect(Connector.tcp("127.0.0.1", port)));
     guest.batch(List.of(Op.put("a", "1"), Op.put("b", "2"), Op.del("a")));
     assertThat(guest.get("a")).isNull();
     assertThat(guest.get("b")).isEqualTo("2");
@@ -84,7 +77,7 @@ class GuestHostTest {
 
   @Test
   void manyRequestsInFlight() {
-    Database db = keep(MemoryLevel.open());
+    Database db = opened.keep(MemoryLevel.open());
     Guest guest = guestOverPipe(db);
     List<CompletableFuture<Void>> puts = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
@@ -102,7 +95,7 @@ class GuestHostTest {
 
   @Test
   void iteratorsStreamRangesInBothDirections() {
-    Database db = keep(MemoryLevel.open());
+    Database db = opened.keep(MemoryLevel.open());
     for (int i = 0; i < 5000; i++) {
       db.put(String.format("k%05d", i), "v" + i);
     }
@@ -130,15 +123,15 @@ class GuestHostTest {
 
   @Test
   void largeValuesStreamInFramesTheGuestAccepts() {
-    Database db = keep(MemoryLevel.open());
+    Database db = opened.keep(MemoryLevel.open());
     byte[] big = new byte[1 << 20];
     for (int i = 0; i < 12; i++) {
       db.bytes().put(new byte[] {(byte) i}, big);
     }
-    Host host = keep(Host.of(db));
+    Host host = opened.keep(Host.of(db));
     Connection.Pipe pipe = Connection.pipe();
     host.serve(pipe.host());
-    Guest guest = keep(Guest.connect(pipe::guest,
+    Guest guest = opened.keep(Guest.connect(pipe::guest,
         GuestOptions.builder().maxFrameBytes(3 << 20).build()));
     assertThat(guest.bytes().values(Range.all()).all()).hasSize(12)
         .allSatisfy(v -> assertThat(v).hasSize(1 << 20));
@@ -146,7 +139,7 @@ class GuestHostTest {
 
   @Test
   void clearDeletesTheRange() {
-    Database db = keep(MemoryLevel.open());
+    Database db = opened.keep(MemoryLevel.open());
     for (int i = 0; i < 10; i++) {
       db.put("k" + i, "v");
     }
@@ -159,7 +152,7 @@ class GuestHostTest {
 
   @Test
   void closingFailsPendingOperationsWithNotOpen() throws Exception {
-    Database db = keep(MemoryLevel.open());
+    Database db = opened.keep(MemoryLevel.open());
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     db.prewrite((op, batch) -> {
       try {
@@ -182,9 +175,9 @@ class GuestHostTest {
 
   @Test
   void oneHostServesManyGuestsAtOnce() throws Exception {
-    Database db = keep(MemoryLevel.open());
+    Database db = opened.keep(MemoryLevel.open());
     Listener l = Listener.tcp(0);
-    keep(Host.of(db).listen(l));
+    opened.keep(Host.of(db).listen(l));
     int port = ((java.net.InetSocketAddress) l.address()).getPort();
     List<Thread> threads = new ArrayList<>();
     List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -213,7 +206,7 @@ class GuestHostTest {
 
   @Test
   void closingFailsLaterCallsWithNotOpen() {
-    Database db = keep(MemoryLevel.open());
+    Database db = opened.keep(MemoryLevel.open());
     Guest guest = guestOverPipe(db);
     guest.close();
     assertThatThrownBy(() -> guest.get("a")).isInstanceOf(LevelException.class)

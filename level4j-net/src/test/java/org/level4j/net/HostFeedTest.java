@@ -34,28 +34,21 @@ class HostFeedTest {
   @TempDir
   Path dir;
 
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final Opened opened = new Opened();
 
   @AfterEach
   void stop() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T keep(T resource) {
-    open.add(resource);
-    return resource;
+    opened.close();
   }
 
   @Test
   void aSubscriberThatDoesNotReadHoldsTheHostAtItsBoundThenGetsEveryChangeKeptAndTheError()
       throws Exception {
-    RocksDatabase db = keep(RocksLevel.open(dir.resolve("db"), RocksOptions.builder()
+    RocksDatabase db = opened.keep(RocksLevel.open(dir.resolve("db"), RocksOptions.builder()
         .walTtl(Duration.ofSeconds(1)).walSizeLimitBytes(0).build()));
     int bound = 256 * 1024;
     Path socket = dir.resolve("db.sock");
-    Host host = keep(Host.of(db, HostOptions.builder().maxUnsentBytes(bound).build()))
+    Host host = opened.keep(Host.of(db, HostOptions.builder().maxUnsentBytes(bound).build()))
         .listen(Listener.unix(socket));
     byte[] value = new byte[100_000];
     Arrays.fill(value, (byte) 'v');
@@ -115,9 +108,9 @@ class HostFeedTest {
   @Test
   void aHostServesAtMostItsBoundOfFeedsOverAllConnectionsAndRefusesTheNextClearly()
       throws Exception {
-    RocksDatabase db = keep(RocksLevel.open(dir.resolve("db")));
+    RocksDatabase db = opened.keep(RocksLevel.open(dir.resolve("db")));
     Path socket = dir.resolve("db.sock");
-    Host host = keep(Host.of(db)).listen(Listener.unix(socket));
+    Host host = opened.keep(Host.of(db)).listen(Listener.unix(socket));
     int perConnection = HostFeeds.MAX_FEEDS;
     int connections = HostFeeds.MAX_HOST_FEEDS / perConnection;
     List<RawPeer> peers = new ArrayList<>();
@@ -127,7 +120,7 @@ class HostFeedTest {
     assertThat(host.openFeeds()).isEqualTo(HostFeeds.MAX_HOST_FEEDS);
 
     // One more connection: its first feed is over the host's bound, not the connection's.
-    RawPeer late = keep(new RawPeer(socket));
+    RawPeer late = opened.keep(new RawPeer(socket));
     Protobuf.Out one = new Protobuf.Out(64);
     GuestMessage.subscribe(one, 1, 1, Range.all(), 0);
     late.send(one);
@@ -157,7 +150,7 @@ class HostFeedTest {
 
   /** A new raw connection to {@code socket} that subscribed to {@code n} feeds, each accepted. */
   private RawPeer subscribedToAll(Path socket, int n) throws Exception {
-    RawPeer peer = keep(new RawPeer(socket));
+    RawPeer peer = opened.keep(new RawPeer(socket));
     Protobuf.Out o = new Protobuf.Out(64 * n);
     for (int f = 1; f <= n; f++) {
       GuestMessage.subscribe(o, f, f, Range.all(), 0);
@@ -171,9 +164,9 @@ class HostFeedTest {
 
   @Test
   void unsubscribingAndHangingUpReleaseTheHostsFeeds() throws Exception {
-    RocksDatabase db = keep(RocksLevel.open(dir.resolve("db")));
+    RocksDatabase db = opened.keep(RocksLevel.open(dir.resolve("db")));
     Path socket = dir.resolve("db.sock");
-    Host host = keep(Host.of(db)).listen(Listener.unix(socket));
+    Host host = opened.keep(Host.of(db)).listen(Listener.unix(socket));
     try (RawPeer peer = new RawPeer(socket)) {
       Protobuf.Out o = new Protobuf.Out(64);
       GuestMessage.subscribe(o, 1, 1, Range.all(), 0);
@@ -196,8 +189,8 @@ class HostFeedTest {
   @Test
   void aHostOfADatabaseWithoutAFeedAnnouncesNoneAndRefusesASubscription() throws Exception {
     Path socket = dir.resolve("db.sock");
-    keep(Host.of(keep(MemoryLevel.open()))).listen(Listener.unix(socket));
-    Guest guest = keep(Guest.connect(Connector.unix(socket)));
+    opened.keep(Host.of(opened.keep(MemoryLevel.open()))).listen(Listener.unix(socket));
+    Guest guest = opened.keep(Guest.connect(Connector.unix(socket)));
     assertThat(guest.supports().changeFeed()).isFalse();
     try (RawPeer peer = new RawPeer(socket)) {
       Protobuf.Out o = new Protobuf.Out(64);
@@ -211,10 +204,10 @@ class HostFeedTest {
 
   @Test
   void aGuestsSlowListenerPausesItsFeedAndGetsEveryChangeOnceInOrder() throws Exception {
-    RocksDatabase db = keep(RocksLevel.open(dir.resolve("db")));
+    RocksDatabase db = opened.keep(RocksLevel.open(dir.resolve("db")));
     Path socket = dir.resolve("db.sock");
-    Host host = keep(Host.of(db)).listen(Listener.unix(socket));
-    Guest guest = keep(Guest.connect(Connector.unix(socket)));
+    Host host = opened.keep(Host.of(db)).listen(Listener.unix(socket));
+    Guest guest = opened.keep(Guest.connect(Connector.unix(socket)));
     int written = GuestFeed.MAX_QUEUED * 3;
     java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.BlockingQueue<Change> seen =
@@ -253,10 +246,10 @@ class HostFeedTest {
 
   @Test
   void aGuestsListenerMayCallTheDatabaseSynchronously() throws Exception {
-    RocksDatabase db = keep(RocksLevel.open(dir.resolve("db")));
+    RocksDatabase db = opened.keep(RocksLevel.open(dir.resolve("db")));
     Path socket = dir.resolve("db.sock");
-    keep(Host.of(db)).listen(Listener.unix(socket));
-    Guest guest = keep(Guest.connect(Connector.unix(socket)));
+    opened.keep(Host.of(db)).listen(Listener.unix(socket));
+    Guest guest = opened.keep(Guest.connect(Connector.unix(socket)));
     java.util.concurrent.BlockingQueue<String> copied =
         new java.util.concurrent.LinkedBlockingQueue<>();
     Range<byte[]> source = Range.<byte[]>all().gte(key(0)).lt(key(99_999));

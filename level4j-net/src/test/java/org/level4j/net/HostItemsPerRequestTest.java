@@ -33,23 +33,16 @@ class HostItemsPerRequestTest {
   @TempDir
   Path dir;
 
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final Opened opened = new Opened();
 
   @AfterEach
   void stop() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T keep(T resource) {
-    open.add(resource);
-    return resource;
+    opened.close();
   }
 
   private Path serve(Database db, HostOptions options) {
     Path socket = dir.resolve("db.sock");
-    keep(Host.of(db, options)).listen(Listener.unix(socket));
+    opened.keep(Host.of(db, options)).listen(Listener.unix(socket));
     return socket;
   }
 
@@ -63,7 +56,7 @@ class HostItemsPerRequestTest {
   /** The audit's request: one frame of the default limit, 33 million empty keys. */
   @Test
   void aGetManyOfThirtyMillionEmptyKeysIsRefusedAndTheConnectionGoesOn() throws Exception {
-    Database db = keep(MemoryLevel.open());
+    Database db = opened.keep(MemoryLevel.open());
     db.put("a", "1");
     Path socket = serve(db, HostOptions.defaults());
     int limit = HostOptions.defaults().maxFrameBytes();
@@ -90,10 +83,10 @@ class HostItemsPerRequestTest {
 
   @Test
   void aGuestsGetManyAndBatchOverTheBoundFailWithLimitExceededAndTheGuestGoesOn() {
-    Database db = keep(MemoryLevel.open());
+    Database db = opened.keep(MemoryLevel.open());
     db.put("a", "1");
     Path socket = serve(db, HostOptions.builder().maxFrameBytes(MIB).build()); // 16,384 items
-    Guest guest = keep(Guest.connect(Connector.unix(socket)));
+    Guest guest = opened.keep(Guest.connect(Connector.unix(socket)));
     List<String> keys = new ArrayList<>();
     List<Op<String, String>> ops = new ArrayList<>();
     for (int i = 0; i < 16_385; i++) {
@@ -125,7 +118,7 @@ class HostItemsPerRequestTest {
   /** The Write extension (a batch with preconditions or a request id) has the same bound. */
   @Test
   void aWriteOverTheBoundIsRefusedWholeAndTheConnectionGoesOn() throws Exception {
-    Database db = keep(MemoryLevel.open());
+    Database db = opened.keep(MemoryLevel.open());
     Path socket = serve(db, HostOptions.builder().maxFrameBytes(MIB).build());
     List<Op<byte[], byte[]>> ops = new ArrayList<>();
     ops.add(Op.expectAbsent(b("w")));
@@ -152,7 +145,7 @@ class HostItemsPerRequestTest {
   /** A Node guest's batch travels as a Batch: raw, with empty keys, as a hostile one would. */
   @Test
   void aBatchOfAMillionEmptyDelsIsRefusedWithoutWritingAnything() throws Exception {
-    Database db = keep(MemoryLevel.open());
+    Database db = opened.keep(MemoryLevel.open());
     db.put("a", "1");
     Path socket = serve(db, HostOptions.builder().maxFrameBytes(16 * MIB).build()); // 262,144
     List<Op<byte[], byte[]>> ops = new ArrayList<>();
@@ -178,9 +171,9 @@ class HostItemsPerRequestTest {
 
   @Test
   void aGetManyOfTenThousandKeysAndABatchOfTenThousandPutsAreServedByADefaultHost() {
-    Database db = keep(MemoryLevel.open());
+    Database db = opened.keep(MemoryLevel.open());
     Path socket = serve(db, HostOptions.defaults());
-    Guest guest = keep(Guest.connect(Connector.unix(socket)));
+    Guest guest = opened.keep(Guest.connect(Connector.unix(socket)));
     List<String> keys = new ArrayList<>();
     List<Op<String, String>> ops = new ArrayList<>();
     for (int i = 0; i < 10_000; i++) {

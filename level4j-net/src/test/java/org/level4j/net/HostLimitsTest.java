@@ -41,34 +41,27 @@ class HostLimitsTest {
   @TempDir
   Path dir;
 
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final Opened opened = new Opened();
 
   @AfterEach
   void stop() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T keep(T resource) {
-    open.add(resource);
-    return resource;
+    opened.close();
   }
 
   private Host serve(Database db, HostOptions options, Path socket) throws Exception {
-    return keep(Host.of(db, options)).listen(Listener.unix(socket));
+    return opened.keep(Host.of(db, options)).listen(Listener.unix(socket));
   }
 
   @Test
   void aPeerThatNeverReadsIsNoLongerReadWhileOthersAreServed() throws Exception {
-    Database db = keep(MemoryLevel.open());
+    Database db = opened.keep(MemoryLevel.open());
     byte[] value = new byte[100_000];
     Arrays.fill(value, (byte) 'v');
     db.bytes().put(BIG, value);
     int bound = 256 * 1024;
     Path socket = dir.resolve("db.sock");
     Host host = serve(db, HostOptions.builder().maxUnsentBytes(bound).build(), socket);
-    Guest good = keep(Guest.connect(Connector.unix(socket)));
+    Guest good = opened.keep(Guest.connect(Connector.unix(socket)));
 
     int sent = 3000; // 300 MB of answers
     Protobuf.Out gets = new Protobuf.Out(64 * 1024);
@@ -110,12 +103,12 @@ class HostLimitsTest {
 
   @Test
   void twentyThousandIteratorsLeaveTheCapOpenAndTheRestRefused() throws Exception {
-    Database db = keep(MemoryLevel.open());
+    Database db = opened.keep(MemoryLevel.open());
     db.put("a", "1");
     Path socket = dir.resolve("db.sock");
     Host host = serve(db, HostOptions.defaults(), socket);
     int cap = HostOptions.defaults().maxIterators();
-    Guest good = keep(Guest.connect(Connector.unix(socket)));
+    Guest good = opened.keep(Guest.connect(Connector.unix(socket)));
     try (RawPeer peer = new RawPeer(socket)) {
       int opened = 0;
       int refused = 0;
@@ -166,18 +159,18 @@ class HostLimitsTest {
 
   @Test
   void aGuestsIteratorBeyondTheCapFailsWithLimitExceededAndTheGuestGoesOn() throws Exception {
-    Database db = keep(MemoryLevel.open());
+    Database db = opened.keep(MemoryLevel.open());
     db.put("a", "1");
     Path socket = dir.resolve("db.sock");
     Host host = serve(db, HostOptions.builder().maxIterators(3).build(), socket);
-    Guest guest = keep(Guest.connect(Connector.unix(socket)));
+    Guest guest = opened.keep(Guest.connect(Connector.unix(socket)));
     List<LevelIterator<String, Entry<String, String>>> held = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      LevelIterator<String, Entry<String, String>> it = keep(guest.iterator(Range.all()));
+      LevelIterator<String, Entry<String, String>> it = opened.keep(guest.iterator(Range.all()));
       assertThat(it.next().key()).isEqualTo("a");
       held.add(it);
     }
-    LevelIterator<String, Entry<String, String>> fourth = keep(guest.iterator(Range.all()));
+    LevelIterator<String, Entry<String, String>> fourth = opened.keep(guest.iterator(Range.all()));
     assertThatThrownBy(fourth::next).isInstanceOfSatisfying(LevelException.class, e -> {
       assertThat(e.code()).isEqualTo(ErrorCode.LEVEL_LIMIT_EXCEEDED);
       assertThat(e.getMessage()).contains("3 iterators open");
@@ -196,11 +189,11 @@ class HostLimitsTest {
 
   @Test
   void aGetManyWhoseAnswerWouldPassTheFrameLimitIsRefusedAndTheGuestGoesOn() throws Exception {
-    Database db = keep(MemoryLevel.open());
+    Database db = opened.keep(MemoryLevel.open());
     db.put("big", "v".repeat(100_000));
     Path socket = dir.resolve("db.sock");
     serve(db, HostOptions.builder().maxFrameBytes(1 << 20).build(), socket);
-    Guest guest = keep(Guest.connect(Connector.unix(socket)));
+    Guest guest = opened.keep(Guest.connect(Connector.unix(socket)));
     for (int copies : new int[] {11, GetManyAnswer.SLICE * 2}) { // read whole; read in slices
       List<String> keys = java.util.Collections.nCopies(copies, "big");
       assertThatThrownBy(() -> guest.getMany(keys))
@@ -229,7 +222,7 @@ class HostLimitsTest {
   @Test
   void requestsBeyondTheInFlightCapAreRefusedWithLimitExceeded() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    Database data = keep(MemoryLevel.open());
+    Database data = opened.keep(MemoryLevel.open());
     data.put("a", "1");
     Path socketA = dir.resolve("a.sock");
     serve(data, HostOptions.builder().prebatch(ops -> {
@@ -241,11 +234,11 @@ class HostLimitsTest {
         }
       }
     }).build(), socketA);
-    Guest relay = keep(Guest.connect(Connector.unix(socketA)));
+    Guest relay = opened.keep(Guest.connect(Connector.unix(socketA)));
     Path socketB = dir.resolve("b.sock");
     int cap = 8;
     Host b = serve(relay, HostOptions.builder().maxRequestsInFlight(cap).build(), socketB);
-    Guest guest = keep(Guest.connect(Connector.unix(socketB)));
+    Guest guest = opened.keep(Guest.connect(Connector.unix(socketB)));
 
     try {
       assertInFlightCap(guest, b, cap, release);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,37 +28,30 @@ class HostWideLimitsTest {
   @TempDir
   Path dir;
 
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final Opened opened = new Opened();
   private Host host;
 
   @AfterEach
   void stop() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T keep(T resource) {
-    open.add(resource);
-    return resource;
+    opened.close();
   }
 
   /** A host of a database holding a, b, c, d, with {@code options}, and its socket. */
   private Path serve(HostOptions options) throws Exception {
-    Database db = keep(MemoryLevel.open());
+    Database db = opened.keep(MemoryLevel.open());
     for (String k : List.of("a", "b", "c", "d")) {
       db.put(k, k.toUpperCase());
     }
     Path socket = dir.resolve("db.sock");
-    host = keep(Host.of(db, options)).listen(Listener.unix(socket));
+    host = opened.keep(Host.of(db, options)).listen(Listener.unix(socket));
     return socket;
   }
 
   @Test
   void iteratorsBeyondTheHostsBoundAreRefusedOnEveryConnectionUntilOneCloses() throws Exception {
     Path socket = serve(HostOptions.builder().maxHostIterators(4).build());
-    Guest a = keep(Guest.connect(Connector.unix(socket)));
-    Guest b = keep(Guest.connect(Connector.unix(socket)));
+    Guest a = opened.keep(Guest.connect(Connector.unix(socket)));
+    Guest b = opened.keep(Guest.connect(Connector.unix(socket)));
     List<LevelIterator<String, Entry<String, String>>> ofA = List.of(opened(a), opened(a));
     List<LevelIterator<String, Entry<String, String>>> ofB = List.of(opened(b), opened(b));
     assertThat(host.openIterators()).isEqualTo(4);
@@ -85,7 +77,7 @@ class HostWideLimitsTest {
     // A connection that ends gives back the places of all its iterators (B held one).
     b.close();
     HostLimitsTest.await(() -> host.openIterators() == 3 && host.connections() == 1);
-    Guest c = keep(Guest.connect(Connector.unix(socket)));
+    Guest c = opened.keep(Guest.connect(Connector.unix(socket)));
     LevelIterator<String, Entry<String, String>> ofC = opened(c);
     assertRefused(c);
     assertRefused(a);
@@ -103,8 +95,8 @@ class HostWideLimitsTest {
   void snapshotsBeyondTheHostsBoundAreRefusedOnEveryConnectionUntilOneIsReleased()
       throws Exception {
     Path socket = serve(HostOptions.builder().maxHostSnapshots(3).build());
-    Guest a = keep(Guest.connect(Connector.unix(socket)));
-    Guest b = keep(Guest.connect(Connector.unix(socket)));
+    Guest a = opened.keep(Guest.connect(Connector.unix(socket)));
+    Guest b = opened.keep(Guest.connect(Connector.unix(socket)));
     Snapshot a1 = a.snapshot();
     Snapshot a2 = a.snapshot();
     Snapshot b1 = b.snapshot();
@@ -129,7 +121,7 @@ class HostWideLimitsTest {
     // A connection that ends releases its snapshots and gives back their places (A held one).
     a.close();
     HostLimitsTest.await(() -> host.heldSnapshots() == 2 && host.connections() == 1);
-    Guest c = keep(Guest.connect(Connector.unix(socket)));
+    Guest c = opened.keep(Guest.connect(Connector.unix(socket)));
     Snapshot c1 = c.snapshot();
     assertSnapshotRefused(c);
     assertSnapshotRefused(b);
@@ -145,8 +137,8 @@ class HostWideLimitsTest {
   @Test
   void closingTheHostGivesBackEveryPlace() throws Exception {
     Path socket = serve(HostOptions.builder().maxHostIterators(2).maxHostSnapshots(2).build());
-    Guest a = keep(Guest.connect(Connector.unix(socket)));
-    Guest b = keep(Guest.connect(Connector.unix(socket)));
+    Guest a = opened.keep(Guest.connect(Connector.unix(socket)));
+    Guest b = opened.keep(Guest.connect(Connector.unix(socket)));
     opened(a);
     opened(b);
     a.snapshot();
@@ -164,7 +156,7 @@ class HostWideLimitsTest {
 
   /** An iterator of {@code guest} over everything, open on the host: it has read its first. */
   private LevelIterator<String, Entry<String, String>> opened(Guest guest) {
-    LevelIterator<String, Entry<String, String>> it = keep(guest.iterator(Range.all()));
+    LevelIterator<String, Entry<String, String>> it = opened.keep(guest.iterator(Range.all()));
     assertThat(it.next().key()).isEqualTo("a");
     return it;
   }
