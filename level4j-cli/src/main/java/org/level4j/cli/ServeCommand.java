@@ -36,11 +36,10 @@ import picocli.CommandLine.TypeConversionException;
 /**
  * {@code level4j serve DIR [--tcp HOST:PORT [--tls-key-store FILE --tls-trust-store FILE |
  * --insecure]] [--socket PATH [--allow-uid UID] [--allow-group GROUP]] [--readonly]
- * [--max-… N]}: holds a
- * database and serves it to guests (other {@code level4j} commands with {@code --connect},
- * level4j {@code Guest}s, Node {@code many-level} guests) until the process is stopped. The
- * {@code --max-…} flags set the limits of {@link HostOptions} on the addresses it listens on: per
- * connection, and {@code --max-connections} on how many are served at once.
+ * [--max-… N]}: holds a database and serves it to guests (other {@code level4j} commands with
+ * {@code --connect}, level4j {@code Guest}s, Node {@code many-level} guests) until the process is
+ * stopped. The {@code --max-…} flags ({@link HostLimitFlags}) set the limits of {@link
+ * HostOptions} on the addresses it listens on.
  */
 @Command(name = "serve",
     description = {
@@ -102,46 +101,8 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--readonly", description = "Refuse writes (guests get LEVEL_READONLY).")
   boolean readonly;
 
-  @Option(names = "--max-frame-bytes", paramLabel = "N",
-      description = "Per connection: the largest frame a guest may send; a larger one closes its"
-          + " connection (default 64 MiB).")
-  Integer maxFrameBytes;
-
-  @Option(names = "--max-unsent-bytes", paramLabel = "N",
-      description = "Per connection: bytes of answers that may wait for the guest to read them"
-          + " before the host stops reading its requests, until it reads (default 1 MiB).")
-  Integer maxUnsentBytes;
-
-  @Option(names = "--max-requests-in-flight", paramLabel = "N",
-      description = "Per connection: requests under way at once; more are answered with"
-          + " LEVEL_LIMIT_EXCEEDED (default 4096).")
-  Integer maxRequestsInFlight;
-
-  @Option(names = "--max-iterators", paramLabel = "N",
-      description = "Per connection: iterators open at once; more fail with LEVEL_LIMIT_EXCEEDED"
-          + " (default 1024).")
-  Integer maxIterators;
-
-  @Option(names = "--max-snapshots", paramLabel = "N",
-      description = "Per connection: snapshots a level4j guest holds at once; more fail with"
-          + " LEVEL_LIMIT_EXCEEDED (default 1024).")
-  Integer maxSnapshots;
-
-  @Option(names = "--max-host-iterators", paramLabel = "N",
-      description = "Over all connections: iterators open at once; more fail with"
-          + " LEVEL_LIMIT_EXCEEDED (default 16384, some 180 MB).")
-  Integer maxHostIterators;
-
-  @Option(names = "--max-host-snapshots", paramLabel = "N",
-      description = "Over all connections: snapshots level4j guests hold at once; more fail with"
-          + " LEVEL_LIMIT_EXCEEDED (default 16384).")
-  Integer maxHostSnapshots;
-
-  @Option(names = "--max-connections", paramLabel = "N",
-      description = "Connections served at once, over all the addresses (each costs a thread and"
-          + " file descriptors); one more is closed at once, unread, and a warning is logged"
-          + " (default 1024).")
-  Integer maxConnections;
+  @Mixin
+  HostLimitFlags limits;
 
   @Option(names = "--checkpoints-from-any-guest",
       description = "Make checkpoints for every guest that asks (they are written as your user,"
@@ -190,30 +151,7 @@ final class ServeCommand implements Callable<Integer> {
     HostOptions.Builder o = HostOptions.builder().readOnly(readonly)
         .checkpointsFromAnyGuest(checkpointsFromAnyGuest);
     try {
-      if (maxFrameBytes != null) {
-        o.maxFrameBytes(maxFrameBytes);
-      }
-      if (maxUnsentBytes != null) {
-        o.maxUnsentBytes(maxUnsentBytes);
-      }
-      if (maxRequestsInFlight != null) {
-        o.maxRequestsInFlight(maxRequestsInFlight);
-      }
-      if (maxIterators != null) {
-        o.maxIterators(maxIterators);
-      }
-      if (maxSnapshots != null) {
-        o.maxSnapshots(maxSnapshots);
-      }
-      if (maxHostIterators != null) {
-        o.maxHostIterators(maxHostIterators);
-      }
-      if (maxHostSnapshots != null) {
-        o.maxHostSnapshots(maxHostSnapshots);
-      }
-      if (maxConnections != null) {
-        o.maxConnections(maxConnections);
-      }
+      limits.applyTo(o);
     } catch (LevelException e) {
       throw new ParameterException(spec.commandLine(), e.reason(), e);
     }
