@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -33,7 +34,9 @@ import java.util.regex.Pattern;
  * <p>Threads: per ring, one producing thread at a time in one process and one consuming thread
  * at a time in the other. The producer publishes its tail with a volatile write, then reads the
  * consumer's flag; the consumer sets its flag with a volatile write, then reads the tail: one of
- * the two sees the other's write, so a consumer never sleeps on data nobody rings for.
+ * the two sees the other's write, so a consumer never sleeps on data nobody rings for. Every
+ * use of the mapping happens between {@link #enter} and {@link #exit}, so that {@link #close}
+ * can unmap it without a thread left to touch it.
  */
 final class SharedRings {
   /** Bytes per direction. */
@@ -67,6 +70,14 @@ final class SharedRings {
   private final int outData;
   private long taken; // only the consuming thread
   private long put; // only the producing thread
+  /**
+   * The threads inside {@link #enter}/{@link #exit} now, plus {@link #CLOSED} once {@link
+   * #close} was called and {@link #UNMAPPED} once the mapping is gone: whoever leaves it at
+   * CLOSED alone unmaps, so no thread touches the memory after that.
+   */
+  private final AtomicInteger users = new AtomicInteger();
+  private static final int CLOSED = 1 << 29;
+  private static final int UNMAPPED = 1 << 30;
 
   private SharedRings(MappedByteBuffer map, Path file, boolean guest) {
     this.map = map;
@@ -156,6 +167,50 @@ final class SharedRings {
   /** The file's name, for the host ({@link #open}). */
   String name() {
     return file.getFileName().toString();
+  }
+
+  /**
+   * Lets the calling thread read and write the rings until its {@link #exit}; false, with
+   * nothing to exit, once they are closed.
+   */
+  boolean enter() {
+    if ((users.getAndIncrement() & CLOSED) == 0) {
+      return true;
+    }
+    exit();
+    return false;
+  }
+
+  /** The calling thread is done with the rings for now. */
+  void exit() {
+    if (users.decrementAndGet() == CLOSED) {
+      unmapOnce();
+    }
+  }
+
+  /**
+   * No thread enters the rings from now on, and this end's mapping goes once the threads inside
+   * have left (a thread waiting in them is woken by the connection's close). Until then, or if
+   * this JVM gives no way to unmap (see {@link Unmapper}), the mapping goes when the buffer is
+   * collected, as any mapped buffer's does.
+   */
+  void close() {
+    int u;
+    do {
+      u = users.get();
+      if ((u & CLOSED) != 0) {
+        return;
+      }
+    } while (!users.compareAndSet(u, u | CLOSED));
+    if (u == 0) {
+      unmapOnce();
+    }
+  }
+
+  private void unmapOnce() {
+    if (users.compareAndSet(CLOSED, CLOSED | UNMAPPED)) {
+      Unmapper.unmap(map);
+    }
   }
 
   /** Removes the file; the mapping stays until both ends drop it. */

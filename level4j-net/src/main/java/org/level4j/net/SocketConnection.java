@@ -247,6 +247,12 @@ class SocketConnection implements Connection {
       } catch (IOException | RuntimeException | LinkageError e) {
         return null; // no shared memory here (no /dev/shm, not Linux): the socket carries it all
       }
+      if (!channel.isOpen()) { // closed meanwhile: close() found no rings to unmap
+        offered.unlink();
+        offered.close();
+        offered = null;
+        return null;
+      }
       sharedPoll = offered::poll;
       rings = offered;
       return offered;
@@ -261,6 +267,10 @@ class SocketConnection implements Connection {
       }
       try {
         SharedRings taken = SharedRings.open(name);
+        if (!channel.isOpen()) { // closed meanwhile: close() found no rings to unmap
+          taken.close();
+          return null;
+        }
         sharedPoll = taken::poll;
         rings = taken;
         return taken;
@@ -278,6 +288,7 @@ class SocketConnection implements Connection {
         if (accepted) {
           readRings = rings;
         } else {
+          rings.close();
           rings = null;
         }
       }
@@ -297,7 +308,17 @@ class SocketConnection implements Connection {
     @Override
     public int read(ByteBuffer dst) throws IOException {
       SharedRings s = readRings;
-      return s != null ? readShared(s, dst) : readSocket(dst);
+      if (s == null) {
+        return readSocket(dst);
+      }
+      if (!s.enter()) {
+        throw new AsynchronousCloseException();
+      }
+      try {
+        return readShared(s, dst);
+      } finally {
+        s.exit();
+      }
     }
 
     private int readSocket(ByteBuffer dst) throws IOException {
@@ -346,7 +367,15 @@ class SocketConnection implements Connection {
         super.write(head);
         src.position(src.position() + before);
       }
-      writeShared(rings, src); // from any buffer: no copy into a direct one first
+      SharedRings s = rings;
+      if (!s.enter()) {
+        throw new java.nio.channels.ClosedChannelException();
+      }
+      try {
+        writeShared(s, src); // from any buffer: no copy into a direct one first
+      } finally {
+        s.exit();
+      }
       written += n;
     }
 
@@ -466,10 +495,15 @@ class SocketConnection implements Connection {
     @Override
     public void close() {
       super.close();
+      SharedRings r;
       synchronized (this) {
         if (offered != null) {
           offered.unlink();
         }
+        r = rings;
+      }
+      if (r != null) {
+        r.close(); // unmapped now, or by the last thread to leave it, once woken below
       }
       closeQuietly(readable);
       closeQuietly(writable);
