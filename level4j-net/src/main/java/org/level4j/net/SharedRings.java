@@ -5,7 +5,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -57,7 +56,8 @@ final class SharedRings {
   /** Where the magic number and the capacity are, after the two rings' counters. */
   private static final int META = 2 * 3 * 64;
 
-  private final MappedByteBuffer map;
+  private final Mapping mapping;
+  private final ByteBuffer map; // mapping's buffer
   private final Path file;
   // Offsets of this end's in ring (consumed here) and out ring (produced here).
   private final int inTail;
@@ -79,8 +79,9 @@ final class SharedRings {
   private static final int CLOSED = 1 << 29;
   private static final int UNMAPPED = 1 << 30;
 
-  private SharedRings(MappedByteBuffer map, Path file, boolean guest) {
-    this.map = map;
+  private SharedRings(Mapping mapping, Path file, boolean guest) {
+    this.mapping = mapping;
+    this.map = mapping.buffer();
     this.file = file;
     int toHost = 0;
     int toGuest = 3 * 64;
@@ -116,10 +117,10 @@ final class SharedRings {
         StandardOpenOption.READ, StandardOpenOption.WRITE),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
       try {
-        MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, SIZE);
-        map.putInt(META, MAGIC);
-        map.putInt(META + 4, CAPACITY);
-        return new SharedRings(map, file, true);
+        Mapping m = Mapping.of(ch, SIZE);
+        m.buffer().putInt(META, MAGIC);
+        m.buffer().putInt(META + 4, CAPACITY);
+        return new SharedRings(m, file, true);
       } catch (IOException | RuntimeException e) {
         Files.deleteIfExists(file);
         throw e;
@@ -151,11 +152,12 @@ final class SharedRings {
             + "uid " + uid + ", mode " + Integer.toOctalString(mode & 0777) + ", " + size
             + " bytes)");
       }
-      MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, SIZE);
-      if (map.getInt(META) != MAGIC || map.getInt(META + 4) != CAPACITY) {
+      Mapping m = Mapping.of(ch, SIZE);
+      if (m.buffer().getInt(META) != MAGIC || m.buffer().getInt(META + 4) != CAPACITY) {
+        m.unmap();
         throw new IOException(file + " does not hold level4j's shared rings");
       }
-      return new SharedRings(map, file, false);
+      return new SharedRings(m, file, false);
     }
   }
 
@@ -191,7 +193,7 @@ final class SharedRings {
   /**
    * No thread enters the rings from now on, and this end's mapping goes once the threads inside
    * have left (a thread waiting in them is woken by the connection's close). Until then, or if
-   * this JVM gives no way to unmap (see {@link Unmapper}), the mapping goes when the buffer is
+   * this JVM gives no way to unmap (see {@link Mapping}), the mapping goes when the buffer is
    * collected, as any mapped buffer's does.
    */
   void close() {
@@ -209,7 +211,7 @@ final class SharedRings {
 
   private void unmapOnce() {
     if (users.compareAndSet(CLOSED, CLOSED | UNMAPPED)) {
-      Unmapper.unmap(map);
+      mapping.unmap();
     }
   }
 
