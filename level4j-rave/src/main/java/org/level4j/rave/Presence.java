@@ -81,6 +81,16 @@ final class Presence {
   private volatile Guest guest;
   private volatile RaveMonitor monitor;
   private volatile boolean closed;
+  /**
+   * Held by a takeover ({@link #promote}) from its look at {@link #closed} until it leads or has
+   * given up, and by {@link #shutdown} while it closes what leading opened: a close that comes
+   * during a takeover waits for it, then closes the RocksDB and host it opened. Without it,
+   * close() released LEADER and returned while the takeover still opened RocksDB, which it closed
+   * itself a few ms later (seconds on a loaded machine): open in a directory its owner took for
+   * closed, open at the exit of a process that exits right after close(), and holding LOCK
+   * against the next leader (CloseDuringTakeoverTest).
+   */
+  private final Object takeover = new Object();
   private volatile LevelException failure;
   private int handles;
   private final java.util.concurrent.atomic.AtomicLong failovers =
@@ -529,17 +539,18 @@ final class Presence {
   /**
    * Runs on the Seat's thread when this JVM wins the lock after being a follower. It takes no
    * monitor of this presence: the lock may be won while {@link #acquire} still holds that monitor,
-   * waiting in {@link #follow} for a leader to connect to (this very process, soon).
+   * waiting in {@link #follow} for a leader to connect to (this very process, soon). It holds
+   * {@link #takeover}, which only {@link #shutdown} takes too: a close waits for it, then closes
+   * what it opened.
    */
   private void promote() {
-    if (closed) {
-      return;
-    }
-    mark(LOCK_WON);
-    failovers.incrementAndGet();
-    lead(true);
-    if (closed) {
-      shutdown(); // closed while taking over: release what lead() opened
+    synchronized (takeover) {
+      if (closed) {
+        return;
+      }
+      mark(LOCK_WON);
+      failovers.incrementAndGet();
+      lead(true);
     }
   }
 
@@ -644,18 +655,20 @@ final class Presence {
     if (g != null) {
       g.close();
     }
-    Host h = host;
-    host = null;
-    if (h != null) {
-      h.close(); // followers see their connection end and elect a new leader
+    synchronized (takeover) { // a takeover under way leads first; its host and RocksDB close here
+      Host h = host;
+      host = null;
+      if (h != null) {
+        h.close(); // followers see their connection end and elect a new leader
+      }
+      Database d = local;
+      local = null;
+      if (d != null) {
+        d.close();
+      }
+      releaseLock();
+      seat.close();
     }
-    Database d = local;
-    local = null;
-    if (d != null) {
-      d.close();
-    }
-    releaseLock();
-    seat.close();
   }
 
   private static Path canonical(Path dir) {
