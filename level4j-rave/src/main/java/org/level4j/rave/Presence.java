@@ -132,6 +132,7 @@ final class Presence {
   private void start() {
     if (seat.tryTake()) {
       lead(false);
+      published();
     } else {
       follow();
     }
@@ -269,6 +270,14 @@ final class Presence {
           + " for followers: " + (e instanceof LevelException le ? le.reason() : e.getMessage()),
           e);
     }
+  }
+
+  /**
+   * After {@link #lead}, outside {@link #takeover}: marks the takeover's last stage, which may
+   * complete a failover and run its listeners, and runs the leader listeners. A listener may
+   * close this RaveLevel, on its own thread or another it waits for.
+   */
+  private void published() {
     mark(PUBLISHED);
     for (Runnable r : onLeader) {
       try {
@@ -540,8 +549,8 @@ final class Presence {
    * Runs on the Seat's thread when this JVM wins the lock after being a follower. It takes no
    * monitor of this presence: the lock may be won while {@link #acquire} still holds that monitor,
    * waiting in {@link #follow} for a leader to connect to (this very process, soon). It holds
-   * {@link #takeover}, which only {@link #shutdown} takes too: a close waits for it, then closes
-   * what it opened.
+   * {@link #takeover}, which only {@link #shutdown} takes too, while it leads: a close waits for
+   * it, then closes what it opened. The listeners run after it let go ({@link #published}).
    */
   private void promote() {
     synchronized (takeover) {
@@ -552,6 +561,7 @@ final class Presence {
       failovers.incrementAndGet();
       lead(true);
     }
+    published();
   }
 
   private void fail(Throwable t) {

@@ -69,6 +69,33 @@ class CloseDuringTakeoverTest {
     }
   }
 
+  /**
+   * A leader listener may close its RaveLevel from another thread and wait for it: the listeners
+   * of a takeover run after it let go of what a close waits for (they ran inside it for a while,
+   * and this listener then waited for ever).
+   */
+  @Test
+  void aLeaderListenerThatClosesOnAnotherThreadAndWaitsDoesNotHang() throws Exception {
+    Path real = dir.toRealPath();
+    try (ChildProcess leader = ChildProcess.java(RaveWorker.class, "hold", dir.toString())) {
+      leader.await("READY");
+      RaveLevel follower = RaveLevel.open(dir);
+      assertThat(follower.isLeader()).isFalse();
+      CompletableFuture<Void> listened = new CompletableFuture<>();
+      follower.onLeader(() -> {
+        try {
+          CompletableFuture.runAsync(follower::close).get(60, TimeUnit.SECONDS);
+          listened.complete(null);
+        } catch (Throwable t) {
+          listened.completeExceptionally(t);
+        }
+      });
+      leader.kill();
+      listened.get(120, TimeUnit.SECONDS);
+      assertThat(openHere(real)).as("open in this process after close()").isEmpty();
+    }
+  }
+
   /** Whether {@code t} waits in Presence.shutdown for a monitor (the takeover's). */
   private static boolean waitsForTheTakeover(Thread t) {
     return t.getState() == Thread.State.BLOCKED && Arrays.stream(t.getStackTrace()).anyMatch(
