@@ -47,8 +47,9 @@ import org.level4j.spi.ForwardingDatabase;
  * follower's feed goes on from the new leader after a failover, each write once. How far back a
  * feed can start is what the leader's write-ahead log keeps ({@link RocksOptions#walTtl()}).
  * {@link #checkpoint} works in every process (the leader writes the copy). A closed RaveLevel
- * cannot be reopened. Several
- * handles on one directory inside one JVM share its leadership and connection.
+ * cannot be reopened. Closing the last handle of a JVM releases everything it held before it
+ * returns: a follower closed while it takes over waits for the takeover, then closes the RocksDB
+ * it opened. Several handles on one directory inside one JVM share its leadership and connection.
  */
 public final class RaveLevel extends ForwardingDatabase implements Checkpointable {
   private final Presence presence;
