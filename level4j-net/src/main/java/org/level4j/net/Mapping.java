@@ -19,8 +19,8 @@ import java.nio.channels.FileChannel;
  * <ul>
  *   <li>22 and later: the file is mapped into a shared {@code java.lang.foreign.Arena}, and
  *       closing the arena unmaps it;
- *   <li>17 to 21: {@code sun.misc.Unsafe.invokeCleaner} (module jdk.unsupported), which Java 24
- *       and later would warn about;
+ *   <li>17 to 21: {@code sun.misc.Unsafe.invokeCleaner} (module jdk.unsupported), which prints
+ *       a deprecation warning on Java 25 (seen; JEP 498 made such warnings the default from 24);
  *   <li>if neither is available: the collector unmaps, as for any mapped buffer.
  * </ul>
  * Touching the buffer after {@link #unmap} may crash the JVM: callers make sure no thread will
@@ -111,7 +111,10 @@ final class Mapping {
     return buffer;
   }
 
-  /** Unmaps the file now if this JVM allows it (see {@link #HOW}); at most once. */
+  /**
+   * Unmaps the file now if this JVM allows it (see {@link #HOW}). Call it once, when no thread
+   * will touch the buffer again.
+   */
   void unmap() {
     if (arena != null) {
       closeQuietly(arena);
